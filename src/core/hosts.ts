@@ -1,0 +1,86 @@
+/**
+ * Host patterns (policy-v1.md, "Host patterns and which rule wins").
+ *
+ * A pattern is a host, optionally followed by a path prefix. Hosts are compared
+ * after the WHATWG URL parser has canonicalised them (lower case, punycode,
+ * percent-escapes decoded, IPv4 numbers normalised), with one trailing dot removed,
+ * so a pattern and a URL are always compared in the same form.
+ */
+
+export interface HostPattern {
+  /** Canonical host: lower case, punycode, no trailing dot; IPv6 in brackets. */
+  host: string;
+  /** Lower-cased path prefix without a trailing slash, or '' for the bare host. */
+  path: string;
+}
+
+export type PatternResult = { ok: true; pattern: HostPattern } | { ok: false; message: string };
+
+/** Coarse shape of a pattern, written for RE2 so Chrome's managed schema can carry it. */
+export const HOST_PATTERN_REGEX = '^([^\\s/:?#@*\\[\\]]+|\\[[0-9A-Fa-f:.]+\\])(/[^\\s?#]*)?$';
+
+/** Canonical form of a URL's hostname for comparison: one trailing dot removed. */
+export function canonicalHost(hostname: string): string {
+  // URL.hostname is already lower-case and punycoded; only the dot is left to do.
+  return hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+}
+
+/** True for IPv4 dotted quads and bracketed IPv6, as URL.hostname writes them. */
+export function isIpHost(host: string): boolean {
+  if (host.startsWith('[')) return true;
+  return /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export function parseHostPattern(raw: string): PatternResult {
+  const fail = (message: string): PatternResult => ({ ok: false, message });
+  if (raw.length === 0) return fail('must not be empty');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return fail('write the host only, without a scheme such as https://');
+  if (/\s/.test(raw)) return fail('must not contain spaces');
+  if (raw.includes('*')) return fail('wildcards are not allowed (a host already matches all its subdomains)');
+  if (raw.includes('@')) return fail('must not contain user info (@)');
+  if (raw.includes('?') || raw.includes('#')) return fail('must not contain a query (?) or fragment (#)');
+
+  const slash = raw.indexOf('/');
+  const hostPart = slash < 0 ? raw : raw.slice(0, slash);
+  const pathPart = slash < 0 ? '' : raw.slice(slash);
+  if (hostPart.length === 0) return fail('must start with a host name');
+  const bracketed = hostPart.startsWith('[');
+  if (bracketed ? !hostPart.endsWith(']') : hostPart.includes(':')) return fail('must not contain a port');
+
+  let parsed: URL;
+  try {
+    parsed = new URL(`http://${hostPart}${pathPart || '/'}`);
+  } catch {
+    return fail(`"${hostPart}" is not a valid host name`);
+  }
+  // The parser accepts some things a pattern must not be (a port it silently drops as default, say).
+  if (parsed.port !== '' || parsed.username !== '' || parsed.password !== '') return fail('must not contain a port');
+  const host = canonicalHost(parsed.hostname);
+  if (host.length === 0) return fail(`"${hostPart}" is not a valid host name`);
+  if (!host.startsWith('[') && host.split('.').some((label) => label.length === 0)) {
+    return fail(`"${hostPart}" has an empty label`);
+  }
+  if (host.length > 253) return fail('host name is longer than 253 characters');
+
+  let path = pathPart ? parsed.pathname.toLowerCase() : '';
+  while (path.endsWith('/')) path = path.slice(0, -1);
+  return { ok: true, pattern: { host, path } };
+}
+
+/** The pattern in its canonical written form (`host` or `host/path`). */
+export function formatPattern(p: HostPattern): string {
+  return p.host + p.path;
+}
+
+/** True when `path` (a URL pathname, lower-cased) lies under `prefix` on a segment boundary. */
+export function pathUnder(path: string, prefix: string): boolean {
+  if (prefix === '') return true;
+  return path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47 /* / */);
+}
+
+/** True when `host` is `base` or a subdomain of it, on label boundaries. */
+export function hostUnder(host: string, base: string): boolean {
+  if (host === base) return true;
+  if (isIpHost(base) || isIpHost(host)) return false;
+  return host.length > base.length && host.endsWith(base) && host.charCodeAt(host.length - base.length - 1) === 46 /* . */;
+}

@@ -1,0 +1,127 @@
+/**
+ * Policy format v1 (policy-v1.md), as one zod schema. This is the single source of
+ * truth: the extension and the command line validate with it, and the Chrome
+ * managed-storage schema is generated from it (managed-schema.ts).
+ *
+ * Every regex here is RE2-compatible (no look-around, no back-references) because
+ * it is carried over into Chrome's managed schema as a `pattern`.
+ */
+import { z } from 'zod';
+import { ACTIONS } from '../actions.ts';
+import { CATEGORY_IDS, SERVICE_IDS } from '../catalog.ts';
+import { HOST_PATTERN_REGEX, parseHostPattern } from '../hosts.ts';
+
+export const GUID_REGEX = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$';
+export const HTTPS_URL_REGEX = '^https://[^\\s/?#]+([/?#]\\S*)?$';
+/** A DNS label: Zoom vanity subdomains and Webex site names. */
+export const LABEL_REGEX = '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$';
+
+const action = z.enum(ACTIONS);
+
+const httpsUrl = z
+  .string()
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid URL` });
+      return;
+    }
+    if (url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `must be an https:// URL, got ${url.protocol}//` });
+  })
+  .meta({ pattern: HTTPS_URL_REGEX });
+
+const hostPattern = z
+  .string()
+  .superRefine((value, ctx) => {
+    const r = parseHostPattern(value);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+  })
+  .meta({ pattern: HOST_PATTERN_REGEX });
+
+const label = z.string().regex(new RegExp(LABEL_REGEX), 'must be a single host label such as "examplehealth"');
+const guid = z.string().regex(new RegExp(GUID_REGEX), 'must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47');
+
+export const DEFAULT_CATEGORIES: Record<string, z.infer<typeof action>> = {
+  'consumer-video': 'warn',
+  'consumer-messaging': 'warn',
+};
+
+const categoryId = z.enum(CATEGORY_IDS as [string, ...string[]]);
+const serviceId = z.enum(SERVICE_IDS as [string, ...string[]]);
+
+export const policySchema = z.strictObject({
+  schemaVersion: z.literal(1, { error: 'must be 1 (the only policy format version)' }),
+  policyVersion: z.string().max(64).default(''),
+  organization: z
+    .strictObject({
+      name: z.string().min(1).max(100).default('Your organisation'),
+      supportContact: z.string().max(200).default(''),
+      supportUrl: httpsUrl.optional(),
+    })
+    .prefault({}),
+  sanctionedPlatforms: z
+    .array(z.strictObject({ name: z.string().min(1).max(100), url: httpsUrl }))
+    .max(10)
+    .default([]),
+  defaultAction: action.default('allow'),
+  // Merged over the defaults key by key: setting one category must not silently
+  // switch the other's protection off.
+  categories: z
+    .partialRecord(categoryId, action)
+    .default({})
+    .transform((given) => ({ ...DEFAULT_CATEGORIES, ...given })),
+  services: z.partialRecord(serviceId, action).default({}),
+  rules: z
+    .array(z.strictObject({ match: hostPattern, action, label: z.string().min(1).max(100).optional() }))
+    .max(5000)
+    .default([]),
+  warn: z
+    .strictObject({
+      requireReason: z.boolean().default(true),
+      bypassMinutes: z.number().int().min(1).max(1440).default(60),
+    })
+    .prefault({}),
+  meetings: z
+    .strictObject({
+      checkNavigation: z.boolean().default(true),
+      scanPages: z.array(hostPattern).max(200).default([]),
+      requirePasscode: z.boolean().default(true),
+      requireWaitingRoom: z.boolean().default(true),
+      allowPersonalRooms: z.boolean().default(false),
+      allowEmbeddedPasscode: z.boolean().default(true),
+      unsanctionedAction: action.default('warn'),
+      sanctioned: z
+        .strictObject({
+          zoom: z.strictObject({ accounts: z.array(label) }).optional(),
+          teams: z.strictObject({ tenantIds: z.array(guid) }).optional(),
+          webex: z.strictObject({ sites: z.array(label) }).optional(),
+          meet: z.strictObject({ allowed: z.boolean() }).optional(),
+          doxy: z.strictObject({ allowed: z.boolean() }).optional(),
+          vsee: z.strictObject({ allowed: z.boolean() }).optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      retentionDays: z.number().int().min(1).max(3650).default(90),
+      maxEvents: z.number().int().min(100).max(1_000_000).default(100_000),
+      recordFullUrls: z.boolean().default(false),
+    })
+    .prefault({}),
+  reporting: z
+    .strictObject({
+      url: httpsUrl.optional(),
+      format: z.enum(['ndjson', 'splunk-hec']).default('ndjson'),
+      token: z.string().optional(),
+    })
+    .optional(),
+});
+
+/** A valid policy with every default filled in. */
+export type Policy = z.output<typeof policySchema>;
+/** A policy as IT writes it. */
+export type PolicyInput = z.input<typeof policySchema>;
+export type PolicySource = 'managed' | 'local' | 'default';
