@@ -12,9 +12,13 @@ import { CATEGORY_IDS, SERVICE_IDS } from '../catalog.ts';
 import { HOST_PATTERN_REGEX, parseHostPattern } from '../hosts.ts';
 
 export const GUID_REGEX = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$';
-export const HTTPS_URL_REGEX = '^https://[^\\s/?#]+([/?#]\\S*)?$';
+// The scheme is matched case-insensitively by hand: RE2 patterns in Chrome's schema carry no flags.
+export const HTTPS_URL_REGEX = '^[Hh][Tt][Tt][Pp][Ss]://[^\\s/?#]+([/?#]\\S*)?$';
 /** A DNS label: Zoom vanity subdomains and Webex site names. */
 export const LABEL_REGEX = '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$';
+
+const HTTPS_URL_RE = new RegExp(HTTPS_URL_REGEX);
+const HOST_PATTERN_RE = new RegExp(HOST_PATTERN_REGEX);
 
 const action = z.enum(ACTIONS);
 
@@ -29,6 +33,9 @@ const httpsUrl = z
       return;
     }
     if (url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `must be an https:// URL, got ${url.protocol}//` });
+    // Chrome drops a managed value its schema's pattern rejects; reject it here too so
+    // `validate` never passes what the browser would silently discard.
+    else if (!HTTPS_URL_RE.test(value)) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL without spaces' });
   })
   .meta({ pattern: HTTPS_URL_REGEX });
 
@@ -37,6 +44,7 @@ const hostPattern = z
   .superRefine((value, ctx) => {
     const r = parseHostPattern(value);
     if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+    else if (!HOST_PATTERN_RE.test(value)) ctx.addIssue({ code: 'custom', message: 'contains characters not allowed in a host pattern' });
   })
   .meta({ pattern: HOST_PATTERN_REGEX });
 

@@ -1,0 +1,150 @@
+/**
+ * NDJSON export and import (events.md, "Export"): one event per line, exactly the
+ * fields of events.md in their table order, in `seq` order, each line ending "\n".
+ */
+import { verifyChain, type VerifyResult } from './chain.ts';
+import { checkEventRecord } from './schema.ts';
+import type { EventRecord } from './types.ts';
+
+/** One event as one JSON line (no trailing newline). Unknown properties are dropped. */
+export function formatEventJson(e: EventRecord): string {
+  // Build in the table order; optional fields only when present.
+  const o: Record<string, unknown> = {
+    seq: e.seq,
+    ts: e.ts,
+    type: e.type,
+    host: e.host ?? null,
+  };
+  if (e.url !== undefined) o.url = e.url;
+  o.service = e.service ?? null;
+  o.action = e.action ?? null;
+  if (e.reason !== undefined) o.reason = e.reason;
+  if (e.findings !== undefined) o.findings = e.findings;
+  o.policyVersion = e.policyVersion;
+  o.policySource = e.policySource;
+  o.extensionVersion = e.extensionVersion;
+  o.prev = e.prev;
+  o.hash = e.hash;
+  return JSON.stringify(o);
+}
+
+/**
+ * A chunk of NDJSON lines, each ending "\n". Events are written in the order given:
+ * callers stream in `seq` order (IndexedDB cursors over the seq key already are).
+ * Concatenating the chunks of consecutive slices gives the same text as formatNdjson.
+ */
+export function formatNdjsonChunk(events: Iterable<EventRecord>): string {
+  let s = '';
+  for (const e of events) s += formatEventJson(e) + '\n';
+  return s;
+}
+
+/** `events` sorted by `seq` (a copy; returns the input itself when already sorted). */
+export function inSeqOrder<T extends { seq: number }>(events: readonly T[]): readonly T[] {
+  for (let i = 1; i < events.length; i++) {
+    if (events[i - 1]!.seq > events[i]!.seq) return [...events].sort((a, b) => a.seq - b.seq);
+  }
+  return events;
+}
+
+/** The whole NDJSON export of an in-memory list of events, in `seq` order. */
+export function formatNdjson(events: readonly EventRecord[]): string {
+  return formatNdjsonChunk(inSeqOrder(events));
+}
+
+/** Yield NDJSON text in chunks of `chunkSize` events (e.g. for `new Blob([...chunks])`). */
+export function* ndjsonChunks(events: Iterable<EventRecord>, chunkSize = 2000): Generator<string> {
+  let batch: EventRecord[] = [];
+  for (const e of events) {
+    batch.push(e);
+    if (batch.length >= chunkSize) {
+      yield formatNdjsonChunk(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield formatNdjsonChunk(batch);
+}
+
+/** One line of an NDJSON file: its parsed value, or why it is not JSON. */
+export type NdjsonLine = { line: number; value: unknown } | { line: number; error: string };
+
+/**
+ * Split NDJSON into lines and JSON-parse each. Accepts "\n" or "\r\n" line ends, a
+ * leading UTF-8 BOM, and blank lines at the end of the file; a blank line anywhere
+ * else is reported as an error on that line (an exported log has none).
+ */
+export function parseNdjsonLines(text: string): NdjsonLine[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const parts = text.split('\n');
+  let end = parts.length;
+  while (end > 0 && parts[end - 1]!.trim() === '') end--;
+  const out: NdjsonLine[] = [];
+  for (let i = 0; i < end; i++) {
+    let s = parts[i]!;
+    if (s.endsWith('\r')) s = s.slice(0, -1);
+    const line = i + 1;
+    if (s.trim() === '') {
+      out.push({ line, error: 'blank line' });
+      continue;
+    }
+    try {
+      out.push({ line, value: JSON.parse(s) as unknown });
+    } catch (err) {
+      out.push({ line, error: `not valid JSON (${err instanceof Error ? err.message : String(err)})` });
+    }
+  }
+  return out;
+}
+
+export type ParseResult = { ok: true; events: EventRecord[] } | { ok: false; line: number; reason: string };
+
+/** Parse an NDJSON export into event records, stopping at the first bad line. */
+export function parseNdjson(text: string): ParseResult {
+  const events: EventRecord[] = [];
+  for (const l of parseNdjsonLines(text)) {
+    if ('error' in l) return { ok: false, line: l.line, reason: l.error };
+    const c = checkEventRecord(l.value);
+    if (!c.ok) return { ok: false, line: l.line, reason: `malformed event: ${c.message}` };
+    events.push(c.event);
+  }
+  return { ok: true, events };
+}
+
+/**
+ * Parse leniently for reporting: every line that is a well-formed event is kept;
+ * the others are counted with the first one's line and reason.
+ */
+export function parseNdjsonLenient(text: string): { events: EventRecord[]; bad: number; firstBad?: { line: number; reason: string } } {
+  const events: EventRecord[] = [];
+  let bad = 0;
+  let firstBad: { line: number; reason: string } | undefined;
+  for (const l of parseNdjsonLines(text)) {
+    let reason: string | undefined;
+    if ('error' in l) reason = l.error;
+    else {
+      const c = checkEventRecord(l.value);
+      if (c.ok) events.push(c.event);
+      else reason = `malformed event: ${c.message}`;
+    }
+    if (reason !== undefined) {
+      bad++;
+      firstBad ??= { line: l.line, reason };
+    }
+  }
+  return firstBad ? { events, bad, firstBad } : { events, bad };
+}
+
+/**
+ * Verify an NDJSON export's hash chain, naming the first bad line. A line that is not
+ * JSON is reported as `malformed` unless an earlier line already broke the chain.
+ */
+export async function verifyNdjson(text: string): Promise<VerifyResult> {
+  const lines = parseNdjsonLines(text);
+  const firstError = lines.findIndex((l) => 'error' in l);
+  const upTo = firstError === -1 ? lines : lines.slice(0, firstError);
+  const values = upTo.map((l) => ('value' in l ? l.value : undefined));
+  const r = await verifyChain(values);
+  if (!r.ok || firstError === -1) return r;
+  const bad = lines[firstError]!;
+  return { ok: false, seq: null, line: bad.line, failure: 'malformed', reason: `malformed line: ${'error' in bad ? bad.error : ''}` };
+}

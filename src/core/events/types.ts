@@ -1,0 +1,101 @@
+/**
+ * The event log's record shape (events.md, "One event"). Pure types and constants:
+ * no browser or Node APIs, so this runs in the extension, the CLI and tests alike.
+ */
+import type { Action } from '../actions.ts';
+import type { PolicySource } from '../policy/schema.ts';
+
+/** Every event type, in the order events.md lists them. */
+export const EVENT_TYPES = [
+  'navigation.blocked',
+  'navigation.warned',
+  'navigation.proceeded',
+  'navigation.redirected',
+  'link.checked',
+  'schedule.checked',
+  'policy.applied',
+  'policy.invalid',
+  'log.exported',
+  'log.pruned',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Event types whose record carries `findings`. */
+export const TYPES_WITH_FINDINGS: readonly EventType[] = ['link.checked', 'schedule.checked'];
+/** Event types whose record carries the user's typed `reason`. */
+export const TYPES_WITH_REASON: readonly EventType[] = ['navigation.proceeded'];
+
+/**
+ * Every field of an event, in the order of the table in events.md. This is the
+ * NDJSON key order and the CSV column order.
+ */
+export const EVENT_FIELDS = [
+  'seq',
+  'ts',
+  'type',
+  'host',
+  'url',
+  'service',
+  'action',
+  'reason',
+  'findings',
+  'policyVersion',
+  'policySource',
+  'extensionVersion',
+  'prev',
+  'hash',
+] as const;
+export type EventField = (typeof EVENT_FIELDS)[number];
+
+/**
+ * One sealed event. `host`, `service` and `action` are always present (null when they
+ * do not apply); `url`, `reason` and `findings` are left out when they do not apply —
+ * never null-filled.
+ */
+export interface EventRecord {
+  /** 1, 2, 3, … in write order on this profile; never reused (gaps are possible). */
+  seq: number;
+  /** ISO 8601 UTC, e.g. `2025-03-01T09:30:00.000Z`. */
+  ts: string;
+  type: EventType;
+  /** Host only (see redact.ts), or null. */
+  host: string | null;
+  /** Only when `logging.recordFullUrls` is true. */
+  url?: string;
+  /** Catalog service id or meeting platform, or null. */
+  service: string | null;
+  action: Action | null;
+  /** The user's typed reason, on `navigation.proceeded`. */
+  reason?: string;
+  /** Finding codes, on `link.checked` and `schedule.checked`. */
+  findings?: string[];
+  policyVersion: string;
+  policySource: PolicySource;
+  extensionVersion: string;
+  /** `hash` of the event before it; `GENESIS` for the first ever. */
+  prev: string;
+  /** SHA-256 over `prev + "\n" + canonical(event without hash)`; see chain.ts. */
+  hash: string;
+}
+
+/** An event without its hash: what the hash is computed over. */
+export type UnhashedEvent = Omit<EventRecord, 'hash'>;
+
+/**
+ * What a caller supplies to record an event; the store assigns `seq`, `prev` and
+ * `hash` (sealEvent). `host`, `service` and `action` may be omitted and then become
+ * null; optional fields set to `undefined` are left out.
+ */
+export interface EventDraft {
+  ts: string;
+  type: EventType;
+  host?: string | null;
+  url?: string;
+  service?: string | null;
+  action?: Action | null;
+  reason?: string;
+  findings?: readonly string[];
+  policyVersion: string;
+  policySource: PolicySource;
+  extensionVersion: string;
+}
