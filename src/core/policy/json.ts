@@ -49,6 +49,13 @@ class Scan {
     return `"${c}"`;
   }
 
+  /** Comments and single quotes are what people bring from JavaScript; say so plainly. */
+  explainCommonMistake(): void {
+    const c = this.text[this.i];
+    if (c === '/') this.fail('comments are not allowed in JSON');
+    if (c === "'") this.fail('strings must use double quotes (")');
+  }
+
   value(path: string): void {
     this.ws();
     const c = this.text[this.i];
@@ -62,8 +69,7 @@ class Scan {
         return;
       }
     }
-    if (c === '/' ) this.fail('comments are not allowed in JSON');
-    if (c === "'") this.fail('strings must use double quotes (")');
+    this.explainCommonMistake();
     this.fail(`expected a value but found ${this.describe()}`);
   }
 
@@ -78,6 +84,7 @@ class Scan {
     for (;;) {
       this.ws();
       if (this.text[this.i] !== '"') {
+        this.explainCommonMistake();
         this.fail(`expected a property name in double quotes but found ${this.describe()}`);
       }
       const keyAt = this.i;

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/cli/main.ts';
+import { memoryIO } from '../../src/cli/io.ts';
+
+const run = async (argv: string[], files: Record<string, string> = {}) => {
+  const io = memoryIO(files);
+  const code = await runCommand(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+};
+const example = readFileSync('policies/examples/strict-hospital.json', 'utf8');
+
+describe('telehealth-guard validate', () => {
+  it('exits 0 with a summary for a valid policy', async () => {
+    const r = await run(['validate', 'p.json'], { 'p.json': example });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^p\.json: valid policy \(schemaVersion 1, policyVersion "2026-11-strict-a"\)/);
+    expect(r.out).toMatch(/rules: +4 \(2 block, 2 warn, 0 allow\)/);
+    expect(r.out).toMatch(/sanctioned meetings: +Zoom \(examplehealth\); Teams \(1 tenant\)/);
+  });
+
+  it('exits 1 with one "<path>: <message>" line per problem', async () => {
+    const bad = JSON.stringify({ schemaVersion: 1, rules: [{ match: 'a.example', action: 'block' }, { match: 'b.example:8080', action: 'deny' }], categories: { 'consumer-video': 'nope' } });
+    const r = await run(['validate', 'bad.json'], { 'bad.json': bad });
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n')).toEqual([
+      'categories.consumer-video: must be one of "allow", "warn", "block", not "nope"',
+      'rules[1].match: must not contain a port',
+      'rules[1].action: must be one of "allow", "warn", "block", not "deny"',
+    ]);
+    expect(r.err).toContain('bad.json: invalid policy, 3 problems');
+  });
+
+  it('names line and column of invalid JSON', async () => {
+    const r = await run(['validate', 'x.json'], { 'x.json': '{\n  "schemaVersion": 1,\n}' });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('invalid JSON at line 2, column 21: trailing comma before "}" is not allowed in JSON');
+  });
+
+  it('exits 1 for a missing file and 2 for usage errors', async () => {
+    expect((await run(['validate', 'missing.json'])).code).toBe(1);
+    expect((await run(['validate'])).code).toBe(2);
+    expect((await run(['validate', '--nope', 'x'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+    expect((await run([])).code).toBe(2);
+  });
+});
+
+describe('telehealth-guard classify', () => {
+  it('--json prints exactly the contract fields, one object per line', async () => {
+    const r = await run(['classify', '--json', 'https://web.whatsapp.com/chat?patient=Jane', 'https://intranet.example.org/']);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { url: 'https://web.whatsapp.com/chat?patient=Jane', host: 'web.whatsapp.com', action: 'warn', service: 'whatsapp', category: 'consumer-messaging', source: 'category', label: 'WhatsApp' },
+      { url: 'https://intranet.example.org/', host: 'intranet.example.org', action: 'allow', service: null, category: null, source: 'default', label: null },
+    ]);
+    expect(Object.keys(lines[0])).toEqual(['url', 'host', 'action', 'service', 'category', 'source', 'label']);
+  });
+
+  it('uses --policy and reports rule decisions with their label', async () => {
+    const r = await run(['classify', '--json', '--policy', 'p.json', 'https://business.whatsapp.com/', 'https://t.me/x'], { 'p.json': example });
+    const [a, b] = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(a).toMatchObject({ action: 'warn', source: 'rule', service: null, category: null, label: 'WhatsApp Business' });
+    expect(b).toMatchObject({ action: 'block', source: 'category', service: 'telegram' });
+  });
+
+  it('prints {url, error} for a URL that does not parse and exits 1 after the rest', async () => {
+    const r = await run(['classify', '--json', 'not a url', 'https://t.me/']);
+    expect(r.code).toBe(1);
+    const [a, b] = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(a).toEqual({ url: 'not a url', error: 'not a valid absolute URL' });
+    expect(b).toMatchObject({ host: 't.me', action: 'warn' });
+  });
+
+  it('refuses an invalid --policy, naming its problems', async () => {
+    const r = await run(['classify', '--policy', 'p.json', 'https://t.me/'], { 'p.json': '{"schemaVersion":1,"defaultAction":"deny"}' });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('defaultAction: must be one of');
+  });
+});
+
+describe('the installed command', () => {
+  it('runs through the package bin', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/telehealth-guard.mjs', 'classify', '--json', 'https://facetime.apple.com/join'], { timeout: 30_000 });
+    expect(JSON.parse(stdout)).toMatchObject({ host: 'facetime.apple.com', action: 'warn', service: 'facetime' });
+    const bad = await promisify(execFile)(process.execPath, ['bin/telehealth-guard.mjs', 'validate', 'package.json']).catch((e) => e);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('schemaVersion: is required');
+  });
+});
