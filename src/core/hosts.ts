@@ -25,10 +25,16 @@ export function canonicalHost(hostname: string): string {
   return hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
 }
 
-/** True for IPv4 dotted quads and bracketed IPv6, as URL.hostname writes them. */
+/**
+ * True for IP literals in the canonical form URL.hostname writes. The WHATWG parser
+ * turns any host whose last label is numeric into an IPv4 address (or rejects it),
+ * so a canonical host ending in a digit is IPv4; IPv6 is bracketed. No regex: this
+ * runs on every classification.
+ */
 export function isIpHost(host: string): boolean {
-  if (host.startsWith('[')) return true;
-  return /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  const first = host.charCodeAt(0);
+  const last = host.charCodeAt(host.length - 1);
+  return first === 91 /* [ */ || (last >= 48 && last <= 57);
 }
 
 export function parseHostPattern(raw: string): PatternResult {

@@ -1,0 +1,61 @@
+/**
+ * Launching real Chromium with the built extension (see README, "Testing").
+ * Debian's Chromium is used where present (CHROMIUM_PATH overrides); elsewhere
+ * Playwright's own Chromium, from `npx playwright install chromium`.
+ */
+import { chromium, type BrowserContext, type Worker } from '@playwright/test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+
+export function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+}
+
+export interface LaunchOptions {
+  /** Extra Chromium switches, e.g. --host-resolver-rules. */
+  args?: string[];
+  /** Reuse a profile (to test a browser restart). */
+  profileDir?: string;
+}
+
+export async function launchWithExtension(opts: LaunchOptions = {}) {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('Build the extension first: npm run build');
+  const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'tg-profile-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    ignoreHTTPSErrors: true,
+    args: [
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      ...(opts.args ?? []),
+    ],
+  });
+  const worker = await backgroundWorker(context);
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    profileDir,
+    async close(keepProfile = false) {
+      await context.close();
+      if (!keepProfile && !opts.profileDir) rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function backgroundWorker(context: BrowserContext): Promise<Worker> {
+  const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  return existing ?? (await context.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 20_000 }));
+}
