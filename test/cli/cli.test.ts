@@ -91,3 +91,45 @@ describe('the installed command', () => {
     expect(bad.stdout).toContain('schemaVersion: is required');
   });
 });
+
+describe('telehealth-guard check-link', () => {
+  const SPEC_POLICY = JSON.stringify({
+    schemaVersion: 1,
+    categories: { 'consumer-video': 'block', 'consumer-messaging': 'warn' },
+    services: { telegram: 'block' },
+    meetings: { sanctioned: { zoom: { accounts: ['examplehealth'] }, teams: { tenantIds: ['72f988bf-86f1-41af-91ab-2d7cd011db47'] } } },
+  });
+
+  it('--json gives url and every field of the result table, for the spec examples', async () => {
+    const urls = [
+      'https://examplehealth.zoom.us/j/81234567890?pwd=Q2xpbmljLjE',
+      'https://us05web.zoom.us/j/6045550199',
+      'https://zoom.us/s/81234567890?zak=abc',
+      'https://facetime.apple.com/join#v=1&p=abc&k=def',
+    ];
+    const r = await run(['check-link', '--json', '--policy', 'p.json', ...urls], { 'p.json': SPEC_POLICY });
+    expect(r.code).toBe(0);
+    const rows = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(Object.keys(rows[0])).toEqual(['url', 'platform', 'consumer', 'meetingId', 'personalRoom', 'passcode', 'waitingRoom', 'tenant', 'sanctioned', 'findings', 'verdict']);
+    const pick = (x: any) => [x.platform, x.meetingId, x.personalRoom, x.passcode, x.tenant, x.sanctioned, x.verdict];
+    expect(rows.map(pick)).toEqual([
+      ['zoom', '81234567890', false, 'embedded', 'examplehealth', true, 'ok'],
+      ['zoom', '6045550199', true, 'unknown', null, null, 'warn'],
+      ['zoom', '81234567890', false, 'unknown', null, null, 'block'],
+      ['facetime', null, false, 'unknown', null, null, 'block'],
+    ]);
+    expect(rows[2].findings.map((f: any) => f.code)).toContain('start-link');
+  });
+
+  it('prints a readable verdict and findings without --json, and {url,error} for bad URLs', async () => {
+    const r = await run(['check-link', 'https://zoom.us/s/81234567890?zak=abc']);
+    expect(r.out).toMatch(/^BLOCK +https:\/\/zoom\.us\/s\/81234567890\?zak=abc — Zoom meeting 81234567890/);
+    expect(r.out).toMatch(/critical +start-link: /);
+    const bad = await run(['check-link', '--json', 'zoom dot us', 'https://meet.google.com/abc-defg-hij']);
+    expect(bad.code).toBe(1);
+    const [a, b] = bad.out.split('\n').map((l) => JSON.parse(l));
+    expect(a.url).toBe('zoom dot us');
+    expect(typeof a.error).toBe('string');
+    expect(b).toMatchObject({ platform: 'meet', meetingId: 'abc-defg-hij' });
+  });
+});
