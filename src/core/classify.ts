@@ -73,7 +73,16 @@ const LENGTH_SHIFT = 2;
 /** A lead-only suffix: no entry object behind it. */
 const LEAD: HostEntry = { host: '', deeper: true };
 
+/** One pattern host with its decisions, as the DNR compiler needs them. */
+export interface HostDecisions {
+  host: string;
+  bare?: Decision;
+  paths?: ReadonlyArray<{ prefix: string; decision: Decision }>;
+}
+
 export interface CompiledPolicy {
+  /** Every pattern host that carries a decision. */
+  readonly patterns: readonly HostDecisions[];
   /**
    * Every pattern host, and every label suffix of one (with no decision, so a walk
    * from the last label leftwards stops at the first suffix no pattern continues),
@@ -153,7 +162,8 @@ export function compilePolicy(policy: Policy, catalog: Catalog = CATALOG): Compi
   const table = buildTable(byHost.values(), byHost.size);
 
   const fallback: Decision = { action: policy.defaultAction, source: 'default', service: null, category: null, label: null, pattern: null };
-  return { table, fallback, policy };
+  const patterns = [...byHost.values()].filter((e) => e.bare || e.paths);
+  return { table, patterns, fallback, policy };
 }
 
 // FNV-1a over UTF-16 code units, last character first, so the hash of every label
