@@ -2,6 +2,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkLinkCommand } from './commands/check-link.ts';
 import { classifyCommand } from './commands/classify.ts';
+import { deployCommand } from './commands/deploy.ts';
 import { logsCommand } from './commands/logs.ts';
 import { validateCommand } from './commands/validate.ts';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './io.ts';
@@ -10,6 +11,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: 'check policy files before pushing them' },
   classify: { run: classifyCommand, summary: 'show what the policy does with URLs' },
   'check-link': { run: checkLinkCommand, summary: 'analyse meeting links (waiting room, passcode, tenant, start links)' },
+  deploy: { run: deployCommand, summary: 'write the policy file IT pushes (Linux JSON, .reg, .mobileconfig, Admin console, Firefox)' },
   logs: { run: logsCommand, summary: 'logs verify <file.ndjson> | logs report <files…> [--out report.html]' },
 };
 

@@ -1,0 +1,129 @@
+/**
+ * The `deploy` targets: which file each writes, and the short, exact instructions for
+ * where that file must go. The file contents come from the pure functions in formats.ts.
+ */
+import {
+  chromeManagedJson,
+  firefoxPoliciesJson,
+  googleAdminJson,
+  mobileconfig,
+  regPolicyKey,
+  REG_CHROME_ROOT,
+  REG_EDGE_ROOT,
+  REG_FORCELIST_VALUE,
+  windowsReg,
+  type PolicyObject,
+} from './formats.ts';
+
+export interface TargetOptions {
+  /** Chrome/Edge extension id, or the Firefox add-on id for `firefox`. */
+  extensionId: string;
+  updateUrl?: string;
+  installUrl?: string;
+}
+
+export interface Target {
+  file: string;
+  /** One line for --help. */
+  summary: string;
+  /** Which id --extension-id names for this target. */
+  idKind: 'chrome' | 'gecko';
+  /** The force-install option this target takes, if any. */
+  forceInstall: '--update-url' | '--install-url' | null;
+  /** Written as XML, which cannot carry some control characters. */
+  xml: boolean;
+  build(policy: PolicyObject, o: TargetOptions): string;
+  /** What to do with the written file at `path`. */
+  instructions(path: string, o: TargetOptions): string[];
+}
+
+function linuxTarget(browser: string, dir: string, policyPage: string): Target {
+  return {
+    file: 'telehealth-guard.json',
+    summary: `JSON for ${dir}`,
+    idKind: 'chrome',
+    forceInstall: '--update-url',
+    xml: false,
+    build: (policy, o) => chromeManagedJson(policy, o.extensionId, { updateUrl: o.updateUrl }),
+    instructions: (path, o) => [
+      `${browser} on Linux reads it from ${dir}. As root:`,
+      `  install -D -m 644 ${path} ${dir}telehealth-guard.json`,
+      `The change arrives within seconds, no restart needed; check ${policyPage}.`,
+      o.updateUrl !== undefined
+        ? `Force-install: ExtensionInstallForcelist "${o.extensionId};${o.updateUrl}" is in the file. Chrome uses only one file's value of a policy: if another file in ${dir} sets ExtensionInstallForcelist, add this entry there instead.`
+        : 'Not force-installed: only the 3rdparty extension policy was written. Add --update-url <url> to install the extension by policy too.',
+    ],
+  };
+}
+
+export const TARGETS: Record<string, Target> = {
+  'chrome-linux': linuxTarget('Google Chrome', '/etc/opt/chrome/policies/managed/', 'chrome://policy'),
+  'chromium-linux': linuxTarget('Chromium', '/etc/chromium/policies/managed/', 'chrome://policy'),
+  'edge-linux': linuxTarget('Microsoft Edge', '/etc/opt/edge/policies/managed/', 'edge://policy'),
+  'windows-reg': {
+    file: 'telehealth-guard.reg',
+    summary: 'one .reg for the Chrome and Edge 3rdparty keys under HKLM\\SOFTWARE\\Policies',
+    idKind: 'chrome',
+    forceInstall: '--update-url',
+    xml: false,
+    build: (policy, o) => windowsReg(policy, o.extensionId, { updateUrl: o.updateUrl }),
+    instructions: (path, o) => [
+      `Import it as Administrator on each machine (or push the same keys with Group Policy Preferences or Intune):`,
+      `  reg import ${path}`,
+      `It sets ${regPolicyKey(REG_CHROME_ROOT, o.extensionId).replace('HKEY_LOCAL_MACHINE', 'HKLM')}`,
+      `     and ${regPolicyKey(REG_EDGE_ROOT, o.extensionId).replace('HKEY_LOCAL_MACHINE', 'HKLM')}`,
+      'Check chrome://policy and edge://policy (Reload policies).',
+      o.updateUrl !== undefined
+        ? `Force-install: value "${REG_FORCELIST_VALUE}" of ExtensionInstallForcelist for both browsers. Windows machines install extensions from outside the Chrome Web Store / Edge Add-ons only when domain- or Entra-joined or cloud-managed.`
+        : 'Not force-installed: only the 3rdparty extension policy was written. Add --update-url <url> to install the extension by policy too.',
+    ],
+  },
+  'macos-mobileconfig': {
+    file: 'telehealth-guard.mobileconfig',
+    summary: 'a configuration profile with a Chrome and an Edge payload',
+    idKind: 'chrome',
+    forceInstall: null,
+    xml: true,
+    build: (policy, o) => mobileconfig(policy, o.extensionId),
+    instructions: (path, o) => [
+      `Payloads com.google.Chrome.extensions.${o.extensionId} and com.microsoft.Edge.extensions.${o.extensionId}.`,
+      'Upload it to your MDM as a custom configuration profile for devices. To try it on one Mac:',
+      `  open ${path}   then approve it in System Settings → General → Device Management.`,
+      'Check chrome://policy and edge://policy.',
+      "Not force-installed: install the extension with your MDM's Chrome/Edge ExtensionInstallForcelist.",
+    ],
+  },
+  'google-admin': {
+    file: 'google-admin.json',
+    summary: 'JSON for the Google Admin console\'s "Policy for extensions" box',
+    idKind: 'chrome',
+    forceInstall: null,
+    xml: false,
+    build: (policy) => googleAdminJson(policy),
+    instructions: (path, o) => [
+      'Google Admin console → Devices → Chrome → Apps & extensions → Users & browsers:',
+      `select the organisational unit, add the extension by id ${o.extensionId} (choose "Force install" there to install it),`,
+      `then paste the contents of ${path} into "Policy for extensions" and save. Check chrome://policy.`,
+    ],
+  },
+  firefox: {
+    file: 'policies.json',
+    summary: 'policies.json with 3rdparty.Extensions (and ExtensionSettings with --install-url)',
+    idKind: 'gecko',
+    forceInstall: '--install-url',
+    xml: false,
+    build: (policy, o) => firefoxPoliciesJson(policy, o.extensionId, { installUrl: o.installUrl }),
+    instructions: (path, o) => [
+      `Firefox reads it as policies.json at:`,
+      '  Linux    /etc/firefox/policies/policies.json (or <install dir>/distribution/policies.json)',
+      '  Windows  C:\\Program Files\\Mozilla Firefox\\distribution\\policies.json',
+      '  macOS    /Applications/Firefox.app/Contents/Resources/distribution/policies.json',
+      `Firefox reads one policies.json, once at start: if one exists, merge "3rdparty" and "ExtensionSettings" from ${path} into it; restart Firefox; check about:policies.`,
+      o.installUrl !== undefined
+        ? `Force-install: ExtensionSettings."${o.extensionId}" installs from ${o.installUrl}.`
+        : 'Not force-installed: only 3rdparty.Extensions was written. Add --install-url <url of the signed .xpi> to install the add-on by policy too.',
+    ],
+  },
+};
+
+export const TARGET_NAMES: readonly string[] = Object.freeze(Object.keys(TARGETS));

@@ -1,0 +1,517 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/cli/main.ts';
+import { memoryIO } from '../../src/cli/io.ts';
+import { chromeManagedJson, contentUuid, type Json, type PolicyObject } from '../../src/cli/deploy/formats.ts';
+import { TARGET_NAMES } from '../../src/cli/deploy/targets.ts';
+import { EXTENSION_ID, GECKO_ID } from '../../src/core/identity.ts';
+import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
+import { parsePolicy } from '../../src/core/policy/parse.ts';
+
+const run = async (argv: string[], files: Record<string, string> = {}) => {
+  const io = memoryIO(files);
+  const code = await runCommand(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n'), files: io.files };
+};
+
+const strict = readFileSync('policies/examples/strict-hospital.json', 'utf8');
+const small = readFileSync('policies/examples/small-practice.json', 'utf8');
+// Everything that needs escaping somewhere: JSON and .reg quotes and backslashes, XML
+// markup, line breaks (a lone CR is normalised away by XML parsers unless escaped),
+// tab, non-ASCII in and beyond the BMP.
+const HOSTILE = 'St "Ex" \\ C:\\x\\ <b>&amp;</b> ]]> a\nb\r\nc\rd\te; É 日本 🏥 \'q\' %s ${x}';
+const hostilePolicy = JSON.stringify({
+  ...JSON.parse(strict),
+  policyVersion: 'v1 "\\ é\n🏥',
+  organization: { name: HOSTILE, supportContact: '<x> & "y" \\z' },
+});
+const minimal = '{"schemaVersion":1}';
+const POLICIES: Record<string, string> = { strict, small, hostile: hostilePolicy, minimal };
+
+const schema = generateManagedSchema();
+const topType = (key: string): string => {
+  const t = schema.properties?.[key]?.type;
+  if (!t) throw new Error(`no managed schema for ${key}`);
+  return t;
+};
+
+const FILE: Record<string, string> = {
+  'chrome-linux': 'telehealth-guard.json',
+  'chromium-linux': 'telehealth-guard.json',
+  'edge-linux': 'telehealth-guard.json',
+  'windows-reg': 'telehealth-guard.reg',
+  'macos-mobileconfig': 'telehealth-guard.mobileconfig',
+  'google-admin': 'google-admin.json',
+  firefox: 'policies.json',
+};
+
+async function deploy(target: string, policyText: string, extra: string[] = []) {
+  const r = await run(['deploy', 'p.json', '--target', target, '--out', 'out', ...extra], { 'p.json': policyText });
+  expect(r.code, r.err + r.out).toBe(0);
+  const content = r.files[`out/${FILE[target]}`];
+  expect(content, `out/${FILE[target]} written`).toBeTypeOf('string');
+  return { ...r, content: content! };
+}
+
+// ---------------------------------------------------------------------------
+// Readers, written independently of the writers
+// ---------------------------------------------------------------------------
+
+type RegValue = { type: 'sz'; data: string } | { type: 'dword'; data: number };
+interface RegFile {
+  keys: Map<string, Map<string, RegValue>>;
+  deleted: string[];
+}
+
+/** A .reg (REGEDIT5) reader for what deploy may emit: REG_SZ, dword, hex(1), key deletion. */
+function parseReg(text: string): RegFile {
+  expect(text.startsWith('Windows Registry Editor Version 5.00\r\n')).toBe(true);
+  expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // CRLF only
+  const physical = text.split('\r\n').slice(1);
+  const lines: string[] = [];
+  for (let i = 0; i < physical.length; i++) {
+    let line = physical[i]!;
+    while (line.endsWith('\\') && /=hex/.test(line)) line = line.slice(0, -1) + physical[++i]!.trimStart();
+    lines.push(line);
+  }
+  const keys = new Map<string, Map<string, RegValue>>();
+  const deleted: string[] = [];
+  let current: Map<string, RegValue> | undefined;
+  for (const line of lines) {
+    if (line === '' || line.startsWith(';')) continue;
+    let m = /^\[-(.+)\]$/.exec(line);
+    if (m) {
+      deleted.push(m[1]!);
+      for (const k of [...keys.keys()]) if (k === m[1] || k.startsWith(m[1] + '\\')) keys.delete(k);
+      current = undefined;
+      continue;
+    }
+    m = /^\[(.+)\]$/.exec(line);
+    if (m) {
+      if (!keys.has(m[1]!)) keys.set(m[1]!, new Map());
+      current = keys.get(m[1]!);
+      continue;
+    }
+    expect(current, `value outside a key: ${line}`).toBeDefined();
+    const [name, afterName] = readQuoted(line, 0);
+    expect(line[afterName]).toBe('=');
+    const rest = line.slice(afterName + 1);
+    if (rest.startsWith('"')) {
+      const [data, end] = readQuoted(rest, 0);
+      expect(end).toBe(rest.length);
+      current!.set(name, { type: 'sz', data });
+    } else if ((m = /^dword:([0-9a-f]{8})$/.exec(rest))) {
+      current!.set(name, { type: 'dword', data: parseInt(m[1]!, 16) | 0 });
+    } else if ((m = /^hex\(1\):((?:[0-9a-f]{2},)*[0-9a-f]{2})$/.exec(rest))) {
+      const bytes = Buffer.from(m[1]!.split(',').map((h) => parseInt(h, 16)));
+      const s = bytes.toString('utf16le');
+      expect(s.endsWith('\0')).toBe(true);
+      current!.set(name, { type: 'sz', data: s.slice(0, -1) });
+    } else {
+      throw new Error(`unexpected .reg value: ${line}`);
+    }
+  }
+  return { keys, deleted };
+}
+
+function readQuoted(s: string, at: number): [string, number] {
+  expect(s[at]).toBe('"');
+  let out = '';
+  for (let i = at + 1; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\') {
+      const next = s[++i];
+      expect(['\\', '"']).toContain(next);
+      out += next;
+    } else if (c === '"') return [out, i + 1];
+    else out += c;
+  }
+  throw new Error(`unterminated string in ${s}`);
+}
+
+/** Registry values to policy JSON, the way Chrome's registry_dict.cc converts them against the schema. */
+function regToPolicy(values: Map<string, RegValue>): PolicyObject {
+  const out: PolicyObject = {};
+  for (const [name, v] of values) {
+    const type = topType(name);
+    if (type === 'integer') out[name] = v.type === 'dword' ? v.data : parseInt(v.data, 10);
+    else if (type === 'boolean') out[name] = v.type === 'dword' ? v.data !== 0 : parseInt(v.data, 10) !== 0;
+    else if (type === 'number') out[name] = v.type === 'dword' ? v.data : Number(v.data);
+    else {
+      expect(v.type, name).toBe('sz');
+      out[name] = type === 'string' ? v.data : (JSON.parse(v.data as string) as Json);
+    }
+  }
+  return out;
+}
+
+interface XNode {
+  name: string;
+  children: XNode[];
+  text: string;
+}
+
+/** A strict little XML reader: well-formed nesting, only the five entities and character references. */
+function parseXml(source: string): XNode {
+  const src = source.replace(/\r\n?/g, '\n'); // what every XML processor does first
+  expect(src).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f]/);
+  const doc: XNode = { name: '#document', children: [], text: '' };
+  const stack = [doc];
+  let i = 0;
+  while (i < src.length) {
+    const top = stack[stack.length - 1]!;
+    if (src.startsWith('<?xml', i)) {
+      expect(i).toBe(0);
+      i = src.indexOf('?>', i) + 2;
+    } else if (src.startsWith('<!DOCTYPE', i)) {
+      i = src.indexOf('>', i) + 1;
+    } else if (src.startsWith('</', i)) {
+      const m = /^<\/([A-Za-z]+)>/.exec(src.slice(i));
+      expect(m, `bad end tag at ${i}`).not.toBeNull();
+      expect(stack.pop()!.name).toBe(m![1]);
+      i += m![0].length;
+    } else if (src[i] === '<') {
+      const m = /^<([A-Za-z]+)(?: version="1\.0")?(\/?)>/.exec(src.slice(i));
+      expect(m, `bad start tag at ${i}: ${src.slice(i, i + 30)}`).not.toBeNull();
+      const node: XNode = { name: m![1]!, children: [], text: '' };
+      top.children.push(node);
+      if (!m![2]) stack.push(node);
+      i += m![0].length;
+    } else {
+      const end = src.indexOf('<', i);
+      const raw = src.slice(i, end === -1 ? src.length : end);
+      expect(raw.replace(/&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g, '')).not.toMatch(/[&>]/);
+      top.text += raw.replace(/&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
+        e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+      );
+      i += raw.length;
+    }
+  }
+  expect(stack.length, 'every element closed').toBe(1);
+  return doc;
+}
+
+function plistToJson(n: XNode): Json {
+  switch (n.name) {
+    case 'string':
+      return n.text;
+    case 'integer':
+      expect(n.text).toMatch(/^-?\d+$/);
+      return parseInt(n.text, 10);
+    case 'real':
+      return Number(n.text);
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'array':
+      expect(n.text.trim()).toBe('');
+      return n.children.map(plistToJson);
+    case 'dict': {
+      expect(n.text.trim()).toBe('');
+      expect(n.children.length % 2).toBe(0);
+      const out: { [k: string]: Json } = {};
+      for (let k = 0; k < n.children.length; k += 2) {
+        expect(n.children[k]!.name).toBe('key');
+        out[n.children[k]!.text] = plistToJson(n.children[k + 1]!);
+      }
+      return out;
+    }
+    default:
+      throw new Error(`unexpected plist element <${n.name}>`);
+  }
+}
+
+function dictEntries(n: XNode): Map<string, XNode> {
+  const m = new Map<string, XNode>();
+  for (let k = 0; k < n.children.length; k += 2) m.set(n.children[k]!.text, n.children[k + 1]!);
+  return m;
+}
+
+const PLIST_ELEMENT: Record<string, string[]> = { integer: ['integer'], number: ['integer', 'real'], string: ['string'], boolean: ['true', 'false'], object: ['dict'], array: ['array'] };
+
+/** The policy for `browser` out of a profile, checking element types against the managed schema. */
+function mobileconfigPolicies(xml: string): Record<string, { policy: PolicyObject; meta: Record<string, Json> }> {
+  const doc = parseXml(xml);
+  const plist = doc.children.find((c) => c.name === 'plist')!;
+  const top = dictEntries(plist.children[0]!);
+  expect(plistToJson(top.get('PayloadType')!)).toBe('Configuration');
+  const out: Record<string, { policy: PolicyObject; meta: Record<string, Json> }> = {};
+  for (const payload of top.get('PayloadContent')!.children) {
+    const entries = dictEntries(payload);
+    const policy: PolicyObject = {};
+    const meta: Record<string, Json> = {};
+    for (const [key, node] of entries) {
+      if (key.startsWith('Payload')) meta[key] = plistToJson(node);
+      else {
+        expect(PLIST_ELEMENT[topType(key)], key).toContain(node.name);
+        policy[key] = plistToJson(node);
+      }
+    }
+    out[meta.PayloadType as string] = { policy, meta };
+  }
+  return out;
+}
+
+/** Read the policy back out of a target's file, independently of the writer. */
+function readBack(target: string, content: string, id = target === 'firefox' ? GECKO_ID : EXTENSION_ID): PolicyObject[] {
+  switch (target) {
+    case 'chrome-linux':
+    case 'chromium-linux':
+    case 'edge-linux': {
+      const doc = JSON.parse(content);
+      expect(Object.keys(doc['3rdparty'].extensions)).toEqual([id]);
+      return [doc['3rdparty'].extensions[id]];
+    }
+    case 'google-admin': {
+      const doc = JSON.parse(content) as Record<string, { Value: Json }>;
+      const out: PolicyObject = {};
+      for (const [k, v] of Object.entries(doc)) {
+        expect(Object.keys(v)).toEqual(['Value']);
+        out[k] = v.Value;
+      }
+      return [out];
+    }
+    case 'firefox': {
+      const doc = JSON.parse(content);
+      expect(Object.keys(doc.policies['3rdparty'].Extensions)).toEqual([id]);
+      return [doc.policies['3rdparty'].Extensions[id]];
+    }
+    case 'windows-reg': {
+      const reg = parseReg(content);
+      return ['Google\\Chrome', 'Microsoft\\Edge'].map((b) => {
+        const key = `HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\${b}\\3rdparty\\extensions\\${id}\\policy`;
+        expect(reg.deleted).toContain(key);
+        expect(reg.keys.has(key), key).toBe(true);
+        return regToPolicy(reg.keys.get(key)!);
+      });
+    }
+    case 'macos-mobileconfig': {
+      const p = mobileconfigPolicies(content);
+      expect(Object.keys(p).sort()).toEqual([`com.google.Chrome.extensions.${id}`, `com.microsoft.Edge.extensions.${id}`]);
+      return Object.values(p).map((x) => x.policy);
+    }
+  }
+  throw new Error(target);
+}
+
+// ---------------------------------------------------------------------------
+
+describe('telehealth-guard deploy: every target round-trips the policy as written', () => {
+  it('covers every target', () => {
+    expect([...TARGET_NAMES].sort()).toEqual(Object.keys(FILE).sort());
+  });
+
+  for (const target of Object.keys(FILE)) {
+    for (const [name, text] of Object.entries(POLICIES)) {
+      it(`${target}: ${name}`, async () => {
+        const { content, out } = await deploy(target, text);
+        const input = JSON.parse(text);
+        const back = readBack(target, content);
+        expect(back.length).toBeGreaterThan(0);
+        for (const p of back) {
+          expect(p).toEqual(input);
+          // Key order too: IT's file, not a re-sorted one.
+          expect(Object.keys(p)).toEqual(Object.keys(input));
+          expect(parsePolicy(p).ok).toBe(true);
+        }
+        if (name === 'hostile') {
+          expect(back[0]!.organization).toEqual({ name: HOSTILE, supportContact: '<x> & "y" \\z' });
+        }
+        expect(out).toContain(`Wrote out/${FILE[target]}`);
+      });
+    }
+  }
+
+  it('writes the policy without filling in defaults', async () => {
+    const { content } = await deploy('chromium-linux', minimal);
+    expect(JSON.parse(content)).toEqual({ '3rdparty': { extensions: { [EXTENSION_ID]: { schemaVersion: 1 } } } });
+  });
+
+  it('chromeManagedJson is the chromium-linux file', async () => {
+    const { content } = await deploy('chromium-linux', strict);
+    expect(content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID));
+  });
+
+  it('uses --extension-id where the id goes', async () => {
+    const other = 'abcdefghijklmnopabcdefghijklmnop';
+    for (const target of ['chrome-linux', 'windows-reg', 'macos-mobileconfig']) {
+      const { content } = await deploy(target, small, ['--extension-id', other]);
+      expect(content).not.toContain(EXTENSION_ID);
+      for (const p of readBack(target, content, other)) expect(p).toEqual(JSON.parse(small));
+    }
+    const ff = await deploy('firefox', small, ['--extension-id', 'other@example.org']);
+    expect(readBack('firefox', ff.content, 'other@example.org')[0]).toEqual(JSON.parse(small));
+  });
+});
+
+describe('telehealth-guard deploy: formats', () => {
+  it('windows-reg is pure ASCII, sets integers as DWORD, objects as JSON strings, non-ASCII strings as hex(1)', async () => {
+    const { content } = await deploy('windows-reg', hostilePolicy);
+    expect(content).toMatch(/^[\x20-\x7e\r\n]*$/);
+    const reg = parseReg(content);
+    const values = reg.keys.get(`HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome\\3rdparty\\extensions\\${EXTENSION_ID}\\policy`)!;
+    expect(values.get('schemaVersion')).toEqual({ type: 'dword', data: 1 });
+    expect(content).toMatch(/^"policyVersion"=hex\(1\):/m);
+    expect(values.get('policyVersion')).toEqual({ type: 'sz', data: 'v1 "\\ é\n🏥' });
+    expect(JSON.parse((values.get('organization') as { data: string }).data).name).toBe(HOSTILE);
+    // Deletions come before the key is written again, so an import replaces, not merges.
+    const del = content.indexOf('[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google');
+    const set = content.indexOf('[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google');
+    expect(del).toBeGreaterThan(0);
+    expect(del).toBeLessThan(set);
+  });
+
+  it('--update-url force-installs on Linux and Windows, and says so; without it the summary says it does not', async () => {
+    const url = 'https://updates.example.org/telehealth-guard/update.xml?a=1&b="2"';
+    const linux = await deploy('edge-linux', small, ['--update-url', url]);
+    expect(JSON.parse(linux.content).ExtensionInstallForcelist).toEqual([`${EXTENSION_ID};${url}`]);
+    expect(linux.out).toContain('/etc/opt/edge/policies/managed/');
+    expect(linux.out).toMatch(/Force-install/);
+
+    const win = await deploy('windows-reg', small, ['--update-url', url]);
+    const reg = parseReg(win.content);
+    for (const b of ['Google\\Chrome', 'Microsoft\\Edge']) {
+      const list = reg.keys.get(`HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\${b}\\ExtensionInstallForcelist`)!;
+      expect([...list.values()]).toEqual([{ type: 'sz', data: `${EXTENSION_ID};${url}` }]);
+      expect([...list.keys()][0]).toMatch(/^\d+$/); // Chrome reads only numerically named list values
+    }
+    expect(win.out).toContain('reg import out/telehealth-guard.reg');
+
+    const plain = await deploy('chrome-linux', small);
+    expect(JSON.parse(plain.content).ExtensionInstallForcelist).toBeUndefined();
+    expect(plain.out).toMatch(/Not force-installed/);
+    expect(plain.out).toContain('install -D -m 644 out/telehealth-guard.json /etc/opt/chrome/policies/managed/telehealth-guard.json');
+  });
+
+  it('firefox: --install-url adds an ExtensionSettings force-install entry', async () => {
+    const url = 'https://addons.example.org/telehealth-guard-1.0.xpi';
+    const { content, out } = await deploy('firefox', small, ['--install-url', url]);
+    const doc = JSON.parse(content);
+    expect(doc.policies.ExtensionSettings).toEqual({ [GECKO_ID]: { installation_mode: 'force_installed', install_url: url } });
+    expect(out).toContain('policies.json');
+    const plain = await deploy('firefox', small);
+    expect(JSON.parse(plain.content).policies.ExtensionSettings).toBeUndefined();
+    expect(plain.out).toMatch(/Not force-installed/);
+  });
+
+  it('google-admin wraps each top-level key as {"Value": …}', async () => {
+    const { content } = await deploy('google-admin', small);
+    const doc = JSON.parse(content);
+    expect(doc.schemaVersion).toEqual({ Value: 1 });
+    expect(doc.organization.Value.name).toBe('Riverside Family Practice');
+  });
+
+  it('macos-mobileconfig: stable, content-derived PayloadUUIDs and fixed identifiers', async () => {
+    const a = await deploy('macos-mobileconfig', strict);
+    const b = await deploy('macos-mobileconfig', strict);
+    expect(a.content).toBe(b.content);
+    const c = await deploy('macos-mobileconfig', small);
+    const uuids = (x: string) => [...x.matchAll(/<key>PayloadUUID<\/key>\s*<string>([^<]+)<\/string>/g)].map((m) => m[1]!);
+    expect(uuids(a.content)).toHaveLength(3);
+    expect(new Set(uuids(a.content)).size).toBe(3);
+    for (const u of uuids(a.content)) expect(u).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-8[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
+    for (const u of uuids(c.content)) expect(uuids(a.content)).not.toContain(u);
+    const ids = (x: string) => [...x.matchAll(/<key>PayloadIdentifier<\/key>\s*<string>([^<]+)<\/string>/g)].map((m) => m[1]);
+    expect(ids(a.content)).toEqual(ids(c.content));
+    expect(contentUuid('x')).toBe(contentUuid('x'));
+    const meta = mobileconfigPolicies(a.content);
+    for (const { meta: m } of Object.values(meta)) expect(m.PayloadVersion).toBe(1);
+  });
+
+  const python = (() => {
+    try {
+      execFileSync('python3', ['-c', 'import plistlib'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.runIf(python)('macos-mobileconfig is a property list Python\'s plistlib reads back to the same policy', async () => {
+    const { content } = await deploy('macos-mobileconfig', hostilePolicy);
+    const json = execFileSync('python3', ['-c', 'import plistlib,sys,json; p=plistlib.loads(sys.stdin.buffer.read()); print(json.dumps([{k:v for k,v in d.items() if not k.startswith("Payload")} for d in p["PayloadContent"]]))'], { input: content });
+    for (const p of JSON.parse(json.toString())) expect(p).toEqual(JSON.parse(hostilePolicy));
+  });
+});
+
+describe('telehealth-guard deploy: errors', () => {
+  it('an invalid policy exits 1 with one "<path>: <message>" line per problem and writes nothing', async () => {
+    const bad = JSON.stringify({ schemaVersion: 1, rules: [{ match: 'b.example:8080', action: 'deny' }] });
+    for (const target of Object.keys(FILE)) {
+      const r = await run(['deploy', 'bad.json', '--target', target, '--out', 'out'], { 'bad.json': bad });
+      expect(r.code).toBe(1);
+      expect(r.out.split('\n')).toEqual(['rules[0].match: must not contain a port', 'rules[0].action: must be one of "allow", "warn", "block", not "deny"']);
+      expect(r.err).toContain('nothing written');
+      expect(Object.keys(r.files)).toEqual(['bad.json']);
+    }
+  });
+
+  it('duplicate keys and JSON syntax errors are problems too', async () => {
+    const dup = await run(['deploy', 'p.json', '--target', 'chrome-linux'], { 'p.json': '{"schemaVersion":1,"defaultAction":"block","defaultAction":"allow"}' });
+    expect(dup.code).toBe(1);
+    expect(Object.keys(dup.files)).toEqual(['p.json']);
+    const syntax = await run(['deploy', 'p.json', '--target', 'chrome-linux'], { 'p.json': '{"schemaVersion":1,}' });
+    expect(syntax.code).toBe(1);
+    expect(syntax.out).toMatch(/invalid JSON at line 1/);
+  });
+
+  it('a control character a property list cannot carry fails macos-mobileconfig only', async () => {
+    const text = JSON.stringify({ schemaVersion: 1, organization: { name: 'bell\u0007' } });
+    const mac = await run(['deploy', 'p.json', '--target', 'macos-mobileconfig'], { 'p.json': text });
+    expect(mac.code).toBe(1);
+    expect(mac.out).toMatch(/^organization\.name: contains a control character/);
+    expect(Object.keys(mac.files)).toEqual(['p.json']);
+    for (const target of ['chrome-linux', 'windows-reg', 'google-admin', 'firefox']) {
+      const { content } = await deploy(target, text);
+      expect(readBack(target, content)[0]).toEqual(JSON.parse(text));
+    }
+  });
+
+  it('an unpaired surrogate is refused everywhere', async () => {
+    const r = await run(['deploy', 'p.json', '--target', 'chrome-linux'], { 'p.json': '{"schemaVersion":1,"policyVersion":"\\ud800"}' });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^policyVersion: contains an unpaired UTF-16 surrogate/);
+  });
+
+  it('an unknown target exits 2 and lists the valid ones', async () => {
+    const r = await run(['deploy', 'p.json', '--target', 'chrome-windows'], { 'p.json': small });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown target "chrome-windows"; valid targets: chrome-linux, chromium-linux, edge-linux, windows-reg, macos-mobileconfig, google-admin, firefox');
+    expect(Object.keys(r.files)).toEqual(['p.json']);
+  });
+
+  it('other usage errors exit 2', async () => {
+    const cases: string[][] = [
+      ['deploy', 'p.json'],
+      ['deploy', '--target', 'firefox'],
+      ['deploy', 'p.json', 'q.json', '--target', 'firefox'],
+      ['deploy', 'p.json', '--target', 'firefox', '--update-url', 'https://u.example/'],
+      ['deploy', 'p.json', '--target', 'chrome-linux', '--install-url', 'https://u.example/x.xpi'],
+      ['deploy', 'p.json', '--target', 'chrome-linux', '--update-url', 'not a url'],
+      ['deploy', 'p.json', '--target', 'chrome-linux', '--update-url', 'https://u.example/\n'],
+      ['deploy', 'p.json', '--target', 'chrome-linux', '--extension-id', 'ABC'],
+      ['deploy', 'p.json', '--target', 'firefox', '--extension-id', 'no id'],
+      ['deploy', 'p.json', '--target', 'chrome-linux', '--bogus'],
+    ];
+    for (const argv of cases) {
+      const r = await run(argv, { 'p.json': small });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(Object.keys(r.files)).toEqual(['p.json']);
+    }
+  });
+
+  it('a missing policy file exits 1', async () => {
+    const r = await run(['deploy', 'nope.json', '--target', 'firefox']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^nope\.json: cannot read/);
+  });
+
+  it('--help lists every target and exits 0', async () => {
+    const r = await run(['deploy', '--help']);
+    expect(r.code).toBe(0);
+    for (const t of Object.keys(FILE)) expect(r.out).toContain(t);
+    const top = await run(['--help']);
+    expect(top.out).toMatch(/deploy +write the policy file/);
+  });
+});
