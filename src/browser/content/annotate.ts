@@ -1,0 +1,594 @@
+/**
+ * In-page annotation of meeting links (cli-and-ui.md, "In-page annotation"; issue 5, item 5).
+ *
+ * A plain DOM module: no extension APIs. The content-script glue decides where it runs
+ * (`meetings.scanPages`) and passes the checker, normally `(href) => analyseLink(href, policy)`.
+ *
+ * Public API
+ * - `startAnnotating(root, check, options?)` annotates every meeting link now (synchronously,
+ *   in one read pass and one write pass), then watches the document for links added later or
+ *   whose `href` changes, batching the work per animation frame. Returns `{ stop, stats, flush }`.
+ * - `mightBeMeetingLink(href)` is the cheap prefilter: true when the URL's host lies under a
+ *   meeting platform (`PLATFORM_DOMAINS`), a link wrapper (Safe Links, Google redirect), or the
+ *   scheme is a Zoom app scheme. Everything else is skipped without calling `check`.
+ * - `MARKER_TAG` is the element name of a marker (`tg-link-marker`).
+ *
+ * The marker: an element inserted right after the link (never inside it, so the link's box and
+ * click target are unchanged), carrying `role="img"`, `tabindex="0"` and an accessible name
+ * ("Meeting link check: warning — …" with every finding's message) in its own attributes, and
+ * drawing a small coloured badge with a symbol (✓ ok, ! warn, ✕ block: never colour alone) in a
+ * shadow root (closed by default) so the page's CSS cannot reach it and its CSS cannot leak.
+ * The host element's own box is pinned with inline `!important` declarations, which beat any
+ * page rule. Hovering or focusing the marker shows the findings in a tooltip in the top layer
+ * (popover) so `overflow: hidden` message panes do not clip it; Escape hides it.
+ *
+ * Links inside editable regions (a compose window's `contenteditable` body) are never annotated:
+ * a marker there would end up in the e-mail being written.
+ */
+import { PLATFORM_DOMAINS, PLATFORM_NAMES, type Finding, type LinkAnalysis, type Verdict } from '../../core/meetings/analyse.ts';
+
+export const MARKER_TAG = 'tg-link-marker';
+const MARKER_TAG_UPPER = MARKER_TAG.toUpperCase();
+
+export interface AnnotateOptions {
+  /**
+   * Cheap test run on every link's resolved href before `check` is called; default
+   * `mightBeMeetingLink`. Return false to skip the link.
+   */
+  prefilter?: (href: string) => boolean;
+  /** How a batch of DOM changes is scheduled; default requestAnimationFrame, else setTimeout 0. */
+  schedule?: (run: () => void) => void;
+  /** `closed` (default) keeps page scripts out of the marker; `open` lets tests look inside. */
+  shadowMode?: ShadowRootMode;
+  /** Watch for links added or changed later (default true). */
+  observe?: boolean;
+}
+
+export interface AnnotateStats {
+  /** Passes run (the first one, then one per batch of changes). */
+  passes: number;
+  /** Links looked at (including ones skipped by the prefilter). */
+  linksSeen: number;
+  /** Links that passed the prefilter. */
+  candidates: number;
+  /** Calls of `check` (hrefs not in the cache). */
+  checks: number;
+  /** Markers currently in the document (as far as this annotator knows). */
+  markers: number;
+  /** Markers inserted, updated or removed over the annotator's life. */
+  inserted: number;
+  updated: number;
+  removed: number;
+  /** Duration of the last pass and of all passes together, in ms. */
+  lastPassMs: number;
+  totalMs: number;
+}
+
+export interface Annotator {
+  /** Stops watching and removes every marker. */
+  stop(): void;
+  stats(): AnnotateStats;
+  /** Runs any pending batch now (for tests and for callers that need markers immediately). */
+  flush(): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Prefilter
+
+const MEETING_DOMAINS: ReadonlySet<string> = new Set([
+  ...Object.values(PLATFORM_DOMAINS).flat(),
+  // Link wrappers whose inner link may be a meeting link (analyse.ts unwraps them).
+  'safelinks.protection.outlook.com',
+  'safelinks.protection.office365.us',
+]);
+const APP_SCHEMES: ReadonlySet<string> = new Set(['zoommtg', 'zoomus', 'zoomgovmtg']);
+
+/**
+ * True when `href` may be a meeting link: its host is, or is under, a platform or wrapper
+ * domain; or it is a Google redirect (`google.com/url`); or a Zoom app scheme. A cheap string
+ * scan of the already-resolved href (the browser's `a.href` is serialised by the URL parser, so
+ * its host is canonical); false positives only cost a `check` call.
+ */
+export function mightBeMeetingLink(href: string): boolean {
+  const colon = href.indexOf(':');
+  if (colon < 2) return false;
+  const scheme = href.slice(0, colon).toLowerCase();
+  if (APP_SCHEMES.has(scheme)) return true;
+  if (scheme !== 'https' && scheme !== 'http') return false;
+  let start = colon + 1;
+  while (start < href.length && (href.charCodeAt(start) === 47 || href.charCodeAt(start) === 92)) start++; // / and \
+  let end = start;
+  while (end < href.length) {
+    const c = href.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35 || c === 92) break; // / ? # \
+    end++;
+  }
+  let host = href.slice(start, end);
+  const at = host.lastIndexOf('@');
+  if (at >= 0) host = host.slice(at + 1);
+  const port = host.lastIndexOf(':');
+  if (port >= 0 && !host.endsWith(']')) host = host.slice(0, port);
+  host = host.toLowerCase();
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host === '') return false;
+  if (host === 'google.com' || host === 'www.google.com') {
+    return href.slice(end, end + 4).toLowerCase() === '/url';
+  }
+  // The host itself and every parent domain, label by label.
+  let dot = -1;
+  do {
+    if (MEETING_DOMAINS.has(dot < 0 ? host : host.slice(dot + 1))) return true;
+    dot = host.indexOf('.', dot + 1);
+  } while (dot >= 0);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------
+// Marker
+
+const VERDICT_WORD: Record<Verdict, string> = { ok: 'OK', warn: 'warning', block: 'blocked' };
+const VERDICT_TITLE: Record<Verdict, string> = { ok: 'Looks OK', warn: 'Warning', block: 'Do not use' };
+const VERDICT_SYMBOL: Record<Verdict, string> = { ok: '✓', warn: '!', block: '✕' };
+const SEVERITY_RANK = { critical: 0, warn: 1, info: 2 } as const;
+
+/** Findings most serious first (stable within a severity). */
+function ordered(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+}
+
+/** The marker's accessible name: verdict, then every finding's message. */
+export function markerLabel(a: LinkAnalysis): string {
+  const messages = ordered(a.findings).map((f) => f.message);
+  const platform = a.platform === null ? '' : ` (${PLATFORM_NAMES[a.platform]})`;
+  const rest = messages.length === 0 ? 'no problems found.' : messages.join(' ');
+  return `Meeting link check${platform}: ${VERDICT_WORD[a.verdict]} — ${rest}`;
+}
+
+/**
+ * Inline declarations pinning the host's own box. Inline `!important` beats every page rule,
+ * `all: initial` undoes inherited oddities, font-size follows the surrounding text.
+ */
+const HOST_STYLE = [
+  'all: initial !important',
+  'display: inline-block !important',
+  'position: relative !important',
+  'font-size: inherit !important',
+  'width: 1em !important',
+  'height: 1em !important',
+  'margin: 0 0 0 0.25em !important',
+  'padding: 0 !important',
+  'border: 0 !important',
+  'vertical-align: -0.15em !important',
+  'line-height: 1 !important',
+  'float: none !important',
+  'visibility: visible !important',
+  'opacity: 1 !important',
+  'transform: none !important',
+  'cursor: help !important',
+  'outline-offset: 2px !important',
+].join(';');
+
+const SHADOW_CSS = `
+:host { contain: layout style; }
+:host(:focus-visible) { outline: 2px solid #0b57d0; outline-offset: 2px; border-radius: 50%; }
+.badge {
+  box-sizing: border-box; display: block; width: 1em; height: 1em; border-radius: 50%;
+  font: 700 0.72em/1 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  font-size: 0.72em; width: 1.39em; height: 1.39em; line-height: 1.39em;
+  text-align: center; user-select: none; -webkit-user-select: none;
+  border: 1px solid rgba(0,0,0,.35);
+}
+.ok { background: #1a7f37; color: #fff; }
+.warn { background: #f5b400; color: #1f1300; }
+.block { background: #c62828; color: #fff; }
+.tip {
+  box-sizing: border-box; margin: 0; inset: auto; position: fixed; z-index: 2147483647;
+  max-width: min(24rem, 90vw); padding: 8px 10px; border: 1px solid #5f6368; border-radius: 6px;
+  background: #fff; color: #1b1b1b; box-shadow: 0 2px 10px rgba(0,0,0,.25);
+  font: 400 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  text-align: left; white-space: normal; overflow: visible;
+}
+.tip.hidden { display: none; }
+.tip strong { display: block; margin-bottom: 4px; font-weight: 700; }
+.tip ul { margin: 0; padding-left: 1.1em; }
+.tip li { margin: 2px 0; }
+.tip .sev { font-weight: 700; }
+`;
+
+interface MarkerParts {
+  link: Element;
+  host: HTMLElement;
+  badge: HTMLElement;
+  tip: HTMLElement;
+  analysis: LinkAnalysis;
+  tipBuilt: boolean;
+  /** Times the marker was put back after the page removed or displaced it. */
+  reinserts: number;
+}
+
+/** A page that keeps removing markers gets them back this many times, then is left alone. */
+const MAX_REINSERTS = 3;
+
+// ---------------------------------------------------------------------------------------
+// Annotator
+
+interface LinkState {
+  href: string;
+  marker: MarkerParts | null;
+}
+
+export function startAnnotating(
+  root: Document,
+  check: (href: string) => LinkAnalysis | null,
+  options: AnnotateOptions = {},
+): Annotator {
+  const t0 = now();
+  const prefilter = options.prefilter ?? mightBeMeetingLink;
+  const shadowMode: ShadowRootMode = options.shadowMode ?? 'closed';
+  const view = root.defaultView as (Window & typeof globalThis) | null;
+  const schedule =
+    options.schedule ??
+    (view !== null && typeof view.requestAnimationFrame === 'function'
+      ? (run: () => void) => void view.requestAnimationFrame(() => run())
+      : (run: () => void) => void setTimeout(run, 0));
+
+  const cache = new Map<string, LinkAnalysis | null>();
+  const links = new WeakMap<Element, LinkState>();
+  const markers = new Set<MarkerParts>();
+  const stats: AnnotateStats = {
+    passes: 0, linksSeen: 0, candidates: 0, checks: 0, markers: 0,
+    inserted: 0, updated: 0, removed: 0, lastPassMs: 0, totalMs: 0,
+  };
+  let stopped = false;
+
+  // One stylesheet shared by every marker where constructable sheets exist; else a <style> each.
+  let sheet: CSSStyleSheet | null = null;
+  try {
+    const Sheet = view?.CSSStyleSheet;
+    if (Sheet !== undefined) {
+      sheet = new Sheet();
+      sheet.replaceSync(SHADOW_CSS);
+    }
+  } catch {
+    sheet = null;
+  }
+
+  function analyse(href: string): LinkAnalysis | null {
+    let a = cache.get(href);
+    if (a === undefined) {
+      stats.checks++;
+      try {
+        a = check(href);
+      } catch {
+        a = null;
+      }
+      if (a !== null && a.platform === null) a = null;
+      cache.set(href, a);
+    }
+    return a;
+  }
+
+  function hrefOf(el: Element): string {
+    const h = (el as HTMLAnchorElement).href;
+    return typeof h === 'string' ? h : (el.getAttribute('href') ?? '');
+  }
+
+  function editable(el: Element): boolean {
+    const ce = el.closest('[contenteditable]');
+    return ce !== null && ce.getAttribute('contenteditable')?.toLowerCase() !== 'false';
+  }
+
+  function createMarker(link: Element, a: LinkAnalysis): MarkerParts {
+    const host = root.createElement(MARKER_TAG);
+    host.setAttribute('style', HOST_STYLE);
+    host.setAttribute('role', 'img');
+    host.setAttribute('tabindex', '0');
+    host.setAttribute('data-tg-marker', '');
+    const shadow = host.attachShadow({ mode: shadowMode });
+    if (sheet !== null) {
+      shadow.adoptedStyleSheets = [sheet];
+    } else {
+      const style = root.createElement('style');
+      style.textContent = SHADOW_CSS;
+      shadow.append(style);
+    }
+    const badge = root.createElement('span');
+    badge.setAttribute('aria-hidden', 'true');
+    badge.setAttribute('part', 'badge');
+    const tip = root.createElement('div');
+    tip.className = 'tip hidden';
+    tip.setAttribute('aria-hidden', 'true'); // the host's accessible name already says it all
+    tip.setAttribute('part', 'tip');
+    const popover = typeof (tip as HTMLElement & { showPopover?: unknown }).showPopover === 'function';
+    if (popover) tip.setAttribute('popover', 'manual');
+    shadow.append(badge, tip);
+    const parts: MarkerParts = { link, host, badge, tip, analysis: a, tipBuilt: false, reinserts: 0 };
+    paint(parts, a);
+
+    const show = (): void => {
+      if (!parts.tipBuilt) buildTip(parts);
+      tip.classList.remove('hidden');
+      if (popover && !tip.matches(':popover-open')) {
+        try {
+          tip.showPopover();
+        } catch {
+          // not connected any more
+        }
+      }
+      place(host, tip);
+    };
+    const hide = (): void => {
+      if (popover && tip.matches(':popover-open')) tip.hidePopover();
+      tip.classList.add('hidden');
+    };
+    host.addEventListener('mouseenter', show);
+    host.addEventListener('mouseleave', () => {
+      if (root.activeElement !== host) hide();
+    });
+    host.addEventListener('focus', show);
+    host.addEventListener('blur', hide);
+    host.addEventListener('keydown', (e: KeyboardEvent) => {
+      if (e.key === 'Escape') hide();
+    });
+    // A click on the marker must not reach the page (or follow the link).
+    host.addEventListener('click', (e: Event) => {
+      e.preventDefault();
+      e.stopPropagation();
+      show();
+    });
+    return parts;
+  }
+
+  function paint(parts: MarkerParts, a: LinkAnalysis): void {
+    parts.analysis = a;
+    parts.tipBuilt = false;
+    parts.host.setAttribute('aria-label', markerLabel(a));
+    parts.host.setAttribute('data-verdict', a.verdict);
+    parts.badge.className = `badge ${a.verdict}`;
+    parts.badge.textContent = VERDICT_SYMBOL[a.verdict];
+  }
+
+  function buildTip(parts: MarkerParts): void {
+    const a = parts.analysis;
+    const tip = parts.tip;
+    tip.textContent = '';
+    const title = root.createElement('strong');
+    const platform = a.platform === null ? 'Meeting link' : `${PLATFORM_NAMES[a.platform]} meeting link`;
+    title.textContent = `${VERDICT_TITLE[a.verdict]}: ${platform}`;
+    tip.append(title);
+    const list = root.createElement('ul');
+    const findings = ordered(a.findings);
+    if (findings.length === 0) {
+      const li = root.createElement('li');
+      li.textContent = 'No problems found.';
+      list.append(li);
+    }
+    for (const f of findings) {
+      const li = root.createElement('li');
+      if (f.severity !== 'info') {
+        const sev = root.createElement('span');
+        sev.className = 'sev';
+        sev.textContent = f.severity === 'critical' ? 'Danger: ' : 'Warning: ';
+        li.append(sev);
+      }
+      li.append(f.message);
+      list.append(li);
+    }
+    tip.append(list);
+    parts.tipBuilt = true;
+  }
+
+  function removeMarker(parts: MarkerParts): void {
+    parts.host.remove();
+    markers.delete(parts);
+    const state = links.get(parts.link);
+    if (state !== undefined && state.marker === parts) state.marker = null;
+    stats.removed++;
+  }
+
+  /** Reads: which links need a marker inserted, updated or removed. Writes happen afterwards. */
+  type Op =
+    | { kind: 'insert'; link: Element; a: LinkAnalysis; state: LinkState }
+    | { kind: 'update'; link: Element; a: LinkAnalysis; state: LinkState }
+    | { kind: 'remove'; marker: MarkerParts }
+    | { kind: 'move'; marker: MarkerParts };
+
+  function plan(link: Element, ops: Op[]): void {
+    stats.linksSeen++;
+    const href = hrefOf(link);
+    const state = links.get(link);
+    if (state !== undefined && state.href === href) {
+      // Known link, same href: make sure its marker still follows it (the page may have moved
+      // the link, or taken it out and put it back).
+      const m = state.marker;
+      if (m !== null) {
+        if (link.nextSibling !== m.host) ops.push({ kind: 'move', marker: m });
+        return;
+      }
+      const cached = cache.get(href);
+      if (cached !== undefined && cached !== null && !editable(link)) ops.push({ kind: 'insert', link, a: cached, state });
+      return;
+    }
+    let a: LinkAnalysis | null = null;
+    if (prefilter(href)) {
+      stats.candidates++;
+      a = analyse(href);
+      if (a !== null && editable(link)) a = null;
+    }
+    if (state === undefined) {
+      const s: LinkState = { href, marker: null };
+      links.set(link, s);
+      if (a !== null) ops.push({ kind: 'insert', link, a, state: s });
+      return;
+    }
+    state.href = href;
+    if (a === null) {
+      if (state.marker !== null) ops.push({ kind: 'remove', marker: state.marker });
+    } else if (state.marker === null) {
+      ops.push({ kind: 'insert', link, a, state });
+    } else {
+      ops.push({ kind: 'update', link, a, state });
+    }
+  }
+
+  function apply(ops: Op[]): void {
+    for (const op of ops) {
+      switch (op.kind) {
+        case 'insert': {
+          const m = createMarker(op.link, op.a);
+          op.link.after(m.host);
+          op.state.marker = m;
+          markers.add(m);
+          stats.inserted++;
+          break;
+        }
+        case 'update':
+          if (op.state.marker !== null) {
+            paint(op.state.marker, op.a);
+            if (op.link.nextSibling !== op.state.marker.host) op.link.after(op.state.marker.host);
+            stats.updated++;
+          }
+          break;
+        case 'remove':
+          if (markers.has(op.marker)) removeMarker(op.marker);
+          break;
+        case 'move': {
+          const m = op.marker;
+          if (!markers.has(m)) break;
+          if (m.reinserts >= MAX_REINSERTS) {
+            removeMarker(m);
+          } else {
+            m.reinserts++;
+            m.link.after(m.host);
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  function isMarker(n: Node): boolean {
+    return n.nodeType === 1 && (n as Element).tagName === MARKER_TAG_UPPER;
+  }
+
+  function collect(node: Node, into: Set<Element>): void {
+    if (node.nodeType !== 1 || isMarker(node)) return;
+    const el = node as Element;
+    if (el.tagName === 'A' && el.hasAttribute('href')) into.add(el);
+    if (el.firstElementChild !== null) {
+      const found = el.querySelectorAll('a[href]');
+      for (let i = 0; i < found.length; i++) into.add(found[i]!);
+    }
+  }
+
+  function timed(body: () => void): void {
+    const start = now();
+    body();
+    stats.passes++;
+    stats.lastPassMs = now() - start;
+    stats.totalMs += stats.lastPassMs;
+  }
+
+  // ---- first pass: the whole document
+  const MO = view?.MutationObserver ?? (globalThis as { MutationObserver?: typeof MutationObserver }).MutationObserver;
+  const observer = options.observe === false || MO === undefined ? null : new MO(onMutations);
+  const pending: MutationRecord[] = [];
+  let scheduled = false;
+
+  function runPass(records: MutationRecord[]): void {
+    const todo = new Set<Element>();
+    let sweep = false;
+    for (const r of records) {
+      if (r.type === 'attributes') {
+        const t = r.target as Element;
+        if (t.tagName === 'A' && !isMarker(t)) todo.add(t);
+        continue;
+      }
+      if (isMarker(r.target)) continue;
+      for (let i = 0; i < r.addedNodes.length; i++) collect(r.addedNodes[i]!, todo);
+      if (r.removedNodes.length > 0) sweep = true;
+    }
+    const ops: Op[] = [];
+    for (const link of todo) if (link.isConnected) plan(link, ops);
+    if (sweep) {
+      // Links removed with their marker, markers removed or displaced by the page.
+      for (const m of markers) {
+        if (todo.has(m.link)) continue; // planned above
+        if (!m.link.isConnected) ops.push({ kind: 'remove', marker: m });
+        else if (m.link.nextSibling !== m.host) ops.push({ kind: 'move', marker: m });
+      }
+    }
+    apply(ops);
+  }
+
+  function pass(): void {
+    scheduled = false;
+    if (stopped) return;
+    const records = pending.splice(0, pending.length);
+    if (observer !== null) records.push(...observer.takeRecords());
+    if (records.length === 0) return;
+    timed(() => runPass(records));
+    // Whatever was recorded during the pass came from our own writes.
+    observer?.takeRecords();
+    stats.markers = markers.size;
+  }
+
+  function onMutations(records: MutationRecord[]): void {
+    if (stopped) return;
+    for (const r of records) pending.push(r);
+    if (!scheduled) {
+      scheduled = true;
+      schedule(pass);
+    }
+  }
+
+  timed(() => {
+    const ops: Op[] = [];
+    const all = root.querySelectorAll('a[href]');
+    for (let i = 0; i < all.length; i++) plan(all[i]!, ops);
+    apply(ops);
+  });
+  stats.markers = markers.size;
+  stats.totalMs = now() - t0;
+  if (observer !== null) {
+    const target = root.documentElement ?? root;
+    observer.observe(target, { childList: true, subtree: true, attributes: true, attributeFilter: ['href'] });
+  }
+
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      observer?.disconnect();
+      pending.length = 0;
+      for (const m of [...markers]) removeMarker(m);
+      stats.markers = 0;
+    },
+    stats() {
+      return { ...stats, markers: markers.size };
+    },
+    flush() {
+      if (!stopped) pass();
+    },
+  };
+}
+
+/** Positions the tooltip (fixed, in the top layer) below the marker, kept inside the viewport. */
+function place(host: HTMLElement, tip: HTMLElement): void {
+  if (typeof host.getBoundingClientRect !== 'function') return;
+  const view = host.ownerDocument.defaultView;
+  if (view === null) return;
+  const r = host.getBoundingClientRect();
+  const w = tip.offsetWidth;
+  const h = tip.offsetHeight;
+  let left = Math.min(r.left, view.innerWidth - w - 4);
+  left = Math.max(4, left);
+  let top = r.bottom + 4;
+  if (top + h > view.innerHeight && r.top - h - 4 >= 0) top = r.top - h - 4;
+  tip.style.left = `${Math.round(left)}px`;
+  tip.style.top = `${Math.round(top)}px`;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
