@@ -9,7 +9,13 @@ export default defineConfig({
     name: 'Telehealth Guard',
     description: "Keeps patient video visits and messaging on your organisation's sanctioned platforms.",
     // Each permission's reason is in README.md ("Permissions").
-    permissions: ['storage'],
+    permissions: ['storage', 'declarativeNetRequest', 'alarms'],
+    // Redirecting a site to the warning page needs access to that site's requests.
+    host_permissions: ['<all_urls>'],
+    // The guard page is where DNR redirects land, in main frames and sub-frames.
+    web_accessible_resources: [{ resources: ['guard.html'], matches: ['<all_urls>'] }],
+    action: { default_title: 'Telehealth Guard' },
+    options_ui: { page: 'options.html', open_in_tab: true },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '115.0' } } }
       : { key: EXTENSION_KEY, storage: { managed_schema: 'managed_schema.json' } }),

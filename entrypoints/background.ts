@@ -1,3 +1,3 @@
-export default defineBackground(() => {
-  console.log('Telehealth Guard background started');
-});
+import { startBackground } from '../src/browser/background.ts';
+
+export default defineBackground(() => startBackground());

@@ -90,3 +90,13 @@ export function hostUnder(host: string, base: string): boolean {
   if (isIpHost(base) || isIpHost(host)) return false;
   return host.length > base.length && host.endsWith(base) && host.charCodeAt(host.length - base.length - 1) === 46 /* . */;
 }
+
+/** The canonical host of a URL string, or null when it does not parse or has none. */
+export function hostOfUrl(url: string): string | null {
+  try {
+    const host = canonicalHost(new URL(url).hostname);
+    return host || null;
+  } catch {
+    return null;
+  }
+}

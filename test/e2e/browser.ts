@@ -59,3 +59,14 @@ export async function backgroundWorker(context: BrowserContext): Promise<Worker>
   const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
   return existing ?? (await context.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 20_000 }));
 }
+
+/** Stop the extension's service worker, as Chromium does after ~30 s idle. */
+export async function stopServiceWorker(context: BrowserContext): Promise<void> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> };
+  const workers = targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'));
+  if (workers.length === 0) throw new Error('no extension service worker is running');
+  for (const w of workers) await cdp.send('Target.closeTarget', { targetId: w.targetId });
+  await cdp.detach();
+}

@@ -1,0 +1,82 @@
+/**
+ * The background service worker's wiring. Listeners are registered synchronously at
+ * start (an MV3 worker is woken by the event it missed otherwise); all state lives in
+ * storage, IndexedDB and the browser's DNR rules, so a stopped worker loses nothing.
+ */
+import { hostOfUrl } from '../core/hosts.ts';
+import { activeBypass, BYPASS_ALARM, expireBypasses } from './bypass.ts';
+import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
+import { flushReports } from './events/reporting.ts';
+import { handleRequest } from './handlers.ts';
+import type { Request } from './protocol.ts';
+import { eventStore } from './recorder.ts';
+
+const RETENTION_ALARM = 'retention';
+const REPORT_ALARM = 'report';
+
+export function startBackground(): void {
+  browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    handleRequest(message as Request, sender)
+      .then(sendResponse)
+      .catch((e: Error) => sendResponse({ error: e.message }));
+    return true; // answer asynchronously
+  });
+
+  browser.storage.onChanged.addListener((changes, area) => {
+    // A pushed managed policy takes effect without restart; so does a local import.
+    if (area === 'managed' || (area === 'local' && LOCAL_POLICY_KEY in changes)) void reloadEngine();
+  });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === BYPASS_ALARM) void expireBypasses();
+    if (alarm.name === RETENTION_ALARM) void prune();
+    if (alarm.name === REPORT_ALARM) void report();
+  });
+
+  browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+    if (change.url || change.status === 'complete') void updateBadge(tabId, tab.url);
+  });
+  browser.tabs.onActivated.addListener(({ tabId }) => {
+    void browser.tabs.get(tabId).then((tab) => updateBadge(tabId, tab.url));
+  });
+
+  // Every start (browser start, install, a worker woken after idling) re-checks that the
+  // browser's rules are those of the policy in force, then housekeeping.
+  void engine().then(async () => {
+    await expireBypasses();
+    await browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 1 });
+    await prune();
+  });
+}
+
+async function prune(): Promise<void> {
+  const state = await engine();
+  const { retentionDays, maxEvents } = state.resolved.policy.logging;
+  const store = await eventStore();
+  await store.prune({
+    retentionDays,
+    maxEvents,
+    context: { policyVersion: state.resolved.policy.policyVersion, policySource: state.resolved.source, extensionVersion: browser.runtime.getManifest().version },
+  });
+}
+
+async function report(): Promise<void> {
+  const state = await engine();
+  const reporting = state.resolved.policy.reporting;
+  if (!reporting?.url) return;
+  const result = await flushReports(await eventStore(), { url: reporting.url, format: reporting.format, ...(reporting.token ? { token: reporting.token } : {}) });
+  if (result.pending > 0) await browser.alarms.create(REPORT_ALARM, { when: Math.max(Date.now() + 1000, result.nextAttemptAt ?? 0) });
+}
+
+async function updateBadge(tabId: number, url: string | undefined): Promise<void> {
+  const host = url ? hostOfUrl(url) : null;
+  const bypass = host ? await activeBypass(host) : null;
+  await browser.action.setBadgeText({ tabId, text: bypass ? '!' : '' });
+  if (bypass) {
+    await browser.action.setBadgeBackgroundColor({ tabId, color: '#8a4b00' });
+    const until = new Date(bypass.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    await browser.action.setTitle({ tabId, title: `Telehealth Guard: allowed after a warning until ${until}` });
+  } else {
+    await browser.action.setTitle({ tabId, title: 'Telehealth Guard' });
+  }
+}

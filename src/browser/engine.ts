@@ -1,0 +1,115 @@
+/**
+ * The policy in force, compiled, and its DNR rules applied: the background's one piece
+ * of state. Everything is re-derived from storage on demand, so a stopped and restarted
+ * service worker (MV3 stops it after ~30 s idle) picks up exactly where it was.
+ */
+import { classifyUrl, compilePolicy, type ClassifyResult, type CompiledPolicy } from '../core/classify.ts';
+import { canonicalJson } from '../core/events/canonical.ts';
+import { checkLimits, compileDnrRules, type DnrRule } from '../core/dnr.ts';
+import { formatProblem } from '../core/policy/parse.ts';
+import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
+import { reconcileBypasses } from './bypass.ts';
+import { toBrowserRules } from './dnr-types.ts';
+import { record } from './recorder.ts';
+
+export interface EngineState {
+  resolved: ResolvedPolicy;
+  compiled: CompiledPolicy;
+  rules: DnrRule[];
+  /** Rule-limit problems, if the policy is too large for this browser. */
+  limitProblems: string[];
+}
+
+/** Keys in storage.local. */
+export const LOCAL_POLICY_KEY = 'localPolicyText';
+const LAST_VALID_KEY = 'lastValidPolicies';
+const APPLIED_KEY = 'appliedPolicyFingerprint';
+const REPORTED_INVALID_KEY = 'reportedInvalidFingerprints';
+
+let current: Promise<EngineState> | undefined;
+
+/** The state, loading it on first use after a (re)start. */
+export function engine(): Promise<EngineState> {
+  return (current ??= load());
+}
+
+/** Re-read every policy source and re-apply; called when storage changes. */
+export function reloadEngine(): Promise<EngineState> {
+  // Chained, so two quick changes apply in order and the last one wins.
+  const previous = current ?? Promise.resolve(undefined);
+  current = previous.catch(() => undefined).then(load);
+  return current;
+}
+
+export async function classifyInForce(url: string): Promise<ClassifyResult> {
+  return classifyUrl((await engine()).compiled, url);
+}
+
+async function readManaged(): Promise<Record<string, unknown> | null> {
+  try {
+    return ((await browser.storage.managed.get(null)) as Record<string, unknown>) ?? null;
+  } catch {
+    // Firefox throws when no managed storage exists for the add-on.
+    return null;
+  }
+}
+
+async function load(): Promise<EngineState> {
+  const [managed, stored] = await Promise.all([readManaged(), browser.storage.local.get([LOCAL_POLICY_KEY, LAST_VALID_KEY, APPLIED_KEY, REPORTED_INVALID_KEY])]);
+  const resolved = resolvePolicy({
+    managed,
+    localText: (stored[LOCAL_POLICY_KEY] as string | undefined) ?? null,
+    lastValid: (stored[LAST_VALID_KEY] as ResolvedPolicy['lastValid'] | undefined) ?? {},
+  });
+  const compiled = compilePolicy(resolved.policy);
+  const rules = compileDnrRules(compiled, { guardPageUrl: browser.runtime.getURL('/guard.html') });
+  const limitProblems = checkLimits(rules);
+  await browser.storage.local.set({ [LAST_VALID_KEY]: resolved.lastValid });
+  if (limitProblems.length === 0) await applyRules(rules);
+  await reconcileBypasses((url) => classifyUrl(compiled, url));
+
+  const state: EngineState = { resolved, compiled, rules, limitProblems };
+  await recordPolicyEvents(state, stored);
+  return state;
+}
+
+/**
+ * Replace the dynamic rules in one atomic call, only when they differ from what the
+ * browser holds (so a worker restart costs a read, not a rewrite).
+ */
+async function applyRules(rules: DnrRule[]): Promise<void> {
+  const existing = await browser.declarativeNetRequest.getDynamicRules();
+  if (sameRules(existing as unknown as DnrRule[], rules)) return;
+  await browser.declarativeNetRequest.updateDynamicRules({
+    removeRuleIds: existing.map((r) => r.id),
+    addRules: toBrowserRules(rules),
+  });
+}
+
+function sameRules(a: DnrRule[], b: DnrRule[]): boolean {
+  if (a.length !== b.length) return false;
+  // The browser may add default fields (e.g. isUrlFilterCaseSensitive); compare what we set.
+  const norm = (r: DnrRule) => canonicalJson({ id: r.id, priority: r.priority, action: r.action, condition: { ...r.condition, isUrlFilterCaseSensitive: r.condition.isUrlFilterCaseSensitive ?? false } });
+  const byId = new Map(a.map((r) => [r.id, norm(r)]));
+  return b.every((r) => byId.get(r.id) === norm(r));
+}
+
+async function recordPolicyEvents(state: EngineState, stored: Record<string, unknown>): Promise<void> {
+  const { resolved } = state;
+  const applied = canonicalJson({ source: resolved.source, policy: resolved.policy });
+  if (stored[APPLIED_KEY] !== applied) {
+    await record({ type: 'policy.applied' }, state);
+    await browser.storage.local.set({ [APPLIED_KEY]: applied });
+  }
+  // Each distinct broken push is reported once, not on every worker restart.
+  const reported = (stored[REPORTED_INVALID_KEY] as Record<string, string> | undefined) ?? {};
+  const next: Record<string, string> = {};
+  for (const source of ['managed', 'local'] as const) {
+    const problems = resolved.problems[source];
+    if (!problems) continue;
+    const lines = problems.map(formatProblem);
+    next[source] = canonicalJson(lines);
+    if (reported[source] !== next[source]) await record({ type: 'policy.invalid', findings: lines }, state);
+  }
+  await browser.storage.local.set({ [REPORTED_INVALID_KEY]: next });
+}

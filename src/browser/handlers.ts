@@ -1,0 +1,131 @@
+/**
+ * What the background answers to the extension's own pages. Every request is checked to
+ * come from this extension's pages: web pages cannot reach the background at all (no
+ * externally_connectable), and content scripts are refused here.
+ */
+import { classifyUrl, isError } from '../core/classify.ts';
+import { navigationView, reasonAccepted } from '../core/explain.ts';
+import { hostOfUrl } from '../core/hosts.ts';
+import { analyseLink } from '../core/meetings/analyse.ts';
+import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
+import { activeBypass, addBypass } from './bypass.ts';
+import { engine, LOCAL_POLICY_KEY, reloadEngine, type EngineState } from './engine.ts';
+import type { PolicyStatus, Request, Response, TabVerdict } from './protocol.ts';
+import { exportFileName } from './events/store.ts';
+import { eventStore, record } from './recorder.ts';
+
+/** Longest reason kept: enough for a sentence, not a paste of patient notes. */
+const MAX_REASON = 500;
+
+export interface Sender {
+  id?: string;
+  url?: string;
+  tab?: { id?: number };
+}
+
+export function fromOwnPage(sender: Sender): boolean {
+  return sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL('/'));
+}
+
+export async function handleRequest(request: Request, sender: Sender): Promise<Response<Request['kind']> | { error: string }> {
+  if (!fromOwnPage(sender)) return { error: 'not allowed' };
+  const state = await engine();
+  switch (request.kind) {
+    case 'guard.view':
+      return guardView(request.url, state);
+    case 'guard.proceed':
+      return proceed(request.url, request.reason, state);
+    case 'guard.redirected': {
+      const c = classifyUrl(state.compiled, request.url);
+      await record({ type: 'navigation.redirected', url: request.url, service: isError(c) ? null : c.service, action: isError(c) ? null : c.action }, state);
+      return { ok: true };
+    }
+    case 'status':
+      return { status: status(state), tab: request.tabUrl ? await tabVerdict(request.tabUrl, state) : null };
+    case 'policy.import':
+      return importLocal(request.text, state, sender);
+    case 'policy.clearLocal':
+      await browser.storage.local.remove(LOCAL_POLICY_KEY);
+      await reloadEngine();
+      return { ok: true };
+    case 'link.check': {
+      if (hostOfUrl(request.url) === null) return { error: 'That is not a link: paste a whole address starting with https://' };
+      const analysis = analyseLink(request.url, state.resolved.policy);
+      if (analysis.platform !== null) {
+        await record(
+          { type: 'link.checked', url: request.url, service: analysis.platform, action: analysis.verdict === 'ok' ? 'allow' : analysis.verdict, findings: analysis.findings.map((f) => f.code) },
+          state,
+        );
+      }
+      return { analysis };
+    }
+    case 'log.export': {
+      const store = await eventStore();
+      const chunks: string[] = [];
+      for await (const chunk of store.export(request.format, request.filter)) chunks.push(chunk);
+      return { text: chunks.join(''), fileName: exportFileName(request.format, await store.installId()) };
+    }
+    case 'log.exported':
+      // The options page exports by reading the store itself; the record is written here,
+      // by the log's one writer.
+      await record({ type: 'log.exported' }, state);
+      return { ok: true };
+  }
+}
+
+async function guardView(url: string, state: EngineState): Promise<Response<'guard.view'>> {
+  const c = classifyUrl(state.compiled, url);
+  if (isError(c) || c.action === 'allow') return { view: null };
+  if (c.action === 'warn' && (await activeBypass(c.host))) return { view: null };
+  await record({ type: c.action === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: c.service, action: c.action }, state);
+  return { view: navigationView(c, c.host, state.resolved.policy) };
+}
+
+async function proceed(url: string, rawReason: string, state: EngineState): Promise<Response<'guard.proceed'>> {
+  const c = classifyUrl(state.compiled, url);
+  if (isError(c)) return { ok: false, error: 'This address could not be read.' };
+  if (c.action === 'block') return { ok: false, error: `${state.resolved.policy.organization.name} blocks this site; it cannot be opened.` };
+  const reason = rawReason.trim().slice(0, MAX_REASON);
+  if (!reasonAccepted(reason, state.resolved.policy)) return { ok: false, error: 'Please type a reason of at least 3 characters.' };
+  if (c.action === 'warn') await addBypass(c.host, state.resolved.policy.warn.bypassMinutes);
+  await record({ type: 'navigation.proceeded', url, service: c.service, action: c.action, ...(reason ? { reason } : {}) }, state);
+  return { ok: true };
+}
+
+export function status(state: EngineState): PolicyStatus {
+  const { resolved } = state;
+  const problems: PolicyStatus['problems'] = {};
+  for (const source of ['managed', 'local'] as const) {
+    const list = resolved.problems[source];
+    if (list) problems[source] = list.map(formatProblem);
+  }
+  return {
+    source: resolved.source,
+    policyVersion: resolved.policy.policyVersion,
+    organization: resolved.policy.organization.name,
+    managedPresent: resolved.managedPresent,
+    fromLastValid: resolved.fromLastValid,
+    problems,
+    limitProblems: state.limitProblems,
+    localImported: resolved.lastValid.local !== undefined,
+    ruleCount: state.rules.length,
+  };
+}
+
+async function tabVerdict(url: string, state: EngineState): Promise<TabVerdict> {
+  const classification = classifyUrl(state.compiled, url);
+  const bypass = !isError(classification) ? await activeBypass(classification.host) : null;
+  return { url, classification, bypassExpiresAt: bypass?.expiresAt ?? null };
+}
+
+async function importLocal(text: string, state: EngineState, sender: Sender): Promise<Response<'policy.import'>> {
+  if (!sender.url?.startsWith(browser.runtime.getURL('/options.html'))) return { ok: false, problems: ['Policies can only be imported on the options page.'] };
+  if (state.resolved.managedPresent) {
+    return { ok: false, problems: ['Your organisation manages this browser: its policy is in force, and a local policy cannot replace it.'] };
+  }
+  const r = parsePolicyText(text);
+  if (!r.ok) return { ok: false, problems: r.problems.map(formatProblem) };
+  await browser.storage.local.set({ [LOCAL_POLICY_KEY]: text });
+  await reloadEngine();
+  return { ok: true };
+}

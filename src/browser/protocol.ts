@@ -1,0 +1,59 @@
+/**
+ * Messages from the extension's own pages (guard, popup, options) to the background.
+ * The background is the only writer of the log and the only holder of the policy in
+ * force; pages ask it. Each request kind has one response type.
+ */
+import type { ClassifyResult } from '../core/classify.ts';
+import type { GuardView } from '../core/explain.ts';
+import type { LinkAnalysis } from '../core/meetings/analyse.ts';
+import type { PolicySource } from '../core/policy/schema.ts';
+import type { EventFilter } from './events/store.ts';
+
+export interface PolicyStatus {
+  source: PolicySource;
+  policyVersion: string;
+  organization: string;
+  managedPresent: boolean;
+  fromLastValid: boolean;
+  /** `path: message` lines per source whose current content is invalid. */
+  problems: Partial<Record<'managed' | 'local', string[]>>;
+  limitProblems: string[];
+  localImported: boolean;
+  ruleCount: number;
+}
+
+export interface TabVerdict {
+  url: string;
+  classification: ClassifyResult;
+  bypassExpiresAt: number | null;
+}
+
+export type Request =
+  | { kind: 'guard.view'; url: string }
+  | { kind: 'guard.proceed'; url: string; reason: string }
+  | { kind: 'guard.redirected'; url: string; to: string }
+  | { kind: 'status'; tabUrl?: string }
+  | { kind: 'policy.import'; text: string }
+  | { kind: 'policy.clearLocal' }
+  | { kind: 'link.check'; url: string }
+  | { kind: 'log.export'; format: 'ndjson' | 'csv'; filter?: EventFilter }
+  | { kind: 'log.exported'; format: 'ndjson' | 'csv'; count: number; filtered: boolean };
+
+export type Response<K extends Request['kind']> = {
+  'guard.view': { view: GuardView | null };
+  'guard.proceed': { ok: true } | { ok: false; error: string };
+  'guard.redirected': { ok: true };
+  status: { status: PolicyStatus; tab: TabVerdict | null };
+  'policy.import': { ok: true } | { ok: false; problems: string[] };
+  'policy.clearLocal': { ok: true };
+  'link.check': { analysis: LinkAnalysis } | { error: string };
+  'log.export': { text: string; fileName: string };
+  'log.exported': { ok: true };
+}[K];
+
+/** Send a request to the background and get its typed answer. */
+export async function ask<R extends Request>(request: R): Promise<Response<R['kind']>> {
+  const answer = (await browser.runtime.sendMessage(request)) as Response<R['kind']> | { error: string } | undefined;
+  if (answer === undefined) throw new Error('The Telehealth Guard background did not answer.');
+  return answer as Response<R['kind']>;
+}

@@ -1,0 +1,187 @@
+/**
+ * Enforcement in real Chromium with a real managed policy (issue: enforce the policy).
+ * Every hostname resolves to one local HTTPS server, whose request log shows whether a
+ * site was reached.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { launchWithExtension } from './browser.ts';
+import { extensionPage, loggedEvents, policyStatus, waitForPolicy } from './extension.ts';
+import { startServer, type TestServer } from './https-server.ts';
+import { canWriteManagedPolicy, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+
+const POLICY = {
+  schemaVersion: 1,
+  policyVersion: 'e2e-1',
+  organization: { name: 'St Example Health', supportContact: 'Service desk x4357' },
+  sanctionedPlatforms: [{ name: 'Example Health Zoom', url: 'https://examplehealth.zoom.us/' }],
+  categories: { 'consumer-video': 'block', 'consumer-messaging': 'warn' },
+  rules: [{ match: 'portal.example.org/chat', action: 'block', label: 'Portal chat' }],
+  warn: { requireReason: true, bypassMinutes: 5 },
+};
+
+test.describe('enforcing a managed policy', () => {
+  test.skip(!canWriteManagedPolicy(), 'needs write access to the managed policy folder (root, as in CI)');
+
+  let server: TestServer;
+  let browser: Awaited<ReturnType<typeof launchWithExtension>>;
+  let admin: Page;
+
+  test.beforeEach(async () => {
+    server = await startServer();
+    writeManagedPolicy(POLICY);
+    browser = await launchWithExtension({ args: server.resolverArgs() });
+    admin = await extensionPage(browser.context, browser.extensionId);
+    await waitForPolicy(admin, (s) => s.source === 'managed' && s.policyVersion === 'e2e-1');
+  });
+
+  test.afterEach(async () => {
+    await browser?.close();
+    removeManagedPolicy();
+    await server?.close();
+  });
+
+  test('a blocked site reaches the block page and its server receives no request', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('https://facetime.apple.com/join#v=1&p=secret');
+    await expect(page.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
+    await expect(page.getByText('facetime.apple.com', { exact: true })).toBeVisible();
+    await expect(page.getByText('St Example Health · Telehealth Guard')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Example Health Zoom' })).toHaveAttribute('href', 'https://examplehealth.zoom.us/');
+    await expect(page.getByText(/Service desk x4357/)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Continue to site' })).toHaveCount(0);
+    await expect(page.getByRole('textbox', { name: 'Reason' })).toHaveCount(0);
+    // Never the path or query: the page shows the host only.
+    await expect(page.locator('body')).not.toContainText('secret');
+    expect(server.hits('facetime.apple.com')).toEqual([]);
+    // A path rule of the organisation, on a segment boundary.
+    await page.goto('https://portal.example.org/chat/42?patient=Jane+Doe');
+    await expect(page.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
+    await expect(page.getByText('Portal chat', { exact: true })).toBeVisible();
+    await page.goto('https://portal.example.org/chatter');
+    await expect(page.locator('#site')).toHaveText('Reached portal.example.org');
+    expect(server.pages('portal.example.org')).toEqual(['/chatter']);
+
+    const events = await loggedEvents(admin);
+    const blocked = events.filter((e) => e.type === 'navigation.blocked');
+    expect(blocked.map((e) => [e.host, e.service, e.action])).toEqual([
+      ['facetime.apple.com', 'facetime', 'block'],
+      ['portal.example.org', null, 'block'],
+    ]);
+    // Hosts only: no path, query, fragment or passcode anywhere in the log.
+    expect(JSON.stringify(events)).not.toMatch(/secret|Jane|patient|\/chat/);
+    expect(events.every((e) => e.policyVersion === 'e2e-1' && e.policySource === 'managed')).toBe(true);
+  });
+
+  test('a warned site is reached only after a reason and Continue to site; the bypass expires', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('https://web.whatsapp.com/');
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    expect(server.hits('web.whatsapp.com')).toEqual([]);
+    const go = page.getByRole('button', { name: 'Continue to site' });
+    await expect(go).toBeDisabled();
+    await page.getByRole('textbox', { name: 'Reason' }).fill('ok');
+    await expect(go).toBeDisabled();
+    await page.getByRole('textbox', { name: 'Reason' }).fill('Patient asked to send a photo of a rash');
+    await expect(go).toBeEnabled();
+    await go.click();
+    await expect(page.locator('#site')).toHaveText('Reached web.whatsapp.com');
+    // The page itself, once (the browser then asks for a favicon, which is not a page).
+    expect(server.pages('web.whatsapp.com')).toEqual(['/']);
+
+    // Allowed for the rest of the bypass: no second warning.
+    await page.goto('https://web.whatsapp.com/again');
+    await expect(page.locator('#site')).toHaveText('Reached web.whatsapp.com');
+
+    // Expiry: make the allowance due now and let its alarm fire.
+    await browser.worker.evaluate(async () => {
+      const { bypasses } = (await chrome.storage.session.get('bypasses')) as { bypasses: Record<string, { expiresAt: number }> };
+      for (const b of Object.values(bypasses)) b.expiresAt = Date.now() - 1;
+      await chrome.storage.session.set({ bypasses });
+      await chrome.alarms.create('bypass-expiry', { when: Date.now() + 10 });
+    });
+    await expect
+      .poll(async () => (await browser.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).length, { timeout: 40_000 })
+      .toBe(0);
+    await page.goto('https://web.whatsapp.com/');
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+
+    const events = await loggedEvents(admin);
+    const proceeded = events.find((e) => e.type === 'navigation.proceeded');
+    expect(proceeded).toMatchObject({ host: 'web.whatsapp.com', service: 'whatsapp', action: 'warn', reason: 'Patient asked to send a photo of a rash' });
+    expect(events.filter((e) => e.type === 'navigation.warned')).toHaveLength(2);
+  });
+
+  test('keyboard alone gets through the warning page in a sensible order', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('https://t.me/somechannel');
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Example Health Zoom' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('textbox', { name: 'Reason' })).toBeFocused();
+    await page.keyboard.type('Reply to a patient message');
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Go back' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Continue to site' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#site')).toHaveText('Reached t.me');
+  });
+
+  test('an iframe of a blocked site is blocked too', async () => {
+    server.route((req, res, host) => {
+      if (host !== 'portal.example.org' || req.url !== '/embed') return false;
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><h1 id="site">Portal</h1><iframe title="video" src="https://facetime.apple.com/join" width="600" height="400"></iframe>');
+      return true;
+    });
+    const page = await browser.context.newPage();
+    await page.goto('https://portal.example.org/embed');
+    await expect(page.locator('#site')).toHaveText('Portal');
+    const frame = page.frameLocator('iframe[title="video"]');
+    await expect(frame.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
+    expect(server.hits('facetime.apple.com')).toEqual([]);
+  });
+
+  test('a changed managed policy takes effect without restart; an invalid one keeps the previous in force', async () => {
+    const page = await browser.context.newPage();
+    writeManagedPolicy({ ...POLICY, policyVersion: 'e2e-2', categories: { 'consumer-video': 'block', 'consumer-messaging': 'block' } });
+    const started = Date.now();
+    await waitForPolicy(admin, (s) => s.policyVersion === 'e2e-2');
+    const tookMs = Date.now() - started;
+    expect(tookMs).toBeLessThan(15_000);
+    test.info().annotations.push({ type: 'managed policy change applied after', description: `${tookMs} ms` });
+    await page.goto('https://web.whatsapp.com/');
+    await expect(page.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
+
+    // Passes Chrome's managed schema (which has no length limits) but not the policy format.
+    writeManagedPolicy({ ...POLICY, policyVersion: 'x'.repeat(65) });
+    const status = await waitForPolicy(admin, (s) => (s.problems.managed?.length ?? 0) > 0);
+    expect(status.policyVersion).toBe('e2e-2');
+    expect(status.fromLastValid).toBe(true);
+    expect(status.problems.managed).toEqual(['policyVersion: must be at most 64 characters long']);
+    await page.goto('https://web.whatsapp.com/');
+    await expect(page.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
+
+    // The popup and the options page show the problem.
+    const popup = await extensionPage(browser.context, browser.extensionId, 'popup.html');
+    await expect(popup.getByTestId('problems-managed')).toContainText('policyVersion: must be at most 64 characters long');
+    await admin.reload();
+    await expect(admin.getByTestId('problems-managed')).toContainText('the last valid version stays in force');
+
+    const events = await loggedEvents(admin);
+    const invalid = events.filter((e) => e.type === 'policy.invalid');
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]!.findings).toEqual(['policyVersion: must be at most 64 characters long']);
+    expect(events.filter((e) => e.type === 'policy.applied').map((e) => e.policyVersion)).toEqual(['e2e-1', 'e2e-2']);
+  });
+
+  test('a local policy cannot be imported while a managed policy is present', async () => {
+    await expect(admin.getByTestId('import-refused')).toBeVisible();
+    await expect(admin.getByRole('button', { name: 'Import policy' })).toHaveCount(0);
+    // Nor through the background directly.
+    const r = await admin.evaluate(() => chrome.runtime.sendMessage({ kind: 'policy.import', text: '{"schemaVersion":1}' }));
+    expect(r).toMatchObject({ ok: false });
+    expect((await policyStatus(admin)).source).toBe('managed');
+  });
+});

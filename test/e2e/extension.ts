@@ -1,0 +1,39 @@
+/** Talking to the running extension from a test, the way its own pages do. */
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import type { PolicyStatus } from '../../src/browser/protocol.ts';
+
+export async function extensionPage(context: BrowserContext, extensionId: string, path = 'options.html'): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/${path}`);
+  return page;
+}
+
+export async function policyStatus(page: Page): Promise<PolicyStatus> {
+  const r = await page.evaluate(() => chrome.runtime.sendMessage({ kind: 'status' }));
+  return (r as { status: PolicyStatus }).status;
+}
+
+/** Wait until the extension has a given policy in force (managed pushes arrive ~5 s after writing). */
+export async function waitForPolicy(page: Page, check: (s: PolicyStatus) => boolean, timeout = 20_000): Promise<PolicyStatus> {
+  let last: PolicyStatus | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await policyStatus(page);
+        return check(last);
+      },
+      { timeout, intervals: [250] },
+    )
+    .toBe(true);
+  return last!;
+}
+
+/** Events in the log, oldest first, read through the store's own export path. */
+export async function loggedEvents(page: Page): Promise<Array<Record<string, unknown>>> {
+  const text = await page.evaluate(async () => {
+    const r = (await chrome.runtime.sendMessage({ kind: 'log.export', format: 'ndjson' })) as { text?: string; error?: string };
+    if (r.text === undefined) throw new Error(r.error ?? 'no export');
+    return r.text;
+  });
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}

@@ -1,0 +1,65 @@
+/**
+ * One local HTTPS server standing in for every real host: Chromium is started with
+ * --host-resolver-rules mapping all names to it, and the server sees the original name
+ * in the Host header. Its request log proves whether a blocked site was reached.
+ * The certificate is made fresh per run with openssl and never stored in the repo.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface LoggedRequest {
+  host: string;
+  path: string;
+  method: string;
+}
+
+export type Route = (req: IncomingMessage, res: ServerResponse, host: string) => boolean;
+
+export interface TestServer {
+  port: number;
+  requests: LoggedRequest[];
+  /** Every request that reached `host` (exact, port stripped), favicon included. */
+  hits(host: string): LoggedRequest[];
+  /** Page requests to `host`: hits without the favicon the browser fetches after a page loads. */
+  pages(host: string): string[];
+  route(fn: Route): void;
+  resolverArgs(): string[];
+  close(): Promise<void>;
+}
+
+function certificate(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-cert-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k'), '-out', join(dir, 'c'), '-days', '2', '-subj', '/CN=telehealth-guard-test'], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'k')), cert: readFileSync(join(dir, 'c')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function startServer(): Promise<TestServer> {
+  const requests: LoggedRequest[] = [];
+  const routes: Route[] = [];
+  const server: Server = createServer(certificate(), (req, res) => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    requests.push({ host, path: req.url ?? '/', method: req.method ?? 'GET' });
+    for (const r of routes) if (r(req, res, host)) return;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>${host}</title><h1 id="site">Reached ${host}</h1>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    requests,
+    hits: (host) => requests.filter((r) => r.host === host),
+    pages: (host) => requests.filter((r) => r.host === host && r.path !== '/favicon.ico').map((r) => r.path),
+    route: (fn) => void routes.push(fn),
+    resolverArgs: () => [`--host-resolver-rules=MAP * 127.0.0.1:${port}`, '--ignore-certificate-errors'],
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
