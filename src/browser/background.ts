@@ -4,7 +4,7 @@
  * storage, IndexedDB and the browser's DNR rules, so a stopped worker loses nothing.
  */
 import { hostOfUrl } from '../core/hosts.ts';
-import { activeBypass, BYPASS_ALARM, expireBypasses } from './bypass.ts';
+import { activeBypass, BYPASS_ALARM, expireBypasses, removePass } from './bypass.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
 import { handleRequest } from './handlers.ts';
@@ -36,6 +36,17 @@ export function startBackground(): void {
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     if (change.url || change.status === 'complete') void updateBadge(tabId, tab.url);
   });
+  // A one-time pass through the meeting-link gate is spent once its navigation commits
+  // (or fails, or the tab closes).
+  // The guard page's own commit is not it: the pass is granted after that.
+  const ownPage = browser.runtime.getURL('/');
+  browser.webNavigation.onCommitted.addListener(({ tabId, frameId, url }) => {
+    if (frameId === 0 && !url.startsWith(ownPage)) void removePass(tabId);
+  });
+  browser.webNavigation.onErrorOccurred.addListener(({ tabId, frameId, url }) => {
+    if (frameId === 0 && !url.startsWith(ownPage)) void removePass(tabId);
+  });
+  browser.tabs.onRemoved.addListener((tabId) => void removePass(tabId));
   browser.tabs.onActivated.addListener(({ tabId }) => {
     void browser.tabs.get(tabId).then((tab) => updateBadge(tabId, tab.url));
   });

@@ -6,6 +6,7 @@
  */
 import { isError, type ClassifyResult } from '../core/classify.ts';
 import { bypassRule, type DnrRule } from '../core/dnr.ts';
+import { passRule } from '../core/meetings/gate.ts';
 import { toBrowserRules } from './dnr-types.ts';
 
 const KEY = 'bypasses';
@@ -28,19 +29,51 @@ export async function activeBypass(host: string, now = Date.now()): Promise<Bypa
   return b && b.expiresAt > now ? b : null;
 }
 
+/** Session rule ids are shared by allowances and one-time passes. */
+async function allocateRuleId(): Promise<number> {
+  const stored = await browser.storage.session.get(NEXT_ID_KEY);
+  const id = (stored[NEXT_ID_KEY] as number | undefined) ?? 1;
+  await browser.storage.session.set({ [NEXT_ID_KEY]: id + 1 });
+  return id;
+}
+
 export async function addBypass(host: string, minutes: number, now = Date.now()): Promise<Bypass> {
   const bypasses = await readBypasses();
-  const stored = await browser.storage.session.get(NEXT_ID_KEY);
-  const ruleId = (bypasses[host]?.ruleId ?? (stored[NEXT_ID_KEY] as number | undefined)) ?? 1;
+  const ruleId = bypasses[host]?.ruleId ?? (await allocateRuleId());
   const bypass = { ruleId, expiresAt: now + minutes * 60_000 };
   await browser.declarativeNetRequest.updateSessionRules({
     removeRuleIds: [ruleId],
     addRules: toBrowserRules([bypassRule(ruleId, host)]),
   });
   bypasses[host] = bypass;
-  await browser.storage.session.set({ [KEY]: bypasses, [NEXT_ID_KEY]: Math.max(ruleId + 1, (stored[NEXT_ID_KEY] as number | undefined) ?? 1) });
+  await browser.storage.session.set({ [KEY]: bypasses });
   await scheduleExpiry(bypasses);
   return bypass;
+}
+
+const PASSES_KEY = 'meetingPasses';
+
+/**
+ * Let one tab's next navigation to `host` through the meeting-link gate: the link was
+ * checked (ok, or the user continued past a warning). Removed once that navigation
+ * commits or fails (see background.ts), never by time alone, so the gate cannot catch
+ * the same navigation twice.
+ */
+export async function addPass(tabId: number, host: string): Promise<void> {
+  const passes = ((await browser.storage.session.get(PASSES_KEY))[PASSES_KEY] as Record<string, number> | undefined) ?? {};
+  const ruleId = passes[tabId] ?? (await allocateRuleId());
+  await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: [ruleId], addRules: toBrowserRules([passRule(ruleId, tabId, host)]) });
+  passes[tabId] = ruleId;
+  await browser.storage.session.set({ [PASSES_KEY]: passes });
+}
+
+export async function removePass(tabId: number): Promise<void> {
+  const passes = ((await browser.storage.session.get(PASSES_KEY))[PASSES_KEY] as Record<string, number> | undefined) ?? {};
+  const ruleId = passes[tabId];
+  if (ruleId === undefined) return;
+  await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: [ruleId] });
+  delete passes[tabId];
+  await browser.storage.session.set({ [PASSES_KEY]: passes });
 }
 
 async function removeBypasses(hosts: string[], bypasses: Bypasses): Promise<void> {

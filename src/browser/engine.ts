@@ -7,6 +7,7 @@ import { classifyUrl, compilePolicy, type ClassifyResult, type CompiledPolicy } 
 import { canonicalJson } from '../core/events/canonical.ts';
 import { checkLimits, compileDnrRules, type DnrRule } from '../core/dnr.ts';
 import { formatProblem } from '../core/policy/parse.ts';
+import { meetingGateRules } from '../core/meetings/gate.ts';
 import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
 import { reconcileBypasses } from './bypass.ts';
 import { toBrowserRules } from './dnr-types.ts';
@@ -62,7 +63,11 @@ async function load(): Promise<EngineState> {
     lastValid: (stored[LAST_VALID_KEY] as ResolvedPolicy['lastValid'] | undefined) ?? {},
   });
   const compiled = compilePolicy(resolved.policy);
-  const rules = compileDnrRules(compiled, { guardPageUrl: browser.runtime.getURL('/guard.html') });
+  const guardPageUrl = browser.runtime.getURL('/guard.html');
+  const rules = compileDnrRules(compiled, {
+    guardPageUrl,
+    ...(resolved.policy.meetings.checkNavigation ? { extra: (firstId: number) => meetingGateRules(guardPageUrl, firstId) } : {}),
+  });
   const limitProblems = checkLimits(rules);
   await browser.storage.local.set({ [LAST_VALID_KEY]: resolved.lastValid });
   if (limitProblems.length === 0) await applyRules(rules);

@@ -4,11 +4,11 @@
  * externally_connectable), and content scripts are refused here.
  */
 import { classifyUrl, isError } from '../core/classify.ts';
-import { navigationView, reasonAccepted } from '../core/explain.ts';
+import { meetingView, navigationView, reasonAccepted } from '../core/explain.ts';
 import { hostOfUrl } from '../core/hosts.ts';
-import { analyseLink } from '../core/meetings/analyse.ts';
+import { analyseLink, PLATFORM_NAMES } from '../core/meetings/analyse.ts';
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
-import { activeBypass, addBypass } from './bypass.ts';
+import { activeBypass, addBypass, addPass } from './bypass.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine, type EngineState } from './engine.ts';
 import type { PolicyStatus, Request, Response, TabVerdict } from './protocol.ts';
 import { exportFileName } from './events/store.ts';
@@ -32,9 +32,9 @@ export async function handleRequest(request: Request, sender: Sender): Promise<R
   const state = await engine();
   switch (request.kind) {
     case 'guard.view':
-      return guardView(request.url, state);
+      return guardView(request.url, state, sender.tab?.id);
     case 'guard.proceed':
-      return proceed(request.url, request.reason, state);
+      return proceed(request.url, request.reason, state, sender.tab?.id);
     case 'guard.redirected': {
       const c = classifyUrl(state.compiled, request.url);
       await record({ type: 'navigation.redirected', url: request.url, service: isError(c) ? null : c.service, action: isError(c) ? null : c.action }, state);
@@ -52,10 +52,7 @@ export async function handleRequest(request: Request, sender: Sender): Promise<R
       if (hostOfUrl(request.url) === null) return { error: 'That is not a link: paste a whole address starting with https://' };
       const analysis = analyseLink(request.url, state.resolved.policy);
       if (analysis.platform !== null) {
-        await record(
-          { type: 'link.checked', url: request.url, service: analysis.platform, action: analysis.verdict === 'ok' ? 'allow' : analysis.verdict, findings: analysis.findings.map((f) => f.code) },
-          state,
-        );
+        await record({ type: 'link.checked', url: request.url, service: analysis.platform, action: verdictAction(analysis.verdict), findings: analysis.findings.map((f) => f.code) }, state);
       }
       return { analysis };
     }
@@ -73,23 +70,52 @@ export async function handleRequest(request: Request, sender: Sender): Promise<R
   }
 }
 
-async function guardView(url: string, state: EngineState): Promise<Response<'guard.view'>> {
+/**
+ * What the guard page shows for a URL: the site policy first (warn/block), then, for a
+ * meeting link, its analysis. When neither stops it, the tab gets a one-time pass
+ * through the meeting-link gate and the page goes on to the URL.
+ */
+async function guardView(url: string, state: EngineState, tabId: number | undefined): Promise<Response<'guard.view'>> {
+  const { policy } = state.resolved;
   const c = classifyUrl(state.compiled, url);
-  if (isError(c) || c.action === 'allow') return { view: null };
-  if (c.action === 'warn' && (await activeBypass(c.host))) return { view: null };
-  await record({ type: c.action === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: c.service, action: c.action }, state);
-  return { view: navigationView(c, c.host, state.resolved.policy) };
+  if (isError(c)) return { view: null };
+  if (c.action === 'block' || (c.action === 'warn' && !(await activeBypass(c.host)))) {
+    await record({ type: c.action === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: c.service, action: c.action }, state);
+    return { view: navigationView(c, c.host, policy) };
+  }
+  const meeting = policy.meetings.checkNavigation ? analyseLink(url, policy) : null;
+  if (meeting && meeting.platform !== null) {
+    await record({ type: 'link.checked', url, service: meeting.platform, action: verdictAction(meeting.verdict), findings: meeting.findings.map((f) => f.code) }, state);
+    if (meeting.verdict !== 'ok') {
+      await record({ type: meeting.verdict === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: meeting.platform, action: meeting.verdict }, state);
+      return { view: meetingView(meeting.verdict, c.host, PLATFORM_NAMES[meeting.platform], meeting.findings, policy) };
+    }
+  }
+  if (tabId !== undefined) await addPass(tabId, c.host);
+  return { view: null };
 }
 
-async function proceed(url: string, rawReason: string, state: EngineState): Promise<Response<'guard.proceed'>> {
+async function proceed(url: string, rawReason: string, state: EngineState, tabId: number | undefined): Promise<Response<'guard.proceed'>> {
+  const { policy } = state.resolved;
   const c = classifyUrl(state.compiled, url);
   if (isError(c)) return { ok: false, error: 'This address could not be read.' };
-  if (c.action === 'block') return { ok: false, error: `${state.resolved.policy.organization.name} blocks this site; it cannot be opened.` };
+  const blocked = `${policy.organization.name} blocks this; it cannot be opened.`;
+  if (c.action === 'block') return { ok: false, error: blocked };
+  // A meeting link whose verdict is block has no way through either.
+  const meeting = policy.meetings.checkNavigation ? analyseLink(url, policy) : null;
+  if (c.action === 'allow' && meeting?.verdict === 'block') return { ok: false, error: blocked };
   const reason = rawReason.trim().slice(0, MAX_REASON);
-  if (!reasonAccepted(reason, state.resolved.policy)) return { ok: false, error: 'Please type a reason of at least 3 characters.' };
-  if (c.action === 'warn') await addBypass(c.host, state.resolved.policy.warn.bypassMinutes);
-  await record({ type: 'navigation.proceeded', url, service: c.service, action: c.action, ...(reason ? { reason } : {}) }, state);
+  if (!reasonAccepted(reason, policy)) return { ok: false, error: 'Please type a reason of at least 3 characters.' };
+  // A warned site is allowed for a while; a warned meeting link is let through once.
+  if (c.action === 'warn') await addBypass(c.host, policy.warn.bypassMinutes);
+  const service = c.action === 'warn' ? c.service : (meeting?.platform ?? null);
+  await record({ type: 'navigation.proceeded', url, service, action: 'warn', ...(reason ? { reason } : {}) }, state);
+  if (tabId !== undefined) await addPass(tabId, c.host);
   return { ok: true };
+}
+
+function verdictAction(verdict: 'ok' | 'warn' | 'block'): 'allow' | 'warn' | 'block' {
+  return verdict === 'ok' ? 'allow' : verdict;
 }
 
 export function status(state: EngineState): PolicyStatus {

@@ -27,6 +27,7 @@ export interface DnrRule {
     | { type: 'redirect'; redirect: { regexSubstitution: string } };
   condition: {
     requestDomains?: string[];
+    tabIds?: number[];
     regexFilter?: string;
     isUrlFilterCaseSensitive?: boolean;
     resourceTypes: ResourceType[];
@@ -66,6 +67,8 @@ export interface DnrCompileOptions {
   guardPageUrl: string;
   /** First rule id to use (ids are 1-based). */
   firstId?: number;
+  /** Extra rules after the policy's own (the meeting-link gate), given their first id. */
+  extra?: (firstId: number) => DnrRule[];
 }
 
 function actionFor(decisionAction: Action, guardPageUrl: string): DnrRule['action'] | null {
@@ -99,11 +102,11 @@ export function compileDnrRules(compiled: CompiledPolicy, options: DnrCompileOpt
   const defaultAction = compiled.policy.defaultAction;
   const guards = (d: Decision | undefined) => d !== undefined && d.action !== 'allow';
   const anyGuard = defaultAction !== 'allow' || compiled.patterns.some((p) => guards(p.bare) || p.paths?.some((x) => guards(x.decision)));
-  // With nothing to warn about or block, allow rules would only cost matching time.
-  if (!anyGuard) return [];
-
   const rules: DnrRule[] = [];
   let id = options.firstId ?? 1;
+  // With nothing to warn about or block, allow rules would only cost matching time.
+  if (!anyGuard) return options.extra?.(id) ?? [];
+
   const sortHosts = (hosts: string[]) => [...hosts].sort();
   for (const g of [...hostGroups.values()].sort((a, b) => a.priority - b.priority || a.action.localeCompare(b.action))) {
     const action = actionFor(g.action, options.guardPageUrl)!;
@@ -130,6 +133,7 @@ export function compileDnrRules(compiled: CompiledPolicy, options: DnrCompileOpt
     // Lowest priority: whatever no pattern names.
     rules.push({ id: id++, priority: 1, action: actionFor(defaultAction, options.guardPageUrl)!, condition: { regexFilter: WHOLE_URL, resourceTypes: GUARDED_RESOURCE_TYPES } });
   }
+  if (options.extra) rules.push(...options.extra(id));
   return rules;
 }
 

@@ -16,6 +16,8 @@ export function simulateDnr(rules: readonly DnrRule[], url: string, resourceType
   let best: DnrRule | undefined;
   for (const r of rules) {
     if (!r.condition.resourceTypes.includes(resourceType)) continue;
+    // Tab-scoped rules (one-time passes) never match a request from no tab.
+    if (r.condition.tabIds) continue;
     if (r.condition.requestDomains && !r.condition.requestDomains.some((d) => hostUnder(host, d))) continue;
     if (r.condition.regexFilter && !new RegExp(r.condition.regexFilter, r.condition.isUrlFilterCaseSensitive ? '' : 'i').test(requestUrl)) continue;
     if (!best || r.priority > best.priority || (r.priority === best.priority && r.action.type === 'allow' && best.action.type !== 'allow')) best = r;

@@ -3,9 +3,13 @@ import { MIN_REASON_LENGTH, type GuardView } from '../../core/explain.ts';
 import { ask } from '../../browser/protocol.ts';
 import './guard.css';
 
-/** The original URL rides after '#' (see core/dnr.ts); it is never shown, only its host. */
+/**
+ * The original URL rides after '#' (see core/dnr.ts); it is never shown, only its host.
+ * It is the browser's canonical request URL, so it is used exactly as it came: decoding
+ * it would change the link (e.g. %7B in a Teams context).
+ */
 export function originalUrl(): string {
-  return decodeURI(location.hash.slice(1));
+  return location.hash.slice(1);
 }
 
 export function GuardApp() {

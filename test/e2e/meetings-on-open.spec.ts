@@ -1,0 +1,80 @@
+/**
+ * Meeting links checked when opened (issue: meeting links), in real Chromium with a
+ * real managed policy; every host resolves to one local HTTPS server.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { launchWithExtension } from './browser.ts';
+import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
+import { startServer, type TestServer } from './https-server.ts';
+import { canWriteManagedPolicy, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const POLICY = {
+  schemaVersion: 1,
+  policyVersion: 'meet-1',
+  organization: { name: 'St Example Health' },
+  sanctionedPlatforms: [{ name: 'Example Health Zoom', url: 'https://examplehealth.zoom.us/' }],
+  meetings: { sanctioned: { zoom: { accounts: ['examplehealth'] }, teams: { tenantIds: [TENANT] } } },
+};
+
+test.describe('meeting links checked on open', () => {
+  test.skip(!canWriteManagedPolicy(), 'needs write access to the managed policy folder (root, as in CI)');
+  let server: TestServer;
+  let browser: Awaited<ReturnType<typeof launchWithExtension>>;
+  let admin: Page;
+
+  test.beforeEach(async () => {
+    server = await startServer();
+    writeManagedPolicy(POLICY);
+    browser = await launchWithExtension({ args: server.resolverArgs() });
+    admin = await extensionPage(browser.context, browser.extensionId);
+    await waitForPolicy(admin, (s) => s.policyVersion === 'meet-1');
+  });
+  test.afterEach(async () => {
+    await browser?.close();
+    removeManagedPolicy();
+    await server?.close();
+  });
+
+  test("a Zoom start link shows the block page and never reaches Zoom", async () => {
+    const page = await browser.context.newPage();
+    await page.goto('https://examplehealth.zoom.us/s/81234567890?zak=HOSTTOKEN');
+    await expect(page.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
+    await expect(page.getByText(/whoever opens it joins as the host/i)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Continue to site' })).toHaveCount(0);
+    expect(server.hits('examplehealth.zoom.us')).toEqual([]);
+    const checked = (await loggedEvents(admin)).find((e) => e.type === 'link.checked');
+    expect(checked).toMatchObject({ host: 'examplehealth.zoom.us', service: 'zoom', action: 'block' });
+    expect(checked!.findings).toContain('start-link');
+    expect(JSON.stringify(await loggedEvents(admin))).not.toContain('HOSTTOKEN');
+  });
+
+  test('a meeting on another Teams tenant shows the warning page; continuing lets that link through once', async () => {
+    const other = '11111111-2222-3333-4444-555555555555';
+    const link = `https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0?context=${encodeURIComponent(JSON.stringify({ Tid: other, Oid: 'o' }))}`;
+    const page = await browser.context.newPage();
+    await page.goto(link);
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    await expect(page.getByText(/not one your organisation|not your organisation|another organisation|account/i).first()).toBeVisible();
+    expect(server.hits('teams.microsoft.com')).toEqual([]);
+    await page.getByRole('textbox', { name: 'Reason' }).fill('Visit hosted by the partner clinic');
+    await page.getByRole('button', { name: 'Continue to site' }).click();
+    await expect(page.locator('#site')).toHaveText('Reached teams.microsoft.com');
+    expect(server.pages('teams.microsoft.com')).toHaveLength(1);
+    // Once: the next open is checked again.
+    await page.goto(link);
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    const proceeded = (await loggedEvents(admin)).find((e) => e.type === 'navigation.proceeded');
+    expect(proceeded).toMatchObject({ host: 'teams.microsoft.com', service: 'teams', action: 'warn', reason: 'Visit hosted by the partner clinic' });
+  });
+
+  test('a sanctioned meeting link goes straight through', async () => {
+    const page = await browser.context.newPage();
+    const link = `https://teams.microsoft.com/l/meetup-join/19%3ameeting_y%40thread.v2/0?context=${encodeURIComponent(JSON.stringify({ Tid: TENANT }))}`;
+    await page.goto(link);
+    await expect(page.locator('#site')).toHaveText('Reached teams.microsoft.com');
+    expect(server.pages('teams.microsoft.com')).toEqual([new URL(link).pathname + new URL(link).search]);
+    const checked = (await loggedEvents(admin)).filter((e) => e.type === 'link.checked');
+    expect(checked.map((e) => [e.service, e.action])).toEqual([['teams', 'allow']]);
+  });
+});
