@@ -9,7 +9,7 @@ export default defineConfig({
     name: 'Telehealth Guard',
     description: "Keeps patient video visits and messaging on your organisation's sanctioned platforms.",
     // Each permission's reason is in README.md ("Permissions").
-    permissions: ['storage', 'declarativeNetRequest', 'alarms', 'webNavigation'],
+    permissions: ['storage', 'declarativeNetRequest', 'alarms', 'webNavigation', 'scripting', 'contextMenus'],
     // Redirecting a site to the warning page needs access to that site's requests.
     host_permissions: ['<all_urls>'],
     // The guard page is where DNR redirects land, in main frames and sub-frames.

@@ -7,16 +7,16 @@ import { hostOfUrl } from '../core/hosts.ts';
 import { activeBypass, BYPASS_ALARM, expireBypasses, removePass } from './bypass.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
-import { handleRequest } from './handlers.ts';
-import type { Request } from './protocol.ts';
+import { handleMessage } from './handlers.ts';
 import { eventStore } from './recorder.ts';
 
 const RETENTION_ALARM = 'retention';
+const CHECK_LINK_MENU = 'check-meeting-link';
 const REPORT_ALARM = 'report';
 
 export function startBackground(): void {
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    handleRequest(message as Request, sender)
+    handleMessage(message, sender)
       .then(sendResponse)
       .catch((e: Error) => sendResponse({ error: e.message }));
     return true; // answer asynchronously
@@ -31,6 +31,15 @@ export function startBackground(): void {
     if (alarm.name === BYPASS_ALARM) void expireBypasses();
     if (alarm.name === RETENTION_ALARM) void prune();
     if (alarm.name === REPORT_ALARM) void report();
+  });
+
+  // "Check meeting link" on any link's context menu.
+  browser.runtime.onInstalled.addListener(() => {
+    browser.contextMenus.create({ id: CHECK_LINK_MENU, title: 'Check meeting link', contexts: ['link'] });
+  });
+  browser.contextMenus.onClicked.addListener((info) => {
+    if (info.menuItemId !== CHECK_LINK_MENU || !info.linkUrl) return;
+    void browser.windows.create({ type: 'popup', url: browser.runtime.getURL('/check.html') + '#' + info.linkUrl, width: 440, height: 560 });
   });
 
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {

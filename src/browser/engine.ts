@@ -10,6 +10,7 @@ import { formatProblem } from '../core/policy/parse.ts';
 import { meetingGateRules } from '../core/meetings/gate.ts';
 import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
 import { reconcileBypasses } from './bypass.ts';
+import { registerAnnotator } from './content-scripts.ts';
 import { toBrowserRules } from './dnr-types.ts';
 import { record } from './recorder.ts';
 
@@ -72,6 +73,7 @@ async function load(): Promise<EngineState> {
   await browser.storage.local.set({ [LAST_VALID_KEY]: resolved.lastValid });
   if (limitProblems.length === 0) await applyRules(rules);
   await reconcileBypasses((url) => classifyUrl(compiled, url));
+  await registerAnnotator(resolved.policy);
 
   const state: EngineState = { resolved, compiled, rules, limitProblems };
   await recordPolicyEvents(state, stored);

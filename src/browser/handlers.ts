@@ -11,6 +11,8 @@ import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
 import { activeBypass, addBypass, addPass } from './bypass.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine, type EngineState } from './engine.ts';
 import type { PolicyStatus, Request, Response, TabVerdict } from './protocol.ts';
+import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
+import { acceptRecordRequest, RECORD_EVENT_MESSAGE } from './events/messages.ts';
 import { exportFileName } from './events/store.ts';
 import { eventStore, record } from './recorder.ts';
 
@@ -25,6 +27,32 @@ export interface Sender {
 
 export function fromOwnPage(sender: Sender): boolean {
   return sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL('/'));
+}
+
+/**
+ * Every runtime message: content scripts may only ask for the policy and record
+ * link.checked / schedule.checked (validated in events/messages.ts); everything else is
+ * for the extension's own pages.
+ */
+export async function handleMessage(message: unknown, sender: Sender): Promise<unknown> {
+  const kind = (message as { kind?: unknown } | null)?.kind;
+  if (kind === CONTENT_POLICY_REQUEST) {
+    if (sender.id !== browser.runtime.id) return { error: 'not allowed' };
+    return { policy: contentPolicy((await engine()).resolved.policy) };
+  }
+  if (kind === RECORD_EVENT_MESSAGE) {
+    const state = await engine();
+    const draft = acceptRecordRequest(message, sender, browser.runtime.id, browser.runtime.getURL(''), {
+      policyVersion: state.resolved.policy.policyVersion,
+      policySource: state.resolved.source,
+      extensionVersion: browser.runtime.getManifest().version,
+      recordFullUrls: state.resolved.policy.logging.recordFullUrls,
+    });
+    if ('error' in draft) return draft;
+    await (await eventStore()).append(draft);
+    return { ok: true };
+  }
+  return handleRequest(message as Request, sender);
 }
 
 export async function handleRequest(request: Request, sender: Sender): Promise<Response<Request['kind']> | { error: string }> {

@@ -1,0 +1,122 @@
+/**
+ * In-page meeting-link annotation and the Zoom scheduling page, with the real extension
+ * in real Chromium: fixtures are served as the real hosts by a local HTTPS server.
+ */
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { launchWithExtension } from './browser.ts';
+import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
+import { startServer, type TestServer } from './https-server.ts';
+import { canWriteManagedPolicy, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+
+const INBOX = readFileSync('test/fixtures/webmail/inbox.html', 'utf8');
+const SCHEDULE = readFileSync('test/fixtures/zoom/schedule-current.html', 'utf8');
+const POLICY = {
+  schemaVersion: 1,
+  policyVersion: 'inpage-1',
+  meetings: {
+    scanPages: ['outlook.office.com'],
+    sanctioned: { zoom: { accounts: ['examplehealth'] }, teams: { tenantIds: ['72f988bf-86f1-41af-91ab-2d7cd011db47'] } },
+  },
+};
+
+/** Names of the isolated worlds (content scripts) created in a page. */
+async function watchContentScripts(page: Page): Promise<{ cdp: CDPSession; worlds: string[] }> {
+  const cdp = await page.context().newCDPSession(page);
+  const worlds: string[] = [];
+  cdp.on('Runtime.executionContextCreated', (e: { context: { name: string; auxData?: { type?: string } } }) => {
+    if (e.context.auxData?.type === 'isolated') worlds.push(e.context.name);
+  });
+  await cdp.send('Runtime.enable');
+  return { cdp, worlds };
+}
+
+async function axTexts(cdp: CDPSession): Promise<string[]> {
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value?: string }; name?: { value?: string } }> };
+  return nodes.map((n) => `${n.role?.value ?? ''}: ${n.name?.value ?? ''}`);
+}
+
+test.describe('meeting links in pages', () => {
+  test.skip(!canWriteManagedPolicy(), 'needs write access to the managed policy folder (root, as in CI)');
+  let server: TestServer;
+  let browser: Awaited<ReturnType<typeof launchWithExtension>>;
+  let admin: Page;
+
+  test.beforeEach(async () => {
+    server = await startServer();
+    server.route((req, res, host) => {
+      const body = host === 'zoom.us' && req.url === '/meeting/schedule' ? SCHEDULE : host.endsWith('outlook.office.com') || host === 'mail.example.net' ? INBOX : null;
+      if (body === null) return false;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(body);
+      return true;
+    });
+    writeManagedPolicy(POLICY);
+    browser = await launchWithExtension({ args: server.resolverArgs() });
+    admin = await extensionPage(browser.context, browser.extensionId);
+    await waitForPolicy(admin, (s) => s.policyVersion === 'inpage-1');
+  });
+  test.afterEach(async () => {
+    await browser?.close();
+    removeManagedPolicy();
+    await server?.close();
+  });
+
+  test('webmail on a scanned host gets markers, also for links added later', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('https://outlook.office.com/mail/inbox');
+    const marker = (id: string) => page.locator(`#${id} + tg-link-marker`);
+    await expect(marker('l-safe')).toHaveAttribute('data-verdict', 'ok');
+    await expect(marker('l-personal')).toHaveAttribute('data-verdict', 'warn');
+    await expect(marker('l-start')).toHaveAttribute('data-verdict', 'block');
+    await expect(marker('l-teams')).toHaveAttribute('data-verdict', 'ok');
+    await expect(marker('l-start')).toHaveAttribute('aria-label', /start link|host/i);
+    await expect(marker('l-start')).toHaveAttribute('tabindex', '0');
+    // Ordinary links and look-alikes get nothing.
+    for (const id of ['o-intranet', 'o-zoom-pricing', 'o-lookalike', 'o-lookalike2', 'o-google']) await expect(marker(id)).toHaveCount(0);
+    // Markers sit after the link without moving it.
+    const box = await page.locator('#l-start').boundingBox();
+    expect(box!.width).toBeGreaterThan(10);
+
+    await page.getByRole('button', { name: 'Load new message' }).click();
+    await expect(marker('l2-meet')).toHaveAttribute('data-verdict', /ok|warn/);
+    await expect(marker('l2-myroom')).toHaveAttribute('data-verdict', 'warn');
+    await expect(marker('l2-jitsi')).toHaveAttribute('data-verdict', 'warn');
+    await expect(marker('l2-news')).toHaveCount(0);
+    // Findings on focus, by keyboard.
+    await marker('l-personal').focus();
+    await expect(marker('l-personal')).toBeFocused();
+  });
+
+  test('a host not in scanPages gets no content script at all', async () => {
+    const page = await browser.context.newPage();
+    const { worlds } = await watchContentScripts(page);
+    await page.goto('https://mail.example.net/mail/inbox');
+    await expect(page.locator('#l-start')).toBeVisible();
+    await page.waitForTimeout(1000);
+    await expect(page.locator('tg-link-marker')).toHaveCount(0);
+    expect(worlds).not.toContain('Telehealth Guard');
+
+    // …whereas the listed host does get it (the check above can fail).
+    const listed = await browser.context.newPage();
+    const seen = await watchContentScripts(listed);
+    await listed.goto('https://outlook.office.com/mail/inbox');
+    await expect(listed.locator('tg-link-marker').first()).toBeAttached();
+    expect(seen.worlds).toContain('Telehealth Guard');
+  });
+
+  test('the Zoom scheduling page warns before saving with the waiting room off, and records it', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('https://zoom.us/meeting/schedule');
+    const cdp = await page.context().newCDPSession(page);
+    await page.getByLabel('Waiting Room').uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    // The save was stopped once, and an alert names the setting.
+    await expect(page.locator('#save-status')).not.toHaveText('Saved');
+    await expect.poll(async () => (await axTexts(cdp)).some((t) => /alert/.test(t)) && (await axTexts(cdp)).join('\n')).toMatch(/Waiting Room/);
+    const events = await loggedEvents(admin);
+    const checked = events.find((e) => e.type === 'schedule.checked');
+    expect(checked).toMatchObject({ host: 'zoom.us', service: 'zoom', action: 'warn' });
+    expect(checked!.findings).toContain('waiting-room-off');
+  });
+});
