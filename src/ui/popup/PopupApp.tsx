@@ -72,7 +72,7 @@ function LinkChecker() {
       <h2 id="link-heading">Check a meeting link</h2>
       <form onSubmit={check} class="link-form">
         <label for="meeting-link">Meeting link</label>
-        <input id="meeting-link" type="url" inputMode="url" autoComplete="off" value={link} onInput={(e) => setLink((e.target as HTMLInputElement).value)} />
+        <input id="meeting-link" type="text" inputMode="url" spellcheck={false} autoComplete="off" value={link} onInput={(e) => setLink((e.target as HTMLInputElement).value)} />
         <button type="submit" class="primary" disabled={link.trim() === ''}>
           Check link
         </button>
