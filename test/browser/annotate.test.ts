@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MARKER_TAG, markerLabel, mightBeMeetingLink, startAnnotating } from '../../src/browser/content/annotate.ts';
-import { analyseLink, type LinkAnalysis } from '../../src/core/meetings/analyse.ts';
+import { analyseLink, PLATFORM_DOMAINS, type LinkAnalysis } from '../../src/core/meetings/analyse.ts';
 import { examplePolicy, loadFixture } from './content-fixtures.ts';
 
 const policy = examplePolicy();
@@ -22,8 +23,16 @@ describe('mightBeMeetingLink (prefilter)', () => {
     'https://facetime.apple.com/join#v=1',
     'https://wa.me/15555550100',
     'https://t.me/x',
-    'https://nam12.safelinks.protection.outlook.com/?url=x',
+    'https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fzoom.us%2Fj%2F123456789&data=x',
+    'https://nam12.safelinks.protection.outlook.com/?URL=https%253A%252F%252Fzoom.us%252Fj%252F123456789',
     'https://www.google.com/url?q=https%3A%2F%2Fzoom.us%2Fj%2F123456789',
+    'https://www.google.com/url?q=https%3A%2F%2Fnam12.safelinks.protection.outlook.com%2F%3Furl%3Dhttps%253A%252F%252Fzoom.us%252Fs%252F1%26data%3Dx',
+    '  https://zoom.us/j/123456789  ',
+    '//zoom.us/j/123456789',
+    // hosts only the URL parser can read count as candidates (the analyser decides)
+    'https://ｚｏｏｍ.us/s/81234567890',
+    'https://zoom%2Eus/j/123456789',
+    'https://zo\tom.us/j/123456789',
   ])('candidate: %s', (href) => {
     expect(mightBeMeetingLink(href)).toBe(true);
   });
@@ -40,6 +49,11 @@ describe('mightBeMeetingLink (prefilter)', () => {
     '',
     'https://',
     'https://192.168.1.1/j/1',
+    'https://[::1]/j/1',
+    'https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fexample.org%2F&data=x',
+    'https://nam12.safelinks.protection.outlook.com/?data=x',
+    'https://www.google.com/url?q=https%3A%2F%2Fexample.org%2F',
+    'tel:+15555550100',
   ])('skipped: %s', (href) => {
     expect(mightBeMeetingLink(href)).toBe(false);
   });
@@ -56,6 +70,43 @@ describe('mightBeMeetingLink (prefilter)', () => {
       expect(analyseLink(href, policy).platform).not.toBeNull();
       expect(mightBeMeetingLink(href)).toBe(true);
     }
+  });
+});
+
+describe('mightBeMeetingLink never skips a meeting link (property)', () => {
+  const domains = Object.values(PLATFORM_DOMAINS).flat();
+  const host = fc.oneof(
+    fc.constantFrom(...domains),
+    fc.tuple(fc.constantFrom('www', 'us05web', 'examplehealth', 'gcc', 'site', 'EXAMPLE'), fc.constantFrom(...domains)).map(([a, b]) => `${a}.${b}`),
+    fc.constantFrom('example.org', 'evilzoom.us', 'zoom.us.evil.example', 'google.com'),
+  );
+  const path = fc.constantFrom(
+    '/j/81234567890', '/j/6045550199?pwd=abc', '/s/81234567890?zak=x', '/my/drlee', '/wc/join/81234567890',
+    '/l/meetup-join/19%3ameeting/0', '/meet/123456789?p=x', '/meet/drlee', '/site/j.php?MTID=m1', '/abc-defg-hij',
+    '/lookup/x', '/join#v=1', '/video/tok', '/AbCd', '/u/dr', '/', '/room42', '/dl/launcher/launcher.html?url=%2F_%23%2Fl%2Fmeetup-join%2F19%3Ameeting',
+  );
+  const direct = fc.tuple(fc.constantFrom('https://', 'http://', 'HTTPS://', '//'), host, fc.constantFrom('', '.', ':443'), path).map(
+    ([scheme, h, suffix, p]) => `${scheme}${h}${suffix}${p}`,
+  );
+  const wrapped = fc.tuple(
+    direct.filter((u) => !u.startsWith('//')),
+    fc.constantFrom(
+      (u: string) => `https://nam12.safelinks.protection.outlook.com/?url=${encodeURIComponent(u)}&data=x`,
+      (u: string) => `https://nam12.safelinks.protection.outlook.com/?url=${encodeURIComponent(encodeURIComponent(u))}`,
+      (u: string) => `https://www.google.com/url?q=${encodeURIComponent(u)}&sa=D`,
+      (u: string) => `https://www.google.com/url?sa=D&url=${encodeURIComponent(u)}`,
+    ),
+  ).map(([u, wrap]) => wrap(u));
+  const appScheme = fc.constantFrom('zoommtg://zoom.us/join?action=join&confno=81234567890', 'zoomus://x/join?confno=1');
+
+  it('analyseLink(u).platform !== null ⇒ mightBeMeetingLink(u)', () => {
+    fc.assert(
+      fc.property(fc.oneof(direct, wrapped, appScheme), (u) => {
+        const absolute = u.startsWith('//') ? `https:${u}` : u;
+        if (analyseLink(absolute, policy).platform !== null) expect(mightBeMeetingLink(u)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

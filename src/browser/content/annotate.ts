@@ -18,8 +18,8 @@
  * ("Meeting link check: warning — …" with every finding's message) in its own attributes, and
  * drawing a small coloured badge with a symbol (✓ ok, ! warn, ✕ block: never colour alone) in a
  * shadow root (closed by default) so the page's CSS cannot reach it and its CSS cannot leak.
- * The host element's own box is pinned with inline `!important` declarations, which beat any
- * page rule. Hovering or focusing the marker shows the findings in a tooltip in the top layer
+ * The host element's own box is pinned by `:host { … !important }` inside the shadow tree,
+ * which beats any page rule. Hovering or focusing the marker shows the findings in a tooltip in the top layer
  * (popover) so `overflow: hidden` message panes do not clip it; Escape hides it.
  *
  * Links inside editable regions (a compose window's `contenteditable` body) are never annotated:
@@ -82,45 +82,157 @@ const MEETING_DOMAINS: ReadonlySet<string> = new Set([
   'safelinks.protection.office365.us',
 ]);
 const APP_SCHEMES: ReadonlySet<string> = new Set(['zoommtg', 'zoomus', 'zoomgovmtg']);
-
 /**
- * True when `href` may be a meeting link: its host is, or is under, a platform or wrapper
- * domain; or it is a Google redirect (`google.com/url`); or a Zoom app scheme. A cheap string
- * scan of the already-resolved href (the browser's `a.href` is serialised by the URL parser, so
- * its host is canonical); false positives only cost a `check` call.
+ * The last two labels of every domain above (`zoom.us`, `microsoft.com`, `outlook.com`, …): a
+ * host whose last two labels are not among them is rejected with one lookup.
  */
-export function mightBeMeetingLink(href: string): boolean {
-  const colon = href.indexOf(':');
-  if (colon < 2) return false;
-  const scheme = href.slice(0, colon).toLowerCase();
-  if (APP_SCHEMES.has(scheme)) return true;
-  if (scheme !== 'https' && scheme !== 'http') return false;
-  let start = colon + 1;
-  while (start < href.length && (href.charCodeAt(start) === 47 || href.charCodeAt(start) === 92)) start++; // / and \
-  let end = start;
-  while (end < href.length) {
-    const c = href.charCodeAt(end);
-    if (c === 47 || c === 63 || c === 35 || c === 92) break; // / ? # \
-    end++;
-  }
-  let host = href.slice(start, end);
-  const at = host.lastIndexOf('@');
-  if (at >= 0) host = host.slice(at + 1);
-  const port = host.lastIndexOf(':');
-  if (port >= 0 && !host.endsWith(']')) host = host.slice(0, port);
-  host = host.toLowerCase();
-  if (host.endsWith('.')) host = host.slice(0, -1);
-  if (host === '') return false;
-  if (host === 'google.com' || host === 'www.google.com') {
-    return href.slice(end, end + 4).toLowerCase() === '/url';
-  }
-  // The host itself and every parent domain, label by label.
+const LAST_TWO: ReadonlySet<string> = new Set([...MEETING_DOMAINS].map((d) => d.split('.').slice(-2).join('.')));
+
+const NO = 0;
+const YES = 1;
+/** The string alone cannot tell (relative, or a host the URL parser would rewrite): resolve it. */
+const RESOLVE = 2;
+type Quick = typeof NO | typeof YES | typeof RESOLVE;
+
+/** Wrapper query parameters peeked into: Safe Links `url=`, Google redirect `q=` / `url=`. */
+const SAFELINKS = ['safelinks.protection.outlook.com', 'safelinks.protection.office365.us'];
+
+const escapeRe = (d: string): string => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * One native test that accepts an http(s), scheme-relative or relative href whose host is, or is
+ * under, a platform or wrapper domain (or google.com, for its /url redirect), plain ASCII.
+ * Most links fail it (and ODD) and are rejected without any further work or allocation.
+ */
+const PLAIN = new RegExp(
+  `^[\\x00-\\x20]*(?:https?:)?[/\\\\]*(?:[^/\\\\?#@]*@)?(?:[a-z0-9_-]+\\.)*(?:${[...MEETING_DOMAINS, 'google.com'].map(escapeRe).join('|')})\\.?(?::\\d*)?(?:[/\\\\?#]|$)`,
+  'i',
+);
+/** Tabs or newlines anywhere, a Zoom app scheme, or a host with characters the parser rewrites. */
+const ODD = /[\t\n\r]|^[\x00-\x20]*zoom(?:mtg|us|govmtg):|^[\x00-\x20]*(?:https?:)?[/\\]*[^/\\?#]*?[^a-z0-9.\-:@[\]/\\?#]/i;
+const ABSOLUTE = /^[\x00-\x20]*[a-z][a-z0-9+.-]*:/i;
+
+/** Leading spaces / C0 controls, optional scheme and ':', slashes, then the authority. */
+const HEAD = /^[\x00-\x20]*(?:([a-z][a-z0-9+.-]*):)?([/\\]*)([^/\\?#]*)/i;
+const HTTP = /^https?$/i;
+const TAB_NL = /[\t\n\r]/;
+/** Anything but a-z 0-9 . - in a lower-cased host. */
+const NOT_HOST = /[^a-z0-9.-]/;
+
+function underMeetingDomain(host: string): boolean {
+  const last = host.lastIndexOf('.');
+  if (last < 0) return false;
+  const second = host.lastIndexOf('.', last - 1);
+  if (!LAST_TWO.has(second < 0 ? host : host.slice(second + 1))) return false;
   let dot = -1;
   do {
     if (MEETING_DOMAINS.has(dot < 0 ? host : host.slice(dot + 1))) return true;
     dot = host.indexOf('.', dot + 1);
   } while (dot >= 0);
   return false;
+}
+
+/** The raw value of the first query parameter named one of `names` (case-insensitive), else null. */
+function rawParam(query: string, names: readonly string[]): string | null {
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    const name = (eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
+    if (names.includes(name)) return eq < 0 ? '' : pair.slice(eq + 1);
+  }
+  return null;
+}
+
+/**
+ * Cheap look at an href string (raw attribute or resolved URL), without the URL parser:
+ * YES when its host is, or is under, a platform or wrapper domain, or it is a Zoom app scheme;
+ * NO when it certainly is not a meeting link; RESOLVE when only the parser can tell (relative
+ * links when `relativeMay`, hosts with characters the parser would rewrite: `%`, non-ASCII,
+ * tabs). For Safe Links and Google redirects the inner link is looked at the same way.
+ */
+function quick(href: string, relativeMay: boolean, depth = 0): Quick {
+  // Regular expressions rather than character loops: this runs on every link of the page while
+  // the script is still cold (interpreted), and the regex engine runs natively.
+  if (!PLAIN.test(href) && !ODD.test(href)) return relativeMay && !ABSOLUTE.test(href) ? RESOLVE : NO;
+  if (TAB_NL.test(href)) return RESOLVE; // the URL parser drops tabs and newlines anywhere; let it
+  const m = HEAD.exec(href);
+  if (m === null) return NO;
+  const scheme = m[1];
+  if (scheme === undefined) {
+    // No scheme: scheme-relative (//host/…) is read below; anything else is relative to the page.
+    if ((m[2] ?? '').length < 2) return relativeMay ? RESOLVE : NO;
+  } else if (!HTTP.test(scheme)) {
+    return APP_SCHEMES.has(scheme.toLowerCase()) ? YES : NO;
+  }
+  let host = (m[3] ?? '').toLowerCase();
+  const at = host.lastIndexOf('@');
+  if (at >= 0) host = host.slice(at + 1);
+  if (host.charCodeAt(0) === 91 /* [ */) return NO; // IPv6 literal
+  const port = host.indexOf(':');
+  if (port >= 0) host = host.slice(0, port);
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host === '') return NO;
+  if (NOT_HOST.test(host)) return RESOLVE; // %-escapes, non-ASCII, …: only the parser can tell
+  const end = m[0].length;
+  const s = href;
+
+  // Wrappers: decide on the inner link.
+  let inner: string | null | undefined;
+  if (host === 'google.com' || host === 'www.google.com') {
+    if (s.slice(end, end + 4).toLowerCase() !== '/url') return NO;
+    inner = queryParam(s, end, ['q', 'url']);
+  } else if (!underMeetingDomain(host)) {
+    return NO;
+  } else if (SAFELINKS.some((d) => host === d || host.endsWith(`.${d}`))) {
+    inner = queryParam(s, end, ['url']);
+  }
+  if (inner !== undefined) {
+    if (inner === null) return NO; // the analyser cannot unwrap it either
+    if (depth >= 5) return YES;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(inner.replace(/\+/g, ' '));
+    } catch {
+      return YES; // let the analyser decide
+    }
+    // A second level of encoding (https%3A…) is tolerated by the analyser.
+    if (/^[a-z][a-z0-9+.-]*%3a/i.test(decoded)) {
+      try {
+        decoded = decodeURIComponent(decoded);
+      } catch {
+        return YES;
+      }
+    }
+    const q = quick(decoded, false, depth + 1);
+    return q === NO ? NO : YES;
+  }
+  return YES;
+}
+
+
+
+/** The string starts with a scheme and ':' (after leading spaces), i.e. is not relative. */
+function hasScheme(s: string): boolean {
+  const colon = s.indexOf(':');
+  if (colon < 1) return false;
+  const t = s.slice(0, colon).trim();
+  return /^[a-z][a-z0-9+.-]*$/i.test(t);
+}
+
+function queryParam(s: string, from: number, names: readonly string[]): string | null {
+  const q = s.indexOf('?', from);
+  if (q < 0) return null;
+  const hash = s.indexOf('#', q);
+  return rawParam(hash < 0 ? s.slice(q + 1) : s.slice(q + 1, hash), names);
+}
+
+/**
+ * True when `href` (an absolute URL, as the browser's `a.href` gives it) may be a meeting link:
+ * its host is, or is under, a platform or wrapper domain (for a Safe Links or Google redirect,
+ * the inner link's host), or a Zoom app scheme. A string scan, no URL parsing; false positives
+ * only cost a `check` call, and a host it cannot read (percent-escapes, non-ASCII) counts as a
+ * candidate.
+ */
+export function mightBeMeetingLink(href: string): boolean {
+  return quick(href, false) !== NO;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -144,33 +256,21 @@ export function markerLabel(a: LinkAnalysis): string {
   return `Meeting link check${platform}: ${VERDICT_WORD[a.verdict]} — ${rest}`;
 }
 
-/**
- * Inline declarations pinning the host's own box. Inline `!important` beats every page rule,
- * `all: initial` undoes inherited oddities, font-size follows the surrounding text.
- */
-const HOST_STYLE = [
-  'all: initial !important',
-  'display: inline-block !important',
-  'position: relative !important',
-  'font-size: inherit !important',
-  'width: 1em !important',
-  'height: 1em !important',
-  'margin: 0 0 0 0.25em !important',
-  'padding: 0 !important',
-  'border: 0 !important',
-  'vertical-align: -0.15em !important',
-  'line-height: 1 !important',
-  'float: none !important',
-  'visibility: visible !important',
-  'opacity: 1 !important',
-  'transform: none !important',
-  'cursor: help !important',
-  'outline-offset: 2px !important',
-].join(';');
-
 const SHADOW_CSS = `
-:host { contain: layout style; }
-:host(:focus-visible) { outline: 2px solid #0b57d0; outline-offset: 2px; border-radius: 50%; }
+/*
+ * The host's own box, pinned with !important: an important declaration from inside the
+ * shadow tree beats any from the page (CSS Cascade, "Context"), so page rules such as
+ * "a + * { display: block; margin: 30px }" cannot move or grow the marker.
+ */
+:host {
+  all: initial !important; display: inline-block !important; position: relative !important;
+  font-size: inherit !important; width: 1em !important; height: 1em !important;
+  margin: 0 0 0 0.25em !important; padding: 0 !important; border: 0 !important;
+  vertical-align: -0.15em !important; line-height: 1 !important; float: none !important;
+  visibility: visible !important; opacity: 1 !important; transform: none !important;
+  cursor: help !important; contain: layout style !important;
+}
+:host(:focus-visible) { outline: 2px solid #0b57d0 !important; outline-offset: 2px !important; border-radius: 50% !important; }
 .badge {
   box-sizing: border-box; display: block; width: 1em; height: 1em; border-radius: 50%;
   font: 700 0.72em/1 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
@@ -198,8 +298,10 @@ const SHADOW_CSS = `
 interface MarkerParts {
   link: Element;
   host: HTMLElement;
+  shadow: ShadowRoot;
   badge: HTMLElement;
-  tip: HTMLElement;
+  /** The tooltip, created on first show. */
+  tip: HTMLElement | null;
   analysis: LinkAnalysis;
   tipBuilt: boolean;
   /** Times the marker was put back after the page removed or displaced it. */
@@ -223,7 +325,8 @@ export function startAnnotating(
   options: AnnotateOptions = {},
 ): Annotator {
   const t0 = now();
-  const prefilter = options.prefilter ?? mightBeMeetingLink;
+  // Relative links are meeting links only on a page that is itself on a meeting platform.
+  const relativeMay = quick(root.baseURI ?? '', false) !== NO;
   const shadowMode: ShadowRootMode = options.shadowMode ?? 'closed';
   const view = root.defaultView as (Window & typeof globalThis) | null;
   const schedule =
@@ -268,9 +371,29 @@ export function startAnnotating(
     return a;
   }
 
-  function hrefOf(el: Element): string {
+  /** The resolved URL (what a click would open), from the browser's URL parser. */
+  function resolved(el: Element, raw: string): string {
     const h = (el as HTMLAnchorElement).href;
-    return typeof h === 'string' ? h : (el.getAttribute('href') ?? '');
+    return typeof h === 'string' && h !== '' ? h : raw;
+  }
+
+  /**
+   * The href to check for this link, or null when it cannot be a meeting link. The raw
+   * attribute is scanned first (no URL parsing for the great majority of links); only
+   * candidates, and strings only the parser can read, are resolved.
+   */
+  function candidate(link: Element, raw: string): string | null {
+    if (options.prefilter !== undefined) {
+      const h = resolved(link, raw);
+      return options.prefilter(h) ? h : null;
+    }
+    const q = quick(raw, relativeMay);
+    if (q === NO) return null;
+    // An absolute URL parses the same with or without the page's base: check it as written
+    // (the analyser parses it), sparing the browser's href serialisation.
+    if (q === YES && hasScheme(raw)) return raw;
+    const h = resolved(link, raw);
+    return quick(h, false) === NO ? null : h;
   }
 
   function editable(el: Element): boolean {
@@ -278,12 +401,14 @@ export function startAnnotating(
     return ce !== null && ce.getAttribute('contenteditable')?.toLowerCase() !== 'false';
   }
 
+  const labels = new WeakMap<LinkAnalysis, string>();
+  /** Host element → its marker (only ours: the page's own elements never get in). */
+  const byHost = new WeakMap<Element, MarkerParts>();
+
   function createMarker(link: Element, a: LinkAnalysis): MarkerParts {
     const host = root.createElement(MARKER_TAG);
-    host.setAttribute('style', HOST_STYLE);
     host.setAttribute('role', 'img');
     host.setAttribute('tabindex', '0');
-    host.setAttribute('data-tg-marker', '');
     const shadow = host.attachShadow({ mode: shadowMode });
     if (sheet !== null) {
       shadow.adoptedStyleSheets = [sheet];
@@ -294,63 +419,39 @@ export function startAnnotating(
     }
     const badge = root.createElement('span');
     badge.setAttribute('aria-hidden', 'true');
-    badge.setAttribute('part', 'badge');
-    const tip = root.createElement('div');
-    tip.className = 'tip hidden';
-    tip.setAttribute('aria-hidden', 'true'); // the host's accessible name already says it all
-    tip.setAttribute('part', 'tip');
-    const popover = typeof (tip as HTMLElement & { showPopover?: unknown }).showPopover === 'function';
-    if (popover) tip.setAttribute('popover', 'manual');
-    shadow.append(badge, tip);
-    const parts: MarkerParts = { link, host, badge, tip, analysis: a, tipBuilt: false, reinserts: 0 };
+    shadow.append(badge);
+    const parts: MarkerParts = { link, host, shadow, badge, tip: null, analysis: a, tipBuilt: false, reinserts: 0 };
     paint(parts, a);
-
-    const show = (): void => {
-      if (!parts.tipBuilt) buildTip(parts);
-      tip.classList.remove('hidden');
-      if (popover && !tip.matches(':popover-open')) {
-        try {
-          tip.showPopover();
-        } catch {
-          // not connected any more
-        }
-      }
-      place(host, tip);
-    };
-    const hide = (): void => {
-      if (popover && tip.matches(':popover-open')) tip.hidePopover();
-      tip.classList.add('hidden');
-    };
-    host.addEventListener('mouseenter', show);
-    host.addEventListener('mouseleave', () => {
-      if (root.activeElement !== host) hide();
-    });
-    host.addEventListener('focus', show);
-    host.addEventListener('blur', hide);
-    host.addEventListener('keydown', (e: KeyboardEvent) => {
-      if (e.key === 'Escape') hide();
-    });
-    // A click on the marker must not reach the page (or follow the link).
-    host.addEventListener('click', (e: Event) => {
-      e.preventDefault();
-      e.stopPropagation();
-      show();
-    });
+    byHost.set(host, parts);
     return parts;
   }
 
   function paint(parts: MarkerParts, a: LinkAnalysis): void {
     parts.analysis = a;
     parts.tipBuilt = false;
-    parts.host.setAttribute('aria-label', markerLabel(a));
+    let label = labels.get(a);
+    if (label === undefined) {
+      label = markerLabel(a);
+      labels.set(a, label);
+    }
+    parts.host.setAttribute('aria-label', label);
     parts.host.setAttribute('data-verdict', a.verdict);
     parts.badge.className = `badge ${a.verdict}`;
     parts.badge.textContent = VERDICT_SYMBOL[a.verdict];
+    if (parts.tip !== null && !parts.tip.classList.contains('hidden')) buildTip(parts);
   }
 
-  function buildTip(parts: MarkerParts): void {
+  function buildTip(parts: MarkerParts): HTMLElement {
+    let tip = parts.tip;
+    if (tip === null) {
+      tip = root.createElement('div');
+      tip.className = 'tip hidden';
+      tip.setAttribute('aria-hidden', 'true'); // the host's accessible name already says it all
+      if (typeof tip.showPopover === 'function') tip.setAttribute('popover', 'manual');
+      parts.shadow.append(tip);
+      parts.tip = tip;
+    }
     const a = parts.analysis;
-    const tip = parts.tip;
     tip.textContent = '';
     const title = root.createElement('strong');
     const platform = a.platform === null ? 'Meeting link' : `${PLATFORM_NAMES[a.platform]} meeting link`;
@@ -376,7 +477,69 @@ export function startAnnotating(
     }
     tip.append(list);
     parts.tipBuilt = true;
+    return tip;
   }
+
+  function showTip(parts: MarkerParts): void {
+    const tip = parts.tip !== null && parts.tipBuilt ? parts.tip : buildTip(parts);
+    tip.classList.remove('hidden');
+    if (tip.hasAttribute('popover') && !tip.matches(':popover-open')) {
+      try {
+        tip.showPopover();
+      } catch {
+        // not connected any more
+      }
+    }
+    place(parts.host, tip);
+  }
+
+  function hideTip(parts: MarkerParts): void {
+    const tip = parts.tip;
+    if (tip === null) return;
+    if (tip.hasAttribute('popover') && tip.matches(':popover-open')) tip.hidePopover();
+    tip.classList.add('hidden');
+  }
+
+  /**
+   * One set of listeners for every marker, on the document in the capture phase: an event
+   * from inside a marker's shadow tree is retargeted to the marker, so `target` is the host.
+   */
+  function markerOf(e: Event): MarkerParts | undefined {
+    const t = e.target as Element | null;
+    return t !== null && t.nodeType === 1 && t.tagName === MARKER_TAG_UPPER ? byHost.get(t) : undefined;
+  }
+  const listeners: Array<[string, (e: Event) => void]> = [
+    ['mouseover', (e) => {
+      const m = markerOf(e);
+      if (m !== undefined) showTip(m);
+    }],
+    ['mouseout', (e) => {
+      const m = markerOf(e);
+      const to = (e as MouseEvent).relatedTarget as Node | null;
+      if (m !== undefined && (to === null || !m.host.contains(to)) && root.activeElement !== m.host) hideTip(m);
+    }],
+    ['focusin', (e) => {
+      const m = markerOf(e);
+      if (m !== undefined) showTip(m);
+    }],
+    ['focusout', (e) => {
+      const m = markerOf(e);
+      if (m !== undefined) hideTip(m);
+    }],
+    ['keydown', (e) => {
+      const m = markerOf(e);
+      if (m !== undefined && (e as KeyboardEvent).key === 'Escape') hideTip(m);
+    }],
+    // A click on the marker shows its findings; it must not reach the page or follow the link.
+    ['click', (e) => {
+      const m = markerOf(e);
+      if (m === undefined) return;
+      e.preventDefault();
+      e.stopPropagation();
+      showTip(m);
+    }],
+  ];
+  for (const [type, fn] of listeners) root.addEventListener(type, fn, true);
 
   function removeMarker(parts: MarkerParts): void {
     parts.host.remove();
@@ -395,7 +558,7 @@ export function startAnnotating(
 
   function plan(link: Element, ops: Op[]): void {
     stats.linksSeen++;
-    const href = hrefOf(link);
+    const href = link.getAttribute('href') ?? '';
     const state = links.get(link);
     if (state !== undefined && state.href === href) {
       // Known link, same href: make sure its marker still follows it (the page may have moved
@@ -405,20 +568,25 @@ export function startAnnotating(
         if (link.nextSibling !== m.host) ops.push({ kind: 'move', marker: m });
         return;
       }
-      const cached = cache.get(href);
+      const target = candidate(link, href);
+      const cached = target === null ? null : cache.get(target);
       if (cached !== undefined && cached !== null && !editable(link)) ops.push({ kind: 'insert', link, a: cached, state });
       return;
     }
     let a: LinkAnalysis | null = null;
-    if (prefilter(href)) {
+    const target = candidate(link, href);
+    if (target !== null) {
       stats.candidates++;
-      a = analyse(href);
+      a = analyse(target);
       if (a !== null && editable(link)) a = null;
     }
     if (state === undefined) {
+      // Only meeting links are remembered; any other link is looked at again only when it
+      // changes or moves (and then costs one prefilter call, or a cache hit).
+      if (a === null) return;
       const s: LinkState = { href, marker: null };
       links.set(link, s);
-      if (a !== null) ops.push({ kind: 'insert', link, a, state: s });
+      ops.push({ kind: 'insert', link, a, state: s });
       return;
     }
     state.href = href;
@@ -560,6 +728,7 @@ export function startAnnotating(
       if (stopped) return;
       stopped = true;
       observer?.disconnect();
+      for (const [type, fn] of listeners) root.removeEventListener(type, fn, true);
       pending.length = 0;
       for (const m of [...markers]) removeMarker(m);
       stats.markers = 0;
