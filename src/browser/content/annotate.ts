@@ -9,8 +9,17 @@
  *   in one read pass and one write pass), then watches the document for links added later or
  *   whose `href` changes, batching the work per animation frame. Returns `{ stop, stats, flush }`.
  * - `mightBeMeetingLink(href)` is the cheap prefilter: true when the URL's host lies under a
- *   meeting platform (`PLATFORM_DOMAINS`), a link wrapper (Safe Links, Google redirect), or the
- *   scheme is a Zoom app scheme. Everything else is skipped without calling `check`.
+ *   meeting platform (`PLATFORM_DOMAINS`), a link wrapper whose inner link does (Safe Links,
+ *   Google redirect), or the scheme is a Zoom app scheme. Everything else is skipped without
+ *   calling `check`. It runs on the raw `href` attribute with native regular expressions (no
+ *   URL parsing, no allocation for most links); only candidates, and hrefs only the URL parser
+ *   can read (relative on a meeting host, `%`-escaped or non-ASCII hosts), are resolved.
+ * - `markerLabel(analysis)` is a marker's accessible name.
+ *
+ * Cost (bench/annotate.ts, `npm run bench`): analyses are cached per href; the first pass reads
+ * everything, then writes every marker; later batches touch only added or changed links; one
+ * set of capture-phase listeners on the document serves every marker; tooltips are built on
+ * first show.
  * - `MARKER_TAG` is the element name of a marker (`tg-link-marker`).
  *
  * The marker: an element inserted right after the link (never inside it, so the link's box and
@@ -19,8 +28,9 @@
  * drawing a small coloured badge with a symbol (✓ ok, ! warn, ✕ block: never colour alone) in a
  * shadow root (closed by default) so the page's CSS cannot reach it and its CSS cannot leak.
  * The host element's own box is pinned by `:host { … !important }` inside the shadow tree,
- * which beats any page rule. Hovering or focusing the marker shows the findings in a tooltip in the top layer
- * (popover) so `overflow: hidden` message panes do not clip it; Escape hides it.
+ * which beats any page rule. Hovering or focusing the marker shows the findings in a tooltip
+ * in the top layer (popover) so `overflow: hidden` message panes do not clip it; the tooltip
+ * stays while hovered and Escape hides it. A click on the marker never reaches the page.
  *
  * Links inside editable regions (a compose window's `contenteditable` body) are never annotated:
  * a marker there would end up in the e-mail being written.
@@ -32,8 +42,8 @@ const MARKER_TAG_UPPER = MARKER_TAG.toUpperCase();
 
 export interface AnnotateOptions {
   /**
-   * Cheap test run on every link's resolved href before `check` is called; default
-   * `mightBeMeetingLink`. Return false to skip the link.
+   * Replaces the built-in prefilter: called with every link's resolved href (slower: the
+   * browser serialises each URL). Return false to skip the link without calling `check`.
    */
   prefilter?: (href: string) => boolean;
   /** How a batch of DOM changes is scheduled; default requestAnimationFrame, else setTimeout 0. */
