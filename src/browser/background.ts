@@ -8,11 +8,10 @@ import { activeBypass, BYPASS_ALARM, expireBypasses, removePass } from './bypass
 import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
-import { eventStore } from './recorder.ts';
+import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
 
 const RETENTION_ALARM = 'retention';
 const CHECK_LINK_MENU = 'check-meeting-link';
-const REPORT_ALARM = 'report';
 
 export function startBackground(): void {
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -62,6 +61,7 @@ export function startBackground(): void {
 
   // Every start (browser start, install, a worker woken after idling) re-checks that the
   // browser's rules are those of the policy in force, then housekeeping.
+  setReporter(report);
   void engine().then(async () => {
     await expireBypasses();
     await browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 1 });
@@ -85,7 +85,8 @@ async function report(): Promise<void> {
   const reporting = state.resolved.policy.reporting;
   if (!reporting?.url) return;
   const result = await flushReports(await eventStore(), { url: reporting.url, format: reporting.format, ...(reporting.token ? { token: reporting.token } : {}) });
-  if (result.pending > 0) await browser.alarms.create(REPORT_ALARM, { when: Math.max(Date.now() + 1000, result.nextAttemptAt ?? 0) });
+  // More queued than one call sends: go on soon (a back-off is respected by flushReports).
+  if (result.pending > 0 && result.nextAttemptAt === undefined) scheduleReport(100);
 }
 
 async function updateBadge(tabId: number, url: string | undefined): Promise<void> {

@@ -12,7 +12,7 @@ import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
 import { reconcileBypasses } from './bypass.ts';
 import { registerAnnotator } from './content-scripts.ts';
 import { toBrowserRules } from './dnr-types.ts';
-import { record } from './recorder.ts';
+import { record, syncReportAlarm } from './recorder.ts';
 
 export interface EngineState {
   resolved: ResolvedPolicy;
@@ -77,6 +77,7 @@ async function load(): Promise<EngineState> {
 
   const state: EngineState = { resolved, compiled, rules, limitProblems };
   await recordPolicyEvents(state, stored);
+  await syncReportAlarm(state);
   return state;
 }
 

@@ -12,12 +12,12 @@ import { activeBypass, addBypass, addPass } from './bypass.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine, type EngineState } from './engine.ts';
 import type { PolicyStatus, Request, Response, TabVerdict } from './protocol.ts';
 import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
-import { acceptRecordRequest, RECORD_EVENT_MESSAGE } from './events/messages.ts';
+import { acceptRecordRequest, REASON_MAX_LENGTH, RECORD_EVENT_MESSAGE } from './events/messages.ts';
 import { exportFileName } from './events/store.ts';
-import { eventStore, record } from './recorder.ts';
+import { eventStore, record, scheduleReport } from './recorder.ts';
 
 /** Longest reason kept: enough for a sentence, not a paste of patient notes. */
-const MAX_REASON = 500;
+const MAX_REASON = REASON_MAX_LENGTH;
 
 export interface Sender {
   id?: string;
@@ -50,6 +50,7 @@ export async function handleMessage(message: unknown, sender: Sender): Promise<u
     });
     if ('error' in draft) return draft;
     await (await eventStore()).append(draft);
+    scheduleReport();
     return { ok: true };
   }
   return handleRequest(message as Request, sender);

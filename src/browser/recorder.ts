@@ -48,5 +48,39 @@ export function draftFor(input: RecordInput, state: EngineState, now = new Date(
 }
 
 export async function record(input: RecordInput, state: EngineState): Promise<EventRecord> {
-  return (await eventStore()).append(draftFor(input, state));
+  const event = await (await eventStore()).append(draftFor(input, state));
+  if (state.resolved.policy.reporting?.url) scheduleReport();
+  return event;
+}
+
+export const REPORT_ALARM = 'report';
+
+/** With a collector configured, a periodic tick sends what bursts left queued (and retries). */
+export async function syncReportAlarm(state: EngineState): Promise<void> {
+  if (state.resolved.policy.reporting?.url) {
+    const existing = await browser.alarms.get(REPORT_ALARM);
+    if (!existing) await browser.alarms.create(REPORT_ALARM, { periodInMinutes: 1, delayInMinutes: 0.1 });
+  } else {
+    await browser.alarms.clear(REPORT_ALARM);
+  }
+}
+
+let reportTimer: ReturnType<typeof setTimeout> | undefined;
+let reporter: (() => Promise<void>) | undefined;
+
+/** Set by the background: how to send queued events to the collector. */
+export function setReporter(fn: () => Promise<void>): void {
+  reporter = fn;
+}
+
+/**
+ * Send soon after events are recorded, in one batch for a burst. If the worker stops
+ * first, the periodic report alarm picks the events up: they are never lost, only later.
+ */
+export function scheduleReport(delayMs = 2000): void {
+  if (!reporter || reportTimer !== undefined) return;
+  reportTimer = setTimeout(() => {
+    reportTimer = undefined;
+    void reporter?.().catch(() => undefined);
+  }, delayMs);
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MIN_REASON_LENGTH, type GuardView } from '../../core/explain.ts';
+import { REASON_MAX_LENGTH } from '../../browser/events/messages.ts';
 import { ask } from '../../browser/protocol.ts';
 import './guard.css';
 
@@ -104,7 +105,7 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
           <p id="reason-hint" class="hint">
             Why do you need this site? Your reason is recorded for your organisation. Access then lasts {view.bypassMinutes} minutes.
           </p>
-          <textarea id="reason" rows={2} aria-describedby="reason-hint" value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+          <textarea id="reason" rows={2} maxLength={REASON_MAX_LENGTH} aria-describedby="reason-hint" value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
         </>
       )}
       {error && <p role="alert" class="error">{error}</p>}

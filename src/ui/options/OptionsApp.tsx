@@ -1,3 +1,4 @@
+import { LogViewer } from './LogViewer.tsx';
 import { PolicyPanel } from './PolicyPanel.tsx';
 import './options.css';
 
@@ -6,6 +7,7 @@ export function OptionsApp() {
     <main class="options">
       <h1>Telehealth Guard</h1>
       <PolicyPanel />
+      <LogViewer />
     </main>
   );
 }
