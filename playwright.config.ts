@@ -1,4 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumPath } from './test/e2e/browser.ts';
+
+const executablePath = chromiumPath();
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -10,4 +13,11 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   outputDir: 'test-results',
+  use: {
+    // Plain pages (no extension) use the same Chromium as the extension tests.
+    launchOptions: {
+      ...(executablePath ? { executablePath } : {}),
+      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+    },
+  },
 });

@@ -110,28 +110,28 @@ export function LogViewer() {
       <h2 id="log-heading">Event log</h2>
       {error && <p role="alert">{error}</p>}
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter events">
-        <label>
-          Type
-          <select value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value as EventType | '')}>
+        <div class="field">
+          <label for="filter-type">Type</label>
+          <select id="filter-type" value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value as EventType | '')}>
             <option value="">All types</option>
             {EVENT_TYPES.map((t) => <option value={t}>{t}</option>)}
           </select>
-        </label>
-        <label>
-          Service
-          <select value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
+        </div>
+        <div class="field">
+          <label for="filter-service">Service</label>
+          <select id="filter-service" value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
             <option value="">All services</option>
             {services.map((s) => <option value={s}>{s}</option>)}
           </select>
-        </label>
-        <label>
-          From
-          <input type="date" value={from} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          To
-          <input type="date" value={to} onChange={(e) => setTo((e.target as HTMLInputElement).value)} />
-        </label>
+        </div>
+        <div class="field">
+          <label for="filter-from">From</label>
+          <input id="filter-from" type="date" value={from} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} />
+        </div>
+        <div class="field">
+          <label for="filter-to">To</label>
+          <input id="filter-to" type="date" value={to} onChange={(e) => setTo((e.target as HTMLInputElement).value)} />
+        </div>
       </form>
 
       <EventChart counts={daily} />
