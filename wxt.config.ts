@@ -1,6 +1,24 @@
 import { defineConfig } from 'wxt';
-import { EXTENSION_KEY, GECKO_ID } from './src/core/identity.ts';
+import { compilePolicy } from './src/core/classify.ts';
+import { compileDnrRules } from './src/core/dnr.ts';
+import { EXTENSION_ID, EXTENSION_KEY, GECKO_ID } from './src/core/identity.ts';
+import { meetingGateRules } from './src/core/meetings/gate.ts';
+import { defaultPolicy } from './src/core/policy/default.ts';
 import { generateManagedSchema } from './src/core/policy/managed-schema.ts';
+
+/**
+ * The built-in default policy's rules as a static ruleset: the browser has them from the
+ * moment the extension is installed, before its service worker has run once, so the very
+ * first navigation of a new profile is already guarded. The worker switches to dynamic
+ * rules for the policy in force and then disables this ruleset (src/browser/engine.ts).
+ * The redirect names the extension by the id its key gives.
+ */
+function builtinRules() {
+  const guardPageUrl = `chrome-extension://${EXTENSION_ID}/guard.html`;
+  return compileDnrRules(compilePolicy(defaultPolicy()), { guardPageUrl, extra: (id) => meetingGateRules(guardPageUrl, id) });
+}
+
+export const BUILTIN_RULESET = 'builtin-default';
 
 export default defineConfig({
   srcDir: '.',
@@ -18,13 +36,18 @@ export default defineConfig({
     options_ui: { page: 'options.html', open_in_tab: true },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '115.0' } } }
-      : { key: EXTENSION_KEY, storage: { managed_schema: 'managed_schema.json' } }),
+      : {
+          key: EXTENSION_KEY,
+          storage: { managed_schema: 'managed_schema.json' },
+          declarative_net_request: { rule_resources: [{ id: BUILTIN_RULESET, enabled: true, path: 'rules/builtin-default.json' }] },
+        }),
   }),
   hooks: {
     // The managed schema is generated from the zod policy schema at every build, so
     // Chrome's view of the policy format can never drift from the extension's.
     'build:publicAssets': (_wxt, files) => {
       files.push({ relativeDest: 'managed_schema.json', contents: JSON.stringify(generateManagedSchema(), null, 2) });
+      files.push({ relativeDest: 'rules/builtin-default.json', contents: JSON.stringify(builtinRules(), null, 2) });
     },
   },
 });

@@ -1,7 +1,7 @@
 import type { Policy } from '../src/core/policy/schema.ts';
 import { guardZoomSchedule, isZoomSchedulePage } from '../src/browser/content/zoom-schedule.ts';
 import { fetchContentPolicy } from '../src/browser/content/policy-client.ts';
-import { recordEventRequest } from '../src/browser/events/messages.ts';
+import { recordEventRequest } from '../src/browser/events/record-request.ts';
 
 // Zoom's scheduling pages, on any Zoom host: read the form, warn before saving unsafe settings.
 export default defineContentScript({

@@ -87,12 +87,20 @@ async function load(): Promise<EngineState> {
  */
 async function applyRules(rules: DnrRule[]): Promise<void> {
   const existing = await browser.declarativeNetRequest.getDynamicRules();
-  if (sameRules(existing as unknown as DnrRule[], rules)) return;
-  await browser.declarativeNetRequest.updateDynamicRules({
-    removeRuleIds: existing.map((r) => r.id),
-    addRules: toBrowserRules(rules),
-  });
+  if (!sameRules(existing as unknown as DnrRule[], rules)) {
+    await browser.declarativeNetRequest.updateDynamicRules({
+      removeRuleIds: existing.map((r) => r.id),
+      addRules: toBrowserRules(rules),
+    });
+  }
+  // The static ruleset of the built-in default guards a new profile until this moment
+  // (wxt.config.ts); from now on the dynamic rules of the policy in force do.
+  const enabled = await browser.declarativeNetRequest.getEnabledRulesets().catch(() => [] as string[]);
+  if (enabled.includes(BUILTIN_RULESET)) await browser.declarativeNetRequest.updateEnabledRulesets({ disableRulesetIds: [BUILTIN_RULESET] });
 }
+
+/** Its id in the manifest (wxt.config.ts). */
+const BUILTIN_RULESET = 'builtin-default';
 
 function sameRules(a: DnrRule[], b: DnrRule[]): boolean {
   if (a.length !== b.length) return false;

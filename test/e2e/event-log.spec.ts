@@ -135,12 +135,14 @@ test.describe('the event log', () => {
   test('retention prunes by count and by age, and what remains still verifies', async () => {
     await importLocalPolicy(admin, { schemaVersion: 1, policyVersion: 'retention-1', logging: { maxEvents: 100, retentionDays: 30 } });
     expect(await recordBurst(admin, 'r', 150)).toHaveLength(150);
-    const prune = async () => {
-      await stopServiceWorker(browser.context); // start-up prunes
+    /** Restart the worker (start-up prunes) and wait for the n-th log.pruned. */
+    const prune = async (n: number) => {
+      await stopServiceWorker(browser.context);
       await admin.reload();
       await waitForPolicy(admin, (s) => s.policyVersion === 'retention-1');
+      await expect.poll(async () => (await loggedEvents(admin)).filter((e) => e.type === 'log.pruned').length).toBe(n);
     };
-    await prune();
+    await prune(1);
     let events = await loggedEvents(admin);
     expect(events.length).toBeLessThanOrEqual(100);
     expect(events.filter((e) => e.type === 'log.pruned')).toHaveLength(1);
@@ -164,7 +166,7 @@ test.describe('the event log', () => {
       await new Promise((res) => (tx.oncomplete = res));
       db.close();
     }, oldSeqs);
-    await prune();
+    await prune(2);
     events = await loggedEvents(admin);
     expect(events.some((e) => oldSeqs.includes(e.seq as number))).toBe(false);
     expect(events.some((e) => String(e.ts).startsWith('2024'))).toBe(false);

@@ -22,3 +22,25 @@ test('the built extension loads in Chromium with its fixed id and its service wo
     await browser.close();
   }
 });
+
+test('the very first navigation of a new profile is already guarded (static ruleset), then the dynamic rules take over', async () => {
+  const { startServer } = await import('./https-server.ts');
+  const server = await startServer();
+  const browser = await launchWithExtension({ args: server.resolverArgs() });
+  try {
+    // No waiting for the extension's worker to load its policy.
+    const page = await browser.context.newPage();
+    await page.goto('https://web.whatsapp.com/');
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    expect(server.hits('web.whatsapp.com')).toEqual([]);
+    // Once the worker has applied the policy in force, the static ruleset is switched off…
+    await expect.poll(() => browser.worker.evaluate(() => chrome.declarativeNetRequest.getEnabledRulesets()), { timeout: 15_000 }).toEqual([]);
+    // …and protection carries on through the dynamic rules.
+    await page.goto('https://t.me/x');
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    expect(server.hits('t.me')).toEqual([]);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

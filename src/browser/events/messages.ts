@@ -19,71 +19,33 @@
 import { z } from 'zod';
 import { ACTIONS } from '../../core/actions.ts';
 import { redactUrl } from '../../core/events/redact.ts';
-import type { EventDraft, EventType } from '../../core/events/types.ts';
-import type { PolicySource } from '../../core/policy/schema.ts';
+import type { EventDraft } from '../../core/events/types.ts';
 
-export const RECORD_EVENT_MESSAGE = 'telehealth-guard/record-event' as const;
-
-/** Longest accepted `reason` (UTF-16 code units); the warning page's textbox uses it as maxlength. */
-export const REASON_MAX_LENGTH = 500;
-export const URL_MAX_LENGTH = 4096;
-export const FINDINGS_MAX = 32;
-
-/** Types an extension page may record. */
-export const PAGE_RECORDABLE_TYPES = [
-  'navigation.blocked',
-  'navigation.warned',
-  'navigation.proceeded',
-  'navigation.redirected',
-  'link.checked',
-  'schedule.checked',
-  'log.exported',
-] as const satisfies readonly EventType[];
-/** Types a content script may record. */
-export const CONTENT_SCRIPT_RECORDABLE_TYPES = ['link.checked', 'schedule.checked'] as const satisfies readonly EventType[];
-
-export type RecordableType = (typeof PAGE_RECORDABLE_TYPES)[number];
-
-/** What a page or content script sends with `runtime.sendMessage`. */
-export interface RecordEventRequest {
-  kind: typeof RECORD_EVENT_MESSAGE;
-  event: {
-    type: RecordableType;
-    /** The URL concerned, unredacted: the background keeps the host only (or a redacted URL). */
-    url?: string;
-    /** The host concerned, when there is no URL. Give `url` or `host`, not both. */
-    host?: string;
-    service?: string | null;
-    action?: (typeof ACTIONS)[number] | null;
-    /** `navigation.proceeded` only: the user's typed reason, at most REASON_MAX_LENGTH. */
-    reason?: string;
-    /** `link.checked` / `schedule.checked` only (required there): finding codes. */
-    findings?: string[];
-  };
-}
-
-/** The parts of `runtime.MessageSender` that are checked. */
-export interface RecordSender {
-  id?: string;
-  url?: string;
-  origin?: string;
-  tab?: unknown;
-}
-
-/** What the background knows better than the sender. */
-export interface RecordContext {
-  policyVersion: string;
-  policySource: PolicySource;
-  extensionVersion: string;
-  /** `logging.recordFullUrls`. */
-  recordFullUrls: boolean;
-  /** Default: now. */
-  now?: Date;
-}
-
-export function recordEventRequest(event: RecordEventRequest['event']): RecordEventRequest {
-  return { kind: RECORD_EVENT_MESSAGE, event };
-}
+// The request's shape lives in record-request.ts, which has no dependencies, so content
+// scripts can build requests without bundling the validator (and zod).
+export {
+  CONTENT_SCRIPT_RECORDABLE_TYPES,
+  FINDINGS_MAX,
+  PAGE_RECORDABLE_TYPES,
+  REASON_MAX_LENGTH,
+  RECORD_EVENT_MESSAGE,
+  recordEventRequest,
+  URL_MAX_LENGTH,
+  type RecordableType,
+  type RecordContext,
+  type RecordEventRequest,
+  type RecordSender,
+} from './record-request.ts';
+import {
+  CONTENT_SCRIPT_RECORDABLE_TYPES,
+  FINDINGS_MAX,
+  PAGE_RECORDABLE_TYPES,
+  REASON_MAX_LENGTH,
+  RECORD_EVENT_MESSAGE,
+  URL_MAX_LENGTH,
+  type RecordContext,
+  type RecordSender,
+} from './record-request.ts';
 
 const ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 // eslint-disable-next-line no-control-regex
