@@ -29,7 +29,7 @@ export interface GuardView {
 
 const WHY_BY_CATEGORY: Record<string, (name: string, org: string) => string> = {
   'consumer-video': (name, org) =>
-    `${name} is a consumer video service. ${org} has no agreement with it to protect patient information, and calls there can be joined, recorded or shared outside your organisation's control.`,
+    `${name} is a consumer video service. ${org.charAt(0).toUpperCase() + org.slice(1)} has no agreement with it to protect patient information, and calls there can be joined, recorded or shared outside your organisation's control.`,
   'consumer-messaging': (name, org) =>
     `${name} is a consumer messaging service. Messages, photos and files sent there leave ${org}'s systems and are not covered by its patient-privacy agreements.`,
 };
@@ -37,18 +37,28 @@ const WHY_BY_CATEGORY: Record<string, (name: string, org: string) => string> = {
 function instead(policy: Policy): string {
   return policy.sanctionedPlatforms.length > 0
     ? `For patient calls and messages, use ${policy.sanctionedPlatforms.length === 1 ? 'the approved platform' : 'one of the approved platforms'} below.`
-    : `For patient calls and messages, use the platform ${policy.organization.name} has approved; ask your IT service desk which one.`;
+    : `For patient calls and messages, use the platform ${orgInSentence(policy)} has approved; ask your IT service desk which one.`;
+}
+
+/**
+ * The organisation's name for use inside a sentence: the built-in default name
+ * ("Your organisation") reads as "your organisation" there.
+ */
+export function orgInSentence(policy: Policy): string {
+  const name = policy.organization.name;
+  return name === 'Your organisation' ? 'your organisation' : name;
 }
 
 /** The page for a navigation the policy warns about or blocks. */
 export function navigationView(decision: Decision, host: string, policy: Policy): GuardView {
-  const org = policy.organization.name;
+  const org = orgInSentence(policy);
   const service = decision.service ? CATALOG.services.find((s) => s.id === decision.service) : undefined;
   const name = decision.label ?? service?.name ?? null;
   let why: string;
+  const Org = org.charAt(0).toUpperCase() + org.slice(1);
   if (service && WHY_BY_CATEGORY[service.category]) why = WHY_BY_CATEGORY[service.category]!(service.name, org);
-  else if (decision.source === 'rule') why = `${org} does not allow ${name ?? 'this site'} for work with patients.`;
-  else why = `${org}'s policy does not allow sites it has not approved for work with patients.`;
+  else if (decision.source === 'rule') why = `${Org} does not allow ${name ?? 'this site'} for work with patients.`;
+  else why = `${Org}'s policy does not allow sites it has not approved for work with patients.`;
   return base(decision.action === 'block' ? 'block' : 'warn', host, name, why, policy, []);
 }
 

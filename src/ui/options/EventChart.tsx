@@ -63,7 +63,7 @@ export function EventChart({ counts, maxDays = 60 }: { counts: DailyCount[]; max
         {days.length > 0 && (
           <>
             <text x={left} y={height + 16} font-size="11">{days[0]}</text>
-            <text x={width} y={height + 16} font-size="11" text-anchor="end">{days.at(-1)}</text>
+            {days.length > 1 && <text x={width} y={height + 16} font-size="11" text-anchor="end">{days.at(-1)}</text>}
           </>
         )}
       </svg>

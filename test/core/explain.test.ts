@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { classifyUrl, compilePolicy, isError, type Classification } from '../../src/core/classify.ts';
+import { meetingView, navigationView, reasonAccepted } from '../../src/core/explain.ts';
+import { analyseLink } from '../../src/core/meetings/analyse.ts';
+import { policySchema } from '../../src/core/policy/schema.ts';
+
+const decide = (policyInput: object, url: string): Classification => {
+  const r = classifyUrl(compilePolicy(policySchema.parse({ schemaVersion: 1, ...policyInput })), url);
+  if (isError(r)) throw new Error(url);
+  return r;
+};
+
+describe('what the warning and block pages say', () => {
+  it('names the service and host, and says why in plain words, with the organisation', () => {
+    const p = policySchema.parse({ schemaVersion: 1, organization: { name: 'St Example Health', supportContact: 'x4357' }, sanctionedPlatforms: [{ name: 'EH Zoom', url: 'https://eh.zoom.us/' }] });
+    const v = navigationView(decide(p, 'https://web.whatsapp.com/chat?x=1'), 'web.whatsapp.com', p);
+    expect(v).toMatchObject({ mode: 'warn', host: 'web.whatsapp.com', name: 'WhatsApp', requireReason: true, bypassMinutes: 60 });
+    expect(v.why).toBe("WhatsApp is a consumer messaging service. Messages, photos and files sent there leave St Example Health's systems and are not covered by its patient-privacy agreements.");
+    expect(v.instead).toBe('For patient calls and messages, use the approved platform below.');
+    expect(JSON.stringify(v)).not.toContain('chat?x');
+  });
+
+  it('reads well with the built-in default organisation name', () => {
+    const p = policySchema.parse({ schemaVersion: 1, categories: { 'consumer-video': 'block' } });
+    const v = navigationView(decide(p, 'https://facetime.apple.com/join'), 'facetime.apple.com', p);
+    expect(v.mode).toBe('block');
+    expect(v.why).toMatch(/^FaceTime is a consumer video service\. Your organisation has no agreement/);
+    expect(v.instead).toContain('the platform your organisation has approved');
+  });
+
+  it('uses the rule label for organisation rules, and a plain sentence for the default action', () => {
+    const p = policySchema.parse({ schemaVersion: 1, defaultAction: 'block', rules: [{ match: 'chat.example.com', action: 'warn', label: 'Example Chat' }] });
+    expect(navigationView(decide(p, 'https://chat.example.com/'), 'chat.example.com', p).why).toBe('Your organisation does not allow Example Chat for work with patients.');
+    expect(navigationView(decide(p, 'https://other.example/'), 'other.example', p).why).toBe("Your organisation's policy does not allow sites it has not approved for work with patients.");
+  });
+
+  it('shows a meeting link’s warn and critical findings, not the notes', () => {
+    const p = policySchema.parse({ schemaVersion: 1 });
+    const a = analyseLink('https://zoom.us/s/81234567890?zak=abc', p);
+    const v = meetingView('block', 'zoom.us', 'Zoom', a.findings, p);
+    expect(v.findings.map((f) => f.severity)).toEqual(['critical']);
+    expect(v.why).toBe('This Zoom link is not safe to use for a patient visit.');
+  });
+
+  it('accepts a reason of at least three characters when one is required', () => {
+    const required = policySchema.parse({ schemaVersion: 1 });
+    expect(reasonAccepted('ok', required)).toBe(false);
+    expect(reasonAccepted('  ok  ', required)).toBe(false);
+    expect(reasonAccepted('why', required)).toBe(true);
+    expect(reasonAccepted('', policySchema.parse({ schemaVersion: 1, warn: { requireReason: false } }))).toBe(true);
+  });
+});
