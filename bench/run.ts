@@ -5,6 +5,7 @@
 import { benchClassify } from './classify.ts';
 import { table } from './util.ts';
 import { benchAnnotate } from './annotate.ts';
+import { benchGuard, benchLog } from './browser.ts';
 
 const json = process.argv.includes('--json');
 const c = benchClassify();
@@ -34,6 +35,67 @@ console.log(
     ['later message, 200 links', `${a.laterBatchMs.toFixed(1)} ms  (MutationObserver batch, next frame)`],
   ]),
 );
+// Browser benchmarks with the built extension (bench/browser.ts), default policy, all hosts mapped to 127.0.0.1:1.
+const ok = (pass: boolean) => (pass ? 'OK' : 'MISSED');
+const g = await benchGuard();
+console.log(`\nTime to the warning page: fresh tabs to https://web.whatsapp.com/ (default policy: warn), DNR redirect before any connection, median of ${g.rounds} navigations after one cold`);
+console.log(
+  table([
+    ['navigation start → painted', `${g.paintMedianMs.toFixed(1)} ms median, p90 ${g.paintP90Ms.toFixed(1)} ms, fastest ${g.paintMinMs.toFixed(1)} ms  (mark guard-painted, one frame after render)`],
+    ['  first navigation (cold)', `${g.paintColdMs.toFixed(1)} ms`],
+    ['  first-contentful-paint', g.fcpMedianMs === null ? 'not reported by the browser' : `${g.fcpMedianMs.toFixed(1)} ms median`],
+    ['  cross-check from Node', `${g.wallFromGotoMs.toFixed(1)} ms median from the goto() call to the mark (same clock)`],
+  ]),
+);
+
+const l = await benchLog();
+const sized = l.events === 100_000 ? '100,000' : l.events.toLocaleString('en');
+console.log(`\nEvent log: record messages from the options page through the background (validated, one writer, resolved when durable)`);
+console.log(
+  table([
+    ['sustained append', `${l.appendEventsPerSec.toFixed(0)} events/s  (${l.appendEvents.toLocaleString('en')} events, ${l.appendConcurrency} in flight; goal ≥ 1,000/s) ${ok(l.appendEventsPerSec >= 1000)}`],
+    ['  single sequential sender', `${l.sequentialEventsPerSec.toFixed(0)} events/s  (${l.sequentialEvents.toLocaleString('en')} events, one at a time: each waits for its own commit)`],
+    ['fill to the log size', `${(l.fillMs / 1000).toFixed(1)} s for ${l.fillEvents.toLocaleString('en')} events (${l.fillConcurrency} in flight, ${((l.fillEvents / l.fillMs) * 1000).toFixed(0)} events/s)`],
+    ['bytes stored per event', `${l.bytesPerEvent.toFixed(0)} B  (storage.estimate() usage ${(l.usageEmptyBytes / 1e6).toFixed(2)} → ${(l.usageFullBytes / 1e6).toFixed(2)} MB)`],
+  ]),
+);
+console.log(`\nLog viewer and export with ${sized} events in the store`);
+console.log(
+  table([
+    ['viewer first paint', `${l.viewerFirstPaintMs.toFixed(1)} ms median, p90 ${l.viewerFirstPaintP90Ms.toFixed(1)} ms  (options page reload → log-viewer-rendered, ${l.viewerRounds} reloads; goal < 500 ms) ${ok(l.viewerFirstPaintMs < 500)}`],
+    ['  event count shown', `${l.viewerCountShownMs.toFixed(1)} ms median  ("Events 1–50 of N" on screen)`],
+    ['Export NDJSON', `${l.exportNdjsonMs.toFixed(0)} ms  (click → download, median of ${l.exportRounds}; ${(l.exportNdjsonBytes / 1e6).toFixed(1)} MB, ${l.exportNdjsonLines.toLocaleString('en')} events; goal < 3 s) ${ok(l.exportNdjsonMs < 3000)}`],
+    ['  until "Exported N events"', `${l.exportNdjsonDoneMs.toFixed(0)} ms  (the page counts the lines and the background records log.exported)`],
+    ['Export CSV', `${l.exportCsvMs.toFixed(0)} ms  (click → download, median of ${l.exportRounds}; ${(l.exportCsvBytes / 1e6).toFixed(1)} MB, ${l.exportCsvRows.toLocaleString('en')} events; goal < 3 s) ${ok(l.exportCsvMs < 3000)}`],
+    ['  until "Exported N events"', `${l.exportCsvDoneMs.toFixed(0)} ms`],
+  ]),
+);
+const r1 = (x: number) => Math.round(x * 10) / 10;
 if (json) {
-  console.log(JSON.stringify({ rules: c.rules, urls: c.urls, classifyNsPerUrl: Math.round(c.classifyNsPerUrl), urlParseNsPerUrl: Math.round(c.urlParseNsPerUrl), naiveRegexNsPerUrl: Math.round(c.naiveRegexNsPerUrl), classifyUniformNsPerUrl: Math.round(c.classifyUniformNsPerUrl), urlParseUniformNsPerUrl: Math.round(c.urlParseUniformNsPerUrl), compileMs: Math.round(c.compileMs), annotateMs: Math.round(a.annotateMs * 10) / 10 }));
+  console.log(
+    JSON.stringify({
+      rules: c.rules,
+      urls: c.urls,
+      classifyNsPerUrl: Math.round(c.classifyNsPerUrl),
+      urlParseNsPerUrl: Math.round(c.urlParseNsPerUrl),
+      naiveRegexNsPerUrl: Math.round(c.naiveRegexNsPerUrl),
+      classifyUniformNsPerUrl: Math.round(c.classifyUniformNsPerUrl),
+      urlParseUniformNsPerUrl: Math.round(c.urlParseUniformNsPerUrl),
+      compileMs: Math.round(c.compileMs),
+      annotateMs: r1(a.annotateMs),
+      guardPaintMedianMs: r1(g.paintMedianMs),
+      guardPaintP90Ms: r1(g.paintP90Ms),
+      guardFcpMedianMs: g.fcpMedianMs === null ? null : r1(g.fcpMedianMs),
+      appendEventsPerSec: Math.round(l.appendEventsPerSec),
+      appendSequentialEventsPerSec: Math.round(l.sequentialEventsPerSec),
+      fillMs: Math.round(l.fillMs),
+      bytesPerEvent: Math.round(l.bytesPerEvent),
+      viewerFirstPaintMs: r1(l.viewerFirstPaintMs),
+      exportNdjsonMs: Math.round(l.exportNdjsonMs),
+      exportCsvMs: Math.round(l.exportCsvMs),
+      exportNdjsonBytes: l.exportNdjsonBytes,
+      exportCsvBytes: l.exportCsvBytes,
+      eventsForLogBench: l.events,
+    }),
+  );
 }

@@ -1,0 +1,380 @@
+/**
+ * Browser benchmarks with the built extension (.output/chrome-mv3) in real headless Chromium
+ * (CHROMIUM_PATH or /usr/bin/chromium), launched as the e2e tests do (launchWithExtension),
+ * with the built-in default policy (no managed policy, no root). Every host name resolves to
+ * 127.0.0.1:1 (--host-resolver-rules), so nothing leaves the machine.
+ *
+ * 1. Time to the warning page (issue 4): fresh tabs navigate to https://web.whatsapp.com/,
+ *    which the default policy warns on; the DNR redirect happens before any connection. The
+ *    guard page marks `guard-painted` one frame after it renders; its startTime is ms since
+ *    the navigation started. Median and p90 over rounds (the first, cold round is reported
+ *    on its own), plus the paint timeline's first-contentful-paint.
+ * 2. Sustained append rate (issue 3): from the options page, `telehealth-guard/record-event`
+ *    messages through the real path (background validation, one writer, resolved once
+ *    durable): N events with a bounded number in flight, then a single sequential sender.
+ * 3. A log of 100,000 events (same message path, 200 in flight), then: bytes stored per
+ *    event (navigator.storage.estimate() usage delta from the empty profile, measured in an
+ *    extension page), the viewer's first paint (`log-viewer-rendered`, ms since navigation
+ *    start, over reloads of the options page), and Export NDJSON / Export CSV (click to
+ *    Playwright's download event, and the file's size).
+ *
+ * Events are deterministic: a fixed mix of types, hosts, services, actions and reasons.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { statSync } from 'node:fs';
+import { launchWithExtension } from '../test/e2e/browser.ts';
+import { extensionPage } from '../test/e2e/extension.ts';
+import { median } from './util.ts';
+
+export interface GuardBench {
+  rounds: number;
+  /** navigation start → `guard-painted` (median / p90 / fastest of the warm rounds). */
+  paintMedianMs: number;
+  paintP90Ms: number;
+  paintMinMs: number;
+  /** The first navigation after launch, on its own (cold service worker and caches). */
+  paintColdMs: number;
+  /** first-contentful-paint of the guard page (median), or null if the browser gave none. */
+  fcpMedianMs: number | null;
+  /** Cross-check from outside: Node's goto() call → the mark, on the same clock (median). */
+  wallFromGotoMs: number;
+}
+
+export interface LogBench {
+  appendEvents: number;
+  appendConcurrency: number;
+  appendEventsPerSec: number;
+  sequentialEvents: number;
+  sequentialEventsPerSec: number;
+  /** Events in the store when the viewer and exports were measured. */
+  events: number;
+  fillEvents: number;
+  fillConcurrency: number;
+  fillMs: number;
+  usageEmptyBytes: number;
+  usageFullBytes: number;
+  bytesPerEvent: number;
+  viewerRounds: number;
+  viewerFirstPaintMs: number;
+  viewerFirstPaintP90Ms: number;
+  /** Navigation start → the count line ("Events 1–50 of N") on screen (median; rAF-polled). */
+  viewerCountShownMs: number;
+  exportRounds: number;
+  /** Click → download event (median). */
+  exportNdjsonMs: number;
+  /** Click → "Exported N events" status (median). */
+  exportNdjsonDoneMs: number;
+  exportNdjsonBytes: number;
+  exportNdjsonLines: number;
+  exportCsvMs: number;
+  exportCsvDoneMs: number;
+  exportCsvBytes: number;
+  exportCsvRows: number;
+}
+
+const RESOLVER = '--host-resolver-rules=MAP * 127.0.0.1:1';
+
+function p90(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)]!;
+}
+
+export async function benchGuard(opts: { rounds?: number } = {}): Promise<GuardBench> {
+  const rounds = opts.rounds ?? 20;
+  const b = await launchWithExtension({ args: [RESOLVER] });
+  const paint: number[] = [];
+  const fcp: number[] = [];
+  const wall: number[] = [];
+  let cold = NaN;
+  try {
+    // The policy's DNR rules are installed shortly after start-up: wait for them.
+    const deadline = Date.now() + 20_000;
+    while ((await b.worker.evaluate(async () => (await chrome.declarativeNetRequest.getDynamicRules()).length)) === 0) {
+      if (Date.now() > deadline) throw new Error('guard bench: the extension installed no DNR rules within 20 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (let round = 0; round <= rounds; round++) {
+      const page = await b.context.newPage();
+      const t0 = Date.now();
+      await page.goto('https://web.whatsapp.com/', { waitUntil: 'commit' });
+      if (!page.url().startsWith(`chrome-extension://${b.extensionId}/guard.html`)) throw new Error(`guard bench: expected the warning page, got ${page.url()}`);
+      await page.waitForFunction(() => performance.getEntriesByName('guard-painted').length > 0, undefined, { timeout: 15_000 });
+      // Paint entries can land a frame after the mark.
+      await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, undefined, { timeout: 2_000 }).catch(() => undefined);
+      const r = await page.evaluate(() => ({
+        mark: performance.getEntriesByName('guard-painted')[0]!.startTime,
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+        origin: performance.timeOrigin,
+        heading: document.querySelector('h1')?.textContent ?? '',
+      }));
+      if (r.heading !== 'Check before you continue') throw new Error(`guard bench: unexpected heading "${r.heading}"`);
+      await page.close();
+      if (round === 0) {
+        cold = r.mark;
+        continue;
+      }
+      paint.push(r.mark);
+      if (r.fcp !== null) fcp.push(r.fcp);
+      wall.push(r.origin + r.mark - t0);
+    }
+  } finally {
+    await b.close();
+  }
+  return {
+    rounds,
+    paintMedianMs: median(paint),
+    paintP90Ms: p90(paint),
+    paintMinMs: Math.min(...paint),
+    paintColdMs: cold,
+    fcpMedianMs: fcp.length > 0 ? median(fcp) : null,
+    wallFromGotoMs: median(wall),
+  };
+}
+
+interface SendResult {
+  ms: number;
+  sent: number;
+  failed: number;
+  firstError: string | null;
+}
+
+/**
+ * Send `n` record messages from an extension page, at most `concurrency` in flight, events
+ * numbered from `offset` (deterministic mix). Timed inside the page.
+ */
+async function send(page: Page, n: number, concurrency: number, offset: number): Promise<SendResult> {
+  // tsx (esbuild keepNames) wraps named inner functions in __name(): give the page one.
+  await page.evaluate('globalThis.__name ??= (f) => f');
+  return page.evaluate(
+    async ([n, concurrency, offset]) => {
+      const SERVICES = ['whatsapp', 'facetime', 'telegram', 'signal', 'zoom', 'teams', 'webex', 'meet'];
+      const FINDINGS = [['passcode-unverified'], ['tenant-unverified'], ['unsanctioned-platform', 'passcode-missing'], []];
+      const event = (i: number) => {
+        const host = `h${(i * 7919) % 1000}.example`;
+        const service = SERVICES[i % SERVICES.length]!;
+        switch (i % 10) {
+          case 0:
+          case 1:
+            return { type: 'navigation.warned', host, service, action: 'warn' };
+          case 2:
+            return { type: 'navigation.blocked', host, service, action: 'block' };
+          case 3:
+            return { type: 'navigation.proceeded', host, service, action: 'warn', reason: `Patient ${i % 97} asked for a follow-up call on this service` };
+          case 4:
+            return { type: 'navigation.redirected', host, service, action: 'warn' };
+          default:
+            return { type: 'link.checked', host, service, action: i % 3 === 0 ? 'warn' : 'allow', findings: FINDINGS[i % FINDINGS.length]! };
+        }
+      };
+      let next = 0;
+      let failed = 0;
+      let firstError: string | null = null;
+      const lane = async () => {
+        while (next < n) {
+          const i = offset + next++;
+          try {
+            const r = (await chrome.runtime.sendMessage({ kind: 'telehealth-guard/record-event', event: event(i) })) as { ok?: boolean } | undefined;
+            if (r?.ok !== true) {
+              failed++;
+              firstError ??= JSON.stringify(r);
+            }
+          } catch (e) {
+            failed++;
+            firstError ??= String(e);
+          }
+        }
+      };
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
+      return { ms: performance.now() - t0, sent: n, failed, firstError };
+    },
+    [n, concurrency, offset] as const,
+  );
+}
+
+function checkSent(what: string, r: SendResult): void {
+  if (r.failed > 0) throw new Error(`${what}: ${r.failed} of ${r.sent} record messages failed; first: ${r.firstError}`);
+}
+
+/** Events in the store, read from the extension's IndexedDB in an extension page. */
+function storedEvents(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('telehealth-guard');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('events').objectStore('events').count();
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+/**
+ * The origin's usage from navigator.storage.estimate(). Chromium updates it lazily and
+ * IndexedDB's LevelDB compacts in the background, so read it once a second until two
+ * readings agree (at most 15 s) and take the last.
+ */
+async function usage(page: Page): Promise<number> {
+  let last = NaN;
+  for (let i = 0; i < 15; i++) {
+    await page.waitForTimeout(1000);
+    const u = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? NaN);
+    if (u === last) return u;
+    last = u;
+  }
+  return last;
+}
+
+interface ExportRound {
+  /** Click → the download event. */
+  ms: number;
+  /** Click → the page's "Exported N events" status (after it counted them and the background recorded log.exported). */
+  doneMs: number;
+  bytes: number;
+  lines: number;
+}
+
+async function exportOnce(page: Page, name: 'Export NDJSON' | 'Export CSV'): Promise<ExportRound> {
+  const button = page.getByRole('button', { name, exact: true });
+  await button.waitFor();
+  const status = page.getByRole('status');
+  const before = (await status.count()) > 0 ? await status.textContent() : null;
+  const downloaded = page.waitForEvent('download', { timeout: 60_000 });
+  const t0 = performance.now();
+  await button.click();
+  const download = await downloaded;
+  const ms = performance.now() - t0;
+  const path = await download.path();
+  const failure = await download.failure();
+  if (failure) throw new Error(`${name}: download failed: ${failure}`);
+  const bytes = statSync(path).size;
+  // The page records log.exported afterwards; wait for it so rounds do not overlap.
+  await page.waitForFunction(
+    (prev) => {
+      const s = document.querySelector('[role="status"]')?.textContent ?? null;
+      return s !== null && s !== prev && s.startsWith('Exported');
+    },
+    before,
+    { timeout: 60_000 },
+  );
+  const doneMs = performance.now() - t0;
+  const text = (await status.textContent()) ?? '';
+  const lines = Number(/Exported (\d+)/.exec(text)?.[1] ?? NaN);
+  await download.delete();
+  return { ms, doneMs, bytes, lines };
+}
+
+export async function benchLog(
+  opts: { appendEvents?: number; appendConcurrency?: number; sequentialEvents?: number; totalEvents?: number; fillConcurrency?: number; viewerRounds?: number; exportRounds?: number } = {},
+): Promise<LogBench> {
+  const appendEvents = opts.appendEvents ?? 5000;
+  const appendConcurrency = opts.appendConcurrency ?? 50;
+  const sequentialEvents = opts.sequentialEvents ?? 1000;
+  const totalEvents = opts.totalEvents ?? 100_000;
+  const fillConcurrency = opts.fillConcurrency ?? 200;
+  const viewerRounds = opts.viewerRounds ?? 9;
+  const exportRounds = opts.exportRounds ?? 3;
+
+  const b = await launchWithExtension({ args: [RESOLVER] });
+  const ctx: BrowserContext = b.context;
+  try {
+    const page = await extensionPage(ctx, b.extensionId, 'options.html');
+    await page.getByRole('button', { name: 'Export NDJSON', exact: true }).waitFor();
+    // Empty profile: whatever the extension wrote at start-up (policy.applied, install id).
+    const usageEmptyBytes = await usage(page);
+    const startEvents = await storedEvents(page);
+
+    // Warm-up: the background's engine, the store's connection, the JIT.
+    let offset = 0;
+    const warm = await send(page, 200, 10, offset);
+    checkSent('warm-up', warm);
+    offset += warm.sent;
+
+    const burst = await send(page, appendEvents, appendConcurrency, offset);
+    checkSent('append', burst);
+    offset += burst.sent;
+
+    const seq = await send(page, sequentialEvents, 1, offset);
+    checkSent('sequential append', seq);
+    offset += seq.sent;
+
+    const have = await storedEvents(page);
+    const fillEvents = Math.max(0, totalEvents - have);
+    const fill = await send(page, fillEvents, fillConcurrency, offset);
+    checkSent('fill', fill);
+    const events = await storedEvents(page);
+    const usageFullBytes = await usage(page);
+    const bytesPerEvent = (usageFullBytes - usageEmptyBytes) / (events - startEvents);
+
+    // Viewer first paint: reloads of the options page with the full log.
+    const paints: number[] = [];
+    const counts: number[] = [];
+    for (let round = 0; round <= viewerRounds; round++) {
+      await page.reload();
+      await page.waitForFunction(() => performance.getEntriesByName('log-viewer-rendered').length > 0, undefined, { timeout: 30_000 });
+      const shown = await page.waitForFunction(
+        () => {
+          const t = document.querySelector('[data-testid="event-count"]')?.textContent ?? '';
+          return /^Events 1–\d+ of \d+/.test(t) ? performance.now() : false;
+        },
+        undefined,
+        { polling: 'raf', timeout: 30_000 },
+      );
+      const countShown = (await shown.jsonValue()) as number;
+      const mark = await page.evaluate(() => performance.getEntriesByName('log-viewer-rendered')[0]!.startTime);
+      if (round === 0) continue; // warm-up: caches, compiled code
+      paints.push(mark);
+      counts.push(countShown);
+    }
+
+    const ndjson: ExportRound[] = [];
+    const csv: ExportRound[] = [];
+    for (let round = 0; round < exportRounds; round++) {
+      ndjson.push(await exportOnce(page, 'Export NDJSON'));
+      csv.push(await exportOnce(page, 'Export CSV'));
+    }
+    const mid = <T extends { ms: number }>(xs: T[]): T => [...xs].sort((a, b) => a.ms - b.ms)[Math.floor(xs.length / 2)]!;
+
+    return {
+      appendEvents,
+      appendConcurrency,
+      appendEventsPerSec: (burst.sent / burst.ms) * 1000,
+      sequentialEvents,
+      sequentialEventsPerSec: (seq.sent / seq.ms) * 1000,
+      events,
+      fillEvents,
+      fillConcurrency,
+      fillMs: fill.ms,
+      usageEmptyBytes,
+      usageFullBytes,
+      bytesPerEvent,
+      viewerRounds,
+      viewerFirstPaintMs: median(paints),
+      viewerFirstPaintP90Ms: p90(paints),
+      viewerCountShownMs: median(counts),
+      exportRounds,
+      exportNdjsonMs: mid(ndjson).ms,
+      exportNdjsonDoneMs: median(ndjson.map((r) => r.doneMs)),
+      exportNdjsonBytes: mid(ndjson).bytes,
+      exportNdjsonLines: mid(ndjson).lines,
+      exportCsvMs: mid(csv).ms,
+      exportCsvDoneMs: median(csv.map((r) => r.doneMs)),
+      exportCsvBytes: mid(csv).bytes,
+      exportCsvRows: mid(csv).lines,
+    };
+  } finally {
+    await b.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await benchGuard());
+  console.log(await benchLog({ totalEvents: Number(process.env.BENCH_LOG_EVENTS ?? 100_000) }));
+}
