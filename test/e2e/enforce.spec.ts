@@ -4,10 +4,10 @@
  * site was reached.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { launchWithExtension } from './browser.ts';
 import { extensionPage, loggedEvents, policyStatus, waitForPolicy } from './extension.ts';
-import { startServer, type TestServer } from './https-server.ts';
-import { canWriteManagedPolicy, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+import type { TestServer } from './https-server.ts';
+import { writeManagedPolicy } from './managed-policy.ts';
+import { useManagedSession, type ManagedSession } from './managed-session.ts';
 
 const POLICY = {
   schemaVersion: 1,
@@ -20,25 +20,11 @@ const POLICY = {
 };
 
 test.describe('enforcing a managed policy', () => {
-  test.skip(!canWriteManagedPolicy(), 'needs write access to the managed policy folder (root, as in CI)');
-
+  const session = useManagedSession(POLICY);
   let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchWithExtension>>;
+  let browser: ManagedSession['browser'];
   let admin: Page;
-
-  test.beforeEach(async () => {
-    server = await startServer();
-    writeManagedPolicy(POLICY);
-    browser = await launchWithExtension({ args: server.resolverArgs() });
-    admin = await extensionPage(browser.context, browser.extensionId);
-    await waitForPolicy(admin, (s) => s.source === 'managed' && s.policyVersion === 'e2e-1');
-  });
-
-  test.afterEach(async () => {
-    await browser?.close();
-    removeManagedPolicy();
-    await server?.close();
-  });
+  test.beforeEach(() => ({ server, browser, admin } = session));
 
   test('a blocked site reaches the block page and its server receives no request', async () => {
     const page = await browser.context.newPage();

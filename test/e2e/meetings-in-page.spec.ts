@@ -4,10 +4,8 @@
  */
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { launchWithExtension } from './browser.ts';
-import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
-import { startServer, type TestServer } from './https-server.ts';
-import { canWriteManagedPolicy, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+import { loggedEvents } from './extension.ts';
+import { useManagedSession, type ManagedSession } from './managed-session.ts';
 
 const INBOX = readFileSync('test/fixtures/webmail/inbox.html', 'utf8');
 const SCHEDULE = readFileSync('test/fixtures/zoom/schedule-current.html', 'utf8');
@@ -37,30 +35,18 @@ async function axTexts(cdp: CDPSession): Promise<string[]> {
 }
 
 test.describe('meeting links in pages', () => {
-  test.skip(!canWriteManagedPolicy(), 'needs write access to the managed policy folder (root, as in CI)');
-  let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchWithExtension>>;
-  let admin: Page;
-
-  test.beforeEach(async () => {
-    server = await startServer();
+  const session = useManagedSession(POLICY, (server) =>
     server.route((req, res, host) => {
       const body = host === 'zoom.us' && req.url === '/meeting/schedule' ? SCHEDULE : host.endsWith('outlook.office.com') || host === 'mail.example.net' ? INBOX : null;
       if (body === null) return false;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(body);
       return true;
-    });
-    writeManagedPolicy(POLICY);
-    browser = await launchWithExtension({ args: server.resolverArgs() });
-    admin = await extensionPage(browser.context, browser.extensionId);
-    await waitForPolicy(admin, (s) => s.policyVersion === 'inpage-1');
-  });
-  test.afterEach(async () => {
-    await browser?.close();
-    removeManagedPolicy();
-    await server?.close();
-  });
+    }),
+  );
+  let browser: ManagedSession['browser'];
+  let admin: Page;
+  test.beforeEach(() => ({ browser, admin } = session));
 
   test('webmail on a scanned host gets markers, also for links added later', async () => {
     const page = await browser.context.newPage();

@@ -3,10 +3,9 @@
  * real managed policy; every host resolves to one local HTTPS server.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { launchWithExtension } from './browser.ts';
-import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
-import { startServer, type TestServer } from './https-server.ts';
-import { canWriteManagedPolicy, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+import { loggedEvents } from './extension.ts';
+import type { TestServer } from './https-server.ts';
+import { useManagedSession, type ManagedSession } from './managed-session.ts';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const POLICY = {
@@ -18,23 +17,11 @@ const POLICY = {
 };
 
 test.describe('meeting links checked on open', () => {
-  test.skip(!canWriteManagedPolicy(), 'needs write access to the managed policy folder (root, as in CI)');
+  const session = useManagedSession(POLICY);
   let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchWithExtension>>;
+  let browser: ManagedSession['browser'];
   let admin: Page;
-
-  test.beforeEach(async () => {
-    server = await startServer();
-    writeManagedPolicy(POLICY);
-    browser = await launchWithExtension({ args: server.resolverArgs() });
-    admin = await extensionPage(browser.context, browser.extensionId);
-    await waitForPolicy(admin, (s) => s.policyVersion === 'meet-1');
-  });
-  test.afterEach(async () => {
-    await browser?.close();
-    removeManagedPolicy();
-    await server?.close();
-  });
+  test.beforeEach(() => ({ server, browser, admin } = session));
 
   test("a Zoom start link shows the block page and never reaches Zoom", async () => {
     const page = await browser.context.newPage();
