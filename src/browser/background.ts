@@ -63,6 +63,8 @@ export function startBackground(): void {
   // browser's rules are those of the policy in force, then housekeeping.
   setReporter(report);
   void engine().then(async () => {
+    // Created by the log's one writer, so the options page only ever reads it.
+    await (await eventStore()).installId();
     await expireBypasses();
     await browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 1 });
     await prune();
