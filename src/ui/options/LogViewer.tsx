@@ -84,6 +84,7 @@ export function LogViewer() {
     setStatus(null);
     try {
       const scope = onlyFiltered && filtered ? filter : undefined;
+      const count = await store.count(scope);
       const parts: string[] = [];
       for await (const chunk of store.export(format, scope)) parts.push(chunk);
       const name = exportFileName(format, await store.installId());
@@ -94,7 +95,6 @@ export function LogViewer() {
       a.download = name;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      const count = format === 'csv' ? Math.max(0, parts.join('').split('\r\n').length - 2) : parts.join('').split('\n').filter(Boolean).length;
       await ask({ kind: 'log.exported', format, count, filtered: scope !== undefined });
       setStatus(`Exported ${count} event${count === 1 ? '' : 's'} to ${name}.`);
     } catch (e) {
