@@ -27,7 +27,7 @@ export function startBackground(): void {
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === BYPASS_ALARM) void expireBypasses();
+    if (alarm.name === BYPASS_ALARM) void expireBypasses().then(refreshBadges);
     if (alarm.name === RETENTION_ALARM) void prune();
     if (alarm.name === REPORT_ALARM) void report();
   });
@@ -89,6 +89,11 @@ async function report(): Promise<void> {
   const result = await flushReports(await eventStore(), { url: reporting.url, format: reporting.format, ...(reporting.token ? { token: reporting.token } : {}) });
   // More queued than one call sends: go on soon (a back-off is respected by flushReports).
   if (result.pending > 0 && result.nextAttemptAt === undefined) scheduleReport(100);
+}
+
+/** Re-draw the badge of every tab (an allowance ended while its page stayed open). */
+async function refreshBadges(): Promise<void> {
+  for (const tab of await browser.tabs.query({})) if (tab.id !== undefined) await updateBadge(tab.id, tab.url);
 }
 
 async function updateBadge(tabId: number, url: string | undefined): Promise<void> {

@@ -77,6 +77,13 @@ test.describe('enforcing a managed policy', () => {
     // Allowed for the rest of the bypass: no second warning.
     await page.goto('https://web.whatsapp.com/again');
     await expect(page.locator('#site')).toHaveText('Reached web.whatsapp.com');
+    // The toolbar badge shows the site is open by a bypass; the popup says until when.
+    const badge = () =>
+      browser.worker.evaluate(async () => {
+        const [tab] = await chrome.tabs.query({ url: 'https://web.whatsapp.com/*' });
+        return chrome.action.getBadgeText({ tabId: tab!.id! });
+      });
+    await expect.poll(badge).toBe('!');
 
     // Expiry: make the allowance due now and let its alarm fire.
     await browser.worker.evaluate(async () => {
@@ -88,6 +95,7 @@ test.describe('enforcing a managed policy', () => {
     await expect
       .poll(async () => (await browser.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).length, { timeout: 40_000 })
       .toBe(0);
+    await expect.poll(badge).toBe('');
     await page.goto('https://web.whatsapp.com/');
     await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
 
