@@ -145,6 +145,7 @@ test.describe('enforcing a managed policy', () => {
     const tookMs = Date.now() - started;
     expect(tookMs).toBeLessThan(15_000);
     test.info().annotations.push({ type: 'managed policy change applied after', description: `${tookMs} ms` });
+    console.log(`managed policy change in force after ${tookMs} ms`);
     await page.goto('https://web.whatsapp.com/');
     await expect(page.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
 
