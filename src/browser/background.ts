@@ -10,7 +10,7 @@ import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
 
-const RETENTION_ALARM = 'retention';
+export const RETENTION_ALARM = 'retention';
 const CHECK_LINK_MENU = 'check-meeting-link';
 
 export function startBackground(): void {
@@ -35,7 +35,11 @@ export function startBackground(): void {
   // "Check meeting link" on any link's context menu.
   browser.runtime.onInstalled.addListener(() => {
     browser.contextMenus.create({ id: CHECK_LINK_MENU, title: 'Check meeting link', contexts: ['link'] });
+    void prune();
   });
+  // Retention at browser start-up and daily — not on every wake of the worker, which
+  // happens many times a day.
+  browser.runtime.onStartup.addListener(() => void prune());
   browser.contextMenus.onClicked.addListener((info) => {
     if (info.menuItemId !== CHECK_LINK_MENU || !info.linkUrl) return;
     void browser.windows.create({ type: 'popup', url: browser.runtime.getURL('/check.html') + '#' + info.linkUrl, width: 440, height: 560 });

@@ -135,12 +135,11 @@ test.describe('the event log', () => {
   test('retention prunes by count and by age, and what remains still verifies', async () => {
     await importLocalPolicy(admin, { schemaVersion: 1, policyVersion: 'retention-1', logging: { maxEvents: 100, retentionDays: 30 } });
     expect(await recordBurst(admin, 'r', 150)).toHaveLength(150);
-    /** Restart the worker (start-up prunes) and wait for the n-th log.pruned. */
+    /** Let the daily retention alarm fire now, and wait for the n-th log.pruned. */
     const prune = async (n: number) => {
-      await stopServiceWorker(browser.context);
-      await admin.reload();
-      await waitForPolicy(admin, (s) => s.policyVersion === 'retention-1');
-      await expect.poll(async () => (await loggedEvents(admin)).filter((e) => e.type === 'log.pruned').length).toBe(n);
+      const worker = browser.context.serviceWorkers().at(-1)!;
+      await worker.evaluate(() => chrome.alarms.create('retention', { when: Date.now() + 10, periodInMinutes: 24 * 60 }));
+      await expect.poll(async () => (await loggedEvents(admin)).filter((e) => e.type === 'log.pruned').length, { timeout: 40_000 }).toBe(n);
     };
     await prune(1);
     let events = await loggedEvents(admin);
@@ -173,6 +172,17 @@ test.describe('the event log', () => {
     expect(events.filter((e) => e.type === 'log.pruned')).toHaveLength(2);
     const verified = await verifyNdjson(events.map((e) => JSON.stringify(e)).join('\n'));
     expect(verified).toMatchObject({ ok: true });
+
+    // And at browser start-up: over the limit again, restart on the same profile.
+    expect(await recordBurst(admin, 's', 40)).toHaveLength(40);
+    const profile = browser.profileDir;
+    await browser.close(true);
+    browser = await launchWithExtension({ args: server.resolverArgs(), profileDir: profile });
+    admin = await extensionPage(browser.context, browser.extensionId);
+    await expect.poll(async () => (await loggedEvents(admin)).filter((e) => e.type === 'log.pruned').length, { timeout: 40_000 }).toBe(3);
+    events = await loggedEvents(admin);
+    expect(events.length).toBeLessThanOrEqual(100);
+    expect((await verifyNdjson(events.map((e) => JSON.stringify(e)).join('\n'))).ok).toBe(true);
   });
 
   test('a web page cannot write into the log', async () => {
