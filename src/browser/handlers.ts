@@ -107,7 +107,7 @@ export async function handleRequest(request: Request, sender: Sender): Promise<R
 async function guardView(url: string, state: EngineState, tabId: number | undefined): Promise<Response<'guard.view'>> {
   const { policy } = state.resolved;
   const c = classifyUrl(state.compiled, url);
-  if (isError(c)) return { view: null };
+  if (isError(c) || !/^https?:$/.test(new URL(url).protocol)) return { view: null };
   if (c.action === 'block' || (c.action === 'warn' && !(await activeBypass(c.host)))) {
     await record({ type: c.action === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: c.service, action: c.action }, state);
     return { view: navigationView(c, c.host, policy) };
@@ -127,7 +127,7 @@ async function guardView(url: string, state: EngineState, tabId: number | undefi
 async function proceed(url: string, rawReason: string, state: EngineState, tabId: number | undefined): Promise<Response<'guard.proceed'>> {
   const { policy } = state.resolved;
   const c = classifyUrl(state.compiled, url);
-  if (isError(c)) return { ok: false, error: 'This address could not be read.' };
+  if (isError(c) || !/^https?:$/.test(new URL(url).protocol)) return { ok: false, error: 'This address could not be read.' };
   const blocked = `${policy.organization.name} blocks this; it cannot be opened.`;
   if (c.action === 'block') return { ok: false, error: blocked };
   // A meeting link whose verdict is block has no way through either.

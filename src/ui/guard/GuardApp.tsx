@@ -13,12 +13,24 @@ export function originalUrl(): string {
   return location.hash.slice(1);
 }
 
+/** Only web addresses are ever continued to: anything else after '#' is not ours. */
+export function isWebUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+/**
+ * Framed (a blocked sub-frame, or a site embedding this page to trick someone into
+ * clicking): the page informs, but offers no way through.
+ */
+const framed = window.top !== window.self;
+
 export function GuardApp() {
   const url = originalUrl();
   const [view, setView] = useState<GuardView | null | undefined>(undefined);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(isWebUrl(url) ? null : 'there is no web address to check.');
 
   useEffect(() => {
+    if (!isWebUrl(url)) return;
     ask({ kind: 'guard.view', url })
       .then(({ view }) => {
         // Allowed by now (policy changed, or a bypass was granted in another tab): go on.
@@ -73,7 +85,13 @@ function Guard({ view, url }: { view: GuardView; url: string }) {
           </ul>
         </nav>
       )}
-      {warn ? <Continue view={view} url={url} /> : <Actions />}
+      {framed ? (
+        <p class="hint">This content is shown inside another page. Open the site in its own tab to see your options.</p>
+      ) : warn ? (
+        <Continue view={view} url={url} />
+      ) : (
+        <Actions />
+      )}
       <Support view={view} />
     </main>
   );

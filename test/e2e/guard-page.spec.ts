@@ -1,0 +1,42 @@
+/** The warning page cannot be turned against its user by other sites (default policy). */
+import { expect, test } from '@playwright/test';
+import { launchWithExtension } from './browser.ts';
+import { startServer } from './https-server.ts';
+
+test('framed by another site, the warning page offers no way through (no clickjacking a bypass)', async () => {
+  const server = await startServer();
+  const b = await launchWithExtension({ args: server.resolverArgs() });
+  try {
+    server.route((req, res, host) => {
+      if (host !== 'evil.example') return false;
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><h1 id="site">Win a prize</h1><iframe title="bait" width="800" height="600" src="chrome-extension://${b.extensionId}/guard.html#https://web.whatsapp.com/"></iframe>`);
+      return true;
+    });
+    const page = await b.context.newPage();
+    await page.goto('https://evil.example/');
+    const frame = page.frameLocator('iframe[title="bait"]');
+    await expect(frame.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    await expect(frame.getByText('Open the site in its own tab')).toBeVisible();
+    await expect(frame.getByRole('button', { name: 'Continue to site' })).toHaveCount(0);
+    await expect(frame.getByRole('textbox', { name: 'Reason' })).toHaveCount(0);
+    // Nor can a warned site be continued to from a frame of an ordinary page.
+    expect(await b.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).toEqual([]);
+  } finally {
+    await b.close();
+    await server.close();
+  }
+});
+
+test('the warning page goes on only to web addresses', async () => {
+  const b = await launchWithExtension();
+  try {
+    const page = await b.context.newPage();
+    await page.goto(`chrome-extension://${b.extensionId}/guard.html#javascript:document.title='owned'`);
+    await expect(page.getByRole('alert')).toContainText('there is no web address to check');
+    expect(page.url()).toContain('/guard.html#javascript:');
+    expect(await page.title()).not.toBe('owned');
+  } finally {
+    await b.close();
+  }
+});
