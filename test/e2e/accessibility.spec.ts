@@ -1,0 +1,43 @@
+/**
+ * WCAG checks (axe-core) on every page the extension shows people: the warning and
+ * block pages, the popup, the options page with its log viewer, and the check page.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { launchWithExtension } from './browser.ts';
+import { extensionPage } from './extension.ts';
+
+async function violations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('the extension’s pages pass automated WCAG 2.1 AA checks', async () => {
+  const b = await launchWithExtension({ args: ['--host-resolver-rules=MAP * 127.0.0.1:1'] });
+  try {
+    const page = await b.context.newPage();
+    await page.goto('https://web.whatsapp.com/');
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    expect(await violations(page), 'warning page').toEqual([]);
+
+    await page.goto('https://zoom.us/s/81234567890?zak=abc');
+    await expect(page.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
+    expect(await violations(page), 'block page').toEqual([]);
+
+    const popup = await extensionPage(b.context, b.extensionId, 'popup.html');
+    await popup.getByRole('textbox', { name: 'Meeting link' }).fill('https://us05web.zoom.us/j/6045550199');
+    await popup.getByRole('button', { name: 'Check link' }).click();
+    await expect(popup.getByTestId('link-verdict')).toBeVisible();
+    expect(await violations(popup), 'popup').toEqual([]);
+
+    const options = await extensionPage(b.context, b.extensionId, 'options.html');
+    await expect(options.locator('table.events tbody tr').first()).toBeVisible();
+    expect(await violations(options), 'options page').toEqual([]);
+
+    const check = await extensionPage(b.context, b.extensionId, 'check.html#https://meet.jit.si/Room');
+    await expect(check.getByTestId('link-verdict')).toBeVisible();
+    expect(await violations(check), 'check page').toEqual([]);
+  } finally {
+    await b.close();
+  }
+});
