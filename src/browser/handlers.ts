@@ -1,7 +1,8 @@
 /**
- * What the background answers to the extension's own pages. Every request is checked to
- * come from this extension's pages: web pages cannot reach the background at all (no
- * externally_connectable), and content scripts are refused here.
+ * What the background answers. Web pages cannot reach it at all (no
+ * externally_connectable). Content scripts may only ask for the policy (without the
+ * collector token) and record link.checked / schedule.checked; everything else must come
+ * from the extension's own pages, and changing the policy from its options page only.
  */
 import { classifyUrl, isError } from '../core/classify.ts';
 import { meetingView, navigationView, reasonAccepted } from '../core/explain.ts';
@@ -74,6 +75,7 @@ export async function handleRequest(request: Request, sender: Sender): Promise<R
     case 'policy.import':
       return importLocal(request.text, state, sender);
     case 'policy.clearLocal':
+      if (!fromOptionsPage(sender)) return { error: 'not allowed' };
       await browser.storage.local.remove(LOCAL_POLICY_KEY);
       await reloadEngine();
       return { ok: true };
@@ -96,6 +98,8 @@ export async function handleRequest(request: Request, sender: Sender): Promise<R
       // by the log's one writer.
       await record({ type: 'log.exported' }, state);
       return { ok: true };
+    default:
+      return { error: `unknown request ${JSON.stringify((request as { kind?: unknown }).kind)}` };
   }
 }
 
@@ -173,8 +177,12 @@ async function tabVerdict(url: string, state: EngineState): Promise<TabVerdict> 
   return { url, classification, bypassExpiresAt: bypass?.expiresAt ?? null };
 }
 
+function fromOptionsPage(sender: Sender): boolean {
+  return sender.url?.startsWith(browser.runtime.getURL('/options.html')) ?? false;
+}
+
 async function importLocal(text: string, state: EngineState, sender: Sender): Promise<Response<'policy.import'>> {
-  if (!sender.url?.startsWith(browser.runtime.getURL('/options.html'))) return { ok: false, problems: ['Policies can only be imported on the options page.'] };
+  if (!fromOptionsPage(sender)) return { ok: false, problems: ['Policies can only be imported on the options page.'] };
   if (state.resolved.managedPresent) {
     return { ok: false, problems: ['Your organisation manages this browser: its policy is in force, and a local policy cannot replace it.'] };
   }
