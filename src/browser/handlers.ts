@@ -112,15 +112,18 @@ async function guardView(url: string, state: EngineState, tabId: number | undefi
   const { policy } = state.resolved;
   const c = classifyUrl(state.compiled, url);
   if (isError(c) || !/^https?:$/.test(new URL(url).protocol)) return { view: null };
+  // The page is answered first and the event written right after: the store keeps the
+  // order of calls, so a quick "continue" is still recorded after its warning, and the
+  // page paints without waiting for the disk.
   if (c.action === 'block' || (c.action === 'warn' && !(await activeBypass(c.host)))) {
-    await record({ type: c.action === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: c.service, action: c.action }, state);
+    recordSoon({ type: c.action === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: c.service, action: c.action }, state);
     return { view: navigationView(c, c.host, policy) };
   }
   const meeting = policy.meetings.checkNavigation ? analyseLink(url, policy) : null;
   if (meeting && meeting.platform !== null) {
-    await record({ type: 'link.checked', url, service: meeting.platform, action: verdictAction(meeting.verdict), findings: meeting.findings.map((f) => f.code) }, state);
+    recordSoon({ type: 'link.checked', url, service: meeting.platform, action: verdictAction(meeting.verdict), findings: meeting.findings.map((f) => f.code) }, state);
     if (meeting.verdict !== 'ok') {
-      await record({ type: meeting.verdict === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: meeting.platform, action: meeting.verdict }, state);
+      recordSoon({ type: meeting.verdict === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: meeting.platform, action: meeting.verdict }, state);
       return { view: meetingView(meeting.verdict, c.host, PLATFORM_NAMES[meeting.platform], meeting.findings, policy) };
     }
   }
@@ -145,6 +148,11 @@ async function proceed(url: string, rawReason: string, state: EngineState, tabId
   await record({ type: 'navigation.proceeded', url, service, action: 'warn', ...(reason ? { reason } : {}) }, state);
   if (tabId !== undefined) await addPass(tabId, c.host);
   return { ok: true };
+}
+
+/** Record without holding up the answer; a failed write is reported, never silent. */
+function recordSoon(input: Parameters<typeof record>[0], state: EngineState): void {
+  record(input, state).catch((e: Error) => console.error(`Telehealth Guard could not record ${input.type}: ${e.message}`));
 }
 
 function verdictAction(verdict: 'ok' | 'warn' | 'block'): 'allow' | 'warn' | 'block' {

@@ -709,6 +709,9 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
 
   async function* exportChunks(format: ExportFormat, filter: EventFilter = {}): AsyncGenerator<string> {
     if (format !== 'ndjson' && format !== 'csv') throw new RangeError(`export: unknown format ${String(format)}`);
+    // An export holds every event recorded before it was asked for: let queued appends
+    // (written in the same exclusive queue) land first.
+    await exclusive(async () => undefined);
     const f = normaliseFilter(filter);
     const unfiltered = !f.types && !f.services && !hasTsBounds(f);
     let lo = -Infinity;

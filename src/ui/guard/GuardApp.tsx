@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MIN_REASON_LENGTH, type GuardView } from '../../core/explain.ts';
-import { REASON_MAX_LENGTH } from '../../browser/events/messages.ts';
+import { REASON_MAX_LENGTH } from '../../browser/events/record-request.ts';
 import { ask } from '../../browser/protocol.ts';
 import './guard.css';
 
