@@ -5,7 +5,7 @@
  * `alarms` alarm, since the worker may be asleep when it falls due.
  */
 import { isError, type ClassifyResult } from '../core/classify.ts';
-import { bypassRule, type DnrRule } from '../core/dnr.ts';
+import { bypassRule } from '../core/dnr.ts';
 import { passRule } from '../core/meetings/gate.ts';
 import { toBrowserRules } from './dnr-types.ts';
 
@@ -112,7 +112,3 @@ async function scheduleExpiry(bypasses: Bypasses): Promise<void> {
   else await browser.alarms.clear(BYPASS_ALARM);
 }
 
-/** The session rules, for tests and the popup. */
-export async function sessionRules(): Promise<DnrRule[]> {
-  return (await browser.declarativeNetRequest.getSessionRules()) as unknown as DnrRule[];
-}

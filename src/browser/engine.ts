@@ -3,7 +3,7 @@
  * of state. Everything is re-derived from storage on demand, so a stopped and restarted
  * service worker (MV3 stops it after ~30 s idle) picks up exactly where it was.
  */
-import { classifyUrl, compilePolicy, type ClassifyResult, type CompiledPolicy } from '../core/classify.ts';
+import { classifyUrl, compilePolicy, type CompiledPolicy } from '../core/classify.ts';
 import { canonicalJson } from '../core/events/canonical.ts';
 import { checkLimits, compileDnrRules, type DnrRule } from '../core/dnr.ts';
 import { formatProblem } from '../core/policy/parse.ts';
@@ -43,9 +43,6 @@ export function reloadEngine(): Promise<EngineState> {
   return current;
 }
 
-export async function classifyInForce(url: string): Promise<ClassifyResult> {
-  return classifyUrl((await engine()).compiled, url);
-}
 
 async function readManaged(): Promise<Record<string, unknown> | null> {
   try {

@@ -73,10 +73,6 @@ export function parseHostPattern(raw: string): PatternResult {
   return { ok: true, pattern: { host, path } };
 }
 
-/** The pattern in its canonical written form (`host` or `host/path`). */
-export function formatPattern(p: HostPattern): string {
-  return p.host + p.path;
-}
 
 /** True when `path` (a URL pathname, lower-cased) lies under `prefix` on a segment boundary. */
 export function pathUnder(path: string, prefix: string): boolean {
