@@ -6,6 +6,7 @@ import { benchClassify } from './classify.ts';
 import { table } from './util.ts';
 import { benchAnnotate } from './annotate.ts';
 import { benchGuard, benchLog } from './browser.ts';
+import { benchCliStart } from './cli-start.ts';
 
 const json = process.argv.includes('--json');
 const c = benchClassify();
@@ -22,6 +23,17 @@ console.log(
     ['new URL() only, uniform', `${c.urlParseUniformNsPerUrl.toFixed(0)} ns/URL  (worst case: every host equally likely, cache-cold)`],
     ['classify, uniform', `${c.classifyUniformNsPerUrl.toFixed(0)} ns/URL  (${uniformRatio.toFixed(2)}× parsing)`],
     ['naive regex per rule', `${c.naiveRegexNsPerUrl.toFixed(0)} ns/URL  (classify is ${naiveRatio.toFixed(0)}× faster; goal ≥ 20×) ${naiveRatio >= 20 ? 'OK' : 'MISSED'}  [sample of ${c.naiveSampleUrls} URLs]`],
+  ]),
+);
+
+// Command-line start-up (docs/command-line.md: one URL classified well under half a second, cold).
+const cli = benchCliStart();
+console.log(`\nCommand line: one URL classified by a new process (classify ${'https://web.whatsapp.com/'}), median of ${cli.rounds}`);
+console.log(
+  table([
+    ['compiled (node bin/…)', `${cli.compiledMs.toFixed(0)} ms  (goal < 500 ms) ${cli.compiledMs < 500 ? 'OK' : 'MISSED'}  [node alone: ${cli.nodeOnlyMs.toFixed(0)} ms]`],
+    ['  via npx telehealth-guard', `${cli.npxMs.toFixed(0)} ms  (npx itself costs about 0.3 s) ${cli.npxMs < 500 ? 'OK' : 'MISSED'}`],
+    ['before: tsx on the sources', `${cli.tsxMs.toFixed(0)} ms  (compiled is ${(cli.tsxMs / cli.compiledMs).toFixed(1)}× faster)`],
   ]),
 );
 
@@ -82,6 +94,9 @@ if (json) {
       classifyUniformNsPerUrl: Math.round(c.classifyUniformNsPerUrl),
       urlParseUniformNsPerUrl: Math.round(c.urlParseUniformNsPerUrl),
       compileMs: Math.round(c.compileMs),
+      cliCompiledMs: Math.round(cli.compiledMs),
+      cliNpxMs: Math.round(cli.npxMs),
+      cliTsxMs: Math.round(cli.tsxMs),
       annotateMs: r1(a.annotateMs),
       guardPaintMedianMs: r1(g.paintMedianMs),
       guardPaintP90Ms: r1(g.paintP90Ms),

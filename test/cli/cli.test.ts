@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/main.ts';
@@ -89,6 +89,16 @@ describe('the installed command', () => {
     const bad = await promisify(execFile)(process.execPath, ['bin/telehealth-guard.mjs', 'validate', 'package.json']).catch((e) => e);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('schemaVersion: is required');
+  });
+
+  it('runs compiled, from a bundle made from the current sources, and npx finds it', async () => {
+    await promisify(execFile)(process.execPath, ['bin/telehealth-guard.mjs', 'validate', 'policies/default.json'], { timeout: 30_000 });
+    const { inputs } = JSON.parse(readFileSync('.output/cli/inputs.json', 'utf8')) as { inputs: string[] };
+    expect(inputs).toContain('src/cli/main.ts');
+    expect(inputs).toContain('src/core/classify.ts');
+    const builtAt = statSync('.output/cli/telehealth-guard.mjs').mtimeMs;
+    for (const p of inputs) expect(statSync(p).mtimeMs, p).toBeLessThanOrEqual(builtAt);
+    expect(realpathSync('node_modules/.bin/telehealth-guard')).toBe(realpathSync('bin/telehealth-guard.mjs'));
   });
 });
 
