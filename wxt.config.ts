@@ -2,6 +2,8 @@ import { defineConfig } from 'wxt';
 import { compilePolicy } from './src/core/classify.ts';
 import { compileDnrRules } from './src/core/dnr.ts';
 import { EXTENSION_ID, EXTENSION_KEY, GECKO_ID } from './src/core/identity.ts';
+import { LANGUAGES, type Language } from './src/core/i18n/format.ts';
+import { chromeMessages } from './src/core/i18n/locales.ts';
 import { meetingGateRules } from './src/core/meetings/gate.ts';
 import { defaultPolicy } from './src/core/policy/default.ts';
 import { generateManagedSchema } from './src/core/policy/managed-schema.ts';
@@ -25,7 +27,9 @@ export default defineConfig({
   entrypointsDir: 'entrypoints',
   manifest: ({ browser }) => ({
     name: 'Telehealth Guard',
-    description: "Keeps patient video visits and messaging on your organisation's sanctioned platforms.",
+    // Texts in the browser's language: _locales is generated from src/core/i18n below.
+    description: '__MSG_ext_description__',
+    default_locale: 'en',
     // Each permission's reason is in README.md ("Permissions").
     permissions: ['storage', 'declarativeNetRequest', 'alarms', 'webNavigation', 'scripting', 'contextMenus'],
     // Redirecting a site to the warning page needs access to that site's requests.
@@ -48,6 +52,9 @@ export default defineConfig({
     'build:publicAssets': (_wxt, files) => {
       files.push({ relativeDest: 'managed_schema.json', contents: JSON.stringify(generateManagedSchema(), null, 2) });
       files.push({ relativeDest: 'rules/builtin-default.json', contents: JSON.stringify(builtinRules(), null, 2) });
+      for (const language of Object.keys(LANGUAGES) as Language[]) {
+        files.push({ relativeDest: `_locales/${language}/messages.json`, contents: JSON.stringify(chromeMessages(language), null, 2) });
+      }
     },
   },
 });

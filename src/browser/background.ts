@@ -4,6 +4,7 @@
  * storage, IndexedDB and the browser's DNR rules, so a stopped worker loses nothing.
  */
 import { hostOfUrl } from '../core/hosts.ts';
+import { t } from './i18n.ts';
 import { activeBypass, BYPASS_ALARM, expireBypasses, removePass } from './bypass.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
@@ -34,7 +35,7 @@ export function startBackground(): void {
 
   // "Check meeting link" on any link's context menu.
   browser.runtime.onInstalled.addListener(() => {
-    browser.contextMenus.create({ id: CHECK_LINK_MENU, title: 'Check meeting link', contexts: ['link'] });
+    browser.contextMenus.create({ id: CHECK_LINK_MENU, title: t('menu_check_link'), contexts: ['link'] });
     void prune();
   });
   // Retention at browser start-up and daily — not on every wake of the worker, which
@@ -107,8 +108,8 @@ async function updateBadge(tabId: number, url: string | undefined): Promise<void
   if (bypass) {
     await browser.action.setBadgeBackgroundColor({ tabId, color: '#8a4b00' });
     const until = new Date(bypass.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    await browser.action.setTitle({ tabId, title: `Telehealth Guard: allowed after a warning until ${until}` });
+    await browser.action.setTitle({ tabId, title: t('badge_bypass', { time: until }) });
   } else {
-    await browser.action.setTitle({ tabId, title: 'Telehealth Guard' });
+    await browser.action.setTitle({ tabId, title: t('badge_title') });
   }
 }

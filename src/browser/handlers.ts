@@ -5,7 +5,8 @@
  * from the extension's own pages, and changing the policy from its options page only.
  */
 import { classifyUrl, isError } from '../core/classify.ts';
-import { meetingView, navigationView, reasonAccepted } from '../core/explain.ts';
+import { formatReference, type GuardReference, meetingView, navigationView, reasonAccepted } from '../core/explain.ts';
+import { INCIDENT_KINDS, INCIDENT_NOTE_MAX } from '../core/events/types.ts';
 import { hostOfUrl } from '../core/hosts.ts';
 import { analyseLink, PLATFORM_NAMES } from '../core/meetings/analyse.ts';
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
@@ -15,7 +16,7 @@ import type { PolicyStatus, Request, Response, TabVerdict } from './protocol.ts'
 import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
 import { acceptRecordRequest, REASON_MAX_LENGTH, RECORD_EVENT_MESSAGE } from './events/messages.ts';
 import { exportFileName } from './events/store.ts';
-import { eventStore, record, scheduleReport } from './recorder.ts';
+import { eventStore, record, reportNow, scheduleReport } from './recorder.ts';
 
 /** Longest reason kept: enough for a sentence, not a paste of patient notes. */
 const MAX_REASON = REASON_MAX_LENGTH;
@@ -98,6 +99,8 @@ export async function handleRequest(request: Request, sender: Sender): Promise<R
       // by the log's one writer.
       await record({ type: 'log.exported' }, state);
       return { ok: true };
+    case 'incident.report':
+      return reportIncident(request, state, sender);
     default:
       return { error: `unknown request ${JSON.stringify((request as { kind?: unknown }).kind)}` };
   }
@@ -112,19 +115,18 @@ async function guardView(url: string, state: EngineState, tabId: number | undefi
   const { policy } = state.resolved;
   const c = classifyUrl(state.compiled, url);
   if (isError(c) || !/^https?:$/.test(new URL(url).protocol)) return { view: null };
-  // The page is answered first and the event written right after: the store keeps the
-  // order of calls, so a quick "continue" is still recorded after its warning, and the
-  // page paints without waiting for the disk.
+  // The warned or blocked event is written before the page is answered: its seq is the
+  // reference the page shows for the service desk.
   if (c.action === 'block' || (c.action === 'warn' && !(await activeBypass(c.host)))) {
-    recordSoon({ type: c.action === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: c.service, action: c.action }, state);
-    return { view: navigationView(c, c.host, policy) };
+    const reference = await referenceOf(record({ type: c.action === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: c.service, action: c.action }, state));
+    return { view: { ...navigationView(c, c.host, policy), ...reference } };
   }
   const meeting = policy.meetings.checkNavigation ? analyseLink(url, policy) : null;
   if (meeting && meeting.platform !== null) {
     recordSoon({ type: 'link.checked', url, service: meeting.platform, action: verdictAction(meeting.verdict), findings: meeting.findings.map((f) => f.code) }, state);
     if (meeting.verdict !== 'ok') {
-      recordSoon({ type: meeting.verdict === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: meeting.platform, action: meeting.verdict }, state);
-      return { view: meetingView(meeting.verdict, c.host, PLATFORM_NAMES[meeting.platform], meeting.findings, policy) };
+      const reference = await referenceOf(record({ type: meeting.verdict === 'block' ? 'navigation.blocked' : 'navigation.warned', url, service: meeting.platform, action: meeting.verdict }, state));
+      return { view: { ...meetingView(meeting.verdict, c.host, PLATFORM_NAMES[meeting.platform], meeting.findings, policy, meeting.platform), ...reference } };
     }
   }
   if (tabId !== undefined) await addPass(tabId, c.host);
@@ -148,6 +150,41 @@ async function proceed(url: string, rawReason: string, state: EngineState, tabId
   await record({ type: 'navigation.proceeded', url, service, action: 'warn', ...(reason ? { reason } : {}) }, state);
   if (tabId !== undefined) await addPass(tabId, c.host);
   return { ok: true };
+}
+
+/**
+ * A clinician's incident report from the popup (events.md 1.1): recorded with the current
+ * tab's host only, and sent to the collector at once rather than with the next batch.
+ */
+async function reportIncident(request: Extract<Request, { kind: 'incident.report' }>, state: EngineState, sender: Sender): Promise<Response<'incident.report'>> {
+  if (!sender.url?.startsWith(browser.runtime.getURL('/popup.html'))) return { ok: false, error: 'Incidents are reported from the Telehealth Guard button.' };
+  if (!(INCIDENT_KINDS as readonly string[]).includes(request.incident)) return { ok: false, error: `unknown incident kind ${JSON.stringify(request.incident)}` };
+  if (typeof request.note !== 'string') return { ok: false, error: 'note must be text' };
+  const note = request.note.trim().slice(0, INCIDENT_NOTE_MAX);
+  const host = request.tabUrl && /^https?:/i.test(request.tabUrl) ? hostOfUrl(request.tabUrl) : null;
+  const event = await record({ type: 'incident.reported', host, incident: request.incident, ...(note ? { note } : {}) }, state);
+  void reportNow();
+  const { policy } = state.resolved;
+  return {
+    ok: true,
+    reference: formatReference({ seq: event.seq, installId: await (await eventStore()).installId() }),
+    incidentResponse: policy.incidentResponse ?? null,
+    organization: policy.organization,
+  };
+}
+
+/**
+ * The warned or blocked event's reference for the page (cli-and-ui.md 1.1). A failed write
+ * is reported and the page still shows, without a reference.
+ */
+async function referenceOf(recorded: Promise<{ seq: number }>): Promise<{ reference?: GuardReference }> {
+  try {
+    const [event, installId] = await Promise.all([recorded, eventStore().then((s) => s.installId())]);
+    return { reference: { seq: event.seq, installId } };
+  } catch (e) {
+    console.error(`Telehealth Guard could not record the guard event: ${(e as Error).message}`);
+    return {};
+  }
 }
 
 /** Record without holding up the answer; a failed write is reported, never silent. */

@@ -6,7 +6,8 @@
 import type { ClassifyResult } from '../core/classify.ts';
 import type { GuardView } from '../core/explain.ts';
 import type { LinkAnalysis } from '../core/meetings/analyse.ts';
-import type { PolicySource } from '../core/policy/schema.ts';
+import type { IncidentKind } from '../core/events/types.ts';
+import type { Policy, PolicySource } from '../core/policy/schema.ts';
 import type { EventFilter } from './events/store.ts';
 
 export interface PolicyStatus {
@@ -37,7 +38,16 @@ export type Request =
   | { kind: 'policy.clearLocal' }
   | { kind: 'link.check'; url: string }
   | { kind: 'log.export'; format: 'ndjson' | 'csv'; filter?: EventFilter }
-  | { kind: 'log.exported'; format: 'ndjson' | 'csv'; count: number; filtered: boolean };
+  | { kind: 'log.exported'; format: 'ndjson' | 'csv'; count: number; filtered: boolean }
+  | { kind: 'incident.report'; incident: IncidentKind; note: string; tabUrl?: string };
+
+/** What the popup shows once an incident is recorded: the reference and whom to call. */
+export interface IncidentReceipt {
+  ok: true;
+  reference: string;
+  incidentResponse: Policy['incidentResponse'] | null;
+  organization: Policy['organization'];
+}
 
 export type Response<K extends Request['kind']> = {
   'guard.view': { view: GuardView | null };
@@ -49,6 +59,7 @@ export type Response<K extends Request['kind']> = {
   'link.check': { analysis: LinkAnalysis } | { error: string };
   'log.export': { text: string; fileName: string };
   'log.exported': { ok: true };
+  'incident.report': IncidentReceipt | { ok: false; error: string };
 }[K];
 
 /** Send a request to the background and get its typed answer. */

@@ -5,7 +5,7 @@
  */
 import type { Action } from '../core/actions.ts';
 import { redactUrl } from '../core/events/redact.ts';
-import type { EventDraft, EventRecord, EventType } from '../core/events/types.ts';
+import type { EventDraft, EventRecord, EventType, IncidentKind } from '../core/events/types.ts';
 import type { EngineState } from './engine.ts';
 import { openEventStore, type EventStore } from './events/store.ts';
 
@@ -18,6 +18,8 @@ export interface RecordInput {
   action?: Action | null;
   reason?: string;
   findings?: readonly string[];
+  incident?: IncidentKind;
+  note?: string;
 }
 
 let store: Promise<EventStore> | undefined;
@@ -41,6 +43,8 @@ export function draftFor(input: RecordInput, state: EngineState, now = new Date(
     action: input.action ?? null,
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
     ...(input.findings !== undefined ? { findings: input.findings } : {}),
+    ...(input.incident !== undefined ? { incident: input.incident } : {}),
+    ...(input.note !== undefined ? { note: input.note } : {}),
     policyVersion: policy.policyVersion,
     policySource: source,
     extensionVersion: browser.runtime.getManifest().version,
@@ -83,4 +87,16 @@ export function scheduleReport(delayMs = 2000): void {
     reportTimer = undefined;
     void reporter?.().catch(() => undefined);
   }, delayMs);
+}
+
+/**
+ * Send now, not with the next batch (an incident report): a pending batch timer is
+ * folded into this send. The periodic alarm still retries if the collector is down.
+ */
+export async function reportNow(): Promise<void> {
+  if (reportTimer !== undefined) {
+    clearTimeout(reportTimer);
+    reportTimer = undefined;
+  }
+  await reporter?.().catch(() => undefined);
 }

@@ -8,6 +8,8 @@ import type { Action } from './actions.ts';
 import { CATALOG } from './catalog.ts';
 import type { Decision } from './classify.ts';
 import type { Finding } from './meetings/analyse.ts';
+import type { MessageKey } from './i18n/en.ts';
+import type { Msg, Translate } from './i18n/format.ts';
 import type { Policy } from './policy/schema.ts';
 
 export interface GuardView {
@@ -15,68 +17,88 @@ export interface GuardView {
   host: string;
   /** The service, platform or rule label to name, or null to name only the host. */
   name: string | null;
-  /** One or two plain sentences. */
-  why: string;
+  /** The service's catalog id or the meeting platform, for Request access; null for a rule or the default. */
+  service: string | null;
+  /** One or two plain sentences (worded by the page in the reader's language). */
+  why: Msg;
   /** What to do instead, in one sentence. */
-  instead: string;
+  instead: Msg;
   organization: Policy['organization'];
   sanctionedPlatforms: Policy['sanctionedPlatforms'];
   requireReason: boolean;
   bypassMinutes: number;
-  /** Meeting-link findings worth showing (warn and critical), in plain words. */
-  findings: Array<{ severity: Finding['severity']; message: string }>;
+  /** Meeting-link findings worth showing (warn and critical); `message` is the English wording. */
+  findings: Array<{ code: Finding['code']; severity: Finding['severity']; message: string }>;
+  /** The recorded event, to quote to the service desk (formatReference). */
+  reference?: GuardReference;
 }
 
-const WHY_BY_CATEGORY: Record<string, (name: string, org: string) => string> = {
-  'consumer-video': (name, org) =>
-    `${name} is a consumer video service. ${org.charAt(0).toUpperCase() + org.slice(1)} has no agreement with it to protect patient information, and calls there can be joined, recorded or shared outside your organisation's control.`,
-  'consumer-messaging': (name, org) =>
-    `${name} is a consumer messaging service. Messages, photos and files sent there leave ${org}'s systems and are not covered by its patient-privacy agreements.`,
+/** The warned or blocked event's seq on this install. */
+export interface GuardReference {
+  seq: number;
+  installId: string;
+}
+
+/** The short reference people read out: the install's first 8 characters and the seq. */
+export function formatReference(ref: GuardReference): string {
+  return `${ref.installId.replace(/-/g, '').slice(0, 8).toUpperCase()}-${ref.seq}`;
+}
+
+const WHY_BY_CATEGORY: Record<string, MessageKey> = {
+  'consumer-video': 'why_consumer_video',
+  'consumer-messaging': 'why_consumer_messaging',
 };
 
-function instead(policy: Policy): string {
-  return policy.sanctionedPlatforms.length > 0
-    ? `For patient calls and messages, use ${policy.sanctionedPlatforms.length === 1 ? 'the approved platform' : 'one of the approved platforms'} below.`
-    : `For patient calls and messages, use the platform ${orgInSentence(policy)} has approved; ask your IT service desk which one.`;
+function instead(policy: Policy): Msg {
+  const n = policy.sanctionedPlatforms.length;
+  return { key: n === 0 ? 'instead_ask' : n === 1 ? 'instead_one' : 'instead_many' };
 }
 
+/** The built-in default's organisation name: pages word it in the reader's language. */
+export const DEFAULT_ORGANIZATION_NAME = 'Your organisation';
+
 /**
- * The organisation's name for use inside a sentence: the built-in default name
- * ("Your organisation") reads as "your organisation" there.
+ * Params `org` (mid-sentence) and `Org` (sentence start) for an organisation's name: the
+ * built-in default name ("Your organisation") reads as "your organisation" mid-sentence,
+ * and is translated; an organisation's own name is shown as written.
  */
-export function orgInSentence(policy: Policy): string {
-  const name = policy.organization.name;
-  return name === 'Your organisation' ? 'your organisation' : name;
+export function orgParams(name: string, t: Translate): { org: string; Org: string } {
+  if (name === DEFAULT_ORGANIZATION_NAME) return { org: t('org_default_mid'), Org: t('org_default_start') };
+  return { org: name, Org: name };
+}
+
+/** A GuardView text with the organisation filled in, in the reader's language. */
+export function viewText(m: Msg, view: Pick<GuardView, 'organization'>, t: Translate): string {
+  return t(m.key, { ...orgParams(view.organization.name, t), ...m.params });
 }
 
 /** The page for a navigation the policy warns about or blocks. */
 export function navigationView(decision: Decision, host: string, policy: Policy): GuardView {
-  const org = orgInSentence(policy);
   const service = decision.service ? CATALOG.services.find((s) => s.id === decision.service) : undefined;
   const name = decision.label ?? service?.name ?? null;
-  let why: string;
-  const Org = org.charAt(0).toUpperCase() + org.slice(1);
-  if (service && WHY_BY_CATEGORY[service.category]) why = WHY_BY_CATEGORY[service.category]!(service.name, org);
-  else if (decision.source === 'rule') why = `${Org} does not allow ${name ?? 'this site'} for work with patients.`;
-  else why = `${Org}'s policy does not allow sites it has not approved for work with patients.`;
-  return base(decision.action === 'block' ? 'block' : 'warn', host, name, why, policy, []);
+  let why: Msg;
+  if (service && WHY_BY_CATEGORY[service.category]) why = { key: WHY_BY_CATEGORY[service.category]!, params: { name: service.name } };
+  else if (decision.source === 'rule' && name) why = { key: 'why_rule', params: { name } };
+  else if (decision.source === 'rule') why = { key: 'why_rule_unnamed' };
+  else why = { key: 'why_default' };
+  return base(decision.action === 'block' ? 'block' : 'warn', host, name, decision.service, why, policy, []);
 }
 
 /** The page for a meeting link whose verdict is warn or block. */
-export function meetingView(verdict: 'warn' | 'block', host: string, platformName: string | null, findings: readonly Finding[], policy: Policy): GuardView {
+export function meetingView(verdict: 'warn' | 'block', host: string, platformName: string | null, findings: readonly Finding[], policy: Policy, platform: string | null = null): GuardView {
   const shown = findings.filter((f) => f.severity !== 'info');
-  const why =
-    verdict === 'block'
-      ? `This ${platformName ?? 'meeting'} link is not safe to use for a patient visit.`
-      : `This ${platformName ?? 'meeting'} link may let people other than your patient into the visit.`;
-  return base(verdict, host, platformName, why, policy, shown.map((f) => ({ severity: f.severity, message: f.message })));
+  const why: Msg = platformName
+    ? { key: verdict === 'block' ? 'why_meeting_block' : 'why_meeting_warn', params: { platform: platformName } }
+    : { key: verdict === 'block' ? 'why_meeting_block_unnamed' : 'why_meeting_warn_unnamed' };
+  return base(verdict, host, platformName, platform, why, policy, shown.map((f) => ({ code: f.code, severity: f.severity, message: f.message })));
 }
 
-function base(mode: GuardView['mode'], host: string, name: string | null, why: string, policy: Policy, findings: GuardView['findings']): GuardView {
+function base(mode: GuardView['mode'], host: string, name: string | null, service: string | null, why: Msg, policy: Policy, findings: GuardView['findings']): GuardView {
   return {
     mode,
     host,
     name,
+    service,
     why,
     instead: instead(policy),
     organization: policy.organization,

@@ -1,26 +1,29 @@
+import { orgParams } from '../core/explain.ts';
 import type { PolicyStatus } from '../browser/protocol.ts';
+import { t } from './i18n.ts';
 
-const SOURCE_NAMES = { managed: 'managed by your organisation', local: 'imported on this computer', default: 'built-in default' } as const;
+const SOURCE_KEYS = { managed: 'source_managed', local: 'source_local', default: 'source_default' } as const;
 
 /** Where the policy in force came from, its version, and any problems (popup and options). */
 export function PolicyStatusView({ status }: { status: PolicyStatus }) {
   const problems = Object.entries(status.problems) as Array<['managed' | 'local', string[]]>;
+  const inForce = t(SOURCE_KEYS[status.source]);
   return (
     <section aria-labelledby="policy-heading" class="policy-status">
-      <h2 id="policy-heading">Policy in force</h2>
+      <h2 id="policy-heading">{t('policy_heading')}</h2>
       <dl>
-        <dt>Source</dt>
-        <dd data-testid="policy-source">{SOURCE_NAMES[status.source]}</dd>
-        <dt>Version</dt>
-        <dd data-testid="policy-version">{status.policyVersion || '(none given)'}</dd>
-        <dt>Organisation</dt>
-        <dd>{status.organization}</dd>
+        <dt>{t('policy_source')}</dt>
+        <dd data-testid="policy-source">{inForce}</dd>
+        <dt>{t('policy_version')}</dt>
+        <dd data-testid="policy-version">{status.policyVersion || t('policy_version_none')}</dd>
+        <dt>{t('policy_organization')}</dt>
+        <dd>{orgParams(status.organization, t).Org}</dd>
       </dl>
       {problems.map(([source, lines]) => (
         <div role="alert" class="problems" data-testid={`problems-${source}`}>
           <p>
-            The {source === 'managed' ? 'managed' : 'imported'} policy has {lines.length} problem{lines.length === 1 ? '' : 's'}
-            {status.fromLastValid && status.source === source ? '; the last valid version stays in force' : `; the ${SOURCE_NAMES[status.source]} policy is in force`}:
+            {t(source === 'managed' ? 'policy_problems_managed' : 'policy_problems_local', { count: lines.length })}{' '}
+            {status.fromLastValid && status.source === source ? t('policy_last_valid') : t('policy_other_in_force', { source: inForce })}
           </p>
           <ul>
             {lines.map((l) => (
@@ -33,7 +36,7 @@ export function PolicyStatusView({ status }: { status: PolicyStatus }) {
       ))}
       {status.limitProblems.length > 0 && (
         <div role="alert" class="problems">
-          <p>The policy is too large for this browser; the previous rules stay in force:</p>
+          <p>{t('policy_too_large')}</p>
           <ul>{status.limitProblems.map((l) => <li>{l}</li>)}</ul>
         </div>
       )}

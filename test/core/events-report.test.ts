@@ -32,7 +32,7 @@ describe('summarize', () => {
     expect(s.duplicates).toBe(0);
     expect(s.firstTs).toBe('2025-03-01T08:00:00.000Z');
     expect(s.lastTs).toBe('2025-03-04T10:01:00.000Z');
-    expect(s.byType.length).toBe(10);
+    expect(s.byType.length).toBe(11);
     const byType = Object.fromEntries(s.byType.map((c) => [c.key, c.count]));
     expect(byType).toMatchObject({ 'navigation.warned': 3, 'navigation.proceeded': 3, 'navigation.blocked': 3, 'link.checked': 3, 'log.pruned': 0 });
     expect(s.byDay).toEqual([

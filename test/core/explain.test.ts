@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { classifyUrl, compilePolicy, isError, type Classification } from '../../src/core/classify.ts';
-import { meetingView, navigationView, reasonAccepted } from '../../src/core/explain.ts';
+import { formatReference, meetingView, navigationView, reasonAccepted, viewText, type GuardView } from '../../src/core/explain.ts';
+import { translator } from '../../src/core/i18n/format.ts';
 import { analyseLink } from '../../src/core/meetings/analyse.ts';
 import { policySchema } from '../../src/core/policy/schema.ts';
+
+const en = translator('en');
+/** The view's texts as an English reader sees them. */
+const words = (v: GuardView) => ({ why: viewText(v.why, v, en), instead: viewText(v.instead, v, en) });
 
 const decide = (policyInput: object, url: string): Classification => {
   const r = classifyUrl(compilePolicy(policySchema.parse({ schemaVersion: 1, ...policyInput })), url);
@@ -15,8 +20,8 @@ describe('what the warning and block pages say', () => {
     const p = policySchema.parse({ schemaVersion: 1, organization: { name: 'St Example Health', supportContact: 'x4357' }, sanctionedPlatforms: [{ name: 'EH Zoom', url: 'https://eh.zoom.us/' }] });
     const v = navigationView(decide(p, 'https://web.whatsapp.com/chat?x=1'), 'web.whatsapp.com', p);
     expect(v).toMatchObject({ mode: 'warn', host: 'web.whatsapp.com', name: 'WhatsApp', requireReason: true, bypassMinutes: 60 });
-    expect(v.why).toBe("WhatsApp is a consumer messaging service. Messages, photos and files sent there leave St Example Health's systems and are not covered by its patient-privacy agreements.");
-    expect(v.instead).toBe('For patient calls and messages, use the approved platform below.');
+    expect(words(v).why).toBe("WhatsApp is a consumer messaging service. Messages, photos and files sent there leave St Example Health's systems and are not covered by its patient-privacy agreements.");
+    expect(words(v).instead).toBe('For patient calls and messages, use the approved platform below.');
     expect(JSON.stringify(v)).not.toContain('chat?x');
   });
 
@@ -24,14 +29,14 @@ describe('what the warning and block pages say', () => {
     const p = policySchema.parse({ schemaVersion: 1, categories: { 'consumer-video': 'block' } });
     const v = navigationView(decide(p, 'https://facetime.apple.com/join'), 'facetime.apple.com', p);
     expect(v.mode).toBe('block');
-    expect(v.why).toMatch(/^FaceTime is a consumer video service\. Your organisation has no agreement/);
-    expect(v.instead).toContain('the platform your organisation has approved');
+    expect(words(v).why).toMatch(/^FaceTime is a consumer video service\. Your organisation has no agreement/);
+    expect(words(v).instead).toContain('the platform your organisation has approved');
   });
 
   it('uses the rule label for organisation rules, and a plain sentence for the default action', () => {
     const p = policySchema.parse({ schemaVersion: 1, defaultAction: 'block', rules: [{ match: 'chat.example.com', action: 'warn', label: 'Example Chat' }] });
-    expect(navigationView(decide(p, 'https://chat.example.com/'), 'chat.example.com', p).why).toBe('Your organisation does not allow Example Chat for work with patients.');
-    expect(navigationView(decide(p, 'https://other.example/'), 'other.example', p).why).toBe("Your organisation's policy does not allow sites it has not approved for work with patients.");
+    expect(words(navigationView(decide(p, 'https://chat.example.com/'), 'chat.example.com', p)).why).toBe('Your organisation does not allow Example Chat for work with patients.');
+    expect(words(navigationView(decide(p, 'https://other.example/'), 'other.example', p)).why).toBe("Your organisation's policy does not allow sites it has not approved for work with patients.");
   });
 
   it('shows a meeting link’s warn and critical findings, not the notes', () => {
@@ -39,7 +44,7 @@ describe('what the warning and block pages say', () => {
     const a = analyseLink('https://zoom.us/s/81234567890?zak=abc', p);
     const v = meetingView('block', 'zoom.us', 'Zoom', a.findings, p);
     expect(v.findings.map((f) => f.severity)).toEqual(['critical']);
-    expect(v.why).toBe('This Zoom link is not safe to use for a patient visit.');
+    expect(words(v).why).toBe('This Zoom link is not safe to use for a patient visit.');
   });
 
   it('accepts a reason of at least three characters when one is required', () => {
@@ -48,5 +53,22 @@ describe('what the warning and block pages say', () => {
     expect(reasonAccepted('  ok  ', required)).toBe(false);
     expect(reasonAccepted('why', required)).toBe(true);
     expect(reasonAccepted('', policySchema.parse({ schemaVersion: 1, warn: { requireReason: false } }))).toBe(true);
+  });
+});
+
+describe('the pages in other languages, the reference and Request access', () => {
+  it('words the same view in German, with the organisation’s own name as written', () => {
+    const p = policySchema.parse({ schemaVersion: 1, organization: { name: 'St Example Health' } });
+    const v = navigationView(decide(p, 'https://web.whatsapp.com/'), 'web.whatsapp.com', p);
+    expect(viewText(v.why, v, translator('de'))).toBe(
+      'WhatsApp ist ein Nachrichtendienst für Privatanwender. Dort gesendete Nachrichten, Fotos und Dateien verlassen die Systeme von St Example Health und sind nicht durch deren Datenschutzvereinbarungen für Patienten abgedeckt.',
+    );
+    const d = policySchema.parse({ schemaVersion: 1, defaultAction: 'block' });
+    const dv = navigationView(decide(d, 'https://other.example/'), 'other.example', d);
+    expect(viewText(dv.why, dv, translator('es'))).toBe('La política de su organización no permite sitios que no haya aprobado para el trabajo con pacientes.');
+  });
+
+  it('gives a short reference from the install and the event’s seq', () => {
+    expect(formatReference({ seq: 42, installId: '3f2a9c1e-77aa-4bcd-9e00-1234567890ab' })).toBe('3F2A9C1E-42');
   });
 });

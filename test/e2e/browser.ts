@@ -20,6 +20,10 @@ export interface LaunchOptions {
   args?: string[];
   /** Reuse a profile (to test a browser restart). */
   profileDir?: string;
+  /** The browser's UI language (--lang; on Linux Chromium also reads LANGUAGE). */
+  lang?: string;
+  /** prefers-color-scheme for every page of the context. */
+  colorScheme?: 'light' | 'dark';
 }
 
 export async function launchWithExtension(opts: LaunchOptions = {}) {
@@ -29,6 +33,8 @@ export async function launchWithExtension(opts: LaunchOptions = {}) {
     executablePath: chromiumPath(),
     headless: true,
     ignoreHTTPSErrors: true,
+    ...(opts.lang ? { locale: opts.lang, env: { ...process.env, LANGUAGE: opts.lang, LANG: `${opts.lang}.UTF-8` } } : {}),
+    ...(opts.colorScheme ? { colorScheme: opts.colorScheme } : {}),
     args: [
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
@@ -38,6 +44,7 @@ export async function launchWithExtension(opts: LaunchOptions = {}) {
       '--disable-sync',
       '--disable-quic',
       '--no-first-run',
+      ...(opts.lang ? [`--lang=${opts.lang}`] : []),
       ...(opts.args ?? []),
     ],
   });

@@ -78,6 +78,14 @@ export interface EventFilter {
   services?: readonly string[];
   from?: string;
   to?: string;
+  /** Words found (case-insensitively) in the host, service, reason or incident note. */
+  text?: string;
+}
+
+/** What occurs in the log: the viewer's filters list only these. */
+export interface Facets {
+  types: EventType[];
+  services: string[];
 }
 
 /**
@@ -128,6 +136,8 @@ export interface EventStore {
   count(filter?: EventFilter): Promise<number>;
   /** Events per UTC day and type (day granularity: a partial day at either bound counts whole). */
   dailyCounts(filter?: EventFilter): Promise<DailyCount[]>;
+  /** The types and services that occur in the log (from the per-day aggregate). */
+  facets(): Promise<Facets>;
   /** NDJSON lines or CSV (header first) in chunks, in seq order, read in batches. */
   export(format: ExportFormat, filter?: EventFilter): AsyncIterable<string>;
   /** Enforce retention; appends `log.pruned` when something was removed. Returns the number removed. */
@@ -154,6 +164,35 @@ const RESERVED_META = new Set(['head', 'installId']);
 const MAX_GROUP = 500;
 /** Events deleted per prune transaction. */
 const PRUNE_CHUNK = 2000;
+/**
+ * Open log viewers refresh when the log changes: the writer posts on this channel after
+ * each commit (extension pages and the service worker share the extension's origin).
+ */
+export const LOG_CHANGED_CHANNEL = 'telehealth-guard-log-changed';
+
+function announceChange(): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(LOG_CHANGED_CHANNEL);
+  channel.postMessage('changed');
+  channel.close();
+}
+
+/** Call `onChange` (at most every `everyMs`) while the log changes; returns a stop function. */
+export function watchLog(onChange: () => void, everyMs = 300): () => void {
+  const channel = new BroadcastChannel(LOG_CHANGED_CHANNEL);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  channel.onmessage = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      onChange();
+    }, everyMs);
+  };
+  return () => {
+    if (timer !== undefined) clearTimeout(timer);
+    channel.close();
+  };
+}
+
 /** Events read per export / scan batch. */
 const READ_BATCH = 5000;
 const DAY_MS = 86_400_000;
@@ -196,6 +235,7 @@ function nextDay(day: string): string {
 interface NormFilter {
   types: ReadonlySet<string> | null;
   services: ReadonlySet<string> | null;
+  text: string | null;
   from?: string;
   to?: string;
 }
@@ -204,6 +244,7 @@ function normaliseFilter(f: EventFilter = {}): NormFilter {
   return {
     types: f.types && f.types.length > 0 ? new Set(f.types) : null,
     services: f.services && f.services.length > 0 ? new Set(f.services) : null,
+    text: f.text?.trim() ? f.text.trim().toLowerCase() : null,
     from: normaliseBound(f.from, 'from'),
     to: normaliseBound(f.to, 'to'),
   };
@@ -214,6 +255,7 @@ function matches(e: EventRecord, f: NormFilter): boolean {
   if (f.services && (e.service === null || !f.services.has(e.service))) return false;
   if (f.from !== undefined && e.ts < f.from) return false;
   if (f.to !== undefined && e.ts >= f.to) return false;
+  if (f.text !== null && ![e.host, e.service, e.reason, e.note].some((v) => v?.toLowerCase().includes(f.text!))) return false;
   return true;
 }
 
@@ -342,6 +384,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
         const group = pending.splice(0, MAX_GROUP);
         try {
           await writeGroup(group);
+          announceChange();
         } catch (err) {
           for (const p of group) p.reject(err);
         }
@@ -646,7 +689,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
   async function count(filter: EventFilter = {}): Promise<number> {
     const f = normaliseFilter(filter);
     const db = await connect();
-    if (!f.types && !f.services) {
+    if (!f.types && !f.services && !f.text) {
       if (!hasTsBounds(f)) return db.count('events');
       const range =
         f.from !== undefined && f.to !== undefined
@@ -658,7 +701,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
             : IDBKeyRange.upperBound(f.to, true);
       return range ? db.countFromIndex('events', 'ts', range) : 0;
     }
-    if (dayAligned(f)) {
+    if (dayAligned(f) && !f.text) {
       let n = 0;
       for (const row of await dailyRows(db, f)) n += row.count;
       return n;
@@ -690,6 +733,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
 
   async function dailyCounts(filter: EventFilter = {}): Promise<DailyCount[]> {
     const f = normaliseFilter(filter);
+    if (f.text) return dailyCountsByScan(f);
     const rows = await dailyRows(await connect(), f);
     const byKey = new Map<string, DailyCount>();
     for (const r of rows) {
@@ -700,6 +744,34 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
     }
     // rows come sorted by [day, type, service], so the map is already in [day, type] order
     return [...byKey.values()];
+  }
+
+  /** A text search is not in the aggregate: count the matching events themselves. */
+  async function dailyCountsByScan(f: NormFilter): Promise<DailyCount[]> {
+    const tx = readTx(await connect());
+    const bounds = await seqBoundsForTs(tx, f);
+    if (!bounds) return [];
+    const byKey = new Map<string, DailyCount>();
+    for (const e of await collect(tx, f, 'next', bounds.min - 1, bounds.max + 1, Infinity, bounds.seqs)) {
+      const day = e.ts.slice(0, 10);
+      const k = day + '\u0000' + e.type;
+      const c = byKey.get(k);
+      if (c) c.count++;
+      else byKey.set(k, { day, type: e.type, count: 1 });
+    }
+    return [...byKey.values()].sort((a, b) => (a.day === b.day ? (a.type < b.type ? -1 : 1) : a.day < b.day ? -1 : 1));
+  }
+
+  async function facets(): Promise<Facets> {
+    const rows = await (await connect()).getAll('daily');
+    const types = new Set<EventType>();
+    const services = new Set<string>();
+    for (const r of rows) {
+      if (r.count <= 0) continue;
+      types.add(r.type);
+      if (r.service !== '') services.add(r.service);
+    }
+    return { types: [...types], services: [...services].sort() };
   }
 
   async function readFrom(afterSeq: number, limit: number): Promise<EventRecord[]> {
@@ -713,7 +785,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
     // (written in the same exclusive queue) land first.
     await exclusive(async () => undefined);
     const f = normaliseFilter(filter);
-    const unfiltered = !f.types && !f.services && !hasTsBounds(f);
+    const unfiltered = !f.types && !f.services && !f.text && !hasTsBounds(f);
     let lo = -Infinity;
     let hi = Infinity;
     if (!unfiltered) {
@@ -756,6 +828,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
       const byCount = total > maxEvents ? total - maxEvents + 1 : 0;
       const removed = await deletePrefix(byCount, cutoff);
       if (removed > 0 && context) await writePruned(context, now);
+      if (removed > 0) announceChange();
       return removed;
     });
   }
@@ -788,6 +861,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
     page,
     count,
     dailyCounts,
+    facets,
     export: exportChunks,
     prune,
     readFrom,

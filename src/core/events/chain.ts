@@ -62,6 +62,8 @@ export async function sealEvent(draft: EventDraft, seq: number, prev: string): P
   if (draft.url !== undefined) e.url = draft.url;
   if (draft.reason !== undefined) e.reason = draft.reason;
   if (draft.findings !== undefined) e.findings = [...draft.findings];
+  if (draft.incident !== undefined) e.incident = draft.incident;
+  if (draft.note !== undefined) e.note = draft.note;
   const hash = await hashEvent(prev, e);
   return { ...e, hash };
 }

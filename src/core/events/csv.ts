@@ -3,7 +3,7 @@
  *
  * - Header row, then one row per event; one column per field, in this fixed order
  *   (the order of the table in events.md):
- *     seq, ts, type, host, url, service, action, reason, findings,
+ *     seq, ts, type, host, url, service, action, reason, findings, incident, note,
  *     policyVersion, policySource, extensionVersion, prev, hash
  * - `null` and left-out fields are empty cells; `findings` is joined with `;`.
  * - RFC 4180: rows end CRLF; a cell containing `"`, `,`, CR or LF is wrapped in
@@ -45,6 +45,8 @@ export function formatCsvRow(e: EventRecord): string {
     csvCell(e.action) + ',' +
     csvCell(e.reason) + ',' +
     csvCell(e.findings === undefined ? undefined : e.findings.join(';')) + ',' +
+    csvCell(e.incident) + ',' +
+    csvCell(e.note) + ',' +
     csvCell(e.policyVersion) + ',' +
     csvCell(e.policySource) + ',' +
     csvCell(e.extensionVersion) + ',' +

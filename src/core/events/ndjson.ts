@@ -20,6 +20,8 @@ export function formatEventJson(e: EventRecord): string {
   o.action = e.action ?? null;
   if (e.reason !== undefined) o.reason = e.reason;
   if (e.findings !== undefined) o.findings = e.findings;
+  if (e.incident !== undefined) o.incident = e.incident;
+  if (e.note !== undefined) o.note = e.note;
   o.policyVersion = e.policyVersion;
   o.policySource = e.policySource;
   o.extensionVersion = e.extensionVersion;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ACTIONS } from '../actions.ts';
-import { EVENT_TYPES, type EventRecord } from './types.ts';
+import { EVENT_TYPES, INCIDENT_KINDS, INCIDENT_NOTE_MAX, type EventRecord } from './types.ts';
 
 export const HASH_REGEX = /^[0-9a-f]{64}$/;
 
@@ -21,6 +21,8 @@ export const eventRecordSchema = z.strictObject({
   action: z.enum(ACTIONS).nullable(),
   reason: z.string().optional(),
   findings: z.array(z.string()).optional(),
+  incident: z.enum(INCIDENT_KINDS).optional(),
+  note: z.string().max(INCIDENT_NOTE_MAX).optional(),
   policyVersion: z.string(),
   policySource: z.enum(['managed', 'local', 'default']),
   extensionVersion: z.string(),

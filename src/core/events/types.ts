@@ -17,6 +17,7 @@ export const EVENT_TYPES = [
   'policy.invalid',
   'log.exported',
   'log.pruned',
+  'incident.reported',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -24,6 +25,12 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const TYPES_WITH_FINDINGS: readonly EventType[] = ['link.checked', 'schedule.checked'];
 /** Event types whose record carries the user's typed `reason`. */
 export const TYPES_WITH_REASON: readonly EventType[] = ['navigation.proceeded'];
+
+/** What a clinician can report (events.md 1.1, `incident.reported`). */
+export const INCIDENT_KINDS = ['uninvited-guest', 'wrong-recipient', 'patient-data-on-consumer-app', 'suspicious-link', 'other'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+/** Longest incident note kept: a few sentences, written by the person reporting. */
+export const INCIDENT_NOTE_MAX = 500;
 
 /**
  * Every field of an event, in the order of the table in events.md. This is the
@@ -39,6 +46,8 @@ export const EVENT_FIELDS = [
   'action',
   'reason',
   'findings',
+  'incident',
+  'note',
   'policyVersion',
   'policySource',
   'extensionVersion',
@@ -69,6 +78,10 @@ export interface EventRecord {
   reason?: string;
   /** Finding codes, on `link.checked` and `schedule.checked`. */
   findings?: string[];
+  /** On `incident.reported`: what happened (INCIDENT_KINDS). */
+  incident?: IncidentKind;
+  /** On `incident.reported`: the reporter's own words, ≤ INCIDENT_NOTE_MAX characters. */
+  note?: string;
   policyVersion: string;
   policySource: PolicySource;
   extensionVersion: string;
@@ -95,6 +108,8 @@ export interface EventDraft {
   action?: Action | null;
   reason?: string;
   findings?: readonly string[];
+  incident?: IncidentKind;
+  note?: string;
   policyVersion: string;
   policySource: PolicySource;
   extensionVersion: string;

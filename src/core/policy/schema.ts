@@ -119,6 +119,14 @@ export const policySchema = z.strictObject({
       recordFullUrls: z.boolean().default(false),
     })
     .prefault({}),
+  // Who to call and what to do, shown when a clinician reports an incident (popup).
+  incidentResponse: z
+    .strictObject({
+      contact: z.string().max(200).optional(),
+      url: httpsUrl.optional(),
+      steps: z.array(z.string().max(200)).max(10).optional(),
+    })
+    .optional(),
   reporting: z
     .strictObject({
       url: httpsUrl.optional(),

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { LinkAnalysis } from '../../core/meetings/analyse.ts';
 import { ask } from '../../browser/protocol.ts';
+import { setPageLanguage, t } from '../i18n.ts';
 import { LinkAnalysisView } from '../LinkAnalysisView.tsx';
 import '../popup/popup.css';
 
@@ -9,9 +10,10 @@ export function CheckApp() {
   const link = location.hash.slice(1);
   const [analysis, setAnalysis] = useState<LinkAnalysis | null>(null);
   const [error, setError] = useState<string | null>(null);
+  setPageLanguage(t('check_title'));
   useEffect(() => {
     ask({ kind: 'link.check', url: link })
-      .then((r) => ('error' in r ? setError(r.error) : setAnalysis(r.analysis)))
+      .then((r) => ('error' in r ? setError(t('link_not_a_link')) : setAnalysis(r.analysis)))
       .catch((e: Error) => setError(e.message));
   }, []);
   let host = '';
@@ -22,16 +24,16 @@ export function CheckApp() {
   }
   return (
     <main class="popup">
-      <h1>Meeting link check</h1>
+      <h1>{t('check_title')}</h1>
       {host && (
         <p>
-          Link to <strong>{host}</strong>
+          {t('check_link_to')} <strong>{host}</strong>
         </p>
       )}
       {error && <p role="alert">{error}</p>}
       {analysis && <LinkAnalysisView analysis={analysis} />}
       <button type="button" onClick={() => window.close()}>
-        Close
+        {t('check_close')}
       </button>
     </main>
   );

@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { MIN_REASON_LENGTH, type GuardView } from '../../core/explain.ts';
+import { formatReference, MIN_REASON_LENGTH, orgParams, viewText, type GuardView } from '../../core/explain.ts';
+import { findingText } from '../../core/i18n/names.ts';
+import { requestAccessHref } from '../../core/request-access.ts';
 import { REASON_MAX_LENGTH } from '../../browser/events/record-request.ts';
 import { ask } from '../../browser/protocol.ts';
+import { setPageLanguage, t, uiLanguage } from '../i18n.ts';
 import './guard.css';
 
 /**
@@ -27,7 +30,8 @@ const framed = window.top !== window.self;
 export function GuardApp() {
   const url = originalUrl();
   const [view, setView] = useState<GuardView | null | undefined>(undefined);
-  const [failure, setFailure] = useState<string | null>(isWebUrl(url) ? null : 'there is no web address to check.');
+  const [failure, setFailure] = useState<string | null>(isWebUrl(url) ? null : t('guard_no_address'));
+  setPageLanguage();
 
   useEffect(() => {
     if (!isWebUrl(url)) return;
@@ -40,7 +44,7 @@ export function GuardApp() {
       .catch((e: Error) => setFailure(e.message));
   }, []);
 
-  if (failure) return <main class="guard"><p role="alert">Telehealth Guard could not check this page: {failure}</p></main>;
+  if (failure) return <main class="guard"><p role="alert">{t('guard_failed', { reason: failure })}</p></main>;
   if (!view) return <main class="guard" aria-busy="true" />;
   return <Guard view={view} url={url} />;
 }
@@ -53,27 +57,43 @@ function Guard({ view, url }: { view: GuardView; url: string }) {
     requestAnimationFrame(() => performance.mark('guard-painted'));
   }, []);
   const warn = view.mode === 'warn';
-  const title = warn ? 'Check before you continue' : 'Blocked for patient work';
+  const title = warn ? t('guard_title_warn') : t('guard_title_block');
   document.title = `${title} — Telehealth Guard`;
+  // English has the detailed wording of each finding; other languages their plain name.
+  const english = uiLanguage() === 'en';
 
   return (
     <main class={`guard ${view.mode}`}>
-      <p class="org">{view.organization.name} · Telehealth Guard</p>
+      <p class="org">{orgParams(view.organization.name, t).Org} · Telehealth Guard</p>
       <h1 ref={heading} tabIndex={-1}>{title}</h1>
       <p class="what">
-        You are opening {view.name ? <strong>{view.name}</strong> : 'a site'} at <strong class="host">{view.host}</strong>.
+        {view.name ? (
+          <>
+            {t('guard_opening_named_before')}
+            <strong>{view.name}</strong>
+            {t('guard_opening_named_middle')}
+            <strong class="host">{view.host}</strong>
+            {t('guard_opening_named_after')}
+          </>
+        ) : (
+          <>
+            {t('guard_opening_site_before')}
+            <strong class="host">{view.host}</strong>
+            {t('guard_opening_site_after')}
+          </>
+        )}
       </p>
-      <p>{view.why}</p>
+      <p>{viewText(view.why, view, t)}</p>
       {view.findings.length > 0 && (
-        <ul class="findings" aria-label="What was found">
+        <ul class="findings" aria-label={t('guard_findings_label')}>
           {view.findings.map((f) => (
-            <li class={f.severity}>{f.message}</li>
+            <li class={f.severity}>{english ? f.message : findingText(f.code, t)}</li>
           ))}
         </ul>
       )}
-      <p>{view.instead}</p>
+      <p>{viewText(view.instead, view, t)}</p>
       {view.sanctionedPlatforms.length > 0 && (
-        <nav aria-label="Approved platforms">
+        <nav aria-label={t('guard_platforms_label')}>
           <ul class="platforms">
             {view.sanctionedPlatforms.map((p) => (
               <li>
@@ -86,7 +106,7 @@ function Guard({ view, url }: { view: GuardView; url: string }) {
         </nav>
       )}
       {framed ? (
-        <p class="hint">This content is shown inside another page. Open the site in its own tab to see your options.</p>
+        <p class="hint">{t('guard_framed')}</p>
       ) : warn ? (
         <Continue view={view} url={url} />
       ) : (
@@ -101,7 +121,8 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ready = !view.requireReason || reason.trim().length >= MIN_REASON_LENGTH;
+  const typed = reason.trim().length;
+  const ready = !view.requireReason || typed >= MIN_REASON_LENGTH;
 
   const proceed = async (e: Event) => {
     e.preventDefault();
@@ -119,24 +140,30 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
     }
   };
 
+  const allowance = t('guard_allowance', { minutes: view.bypassMinutes });
   return (
     <form class="continue" onSubmit={proceed}>
-      {view.requireReason && (
+      {view.requireReason ? (
         <>
-          <label for="reason">Reason</label>
+          <label for="reason">{t('guard_reason')}</label>
           <p id="reason-hint" class="hint">
-            Why do you need this site? Your reason is recorded for your organisation. Access then lasts {view.bypassMinutes} minutes.
+            {t('guard_reason_hint', { min: MIN_REASON_LENGTH })} {allowance}
           </p>
-          <textarea id="reason" rows={2} maxLength={REASON_MAX_LENGTH} aria-describedby="reason-hint" value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+          <textarea id="reason" rows={2} maxLength={REASON_MAX_LENGTH} aria-describedby="reason-hint reason-count" value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+          <p id="reason-count" class={`counter${ready ? ' ready' : ''}`} aria-live="polite" data-testid="reason-counter">
+            {ready ? t('guard_reason_ready', { count: typed, max: REASON_MAX_LENGTH }) : t('guard_reason_more', { more: MIN_REASON_LENGTH - typed })}
+          </p>
         </>
+      ) : (
+        <p class="hint">{allowance}</p>
       )}
       {error && <p role="alert" class="error">{error}</p>}
       <div class="buttons">
         <button type="button" class="primary" onClick={goBack}>
-          Go back
+          {t('guard_go_back')}
         </button>
         <button type="submit" disabled={!ready || busy}>
-          Continue to site
+          {t('guard_continue')}
         </button>
       </div>
     </form>
@@ -147,7 +174,7 @@ function Actions() {
   return (
     <div class="buttons">
       <button type="button" class="primary" onClick={goBack}>
-        Go back
+        {t('guard_go_back')}
       </button>
     </div>
   );
@@ -155,12 +182,34 @@ function Actions() {
 
 function Support({ view }: { view: GuardView }) {
   const { supportContact, supportUrl } = view.organization;
-  if (!supportContact && !supportUrl) return null;
+  const reference = view.reference ? formatReference(view.reference) : null;
+  const facts = { reference: reference ?? '—', service: view.name ?? view.service ?? '—', host: view.host };
+  const access = requestAccessHref(
+    view.organization,
+    { reference, service: view.service, host: view.host },
+    { subject: t('access_subject', { host: view.host }), body: t('access_body', facts) },
+  );
   return (
-    <p class="support">
-      Questions? {supportContact && <>Contact {supportContact}. </>}
-      {supportUrl && <a href={supportUrl}>Telehealth guidance</a>}
-    </p>
+    <div class="support">
+      {reference && (
+        <p data-testid="guard-reference">
+          {t('guard_reference')} <strong class="reference">{reference}</strong>
+        </p>
+      )}
+      {(supportContact || supportUrl) && (
+        <p>
+          {t('guard_questions')} {supportContact && <>{t('guard_contact', { contact: supportContact })} </>}
+          {supportUrl && <a href={supportUrl}>{t('guard_guidance')}</a>}
+        </p>
+      )}
+      {access && (
+        <p>
+          <a class="request-access" href={access} {...(access.startsWith('mailto:') ? {} : { target: '_blank', rel: 'noopener' })}>
+            {t('guard_request_access')}
+          </a>
+        </p>
+      )}
+    </div>
   );
 }
 

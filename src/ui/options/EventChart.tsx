@@ -17,6 +17,7 @@ export const TYPE_COLOURS: Record<EventType, string> = {
   'policy.invalid': '#be185d',
   'log.exported': '#6b7280',
   'log.pruned': '#9ca3af',
+  'incident.reported': '#c2410c',
 };
 
 export function EventChart({ counts, maxDays = 60 }: { counts: DailyCount[]; maxDays?: number }) {

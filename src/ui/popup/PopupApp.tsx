@@ -1,19 +1,25 @@
 import { useEffect, useState } from 'preact/hooks';
 import { isError } from '../../core/classify.ts';
+import { orgParams } from '../../core/explain.ts';
 import type { LinkAnalysis } from '../../core/meetings/analyse.ts';
 import { ask, type PolicyStatus, type TabVerdict } from '../../browser/protocol.ts';
+import { setPageLanguage, t } from '../i18n.ts';
 import { LinkAnalysisView } from '../LinkAnalysisView.tsx';
 import { PolicyStatusView } from '../PolicyStatusView.tsx';
+import { IncidentReport } from './IncidentReport.tsx';
 import './popup.css';
 
 export function PopupApp() {
   const [status, setStatus] = useState<PolicyStatus | null>(null);
   const [tab, setTab] = useState<TabVerdict | null>(null);
+  const [tabUrl, setTabUrl] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  setPageLanguage('Telehealth Guard');
 
   useEffect(() => {
     (async () => {
       const [active] = await browser.tabs.query({ active: true, currentWindow: true });
+      setTabUrl(active?.url);
       const r = await ask({ kind: 'status', ...(active?.url ? { tabUrl: active.url } : {}) });
       setStatus(r.status);
       setTab(r.tab);
@@ -22,13 +28,25 @@ export function PopupApp() {
 
   return (
     <main class="popup">
-      <h1>Telehealth Guard</h1>
+      <header class="popup-head">
+        <h1>Telehealth Guard</h1>
+        {status && <p class="org">{orgParams(status.organization, t).Org}</p>}
+      </header>
       {error && <p role="alert">{error}</p>}
-      {status && <PolicyStatusView status={status} />}
       {tab && <TabView tab={tab} />}
       <LinkChecker />
+      <IncidentReport tabUrl={tabUrl} />
+      {status && (
+        <details class="policy-details">
+          <summary>{t('popup_policy_summary', { version: status.policyVersion || t('policy_version_none') })}</summary>
+          <PolicyStatusView status={status} />
+        </details>
+      )}
+      {status && Object.keys(status.problems).length > 0 && <p class="problems-note" role="alert">{t('popup_policy_problems')}</p>}
       <p class="more">
-        <a href={browser.runtime.getURL('/options.html')} target="_blank">Policy and event log</a>
+        <a href={browser.runtime.getURL('/options.html')} target="_blank">
+          {t('popup_options_link')}
+        </a>
       </p>
     </main>
   );
@@ -38,15 +56,18 @@ function TabView({ tab }: { tab: TabVerdict }) {
   const c = tab.classification;
   if (isError(c) || !/^https?:/.test(tab.url)) return null;
   const what = c.label ?? c.host;
+  const state = tab.bypassExpiresAt !== null ? 'bypass' : c.action;
   const text =
     tab.bypassExpiresAt !== null
-      ? `${what}: allowed after a warning until ${new Date(tab.bypassExpiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`
+      ? t('tab_bypass', { site: what, time: new Date(tab.bypassExpiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })
       : c.action === 'allow'
-        ? `${what}: allowed.`
-        : `${what}: ${c.action === 'warn' ? 'warned' : 'blocked'} by your organisation's policy.`;
+        ? t('tab_allowed', { site: what })
+        : c.action === 'warn'
+          ? t('tab_warned', { site: what })
+          : t('tab_blocked', { site: what });
   return (
-    <section aria-labelledby="tab-heading">
-      <h2 id="tab-heading">This site</h2>
+    <section aria-labelledby="tab-heading" class={`tab-verdict ${state}`}>
+      <h2 id="tab-heading">{t('popup_this_site')}</h2>
       <p data-testid="tab-verdict">{text}</p>
     </section>
   );
@@ -64,18 +85,20 @@ function LinkChecker() {
     // People paste links without the scheme ("zoom.us/j/…"); the analyser needs one.
     const url = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`;
     const r = await ask({ kind: 'link.check', url });
-    if ('error' in r) setError(r.error);
+    if ('error' in r) setError(t('link_not_a_link'));
     else setAnalysis(r.analysis);
   };
   return (
     <section aria-labelledby="link-heading">
-      <h2 id="link-heading">Check a meeting link</h2>
+      <h2 id="link-heading">{t('popup_check_heading')}</h2>
       <form onSubmit={check} class="link-form">
-        <label for="meeting-link">Meeting link</label>
-        <input id="meeting-link" type="text" inputMode="url" spellcheck={false} autoComplete="off" value={link} onInput={(e) => setLink((e.target as HTMLInputElement).value)} />
-        <button type="submit" class="primary" disabled={link.trim() === ''}>
-          Check link
-        </button>
+        <label for="meeting-link">{t('popup_meeting_link')}</label>
+        <div class="row">
+          <input id="meeting-link" type="text" inputMode="url" spellcheck={false} autoComplete="off" value={link} onInput={(e) => setLink((e.target as HTMLInputElement).value)} />
+          <button type="submit" class="primary" disabled={link.trim() === ''}>
+            {t('popup_check_link')}
+          </button>
+        </div>
       </form>
       {error && <p role="alert">{error}</p>}
       {analysis && <LinkAnalysisView analysis={analysis} />}

@@ -1,0 +1,36 @@
+/**
+ * Plain-language names for the codes people would otherwise read raw: event types,
+ * meeting-link findings, actions, incident kinds. The code stays available (tooltips,
+ * exports, the command line's --json); these are for reading.
+ */
+import { EVENT_TYPES, type EventType } from '../events/types.ts';
+import { FINDING_CODES, PLATFORM_NAMES, type Platform } from '../meetings/analyse.ts';
+import { serviceById } from '../catalog.ts';
+import type { MessageKey } from './en.ts';
+import type { Translate } from './format.ts';
+
+const keyOf = (prefix: string, code: string) => `${prefix}_${code.replace(/[.-]/g, '_')}` as MessageKey;
+
+export const typeKey = (type: EventType | string): MessageKey => keyOf('type', type);
+export const findingKey = (code: string): MessageKey => keyOf('finding', code);
+export const incidentKey = (kind: string): MessageKey => keyOf('incident', kind);
+
+/** Every key this module can ask for (the dictionary test checks each exists). */
+export function namedKeys(incidentKinds: readonly string[]): MessageKey[] {
+  return [...EVENT_TYPES.map(typeKey), ...FINDING_CODES.map(findingKey), ...incidentKinds.map(incidentKey)];
+}
+
+export function typeName(type: EventType | string, t: Translate): string {
+  return (EVENT_TYPES as readonly string[]).includes(type) ? t(typeKey(type)) : type;
+}
+
+/** A finding's plain name; an unknown code (a newer extension's log) is shown as is. */
+export function findingText(code: string, t: Translate): string {
+  return (FINDING_CODES as readonly string[]).includes(code) ? t(findingKey(code)) : code;
+}
+
+/** A catalog service or meeting platform by its display name; unknown ids as they are. */
+export function serviceName(id: string | null | undefined): string {
+  if (!id) return '';
+  return serviceById(id)?.name ?? PLATFORM_NAMES[id as Platform] ?? id;
+}
