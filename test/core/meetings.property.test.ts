@@ -8,13 +8,16 @@ import { policySchema, type Policy } from '../../src/core/policy/schema.ts';
  * implementation's table, so that a platform named for a foreign host fails the test.
  */
 const SPEC_DOMAINS: Record<Platform, string[]> = {
-  zoom: ['zoom.us', 'zoomgov.com'],
+  zoom: ['zoom.us', 'zoomgov.com', 'zoom-x.de'],
   teams: ['teams.microsoft.com', 'teams.microsoft.us', 'teams.cloud.microsoft', 'teams.live.com'],
   webex: ['webex.com'],
   meet: ['meet.google.com'],
   jitsi: ['meet.jit.si'],
   doxy: ['doxy.me'],
   vsee: ['vsee.me', 'vsee.com'],
+  whereby: ['whereby.com'],
+  goto: ['meet.goto.com', 'global.gotomeeting.com', 'app.gotomeeting.com'],
+  ringcentral: ['v.ringcentral.com', 'meetings.ringcentral.com'],
   facetime: ['facetime.apple.com'],
   whatsapp: ['chat.whatsapp.com', 'call.whatsapp.com', 'wa.me'],
   skype: ['join.skype.com'],

@@ -721,6 +721,7 @@ describe('findings and verdict', () => {
     add(analyseLink('https://meet.jit.si/room', strict)); // consumer-platform, public-room
     add(analyseLink(`https://www.google.com/url?q=${encodeURIComponent('https://zoom.us/j/81234567890')}`, strict)); // unwrapped
     add(scheduleFindings({ passcode: 'off', waitingRoom: 'off' }, strict)); // passcode-off, waiting-room-off
+    add(analyseLink('https://protect-us.mimecast.com/s/0wSdCVON0gczLDq1tGaO_q/', strict)); // wrapped-unresolved
     expect([...seen].sort()).toEqual([...FINDING_CODES].sort());
   });
 

@@ -33,6 +33,7 @@ describe('policy v1 defaults', () => {
         allowPersonalRooms: false,
         allowEmbeddedPasscode: true,
         unsanctionedAction: 'warn',
+        findingActions: {},
       },
       logging: { retentionDays: 90, maxEvents: 100000, recordFullUrls: false },
     });

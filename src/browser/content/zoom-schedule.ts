@@ -28,18 +28,12 @@
  * a "Waiting Room" switch too, and that is the account default, not this meeting's setting.
  */
 import { hostUnder } from '../../core/hosts.ts';
-import { PLATFORM_DOMAINS, scheduleFindings, type Finding, type SettingState } from '../../core/meetings/analyse.ts';
+import { PLATFORM_DOMAINS, type Finding, type SettingState } from '../../core/meetings/types.ts';
+import { checkSchedule, UNKNOWN_READING, type ScheduleGeneration, type ScheduleReading } from '../../core/meetings/schedule.ts';
 import type { Policy } from '../../core/policy/schema.ts';
 
-export type ZoomGeneration = 'current' | 'legacy' | 'unknown';
-
-export interface ZoomScheduleReading {
-  generation: ZoomGeneration;
-  passcode: SettingState;
-  waitingRoom: SettingState;
-  usePersonalMeetingId: SettingState;
-  joinBeforeHost: SettingState;
-}
+export type ZoomGeneration = ScheduleGeneration;
+export type ZoomScheduleReading = ScheduleReading;
 
 export interface ScheduleCheckResult {
   reading: ZoomScheduleReading;
@@ -53,13 +47,7 @@ export interface GuardOptions {
   shadowMode?: ShadowRootMode;
 }
 
-const UNKNOWN: ZoomScheduleReading = {
-  generation: 'unknown',
-  passcode: 'unknown',
-  waitingRoom: 'unknown',
-  usePersonalMeetingId: 'unknown',
-  joinBeforeHost: 'unknown',
-};
+const UNKNOWN: ZoomScheduleReading = UNKNOWN_READING;
 
 /** `/meeting/schedule` or `/meeting/<id>/edit` on a Zoom host (zoom.us, zoomgov.com, subdomains). */
 export function isZoomSchedulePage(url: string): boolean {
@@ -306,20 +294,9 @@ function read(doc: Document): ZoomScheduleReading {
 // ---------------------------------------------------------------------------------------
 // Findings
 
-/** `scheduleFindings` plus `personal-room` (a Personal Meeting ID without a waiting room). */
+/** The findings for a reading (the core's scheduling-page rules, src/core/meetings/schedule.ts). */
 export function scheduleCheck(reading: ZoomScheduleReading, policy: Policy): Finding[] {
-  const findings = scheduleFindings({ passcode: reading.passcode, waitingRoom: reading.waitingRoom }, policy);
-  // meeting-links.md: personal-room when the room is personal, allowPersonalRooms is false and
-  // the waiting room is not on (a standing room behind a waiting room is not the risk).
-  if (reading.usePersonalMeetingId === 'on' && !policy.meetings.allowPersonalRooms && reading.waitingRoom !== 'on') {
-    findings.push({
-      code: 'personal-room',
-      severity: 'warn',
-      message:
-        'This meeting uses your Personal Meeting ID, which stays the same for every meeting; choose "Generate Automatically" under "Meeting ID" (or turn on "Waiting Room") before saving.',
-    });
-  }
-  return findings;
+  return checkSchedule(reading, policy).findings;
 }
 
 // ---------------------------------------------------------------------------------------

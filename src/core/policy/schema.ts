@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ACTIONS } from '../actions.ts';
 import { CATEGORY_IDS, SERVICE_IDS } from '../catalog.ts';
 import { HOST_PATTERN_REGEX, parseHostPattern } from '../hosts.ts';
+import { ADJUSTABLE_FINDING_CODES } from '../meetings/types.ts';
 
 export const GUID_REGEX = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$';
 // The scheme is matched case-insensitively by hand: RE2 patterns in Chrome's schema carry no flags.
@@ -100,6 +101,9 @@ export const policySchema = z.strictObject({
       allowPersonalRooms: z.boolean().default(false),
       allowEmbeddedPasscode: z.boolean().default(true),
       unsanctionedAction: action.default('warn'),
+      // Severity of these finding codes, set by the policy (docs/meeting-links.md): lets a strict
+      // hospital block a personal room or a meeting whose account the link does not show.
+      findingActions: z.partialRecord(z.enum(ADJUSTABLE_FINDING_CODES), action).default({}),
       sanctioned: z
         .strictObject({
           zoom: z.strictObject({ accounts: z.array(label) }).optional(),
@@ -108,6 +112,9 @@ export const policySchema = z.strictObject({
           meet: z.strictObject({ allowed: z.boolean() }).optional(),
           doxy: z.strictObject({ allowed: z.boolean() }).optional(),
           vsee: z.strictObject({ allowed: z.boolean() }).optional(),
+          whereby: z.strictObject({ allowed: z.boolean() }).optional(),
+          goto: z.strictObject({ allowed: z.boolean() }).optional(),
+          ringcentral: z.strictObject({ allowed: z.boolean() }).optional(),
         })
         .optional(),
     })
