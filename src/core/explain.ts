@@ -27,6 +27,13 @@ export interface GuardView {
   sanctionedPlatforms: Policy['sanctionedPlatforms'];
   requireReason: boolean;
   bypassMinutes: number;
+  /**
+   * What continuing allows: the site for `bypassMinutes` (`site`), or this one link, once
+   * (`link-once`: a meeting link is judged each time it is opened).
+   */
+  scope: 'site' | 'link-once';
+  /** For a meeting link: what to ask the meeting's host for instead; else null. */
+  askHost: Msg | null;
   /** Meeting-link findings worth showing (warn and critical); `message` is the English wording. */
   findings: Array<{ code: Finding['code']; severity: Finding['severity']; message: string }>;
   /** The recorded event, to quote to the service desk (formatReference). */
@@ -81,19 +88,43 @@ export function navigationView(decision: Decision, host: string, policy: Policy)
   else if (decision.source === 'rule' && name) why = { key: 'why_rule', params: { name } };
   else if (decision.source === 'rule') why = { key: 'why_rule_unnamed' };
   else why = { key: 'why_default' };
-  return base(decision.action === 'block' ? 'block' : 'warn', host, name, decision.service, why, policy, []);
+  return base(decision.action === 'block' ? 'block' : 'warn', host, name, decision.service, why, policy, [], 'site', null);
 }
 
-/** The page for a meeting link whose verdict is warn or block. */
+/**
+ * The page for a meeting link whose verdict is warn or block: why, in plain words; what was
+ * found (warn and critical findings); what to ask the host for instead (a scheduled meeting
+ * with a waiting room and passcode on the organisation's own account); and, for a host's start
+ * link, that it lets anyone join as the host and must never be forwarded. Continuing, where
+ * allowed, opens this link once.
+ */
 export function meetingView(verdict: 'warn' | 'block', host: string, platformName: string | null, findings: readonly Finding[], policy: Policy, platform: string | null = null): GuardView {
   const shown = findings.filter((f) => f.severity !== 'info');
-  const why: Msg = platformName
-    ? { key: verdict === 'block' ? 'why_meeting_block' : 'why_meeting_warn', params: { platform: platformName } }
-    : { key: verdict === 'block' ? 'why_meeting_block_unnamed' : 'why_meeting_warn_unnamed' };
-  return base(verdict, host, platformName, platform, why, policy, shown.map((f) => ({ code: f.code, severity: f.severity, message: f.message })));
+  const startLink = findings.some((f) => f.code === 'start-link');
+  const named = platformName !== null;
+  const why: Msg = startLink
+    ? named
+      ? { key: 'why_meeting_start_link', params: { platform: platformName } }
+      : { key: 'why_meeting_start_link_unnamed' }
+    : named
+      ? { key: verdict === 'block' ? 'why_meeting_block' : 'why_meeting_warn', params: { platform: platformName } }
+      : { key: verdict === 'block' ? 'why_meeting_block_unnamed' : 'why_meeting_warn_unnamed' };
+  const askHost: Msg = { key: startLink ? 'ask_host_start_link' : 'ask_host' };
+  const shownFindings = shown.map((f) => ({ code: f.code, severity: f.severity, message: f.message }));
+  return base(verdict, host, platformName, platform, why, policy, shownFindings, 'link-once', askHost);
 }
 
-function base(mode: GuardView['mode'], host: string, name: string | null, service: string | null, why: Msg, policy: Policy, findings: GuardView['findings']): GuardView {
+function base(
+  mode: GuardView['mode'],
+  host: string,
+  name: string | null,
+  service: string | null,
+  why: Msg,
+  policy: Policy,
+  findings: GuardView['findings'],
+  scope: GuardView['scope'],
+  askHost: Msg | null,
+): GuardView {
   return {
     mode,
     host,
@@ -105,6 +136,8 @@ function base(mode: GuardView['mode'], host: string, name: string | null, servic
     sanctionedPlatforms: policy.sanctionedPlatforms,
     requireReason: policy.warn.requireReason,
     bypassMinutes: policy.warn.bypassMinutes,
+    scope,
+    askHost,
     findings,
   };
 }

@@ -2,9 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MARKER_TAG, markerLabel, mightBeMeetingLink, startAnnotating } from '../../src/browser/content/annotate.ts';
 import { analyseLink, PLATFORM_DOMAINS, type LinkAnalysis } from '../../src/core/meetings/analyse.ts';
+import { policySchema } from '../../src/core/policy/schema.ts';
+import { meetingCorpus } from '../core/meeting-fixtures.ts';
 import { examplePolicy, loadFixture } from './content-fixtures.ts';
 
 const policy = examplePolicy();
+/** A policy under which a link the analyser cannot see into still gets a verdict (and a marker). */
+const strictPolicy = policySchema.parse({ schemaVersion: 1, meetings: { findingActions: { 'wrapped-unresolved': 'warn' } } });
 
 describe('mightBeMeetingLink (prefilter)', () => {
   it.each([
@@ -33,6 +37,13 @@ describe('mightBeMeetingLink (prefilter)', () => {
     'https://ｚｏｏｍ.us/s/81234567890',
     'https://zoom%2Eus/j/123456789',
     'https://zo\tom.us/j/123456789',
+    // wrapped links are candidates whatever they hold: the analyser unwraps them (one table, one depth)
+    'https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fexample.org%2F&data=x',
+    'https://nam12.safelinks.protection.outlook.com/?data=x',
+    'https://www.google.com/url?q=https%3A%2F%2Fexample.org%2F',
+    'https://urldefense.com/v3/__https://zoom.us/s/1__;!!x$',
+    'https://eu-central-1.protection.sophos.com/?d=zoom.us&u=aHR0cHM6Ly96b29tLnVzL3MvMQ==',
+    'msteams:/l/meetup-join/19%3aabc%40thread.v2/0',
   ])('candidate: %s', (href) => {
     expect(mightBeMeetingLink(href)).toBe(true);
   });
@@ -42,6 +53,7 @@ describe('mightBeMeetingLink (prefilter)', () => {
     'https://zoom.us.evil.example/j/123456789',
     'https://example.org/?u=https://zoom.us/j/123456789',
     'https://www.google.com/search?q=zoom.us',
+    'https://maps.google.com/url?q=https%3A%2F%2Fzoom.us%2Fj%2F123456789',
     'https://mail.google.com/mail/u/0/',
     'mailto:someone@zoom.us',
     'javascript:void(0)',
@@ -50,12 +62,20 @@ describe('mightBeMeetingLink (prefilter)', () => {
     'https://',
     'https://192.168.1.1/j/1',
     'https://[::1]/j/1',
-    'https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fexample.org%2F&data=x',
-    'https://nam12.safelinks.protection.outlook.com/?data=x',
-    'https://www.google.com/url?q=https%3A%2F%2Fexample.org%2F',
     'tel:+15555550100',
   ])('skipped: %s', (href) => {
     expect(mightBeMeetingLink(href)).toBe(false);
+  });
+
+  it('never skips a link the analyser gives a platform or a verdict, on the shared corpus (test/core/meeting-fixtures.ts)', () => {
+    let checked = 0;
+    for (const href of meetingCorpus()) {
+      const a = analyseLink(href, strictPolicy);
+      if (a.platform === null && a.verdict === 'ok') continue;
+      checked++;
+      expect(mightBeMeetingLink(href), href).toBe(true);
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('never skips a link the analyser would give a platform (sample of the spec examples)', () => {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/main.ts';
 import { memoryIO } from '../../src/cli/io.ts';
+import { PUBLIC_1_1 } from '../core/meeting-fixtures.ts';
 
 const run = async (argv: string[], files: Record<string, string> = {}) => {
   const io = memoryIO(files);
@@ -19,6 +20,7 @@ describe('telehealth-guard validate', () => {
     expect(r.out).toMatch(/^p\.json: valid policy \(schemaVersion 1, policyVersion "2026-11-strict-a"\)/);
     expect(r.out).toMatch(/rules: +4 \(2 block, 2 warn, 0 allow\)/);
     expect(r.out).toMatch(/sanctioned meetings: +Zoom \(examplehealth\); Teams \(1 tenant\)/);
+    expect(r.out).toMatch(/meeting findings: +tenant-unverified → block, personal-room → block/);
   });
 
   it('exits 1 with one "<path>: <message>" line per problem', async () => {
@@ -141,5 +143,27 @@ describe('telehealth-guard check-link', () => {
     expect(a.url).toBe('zoom dot us');
     expect(typeof a.error).toBe('string');
     expect(b).toMatchObject({ platform: 'meet', meetingId: 'abc-defg-hij' });
+  });
+
+  it('--json handles every 1.1 case of the public corpus (wrappers, shapes, platforms, look-alikes)', async () => {
+    const urls = [...PUBLIC_1_1.links.map((l) => l.url), ...PUBLIC_1_1.lookalikes.map((l) => l.url)];
+    const r = await run(['check-link', '--json', ...urls]);
+    expect(r.code).toBe(0);
+    const rows = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(urls.length);
+    PUBLIC_1_1.links.forEach((l, i) => {
+      const { codes, ...fields } = l.expect;
+      expect(rows[i], l.url).toMatchObject({ url: l.url, ...fields });
+      for (const c of codes ?? []) expect(rows[i].findings.map((f: any) => f.code), `${l.url} ${c}`).toContain(c);
+    });
+    for (const row of rows.slice(PUBLIC_1_1.links.length)) expect(row, row.url).toMatchObject({ platform: null, findings: [], verdict: 'ok' });
+  });
+
+  it('with the strict example policy, a personal room on a generic Zoom host is blocked, not just warned', async () => {
+    const r = await run(['check-link', '--json', '--policy', 'strict.json', 'https://us05web.zoom.us/j/6045550199', 'https://examplehealth.zoom.us/j/81234567890'], { 'strict.json': example });
+    const [room, own] = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(room.verdict).toBe('block');
+    expect(room.findings.filter((f: any) => f.severity === 'critical').map((f: any) => f.code).sort()).toEqual(['personal-room', 'tenant-unverified']);
+    expect(own.findings.filter((f: any) => f.severity !== 'info')).toEqual([]);
   });
 });

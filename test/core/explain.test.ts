@@ -44,7 +44,29 @@ describe('what the warning and block pages say', () => {
     const a = analyseLink('https://zoom.us/s/81234567890?zak=abc', p);
     const v = meetingView('block', 'zoom.us', 'Zoom', a.findings, p);
     expect(v.findings.map((f) => f.severity)).toEqual(['critical']);
-    expect(words(v).why).toBe('This Zoom link is not safe to use for a patient visit.');
+    const strict = policySchema.parse({ schemaVersion: 1, meetings: { sanctioned: { zoom: { accounts: ['y'] } }, unsanctionedAction: 'block' } });
+    const other = meetingView('block', 'x.zoom.us', 'Zoom', analyseLink('https://x.zoom.us/j/81234567890', strict).findings, p);
+    expect(words(other).why).toBe('This Zoom link is not safe to use for a patient visit.');
+  });
+
+  it('for a meeting link: continuing opens this link once, and it says what to ask the host for', () => {
+    const p = policySchema.parse({ schemaVersion: 1, organization: { name: 'St Example Health' } });
+    const a = analyseLink('https://us05web.zoom.us/j/6045550199', p);
+    const v = meetingView('warn', 'us05web.zoom.us', 'Zoom', a.findings, p);
+    expect(v.scope).toBe('link-once');
+    expect(viewText(v.askHost!, v, en)).toBe("Ask the meeting's host for a scheduled meeting on St Example Health's own account, with a waiting room and a passcode, and use that link instead.");
+    expect(v.findings.map((f) => f.message)).toEqual([a.findings.find((f) => f.code === 'personal-room')!.message]);
+    expect(navigationView(decide({}, 'https://web.whatsapp.com/'), 'web.whatsapp.com', p)).toMatchObject({ scope: 'site', askHost: null });
+  });
+
+  it('for a start link: it lets anyone join as the host and must never be forwarded', () => {
+    const p = policySchema.parse({ schemaVersion: 1 });
+    const a = analyseLink('https://urldefense.com/v3/__https://zoom.us/s/9988776655?zak=secret-token__;!!x$', p);
+    const v = meetingView('block', 'urldefense.com', 'Zoom', a.findings, p);
+    expect(words(v).why).toBe("This is the host's start link for a Zoom meeting. It lets anyone who opens it join as the host, so it should never be forwarded to anyone.");
+    expect(viewText(v.askHost!, v, en)).toContain("your organisation's own account, with a waiting room and a passcode");
+    expect(viewText(v.askHost!, v, translator('de'))).toContain('Warteraum und Kenncode');
+    expect(JSON.stringify(v)).not.toContain('secret-token');
   });
 
   it('accepts a reason of at least three characters when one is required', () => {

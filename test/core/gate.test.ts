@@ -1,44 +1,59 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyseLink } from '../../src/core/meetings/analyse.ts';
-import { meetingGateRules } from '../../src/core/meetings/gate.ts';
+import { analyseLink, PLATFORM_DOMAINS } from '../../src/core/meetings/analyse.ts';
+import { INNER_HINTS, meetingGateRules } from '../../src/core/meetings/gate.ts';
+import { WRAPPERS } from '../../src/core/meetings/wrappers.ts';
 import { policySchema } from '../../src/core/policy/schema.ts';
 import { simulateDnr } from './dnr-simulator.ts';
+import { meetingCorpus, PUBLIC_1_1 } from './meeting-fixtures.ts';
 
 const GUARD = 'chrome-extension://ifailfbikcpllpillgifgengabkkbala/guard.html';
 const rules = meetingGateRules(GUARD, 100);
-const gated = (url: string) => simulateDnr(rules, url).type === 'redirect';
+/** Main-frame navigations are matched with their fragment (the Teams web clients route in it). */
+const gated = (url: string) => simulateDnr(rules, url, 'main_frame', 'keep').type === 'redirect';
 const policy = policySchema.parse({ schemaVersion: 1 });
 /** Platforms judged per meeting link (consumer messaging is the catalog's job). */
-const GATED_PLATFORMS = new Set(['zoom', 'teams', 'webex', 'meet', 'doxy', 'vsee', 'jitsi']);
+const GATED_PLATFORMS = new Set(['zoom', 'teams', 'webex', 'meet', 'doxy', 'vsee', 'jitsi', 'whereby', 'goto', 'ringcentral']);
 
-/** Every web link the analyser's own tests use, plus the spec's examples. */
-const corpus = [
-  ...new Set(
-    [...readFileSync('test/core/meetings.test.ts', 'utf8').matchAll(/'(https?:\/\/[^'\s]+)'/g)].map((m) => m[1]!).concat([
-      'https://examplehealth.zoom.us/j/81234567890?pwd=Q2xpbmljLjE',
-      'https://us05web.zoom.us/j/6045550199',
-      'https://zoom.us/s/81234567890?zak=abc',
-    ]),
-  ),
-];
+/** Every link the analyser's own tests use, the public 1.1 corpus and the spec's examples. */
+const corpus = meetingCorpus();
 
 describe('the meeting-link gate', () => {
   it('has a corpus to check', () => {
-    expect(corpus.length).toBeGreaterThan(60);
+    expect(corpus.length).toBeGreaterThan(100);
   });
 
-  it('catches every meeting link the analyser recognises on a judged platform (unwrapped links included)', () => {
+  it('catches every web meeting link the analyser recognises on a judged platform, wrapped ones included', () => {
     let checked = 0;
+    let wrapped = 0;
     for (const url of corpus) {
       const a = analyseLink(url, policy);
       if (a.platform === null || !GATED_PLATFORMS.has(a.platform)) continue;
-      // A wrapped link is caught when the browser follows the wrapper to the inner link.
-      if (a.findings.some((f) => f.code === 'unwrapped')) continue;
+      if (!/^https?:/i.test(url)) continue; // app schemes never reach the network (nor the gate)
       checked++;
+      if (a.findings.some((f) => f.code === 'unwrapped')) wrapped++;
       expect(gated(url), url).toBe(true);
     }
-    expect(checked).toBeGreaterThan(40);
+    expect(checked).toBeGreaterThan(70);
+    expect(wrapped).toBeGreaterThan(6);
+  });
+
+  it('stops a wrapped start link at the gateway, before the gateway is asked (Proofpoint v3, v2 chain)', () => {
+    for (const l of PUBLIC_1_1.links.filter((x) => x.expect.codes?.includes('start-link') && x.expect.codes.includes('unwrapped'))) {
+      expect(simulateDnr(rules, l.url, 'main_frame', 'keep')).toEqual({ type: 'redirect', to: `${GUARD}#${l.url}` });
+    }
+  });
+
+  it('lets a wrapped link that names no meeting platform go its way; a hidden one (base64) is always stopped', () => {
+    const notMeeting = PUBLIC_1_1.decodes.find((d) => d.wrapped.includes('media.mnn.com'))!;
+    expect(gated(notMeeting.wrapped)).toBe(false);
+    expect(gated(PUBLIC_1_1.decodes.find((d) => d.wrapped.includes('sophos'))!.wrapped)).toBe(true);
+    // Mimecast's destination is not in the link: its redirect meets the platform's own gate.
+    expect(gated('https://protect-us.mimecast.com/s/0wSdCVON0gczLDq1tGaO_q/')).toBe(false);
+  });
+
+  it('every gated platform domain and wrapper domain carries one of the hints the wrapper gates look for', () => {
+    const domains = [...[...GATED_PLATFORMS].flatMap((p) => PLATFORM_DOMAINS[p as keyof typeof PLATFORM_DOMAINS]), ...WRAPPERS.flatMap((w) => w.domains)];
+    for (const d of domains) expect(INNER_HINTS.some((h) => d.includes(h)), d).toBe(true);
   });
 
   it('redirects to the guard page with the whole link after #', () => {

@@ -9,8 +9,8 @@
  *   in one read pass and one write pass), then watches the document for links added later or
  *   whose `href` changes, batching the work per animation frame. Returns `{ stop, stats, flush }`.
  * - `mightBeMeetingLink(href)` is the cheap prefilter: true when the URL's host lies under a
- *   meeting platform (`PLATFORM_DOMAINS`), a link wrapper whose inner link does (Safe Links,
- *   Google redirect), or the scheme is a Zoom app scheme. Everything else is skipped without
+ *   meeting platform (`PLATFORM_DOMAINS`) or a link wrapper of the core's table (`WRAPPER_DOMAINS`,
+ *   and Google's /url redirect), or the scheme is a Zoom or Teams app scheme. Everything else is skipped without
  *   calling `check`. It runs on the raw `href` attribute with native regular expressions (no
  *   URL parsing, no allocation for most links); only candidates, and hrefs only the URL parser
  *   can read (relative on a meeting host, `%`-escaped or non-ASCII hosts), are resolved.
@@ -35,7 +35,8 @@
  * Links inside editable regions (a compose window's `contenteditable` body) are never annotated:
  * a marker there would end up in the e-mail being written.
  */
-import { PLATFORM_DOMAINS, PLATFORM_NAMES, type Finding, type LinkAnalysis, type Verdict } from '../../core/meetings/analyse.ts';
+import { PLATFORM_DOMAINS, PLATFORM_NAMES, type Finding, type LinkAnalysis, type Verdict } from '../../core/meetings/types.ts';
+import { WRAPPER_DOMAINS } from '../../core/meetings/wrappers.ts';
 
 export const MARKER_TAG = 'tg-link-marker';
 const MARKER_TAG_UPPER = MARKER_TAG.toUpperCase();
@@ -85,13 +86,9 @@ export interface Annotator {
 // ---------------------------------------------------------------------------------------
 // Prefilter
 
-const MEETING_DOMAINS: ReadonlySet<string> = new Set([
-  ...Object.values(PLATFORM_DOMAINS).flat(),
-  // Link wrappers whose inner link may be a meeting link (analyse.ts unwraps them).
-  'safelinks.protection.outlook.com',
-  'safelinks.protection.office365.us',
-]);
-const APP_SCHEMES: ReadonlySet<string> = new Set(['zoommtg', 'zoomus', 'zoomgovmtg']);
+/** Platform hosts, and the link wrappers' hosts (the core's table, which the analyser unwraps). */
+const MEETING_DOMAINS: ReadonlySet<string> = new Set([...Object.values(PLATFORM_DOMAINS).flat(), ...WRAPPER_DOMAINS]);
+const APP_SCHEMES: ReadonlySet<string> = new Set(['zoommtg', 'zoomus', 'zoomgovmtg', 'msteams']);
 /**
  * The last two labels of every domain above (`zoom.us`, `microsoft.com`, `outlook.com`, …): a
  * host whose last two labels are not among them is rejected with one lookup.
@@ -104,9 +101,6 @@ const YES = 1;
 const RESOLVE = 2;
 type Quick = typeof NO | typeof YES | typeof RESOLVE;
 
-/** Wrapper query parameters peeked into: Safe Links `url=`, Google redirect `q=` / `url=`. */
-const SAFELINKS = ['safelinks.protection.outlook.com', 'safelinks.protection.office365.us'];
-
 const escapeRe = (d: string): string => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * One native test that accepts an http(s), scheme-relative or relative href whose host is, or is
@@ -118,7 +112,7 @@ const PLAIN = new RegExp(
   'i',
 );
 /** Tabs or newlines anywhere, a Zoom app scheme, or a host with characters the parser rewrites. */
-const ODD = /[\t\n\r]|^[\x00-\x20]*zoom(?:mtg|us|govmtg):|^[\x00-\x20]*(?:https?:)?[/\\]*[^/\\?#]*?[^a-z0-9.\-:@[\]/\\?#]/i;
+const ODD = /[\t\n\r]|^[\x00-\x20]*(?:zoom(?:mtg|us|govmtg)|msteams):|^[\x00-\x20]*(?:https?:)?[/\\]*[^/\\?#]*?[^a-z0-9.\-:@[\]/\\?#]/i;
 const ABSOLUTE = /^[\x00-\x20]*[a-z][a-z0-9+.-]*:/i;
 
 /** Leading spaces / C0 controls, optional scheme and ':', slashes, then the authority. */
@@ -141,24 +135,14 @@ function underMeetingDomain(host: string): boolean {
   return false;
 }
 
-/** The raw value of the first query parameter named one of `names` (case-insensitive), else null. */
-function rawParam(query: string, names: readonly string[]): string | null {
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    const name = (eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
-    if (names.includes(name)) return eq < 0 ? '' : pair.slice(eq + 1);
-  }
-  return null;
-}
-
 /**
  * Cheap look at an href string (raw attribute or resolved URL), without the URL parser:
  * YES when its host is, or is under, a platform or wrapper domain, or it is a Zoom app scheme;
  * NO when it certainly is not a meeting link; RESOLVE when only the parser can tell (relative
  * links when `relativeMay`, hosts with characters the parser would rewrite: `%`, non-ASCII,
- * tabs). For Safe Links and Google redirects the inner link is looked at the same way.
+ * tabs). A wrapped link is a candidate: the analyser unwraps it (the same table, the same depth).
  */
-function quick(href: string, relativeMay: boolean, depth = 0): Quick {
+function quick(href: string, relativeMay: boolean): Quick {
   // Regular expressions rather than character loops: this runs on every link of the page while
   // the script is still cold (interpreted), and the regex engine runs natively.
   if (!PLAIN.test(href) && !ODD.test(href)) return relativeMay && !ABSOLUTE.test(href) ? RESOLVE : NO;
@@ -184,36 +168,10 @@ function quick(href: string, relativeMay: boolean, depth = 0): Quick {
   const end = m[0].length;
   const s = href;
 
-  // Wrappers: decide on the inner link.
-  let inner: string | null | undefined;
-  if (host === 'google.com' || host === 'www.google.com') {
-    if (s.slice(end, end + 4).toLowerCase() !== '/url') return NO;
-    inner = queryParam(s, end, ['q', 'url']);
-  } else if (!underMeetingDomain(host)) {
-    return NO;
-  } else if (SAFELINKS.some((d) => host === d || host.endsWith(`.${d}`))) {
-    inner = queryParam(s, end, ['url']);
-  }
-  if (inner !== undefined) {
-    if (inner === null) return NO; // the analyser cannot unwrap it either
-    if (depth >= 5) return YES;
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(inner.replace(/\+/g, ' '));
-    } catch {
-      return YES; // let the analyser decide
-    }
-    // A second level of encoding (https%3A…) is tolerated by the analyser.
-    if (/^[a-z][a-z0-9+.-]*%3a/i.test(decoded)) {
-      try {
-        decoded = decodeURIComponent(decoded);
-      } catch {
-        return YES;
-      }
-    }
-    const q = quick(decoded, false, depth + 1);
-    return q === NO ? NO : YES;
-  }
+  // Google's redirect only on its /url path; every other platform or wrapper host is a candidate
+  // (the analyser unwraps wrapped links to any depth it allows and says whether a meeting is inside).
+  if (host === 'google.com' || host === 'www.google.com') return s.slice(end, end + 4).toLowerCase() === '/url' ? YES : NO;
+  if (!underMeetingDomain(host)) return NO;
   return YES;
 }
 
@@ -227,17 +185,11 @@ function hasScheme(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*$/i.test(t);
 }
 
-function queryParam(s: string, from: number, names: readonly string[]): string | null {
-  const q = s.indexOf('?', from);
-  if (q < 0) return null;
-  const hash = s.indexOf('#', q);
-  return rawParam(hash < 0 ? s.slice(q + 1) : s.slice(q + 1, hash), names);
-}
 
 /**
  * True when `href` (an absolute URL, as the browser's `a.href` gives it) may be a meeting link:
- * its host is, or is under, a platform or wrapper domain (for a Safe Links or Google redirect,
- * the inner link's host), or a Zoom app scheme. A string scan, no URL parsing; false positives
+ * its host is, or is under, a platform or wrapper domain (for a wrapper, whatever its inner link),
+ * or a Zoom or Teams app scheme. A string scan, no URL parsing; false positives
  * only cost a `check` call, and a host it cannot read (percent-escapes, non-ASCII) counts as a
  * candidate.
  */
@@ -375,7 +327,8 @@ export function startAnnotating(
       } catch {
         a = null;
       }
-      if (a !== null && a.platform === null) a = null;
+      // Not a meeting link, unless the policy judges a wrapped link it cannot see into (wrapped-unresolved).
+      if (a !== null && a.platform === null && a.verdict === 'ok') a = null;
       cache.set(href, a);
     }
     return a;

@@ -6,10 +6,12 @@ import { loadPolicyOption } from '../policy-option.ts';
 
 export const CHECK_LINK_HELP = `Usage: telehealth-guard check-link <url>… [--policy <file>] [--json]
 
-Analyses meeting links (Zoom, Teams, Webex, Meet, Jitsi, Doxy.me, VSee and consumer
-services): platform, meeting id, personal room, passcode, waiting room, tenant,
-whether the policy sanctions it, findings and the verdict (ok, warn, block).
-Wrapped links (Outlook Safe Links, Google redirects, the Teams launcher) are unwrapped.
+Analyses meeting links (Zoom, Teams, Webex, Meet, Jitsi, Doxy.me, VSee, Whereby, GoTo
+Meeting, RingCentral and consumer services): platform, meeting id, personal room, passcode,
+waiting room, tenant, whether the policy sanctions it, findings and the verdict (ok, warn,
+block). Wrapped links (Outlook Safe Links, Google redirects, the Teams launcher, Proofpoint,
+Barracuda, Trend Micro, Sophos) are unwrapped; a Mimecast link, whose destination is not in
+the link, gives platform null and a wrapped-unresolved finding.
 Without --policy the built-in default policy is used.
 --json prints one object per URL per line:
   {"url","platform","consumer","meetingId","personalRoom","passcode","waitingRoom",

@@ -49,6 +49,9 @@ function summarise(file: string, p: Policy): string {
         s.meet?.allowed && 'Google Meet',
         s.doxy?.allowed && 'Doxy.me',
         s.vsee?.allowed && 'VSee',
+        s.whereby?.allowed && 'Whereby',
+        s.goto?.allowed && 'GoTo Meeting',
+        s.ringcentral?.allowed && 'RingCentral Video',
       ].filter(Boolean).join('; ') || 'none'
     : 'not configured (meeting platforms are not judged)';
   const lines = [
@@ -62,6 +65,7 @@ function summarise(file: string, p: Policy): string {
     `  warnings:             ${p.warn.requireReason ? 'reason required' : 'no reason required'}, continue lasts ${p.warn.bypassMinutes} min`,
     `  meeting links:        ${p.meetings.checkNavigation ? 'checked on open' : 'not checked on open'}; annotated on ${p.meetings.scanPages.length} host${p.meetings.scanPages.length === 1 ? '' : 's'}; unsanctioned → ${p.meetings.unsanctionedAction}`,
     `  sanctioned meetings:  ${sanctioned}`,
+    `  meeting findings:     ${Object.entries(p.meetings.findingActions).map(([k, v]) => `${k} → ${v}`).join(', ') || 'default severities'}`,
     `  logging:              ${p.logging.retentionDays} days, at most ${p.logging.maxEvents} events, ${p.logging.recordFullUrls ? 'FULL URLs recorded' : 'hosts only'}`,
     `  reporting:            ${p.reporting?.url ? `${p.reporting.format} to ${p.reporting.url}` : 'off'}`,
   ];

@@ -28,6 +28,10 @@ export const en = {
   why_meeting_block_unnamed: 'This meeting link is not safe to use for a patient visit.',
   why_meeting_warn: 'This {platform} link may let people other than your patient into the visit.',
   why_meeting_warn_unnamed: 'This meeting link may let people other than your patient into the visit.',
+  why_meeting_start_link: "This is the host's start link for a {platform} meeting. It lets anyone who opens it join as the host, so it should never be forwarded to anyone.",
+  why_meeting_start_link_unnamed: "This is a meeting host's start link. It lets anyone who opens it join as the host, so it should never be forwarded to anyone.",
+  ask_host: "Ask the meeting's host for a scheduled meeting on {org}'s own account, with a waiting room and a passcode, and use that link instead.",
+  ask_host_start_link: "If someone sent it to you, tell them. Ask the meeting's host for the join link of a scheduled meeting on {org}'s own account, with a waiting room and a passcode.",
   instead_one: 'For patient calls and messages, use the approved platform below.',
   instead_many: 'For patient calls and messages, use one of the approved platforms below.',
   instead_ask: 'For patient calls and messages, use the platform {org} has approved; ask your IT service desk which one.',
@@ -41,6 +45,9 @@ export const en = {
   guard_reason_ready: '{count} of {max} characters.',
   guard_go_back: 'Go back',
   guard_continue: 'Continue to site',
+  guard_reason_hint_link: "Why do you need this link? Type at least {min} characters; your reason is recorded for your organisation.",
+  guard_allowance_link_once: "Continuing opens this link once; it is checked again the next time.",
+  guard_continue_link_once: "Open this link once",
   guard_reference: 'Reference for the service desk:',
   guard_questions: 'Questions?',
   guard_contact: 'Contact {contact}.',
@@ -149,6 +156,7 @@ export const en = {
   finding_passcode_off: 'Passcode off',
   finding_public_room: 'Public room anyone can join',
   finding_unwrapped: 'Link hidden behind a redirect',
+  finding_wrapped_unresolved: "Link behind a mail gateway that hides where it leads",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,6 +10,8 @@
  * link of the analyser's tests against them, so the two cannot drift apart.
  */
 import { BYPASS_PRIORITY, type DnrRule } from '../dnr.ts';
+import { PLATFORM_DOMAINS } from './types.ts';
+import { WRAPPERS } from './wrappers.ts';
 
 /** Above every policy rule, below a user's "continue" allowance and the one-time pass. */
 export const GATE_PRIORITY = BYPASS_PRIORITY - 1;
@@ -17,33 +19,70 @@ export const GATE_PRIORITY = BYPASS_PRIORITY - 1;
 const ANY_PATH = '(?:[/?#].*)?';
 
 interface Gate {
-  domains: string[];
+  domains: readonly string[];
   /** A regex over the whole URL, capturing it. */
   regex: string;
 }
 
-export const MEETING_GATES: readonly Gate[] = [
+/**
+ * Names that show in a wrapped link's text when the link inside is (or may be, through another
+ * wrapper) a meeting link: a wrapped link without any of them is left to go its way (its
+ * redirect, if it leads to a meeting after all, meets the platform's own gate). test/core/gate.test.ts
+ * checks that every gated platform domain and wrapper domain contains one.
+ */
+export const INNER_HINTS = [
+  'zoom', 'teams', 'webex', 'meet', 'jit', 'doxy', 'vsee', 'whereby', 'goto', 'ringcentral',
+  'safelinks', 'google', 'urldefense', 'cudasvc', 'trendmicro', 'sophos', 'mimecast',
+] as const;
+const HINT = `(?:${INNER_HINTS.join('|')})`;
+
+const PLATFORM_GATES: readonly Gate[] = [
   // Zoom: /j /w /s /my /wc, and any link carrying a host token.
-  { domains: ['zoom.us', 'zoomgov.com'], regex: `^(https?://[^/?#]*/(?:j|w|s|my|wc)/.*)$` },
-  { domains: ['zoom.us', 'zoomgov.com'], regex: `^(https?://[^?#]*\\?(?:[^#]*&)?zak=.*)$` },
-  // Teams meetings, the /meet/ links, and the launcher that wraps them; also consumer Teams.
-  { domains: ['teams.microsoft.com', 'teams.microsoft.us', 'teams.cloud.microsoft', 'teams.live.com'], regex: `^(https?://[^/?#]*/(?:l/meetup-join|meet|dl/launcher)/.*)$` },
+  { domains: PLATFORM_DOMAINS.zoom, regex: `^(https?://[^/?#]*/(?:j|w|s|my|wc)/.*)$` },
+  { domains: PLATFORM_DOMAINS.zoom, regex: `^(https?://[^?#]*\\?(?:[^#]*&)?zak=.*)$` },
+  // Teams meetings and the /meet/ links; also consumer Teams. (The launcher is a wrapper, below.)
+  { domains: PLATFORM_DOMAINS.teams, regex: `^(https?://[^/?#]*/(?:l/meetup-join|meet)/.*)$` },
+  // The hash-routed web clients (/_#/l/meetup-join/…, /v2/?meetingjoin=true#/…): Chromium's
+  // engine matches main-frame navigations with their fragment (tried on Chromium 156).
+  { domains: PLATFORM_DOMAINS.teams, regex: `^(https?://[^#]*#/(?:l/meetup-join|meet)/.*)$` },
   // Webex personal rooms, scheduled meetings and the join service.
-  { domains: ['webex.com'], regex: `^(https?://[^/?#]*/(?:meet/[^/?#]|join/[^/?#]|[^/?#]+/j\\.php|wbxmjs/joinservice).*)$` },
-  // Google Meet codes and lookups.
-  { domains: ['meet.google.com'], regex: `^(https?://[^/?#]*/(?:[a-z]{3}-[a-z]{4}-[a-z]{3}|lookup/[^/?#]+)${ANY_PATH})$` },
-  // Rooms: every first path segment on Doxy.me and public Jitsi; all of a clinic's vsee.me.
-  { domains: ['doxy.me', 'meet.jit.si'], regex: `^(https?://[^/?#]*/[^/?#.]+${ANY_PATH})$` },
+  { domains: PLATFORM_DOMAINS.webex, regex: `^(https?://[^/?#]*/(?:meet/[^/?#]|join/[^/?#]|[^/?#]+/j\\.php|wbxmjs/joinservice).*)$` },
+  // Google Meet codes (also under /_meet/) and lookups.
+  { domains: PLATFORM_DOMAINS.meet, regex: `^(https?://[^/?#]*/(?:_meet/)?(?:[a-z]{3}-[a-z]{4}-[a-z]{3}|lookup/[^/?#]+)${ANY_PATH})$` },
+  // Rooms: every first path segment on Doxy.me, public Jitsi and Whereby; all of a clinic's vsee.me.
+  { domains: [...PLATFORM_DOMAINS.doxy, ...PLATFORM_DOMAINS.jitsi, ...PLATFORM_DOMAINS.whereby], regex: `^(https?://[^/?#]*/[^/?#.]+${ANY_PATH})$` },
   { domains: ['vsee.me'], regex: `^(https?://.*)$` },
   { domains: ['vsee.com'], regex: `^(https?://[^/?#]*/[uc]/[^/?#].*)$` },
+  // GoTo Meeting.
+  { domains: ['meet.goto.com'], regex: `^(https?://[^/?#]*/[^/?#.]+${ANY_PATH})$` },
+  { domains: ['global.gotomeeting.com'], regex: `^(https?://[^/?#]*/join/.*)$` },
+  { domains: ['app.gotomeeting.com'], regex: `^(https?://[^?#]*\\?(?:[^#]*&)?meetingid=.*)$` },
+  // RingCentral Video and Meetings.
+  { domains: PLATFORM_DOMAINS.ringcentral, regex: `^(https?://[^/?#]*/(?:join|j|s)/.*)$` },
 ];
+
+/**
+ * Wrapped links (wrappers.ts): the gateway's own link is stopped before the browser asks the
+ * gateway, so a wrapped start link is judged (and blocked) without its host token travelling
+ * anywhere. Where the inner link shows in the text, only links naming a meeting platform or
+ * another wrapper are stopped; where it is hidden (base64, the Teams launcher's relative
+ * path), every wrapped link is. A wrapper whose destination cannot be read at all (Mimecast)
+ * is not stopped: its redirect meets the platform gates above.
+ */
+const WRAPPER_GATES: readonly Gate[] = WRAPPERS.filter((w) => w.opaque !== true).map((w) => ({
+  domains: w.domains,
+  regex: `^(https?://[^/?#]*${w.gatePath}${w.innerVisible ? `.*${HINT}` : ''}.*)$`,
+}));
+
+/** The gate's URL shapes: test/core/gate.test.ts holds them to the analyser on a shared corpus. */
+export const MEETING_GATES: readonly Gate[] = [...PLATFORM_GATES, ...WRAPPER_GATES];
 
 export function meetingGateRules(guardPageUrl: string, firstId: number): DnrRule[] {
   return MEETING_GATES.map((g, i) => ({
     id: firstId + i,
     priority: GATE_PRIORITY,
     action: { type: 'redirect', redirect: { regexSubstitution: `${guardPageUrl}#\\1` } },
-    condition: { requestDomains: g.domains, regexFilter: g.regex, isUrlFilterCaseSensitive: false, resourceTypes: ['main_frame'] },
+    condition: { requestDomains: [...g.domains], regexFilter: g.regex, isUrlFilterCaseSensitive: false, resourceTypes: ['main_frame'] },
   }));
 }
 

@@ -32,6 +32,8 @@ export interface Wrapper {
    * in it instead of stopping every wrapped link. False when it is hidden (base64).
    */
   innerVisible: boolean;
+  /** The destination is not in the link at all (Mimecast): only following the gateway's redirect shows it. */
+  opaque?: true;
   unwrap(url: URL): UnwrapResult;
 }
 
@@ -207,6 +209,7 @@ export const WRAPPERS: readonly Wrapper[] = [
     domains: ['mimecast.com'],
     gatePath: '/s/',
     innerVisible: false,
+    opaque: true,
     // The destination is kept by Mimecast; only opening the link (its redirect) shows it.
     unwrap: (url) => (/^\/s\/[^/]+/i.test(url.pathname) ? { unresolved: true } : null),
   },
@@ -217,8 +220,12 @@ export function wrapperFor(host: string): Wrapper | undefined {
   return WRAPPERS.find((w) => (w.exactHosts ? w.domains.includes(host) : w.domains.some((d) => hostUnder(host, d))));
 }
 
-/** Every host (with its subdomains) that may carry a wrapped link: for prefilters. */
-export const WRAPPER_DOMAINS: readonly string[] = [...new Set(WRAPPERS.flatMap((w) => w.domains))];
+/**
+ * Every host that, with its subdomains, may carry a wrapped link: for prefilters. Google's
+ * redirect (only on google.com and www.google.com, only at /url) is left to the caller, so that
+ * the rest of Google does not count.
+ */
+export const WRAPPER_DOMAINS: readonly string[] = [...new Set(WRAPPERS.filter((w) => w.exactHosts !== true).flatMap((w) => w.domains))];
 
 export type UnwrapStep = { inner: URL; wrapper: string } | { unresolved: true; wrapper: string } | null;
 

@@ -91,6 +91,7 @@ function Guard({ view, url }: { view: GuardView; url: string }) {
           ))}
         </ul>
       )}
+      {view.askHost && <p class="ask-host">{viewText(view.askHost, view, t)}</p>}
       <p>{viewText(view.instead, view, t)}</p>
       {view.sanctionedPlatforms.length > 0 && (
         <nav aria-label={t('guard_platforms_label')}>
@@ -140,14 +141,15 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
     }
   };
 
-  const allowance = t('guard_allowance', { minutes: view.bypassMinutes });
+  const once = view.scope === 'link-once';
+  const allowance = once ? t('guard_allowance_link_once') : t('guard_allowance', { minutes: view.bypassMinutes });
   return (
     <form class="continue" onSubmit={proceed}>
       {view.requireReason ? (
         <>
           <label for="reason">{t('guard_reason')}</label>
           <p id="reason-hint" class="hint">
-            {t('guard_reason_hint', { min: MIN_REASON_LENGTH })} {allowance}
+            {t(once ? 'guard_reason_hint_link' : 'guard_reason_hint', { min: MIN_REASON_LENGTH })} {allowance}
           </p>
           <textarea id="reason" rows={2} maxLength={REASON_MAX_LENGTH} aria-describedby="reason-hint reason-count" value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
           <p id="reason-count" class={`counter${ready ? ' ready' : ''}`} aria-live="polite" data-testid="reason-counter">
@@ -163,7 +165,7 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
           {t('guard_go_back')}
         </button>
         <button type="submit" disabled={!ready || busy}>
-          {t('guard_continue')}
+          {once ? t('guard_continue_link_once') : t('guard_continue')}
         </button>
       </div>
     </form>
