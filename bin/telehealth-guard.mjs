@@ -33,5 +33,14 @@ async function loadCli() {
   }
 }
 
-const { runCli } = await loadCli();
-process.exitCode = await runCli(process.argv.slice(2));
+try {
+  const { runCli } = await loadCli();
+  process.exitCode = await runCli(process.argv.slice(2));
+} catch (e) {
+  // Commands catch their own failures; this is the last line of defence (a broken
+  // install, a failure while loading). One line, never a stack trace, no raw control
+  // characters.
+  const message = String(e instanceof Error ? e.message : e).split('\n')[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  process.stderr.write(`telehealth-guard: failed unexpectedly: ${message}\n`);
+  process.exitCode = 1;
+}

@@ -5,7 +5,8 @@
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
-  readFile(path: string): Promise<string>;
+  /** UTF-8 text of a file; with `maxBytes`, a larger file is refused (FileTooLargeError) before it is read. */
+  readFile(path: string, options?: { maxBytes?: number }): Promise<string>;
   writeFile(path: string, data: string): Promise<void>;
 }
 
@@ -19,6 +20,12 @@ export const EXIT_USAGE = 2;
 
 export class UsageError extends Error {}
 
+export class FileTooLargeError extends Error {
+  constructor(readonly bytes: number, readonly maxBytes: number) {
+    super(`the file is ${bytes} bytes, over the limit of ${maxBytes}`);
+  }
+}
+
 /** An in-memory CliIO for tests. */
 export function memoryIO(files: Record<string, string> = {}): CliIO & { stdout: string[]; stderr: string[]; files: Record<string, string> } {
   const stdout: string[] = [];
@@ -29,9 +36,11 @@ export function memoryIO(files: Record<string, string> = {}): CliIO & { stdout: 
     files,
     out: (t) => void stdout.push(t),
     err: (t) => void stderr.push(t),
-    readFile: async (p) => {
+    readFile: async (p, options) => {
       const f = files[p];
       if (f === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: 'ENOENT' });
+      const bytes = Buffer.byteLength(f);
+      if (options?.maxBytes !== undefined && bytes > options.maxBytes) throw new FileTooLargeError(bytes, options.maxBytes);
       return f;
     },
     writeFile: async (p, d) => void (files[p] = d),

@@ -1,11 +1,12 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { open, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkLinkCommand } from './commands/check-link.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { logsCommand } from './commands/logs.ts';
 import { validateCommand } from './commands/validate.ts';
-import { EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './io.ts';
+import { escapeControls, escapeControlsKeepingLines } from '../core/printable.ts';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, UsageError, type CliIO, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: 'check policy files before pushing them' },
@@ -27,32 +28,67 @@ export function usage(): string {
   ].join('\n');
 }
 
-export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+/**
+ * Output never carries a control character taken from input (an escape sequence in a
+ * policy or log would act on the administrator's terminal): every line is escaped here,
+ * whatever the command. Commands escape input-derived parts themselves so that those
+ * cannot add lines either.
+ */
+export function terminalSafe(io: CliIO): CliIO {
+  return {
+    ...io,
+    out: (t) => io.out(escapeControlsKeepingLines(t)),
+    err: (t) => io.err(escapeControlsKeepingLines(t)),
+  };
+}
+
+export async function runCommand(argv: string[], unsafeIO: CliIO): Promise<number> {
+  const io = terminalSafe(unsafeIO);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.err(`telehealth-guard: unknown command "${name}"\n\n${usage()}`);
+    io.err(`telehealth-guard: unknown command "${escapeControls(name)}"\n\n${usage()}`);
     return EXIT_USAGE;
   }
   try {
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`telehealth-guard ${name}: ${e.message}\nRun "telehealth-guard ${name} --help" for usage.`);
+      io.err(`telehealth-guard ${name}: ${escapeControls(e.message)}\nRun "telehealth-guard ${name} --help" for usage.`);
       return EXIT_USAGE;
     }
-    throw e;
+    // Anything unforeseen: one line saying what failed, never a stack trace.
+    io.err(`telehealth-guard ${name}: ${describeFailure(e)}`);
+    return EXIT_PROBLEM;
   }
+}
+
+/** One line for an unexpected failure (stack overflow, out of memory, a bug). */
+export function describeFailure(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the input is nested too deeply to process';
+  const message = e instanceof Error ? e.message : String(e);
+  return `failed unexpectedly: ${escapeControls(message.split('\n')[0] ?? '')}`;
 }
 
 export const processIO: CliIO = {
   out: (t) => void process.stdout.write(t + '\n'),
   err: (t) => void process.stderr.write(t + '\n'),
-  readFile: (p) => readFile(p, 'utf8'),
+  readFile: async (p, options) => {
+    // Size is checked on the open file before reading, so a 50 MB (or 5 GB) file is
+    // refused at once instead of being read into memory.
+    const handle = await open(p, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (options?.maxBytes !== undefined && size > options.maxBytes) throw new FileTooLargeError(size, options.maxBytes);
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  },
   writeFile: async (p, d) => {
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, d);

@@ -1,21 +1,41 @@
-import { parsePolicyText, formatProblem } from '../core/policy/parse.ts';
+import { parsePolicyText, formatProblem, type PolicyResult } from '../core/policy/parse.ts';
+import { MAX_POLICY_BYTES, tooLargeMessage } from '../core/policy/json.ts';
 import { defaultPolicy } from '../core/policy/default.ts';
 import type { Policy } from '../core/policy/schema.ts';
-import type { CliIO } from './io.ts';
+import { escapeControls } from '../core/printable.ts';
+import { FileTooLargeError, type CliIO } from './io.ts';
+
+/**
+ * Read and check a policy file as every command does: an oversized file is refused
+ * before it is read (README, "Limits"); `unreadable` says why a file could not be read.
+ */
+export async function readPolicyFile(io: CliIO, path: string): Promise<PolicyResult | { ok: false; unreadable: string }> {
+  let text: string;
+  try {
+    text = await io.readFile(path, { maxBytes: MAX_POLICY_BYTES });
+  } catch (e) {
+    if (e instanceof FileTooLargeError) return { ok: false, problems: [{ path: '', message: tooLargeMessage(e.bytes) }] };
+    return { ok: false, unreadable: (e as Error).message };
+  }
+  return parsePolicyText(text);
+}
+
+/** A problem as one printable line: what came from the file is escaped, line breaks included. */
+export function problemLine(p: Parameters<typeof formatProblem>[0]): string {
+  return escapeControls(formatProblem(p));
+}
 
 /** The policy named by --policy, or the built-in default. Null (after printing why) when unusable. */
 export async function loadPolicyOption(io: CliIO, path: string | undefined): Promise<Policy | null> {
   if (path === undefined) return defaultPolicy();
-  let text: string;
-  try {
-    text = await io.readFile(path);
-  } catch (e) {
-    io.err(`${path}: cannot read the policy file (${(e as Error).message})`);
+  const r = await readPolicyFile(io, path);
+  const shown = escapeControls(path);
+  if ('unreadable' in r) {
+    io.err(`${shown}: cannot read the policy file (${escapeControls(r.unreadable)})`);
     return null;
   }
-  const r = parsePolicyText(text);
   if (r.ok) return r.policy;
-  io.err(`${path}: the policy is invalid; run "telehealth-guard validate ${path}" for details:`);
-  for (const p of r.problems) io.err(`  ${formatProblem(p)}`);
+  io.err(`${shown}: the policy is invalid; run "telehealth-guard validate ${shown}" for details:`);
+  for (const p of r.problems) io.err(`  ${problemLine(p)}`);
   return null;
 }

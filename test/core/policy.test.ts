@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem, parsePolicy, parsePolicyText } from '../../src/core/policy/parse.ts';
+import { MAX_JSON_DEPTH, MAX_POLICY_BYTES, parseJson } from '../../src/core/policy/json.ts';
+import { MAX_DUPLICATES_LISTED, formatProblem, parsePolicy, parsePolicyText } from '../../src/core/policy/parse.ts';
 
 const problems = (value: unknown) => {
   const r = typeof value === 'string' ? parsePolicyText(value) : parsePolicy(value);
@@ -149,5 +150,92 @@ describe('policy JSON text', () => {
 
   it('accepts a byte-order mark and any whitespace', () => {
     expect(parsePolicyText('\uFEFF {\r\n\t"schemaVersion" : 1 }\n').ok).toBe(true);
+  });
+});
+
+/**
+ * The limits, as the options page's import sees them: it calls the same parsePolicyText,
+ * so these are also the messages a practice manager reads there.
+ */
+describe('policy JSON text: limits (the same for validate and the options import)', () => {
+  it('nesting is capped before recursing: 10,000 and 1,000,000 deep give one message, not a stack overflow', () => {
+    for (const depth of [65, 10_000, 1_000_000]) {
+      expect(problems('['.repeat(depth) + ']'.repeat(depth))).toEqual([
+        `invalid JSON at line 1, column ${MAX_JSON_DEPTH + 1}: objects and arrays are nested more than 64 levels deep (the limit; a policy needs at most 5)`,
+      ]);
+      const objects = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+      expect(problems(objects)[0]).toMatch(objects.length > MAX_POLICY_BYTES ? /limit for a policy file/ : /nested more than 64 levels deep/);
+    }
+    expect(parseJson('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH)).ok).toBe(true);
+  });
+
+  it('size is capped: over the limit is one line naming it, whatever the content', () => {
+    expect(problems(' '.repeat(MAX_POLICY_BYTES + 1))).toEqual(['the file is larger than the 4 MB limit for a policy file (4,194,304 bytes); a real policy is well under 1 MB']);
+    // Counted in UTF-8 bytes: 1.5 M three-byte characters are 4.5 MB.
+    expect(problems(`{"schemaVersion":1,"policyVersion":"${'日'.repeat(1_500_000)}"}`)[0]).toMatch(/limit for a policy file/);
+    // Just under the limit is parsed (and then judged on its content).
+    const under = `{"schemaVersion":1,"policyVersion":"${'x'.repeat(MAX_POLICY_BYTES - 100)}"}`;
+    expect(problems(under)).toEqual(['policyVersion: must be at most 64 characters long']);
+  });
+
+  it('a realistic large policy (5,000 rules with labels, pretty-printed) is well within the limits', () => {
+    const rules = Array.from({ length: 5000 }, (_, i) => ({ match: `host-${i}.clinic-partner.example/portal`, action: 'block', label: `Partner portal number ${i} (blocked by IT)` }));
+    const text = JSON.stringify({ schemaVersion: 1, rules }, null, 2);
+    expect(text.length).toBeLessThan(MAX_POLICY_BYTES / 2);
+    expect(parsePolicyText(text).ok).toBe(true);
+  });
+
+  it('duplicates are found in one pass and listed up to a cap, then counted', () => {
+    const text = '{"schemaVersion":1,\n' + Array.from({ length: 100_000 }, () => '"defaultAction":"block"').join(',\n') + '}';
+    const started = performance.now();
+    const list = problems(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(list).toHaveLength(MAX_DUPLICATES_LISTED + 1);
+    expect(list[0]).toBe('defaultAction: duplicate key "defaultAction" (only the last one would count) (line 3, column 1)');
+    expect(list[19]).toBe('defaultAction: duplicate key "defaultAction" (only the last one would count) (line 22, column 1)');
+    expect(list[20]).toBe('… and 99,979 more duplicate keys');
+  });
+
+  it('UTF-16 is named, as read by a UTF-8 decoder (Node readFile, the browser File.text())', () => {
+    const policy = '{"schemaVersion":1}';
+    const decode = (bytes: Buffer) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    const le = Buffer.from(policy, 'utf16le');
+    for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), le]), le, Buffer.from(le).swap16(), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()])]) {
+      expect(problems(decode(bytes))).toEqual(['the file is encoded as UTF-16, not UTF-8; save it as UTF-8 (Notepad: Save as, Encoding "UTF-8"; PowerShell: Out-File -Encoding utf8)']);
+    }
+    expect(problems('\uFFFD{"schemaVersion":1}')[0]).toMatch(/^the file is not valid UTF-8 text; save it as UTF-8/);
+    // A UTF-8 byte-order mark is fine (Notepad writes one; Chrome's policy reader skips it).
+    expect(parsePolicyText('\uFEFF' + policy).ok).toBe(true);
+  });
+
+  it('a stray character is named by code point, never echoed raw', () => {
+    expect(problems('{"schemaVersion":1}\u001b[2J')).toEqual(['invalid JSON at line 1, column 20: unexpected the character U+001B after the end of the JSON value']);
+  });
+});
+
+describe('policy text fields refuse control characters', () => {
+  const cases: Array<[string, object]> = [
+    ['policyVersion', { policyVersion: '\u001b[2J\u001b[31mPWNED' }],
+    ['policyVersion', { policyVersion: 'a\r\nb' }],
+    ['organization.name', { organization: { name: 'St\u0000Example' } }],
+    ['organization.supportContact', { organization: { supportContact: 'x4357\u0000' } }],
+    ['organization.supportUrl', { organization: { supportUrl: 'https://help.example/\u001b[2J' } }],
+    ['sanctionedPlatforms[0].name', { sanctionedPlatforms: [{ name: 'Zoom\u009b', url: 'https://zoom.us/' }] }],
+    ['sanctionedPlatforms[0].url', { sanctionedPlatforms: [{ name: 'Zoom', url: 'https://zoom.us/\t' }] }],
+    ['rules[0].label', { rules: [{ match: 'a.example', action: 'block', label: 'line\u2028break' }] }],
+    ['reporting.token', { reporting: { url: 'https://siem.example/', token: 'abc\u007f' } }],
+  ];
+  for (const [path, fields] of cases) {
+    it(`${path}: refused with the character shown escaped`, () => {
+      const list = problems({ schemaVersion: 1, ...fields });
+      expect(list).toHaveLength(1);
+      expect(list[0]!.startsWith(`${path}: must not contain control characters (found \\u`)).toBe(true);
+      // eslint-disable-next-line no-control-regex
+      expect(list[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028]/);
+    });
+  }
+
+  it('plain non-ASCII text stays allowed', () => {
+    expect(valid({ schemaVersion: 1, organization: { name: 'Hôpital Saint-Éloi — 日本 🏥', supportContact: 'Tél. 4357' } }).organization.name).toBe('Hôpital Saint-Éloi — 日本 🏥');
   });
 });

@@ -1,5 +1,6 @@
 import { analyseLink, parseError } from '../../core/meetings/analyse.ts';
 import { formatAnalysis, formatParseError } from '../../core/meetings/format.ts';
+import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type Command } from '../io.ts';
 import { loadPolicyOption } from '../policy-option.ts';
@@ -37,12 +38,12 @@ export const checkLinkCommand: Command = async (args, io) => {
     if (error !== null) {
       exit = EXIT_PROBLEM;
       if (values.json) io.out(JSON.stringify({ url, error }));
-      else io.err(formatParseError(url, error));
+      else io.err(formatParseError(escapeControls(url), error));
       continue;
     }
     const result = analyseLink(url, policy);
     if (values.json) io.out(JSON.stringify({ url, ...result }));
-    else for (const line of formatAnalysis(result, url)) io.out(line);
+    else for (const line of formatAnalysis(result, escapeControls(url))) io.out(line);
   }
   return exit;
 };

@@ -1,4 +1,5 @@
 import { classifyUrl, compilePolicy, isError, type Classification } from '../../core/classify.ts';
+import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type Command } from '../io.ts';
 import { loadPolicyOption } from '../policy-option.ts';
@@ -33,7 +34,7 @@ export const classifyCommand: Command = async (args, io) => {
     if (isError(r)) {
       exit = EXIT_PROBLEM;
       if (values.json) io.out(JSON.stringify({ url, error: r.error }));
-      else io.err(`${url}: ${r.error}`);
+      else io.err(`${escapeControls(url)}: ${r.error}`);
       continue;
     }
     io.out(values.json ? JSON.stringify(classificationJson(r)) : classificationLine(r));

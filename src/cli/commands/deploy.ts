@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { EXTENSION_ID, GECKO_ID } from '../../core/identity.ts';
-import { parseJson } from '../../core/policy/json.ts';
-import { formatProblem, parsePolicy, parsePolicyText, type PolicyProblem } from '../../core/policy/parse.ts';
+import { MAX_POLICY_BYTES, parseJson, tooLargeMessage } from '../../core/policy/json.ts';
+import { parsePolicy, parsePolicyText, type PolicyProblem } from '../../core/policy/parse.ts';
+import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { unrepresentable, type PolicyObject } from '../deploy/formats.ts';
 import { TARGET_NAMES, TARGETS, type TargetOptions } from '../deploy/targets.ts';
-import { EXIT_OK, EXIT_PROBLEM, UsageError, type Command } from '../io.ts';
+import { EXIT_OK, EXIT_PROBLEM, FileTooLargeError, UsageError, type Command } from '../io.ts';
+import { problemLine } from '../policy-option.ts';
 
 const width = Math.max(...TARGET_NAMES.map((t) => t.length));
 
@@ -81,20 +83,24 @@ export const deployCommand: Command = async (args, io) => {
     else opts.installUrl = url;
   }
 
+  const shown = escapeControls(file);
   let text: string;
   try {
-    text = await io.readFile(file);
+    text = await io.readFile(file, { maxBytes: MAX_POLICY_BYTES });
   } catch (e) {
-    io.err(`${file}: cannot read (${(e as Error).message})`);
+    if (e instanceof FileTooLargeError) {
+      io.err(`${shown}: invalid policy, 1 problem; nothing written:`);
+      io.out(tooLargeMessage(e.bytes));
+    } else io.err(`${shown}: cannot read (${escapeControls((e as Error).message)})`);
     return EXIT_PROBLEM;
   }
 
   // Validate exactly as `validate` does, then keep the JSON as IT wrote it.
   const r = parsePolicyText(text);
-  const json = parseJson(text);
+  const json = r.ok ? parseJson(text) : null;
   let problems: PolicyProblem[] = r.ok ? [] : r.problems;
   let policy: PolicyObject | undefined;
-  if (problems.length === 0 && json.ok) {
+  if (problems.length === 0 && json?.ok) {
     // What every format serialises is this JSON round trip of the input; make sure it
     // is the same value and still valid (no Infinity, -0 or other value JSON cannot
     // carry), so what is written is exactly what validated.
@@ -108,8 +114,8 @@ export const deployCommand: Command = async (args, io) => {
     }
   }
   if (problems.length > 0 || policy === undefined) {
-    io.err(`${file}: invalid policy, ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing written:`);
-    for (const p of problems) io.out(formatProblem(p));
+    io.err(`${shown}: invalid policy, ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing written:`);
+    for (const p of problems) io.out(problemLine(p));
     return EXIT_PROBLEM;
   }
 

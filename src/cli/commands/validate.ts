@@ -1,6 +1,7 @@
-import { parsePolicyText, formatProblem } from '../../core/policy/parse.ts';
 import type { Policy } from '../../core/policy/schema.ts';
+import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
+import { problemLine, readPolicyFile } from '../policy-option.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type Command } from '../io.ts';
 
 export const VALIDATE_HELP = `Usage: telehealth-guard validate <policy.json>…
@@ -18,21 +19,17 @@ export const validateCommand: Command = async (args, io) => {
   if (positionals.length === 0) throw new UsageError('validate needs a policy file');
   let exit = EXIT_OK;
   for (const file of positionals) {
-    let text: string;
-    try {
-      text = await io.readFile(file);
-    } catch (e) {
-      io.err(`${file}: cannot read (${(e as Error).message})`);
+    const r = await readPolicyFile(io, file);
+    const shown = escapeControls(file);
+    if ('unreadable' in r) {
+      io.err(`${shown}: cannot read (${escapeControls(r.unreadable)})`);
       exit = EXIT_PROBLEM;
-      continue;
-    }
-    const r = parsePolicyText(text);
-    if (r.ok) {
-      io.out(summarise(file, r.policy));
+    } else if (r.ok) {
+      io.out(summarise(shown, r.policy));
     } else {
       exit = EXIT_PROBLEM;
-      io.err(`${file}: invalid policy, ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:`);
-      for (const p of r.problems) io.out(formatProblem(p));
+      io.err(`${shown}: invalid policy, ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:`);
+      for (const p of r.problems) io.out(problemLine(p));
     }
   }
   return exit;

@@ -38,14 +38,19 @@ export function parsePolicy(value: unknown): PolicyResult {
   return { ok: false, problems: r.error.issues.flatMap((issue) => describeIssue(issue, value)) };
 }
 
+/** Enough duplicates to see the pattern; 100,000 lines would bury every other problem. */
+export const MAX_DUPLICATES_LISTED = 20;
+
 /** Validate policy text: JSON syntax (with line and column), duplicate keys, then the schema. */
 export function parsePolicyText(text: string): PolicyResult {
   const json = parseJson(text);
   if (!json.ok) {
     const { line, column, message } = json.problem;
-    return { ok: false, problems: [{ path: '', message: `invalid JSON at line ${line}, column ${column}: ${message}` }] };
+    return { ok: false, problems: [{ path: '', message: line === undefined ? message : `invalid JSON at line ${line}, column ${column}: ${message}` }] };
   }
-  const dupes: PolicyProblem[] = json.duplicates.map((d) => ({ path: d.path, message: `${d.message} (line ${d.line}, column ${d.column})` }));
+  const dupes: PolicyProblem[] = json.duplicates.slice(0, MAX_DUPLICATES_LISTED).map((d) => ({ path: d.path, message: `${d.message} (line ${d.line}, column ${d.column})` }));
+  const unlisted = json.duplicateCount - dupes.length;
+  if (unlisted > 0) dupes.push({ path: '', message: `… and ${unlisted.toLocaleString('en-US')} more duplicate keys` });
   const r = parsePolicy(json.value);
   if (r.ok && dupes.length === 0) return r;
   return { ok: false, problems: [...dupes, ...(r.ok ? [] : r.problems)] };

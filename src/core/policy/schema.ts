@@ -11,6 +11,7 @@ import { ACTIONS } from '../actions.ts';
 import { CATEGORY_IDS, SERVICE_IDS } from '../catalog.ts';
 import { HOST_PATTERN_REGEX, parseHostPattern } from '../hosts.ts';
 import { ADJUSTABLE_FINDING_CODES } from '../meetings/types.ts';
+import { escapeControls, findControl } from '../printable.ts';
 
 export const GUID_REGEX = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$';
 // The scheme is matched case-insensitively by hand: RE2 patterns in Chrome's schema carry no flags.
@@ -23,9 +24,30 @@ const HOST_PATTERN_RE = new RegExp(HOST_PATTERN_REGEX);
 
 const action = z.enum(ACTIONS);
 
+/**
+ * Policy text is shown on warning pages, copied into every event and printed by the
+ * command line: a control character there (an escape sequence, CR/LF, NUL) would
+ * recolour a terminal, forge a log line or truncate a value, so it is refused, and the
+ * message shows it escaped. Use `text()` for every free-text field.
+ */
+export function refuseControls(value: string, ctx: z.RefinementCtx): void {
+  const found = findControl(value);
+  if (found === null) return;
+  const shown = escapeControls(value.length > 60 ? value.slice(0, 60) + '…' : value);
+  ctx.addIssue({ code: 'custom', message: `must not contain control characters (found ${escapeControls(found.char)} at character ${found.index + 1} of "${shown}")` });
+}
+
+/** A free-text policy field: a string without control characters. */
+export function text() {
+  return z.string().superRefine(refuseControls);
+}
+
 const httpsUrl = z
   .string()
   .superRefine((value, ctx) => {
+    // URL parsing quietly drops tabs and line breaks and trims C0 at the ends; what is
+    // written is the string itself, so refuse them first.
+    if (findControl(value) !== null) return refuseControls(value, ctx);
     let url: URL;
     try {
       url = new URL(value);
@@ -62,16 +84,16 @@ const serviceId = z.enum(SERVICE_IDS as [string, ...string[]]);
 
 export const policySchema = z.strictObject({
   schemaVersion: z.literal(1, { error: 'must be 1 (the only policy format version)' }),
-  policyVersion: z.string().max(64).default(''),
+  policyVersion: text().max(64).default(''),
   organization: z
     .strictObject({
-      name: z.string().min(1).max(100).default('Your organisation'),
-      supportContact: z.string().max(200).default(''),
+      name: text().min(1).max(100).default('Your organisation'),
+      supportContact: text().max(200).default(''),
       supportUrl: httpsUrl.optional(),
     })
     .prefault({}),
   sanctionedPlatforms: z
-    .array(z.strictObject({ name: z.string().min(1).max(100), url: httpsUrl }))
+    .array(z.strictObject({ name: text().min(1).max(100), url: httpsUrl }))
     .max(10)
     .default([]),
   defaultAction: action.default('allow'),
@@ -83,7 +105,7 @@ export const policySchema = z.strictObject({
     .transform((given) => ({ ...DEFAULT_CATEGORIES, ...given })),
   services: z.partialRecord(serviceId, action).default({}),
   rules: z
-    .array(z.strictObject({ match: hostPattern, action, label: z.string().min(1).max(100).optional() }))
+    .array(z.strictObject({ match: hostPattern, action, label: text().min(1).max(100).optional() }))
     .max(5000)
     .default([]),
   warn: z
@@ -129,16 +151,16 @@ export const policySchema = z.strictObject({
   // Who to call and what to do, shown when a clinician reports an incident (popup).
   incidentResponse: z
     .strictObject({
-      contact: z.string().max(200).optional(),
+      contact: text().max(200).optional(),
       url: httpsUrl.optional(),
-      steps: z.array(z.string().max(200)).max(10).optional(),
+      steps: z.array(text().max(200)).max(10).optional(),
     })
     .optional(),
   reporting: z
     .strictObject({
       url: httpsUrl.optional(),
       format: z.enum(['ndjson', 'splunk-hec']).default('ndjson'),
-      token: z.string().optional(),
+      token: text().optional(),
     })
     .optional(),
 });
