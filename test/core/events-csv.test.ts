@@ -6,8 +6,11 @@ import { formatNdjsonChunk } from '../../src/core/events/ndjson.ts';
 import type { EventRecord } from '../../src/core/events/types.ts';
 import { manyDrafts, sampleChain } from './events-fixtures.ts';
 
-/** A minimal RFC 4180 parser for checking the output (not part of the product). */
-function parseCsv(text: string): string[][] {
+/**
+ * A minimal RFC 4180 parser for checking the output (not part of the product). With `;` it
+ * reads as a spreadsheet does in locales whose decimal separator is a comma.
+ */
+function parseCsv(text: string, delimiter: ',' | ';' = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -27,7 +30,7 @@ function parseCsv(text: string): string[][] {
       continue;
     }
     if (c === '"' && cell === '') quoted = true;
-    else if (c === ',') {
+    else if (c === delimiter) {
       row.push(cell);
       cell = '';
     } else if (c === '\r' && text[i + 1] === '\n') {
@@ -66,6 +69,31 @@ describe('CSV cells', () => {
     expect(csvCell('=1,2')).toBe('"\'=1,2"');
     expect(csvCell('a=1')).toBe('a=1');
     expect(csvCell("'already")).toBe("'already");
+  });
+
+  it('quotes a cell with ";": read with ";" as the separator it stays one cell, and no formula', () => {
+    expect(csvCell('a;=1+1')).toBe('"a;=1+1"');
+    expect(csvCell('x;y')).toBe('"x;y"');
+    expect(parseCsv(csvCell('a;=1+1') + ';next\r\n', ';')).toEqual([['a;=1+1', 'next']]);
+    // Full-width formula signs some locales also honour.
+    expect(csvCell('\uff1d1+1')).toBe("'\uff1d1+1");
+    expect(csvCell('\uff20SUM(A1)')).toBe("'\uff20SUM(A1)");
+  });
+
+  it('property: read with either separator, a cell is one cell, the same value, never a formula', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '=', '+', '-', '@', '\t', '\r', '\n', '"', ',', ';', ' ', '\uff1d') }), (s) => {
+        const cell = csvCell(s);
+        for (const delimiter of [',', ';'] as const) {
+          const rows = parseCsv(`${cell}${delimiter}end\r\n`, delimiter);
+          expect(rows).toHaveLength(1);
+          expect(rows[0]).toHaveLength(2);
+          expect(rows[0]![0]).toBe(/^[=+\-@\t\r\uff1d]/.test(s) ? "'" + s : s);
+          expect(rows[0]![0]).not.toMatch(/^[=+\-@\t\r\uff1d]/);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('property: every cell parses back to the value (apostrophe-prefixed when risky) and never starts a formula', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, normaliseHost, redactUrl } from '../../src/core/events/redact.ts';
+import { REDACTED, isSecretParam, normaliseHost, redactUrl } from '../../src/core/events/redact.ts';
 
 const hostile = [
   'https://jane.doe:s3cret@Zoom.US./j/85551234567?pwd=Abc123xyz&uname=Jane%20Doe#success',
@@ -82,5 +82,104 @@ describe('normaliseHost', () => {
     expect(normaliseHost('A.B..')).toBe('a.b.');
     expect(normaliseHost('.')).toBeNull();
     expect(normaliseHost('')).toBeNull();
+  });
+});
+
+describe('redactUrl, full URLs: host tokens and passcodes of every platform, wrapped or not', () => {
+  const enc = encodeURIComponent;
+  const full = (u: string) => redactUrl(u, true).url ?? '';
+
+  it('removes each platform\'s tokens and passcodes, keeping the rest', () => {
+    const cases: Array<[string, string]> = [
+      ['https://zoom.us/s/81234567890?zak=eyJHOSTTOKEN&tk=REGTOKEN&uname=Dr+Who', `https://zoom.us/s/81234567890?zak=${REDACTED}&tk=${REDACTED}&uname=Dr+Who`],
+      ['https://examplehealth.zoom.us/j/81234567890?pwd=Q2xpbmljLjE', `https://examplehealth.zoom.us/j/81234567890?pwd=${REDACTED}`],
+      ['https://zoom.us/wc/81234567890/start?zpk=OLDSTART', `https://zoom.us/wc/81234567890/start?zpk=${REDACTED}`],
+      ['https://teams.microsoft.com/meet/2345678901234?p=PassWord99', `https://teams.microsoft.com/meet/2345678901234?p=${REDACTED}`],
+      ['https://site.webex.com/site/j.php?MTID=m123abc&PW=NjY3ODk&TK=HOSTTICKET', `https://site.webex.com/site/j.php?MTID=m123abc&PW=${REDACTED}&TK=${REDACTED}`],
+      ['https://whereby.com/clinic-room?roomKey=HOSTKEY123', `https://whereby.com/clinic-room?roomKey=${REDACTED}`],
+      ['https://meet.goto.com/123456789?password=GOTOPASS', `https://meet.goto.com/123456789?password=${REDACTED}`],
+      ['https://v.ringcentral.com/join/123456?pw=RCPASS', `https://v.ringcentral.com/join/123456?pw=${REDACTED}`],
+      ['https://8x8.vc/clinic/room?jwt=eyJJITSI.TOKEN', `https://8x8.vc/clinic/room?jwt=${REDACTED}`],
+      ['https://doxy.me/sign-in?token=DOXYTOKEN&next=%2Fdr-jones', `https://doxy.me/sign-in?token=${REDACTED}&next=%2Fdr-jones`],
+      ['https://meet.google.com/abc-defg-hij?authuser=1&code=OAUTHCODE', `https://meet.google.com/abc-defg-hij?authuser=1&code=${REDACTED}`],
+      ['https://portal.example/j/123;pwd=PATHSECRET/join', `https://portal.example/j/123;pwd=${REDACTED}/join`],
+    ];
+    for (const [input, expected] of cases) expect(full(input), input).toBe(expected);
+  });
+
+  it('names secrets by platform and by shape, not anything that merely looks alike', () => {
+    for (const n of ['zak', 'ZAK', 'tk', 'pwd', 'PW', 'p', 'roomKey', 'hostKey', 'api_key', 'access_token', 'X-Amz-Signature', 'X-Amz-Security-Token', 'SAMLResponse', 'meetingPwd', 'jwt', 'client_secret']) {
+      expect(isSecretParam(n), n).toBe(true);
+    }
+    for (const n of ['uname', 'patient', 'context', 'MTID', 'url', 'q', 'authuser', 'next', 'type', 'key_id']) {
+      expect(isSecretParam(n), n).toBe(false);
+    }
+  });
+
+  it('inside wrapped links: Safe Links, Google, the Teams launcher (relative, with a fragment), Proofpoint, Sophos', () => {
+    const zoomStart = 'https://zoom.us/s/81234567890?zak=HOSTTOKEN1';
+    const safe = full(`https://nam02.safelinks.protection.outlook.com/?url=${enc(zoomStart)}&data=05%7C02&reserved=0`);
+    expect(safe).toBe(`https://nam02.safelinks.protection.outlook.com/?url=${enc(`https://zoom.us/s/81234567890?zak=${REDACTED}`)}&data=05%7C02&reserved=0`);
+    const google = full(`https://www.google.com/url?q=${enc('https://teams.microsoft.com/meet/234?p=TEAMSPASS')}&sa=D`);
+    expect(google).toContain(enc('https://teams.microsoft.com/meet/234'));
+    expect(google).not.toContain('TEAMSPASS');
+    const launcher = full(`https://teams.microsoft.com/dl/launcher/launcher.html?url=${enc('/_#/l/meetup-join/19:meeting_x@thread.v2/0?context=%7B%7D&p=LAUNCHERPASS')}&type=meetup-join`);
+    expect(launcher).toContain('meetup-join');
+    expect(launcher).not.toContain('LAUNCHERPASS');
+    const twice = full(`https://x.safelinks.protection.outlook.com/?url=${enc(enc('https://zoom.us/s/1?zak=DOUBLEENCODED'))}`);
+    expect(twice).not.toContain('DOUBLEENCODED');
+    const ppv2 = full('https://urldefense.proofpoint.com/v2/url?u=https-3A__zoom.us_s_123-3Fzak-3DPROOFPOINT2&d=DwMF&c=x');
+    expect(ppv2).toBe(`https://urldefense.proofpoint.com/v2/url?u=${REDACTED}&d=DwMF&c=x`);
+    expect(full('https://urldefense.com/v3/__https://zoom.us/s/123*zak=PROOFPOINT3__;Pw!!ABC$')).toBe(`https://urldefense.com/${REDACTED}`);
+    const sophos = full(`https://eu.protection.sophos.com/?d=zoom.us&u=${btoa('https://zoom.us/s/1?zak=SOPHOSHIDDEN')}&i=1`);
+    expect(sophos).toBe(`https://eu.protection.sophos.com/?d=zoom.us&u=${REDACTED}&i=1`);
+    // A fragment never survives, top level or inner.
+    const v2 = full(`https://x.safelinks.protection.outlook.com/?url=${enc('https://teams.microsoft.com/v2/?meetingjoin=true#/l/meetup-join/x?p=FRAGMENTPASS')}`);
+    expect(v2).not.toContain('FRAGMENTPASS');
+    expect(v2).not.toContain(enc('#'));
+  });
+
+  // Wrappers as mail gateways write them; any chain of them, around any platform's secret.
+  const wrappers: Record<string, (u: string) => string> = {
+    safelinks: (u) => `https://eur01.safelinks.protection.outlook.com/?url=${enc(u)}&data=05%7C01&reserved=0`,
+    google: (u) => `https://www.google.com/url?q=${enc(u)}&sa=D&source=calendar`,
+    barracuda: (u) => `https://linkprotect.cudasvc.com/url?a=${enc(u)}&c=E,1,abc&typo=1`,
+    trend: (u) => `https://imsva91-ctp.trendmicro.com:443/wis/clicktime/v1/query?url=${enc(u)}&umid=abc`,
+    proofpointV2: (u) => `https://urldefense.proofpoint.com/v2/url?u=${enc(u).replace(/-/g, '%2D').replace(/_/g, '%5F').replace(/%/g, '-')}&d=DwMF&c=x`,
+    sophos: (u) => `https://eu-central-1.protection.sophos.com/?d=example.org&u=${btoa(u)}&i=1`,
+    doubleEncoded: (u) => `https://eur01.safelinks.protection.outlook.com/?url=${enc(enc(u))}`,
+  };
+  const inner: Record<string, (name: string, secret: string) => string> = {
+    query: (n, s) => `https://zoom.us/s/81234567890?${n}=${s}&uname=x`,
+    fragment: (n, s) => `https://teams.microsoft.com/v2/?meetingjoin=true#/l/meetup-join/19:m@thread.v2/0?${n}=${s}`,
+    path: (n, s) => `https://webex.example/j/123;${n}=${s}/join`,
+  };
+
+  it('property: no secret survives any chain of up to three wrappers, in any encoding the output is read with', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('zak', 'tk', 'pwd', 'p', 'PW', 'TK', 'roomKey', 'jwt', 'token', 'passcode', 'access_token'),
+        fc.stringMatching(/^[A-Za-z0-9]{10,24}$/),
+        fc.constantFrom(...Object.keys(inner)),
+        fc.array(fc.constantFrom(...Object.keys(wrappers)), { maxLength: 3 }),
+        (name, secret, shape, chain) => {
+          let url = inner[shape]!(name, secret);
+          for (const w of chain) url = wrappers[w]!(url);
+          const r = redactUrl(url, true);
+          expect(r.host).not.toBeNull();
+          let view = r.url ?? '';
+          for (let i = 0; i < 4; i++) {
+            expect(view).not.toContain(secret);
+            try {
+              view = decodeURIComponent(view);
+            } catch {
+              break;
+            }
+          }
+          for (const w of chain.filter((c) => c === 'sophos')) expect(r.url).not.toContain(btoa(inner[shape]!(name, secret)).slice(0, 12));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

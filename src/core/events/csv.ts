@@ -6,10 +6,13 @@
  *     seq, ts, type, host, url, service, action, reason, findings, incident, note,
  *     policyVersion, policySource, extensionVersion, prev, hash
  * - `null` and left-out fields are empty cells; `findings` is joined with `;`.
- * - RFC 4180: rows end CRLF; a cell containing `"`, `,`, CR or LF is wrapped in
- *   double quotes with inner quotes doubled.
- * - Formula injection (OWASP): a cell starting with `=`, `+`, `-`, `@`, TAB or CR is
- *   prefixed with `'` (before quoting) so spreadsheets show it as text.
+ * - RFC 4180: rows end CRLF; a cell containing `"`, `,`, `;`, CR or LF is wrapped in
+ *   double quotes with inner quotes doubled. `;` because spreadsheets in locales whose
+ *   decimal separator is a comma (most of Europe) split CSV on `;`: an unquoted
+ *   `a;=1+1` would become two cells, the second a formula.
+ * - Formula injection (OWASP): a cell starting with `=`, `+`, `-`, `@`, TAB or CR (or
+ *   the full-width `＝＋－＠`) is prefixed with `'` (before quoting) so spreadsheets show
+ *   it as text.
  *
  * Streaming: formatCsvRows formats any slice of events; csvChunks yields the header
  * and then chunks, so a large log can go into `new Blob([...])` piece by piece.
@@ -20,8 +23,9 @@ export const CSV_COLUMNS = EVENT_FIELDS;
 export const CSV_EOL = '\r\n';
 export const CSV_HEADER = CSV_COLUMNS.join(',') + CSV_EOL;
 
-const NEEDS_QUOTES = /[",\r\n]/;
-const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",;\r\n]/;
+// OWASP's list, plus the full-width forms some spreadsheet locales also read as formula signs.
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 
 /** One CSV cell: injection-safe, then RFC 4180 quoted when needed. */
 export function csvCell(value: string | number | null | undefined): string {
