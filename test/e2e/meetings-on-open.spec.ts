@@ -36,7 +36,7 @@ test.describe('meeting links checked on open', () => {
     expect(JSON.stringify(await loggedEvents(admin))).not.toContain('HOSTTOKEN');
   });
 
-  test('a meeting on another Teams tenant shows the warning page; continuing lets that link through once', async () => {
+  test('a meeting on another Teams tenant shows the warning page (this link, once); continuing lets that link through once', async () => {
     const other = '11111111-2222-3333-4444-555555555555';
     const link = `https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0?context=${encodeURIComponent(JSON.stringify({ Tid: other, Oid: 'o' }))}`;
     const page = await browser.context.newPage();
@@ -44,8 +44,10 @@ test.describe('meeting links checked on open', () => {
     await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
     await expect(page.getByText(/not one your organisation|not your organisation|another organisation|account/i).first()).toBeVisible();
     expect(server.hits('teams.microsoft.com')).toEqual([]);
+    await expect(page.getByText('Continuing opens this link once', { exact: false })).toBeVisible();
+    await expect(page.getByText(/Ask the meeting's host for a scheduled meeting on St Example Health's own account/)).toBeVisible();
     await page.getByRole('textbox', { name: 'Reason' }).fill('Visit hosted by the partner clinic');
-    await page.getByRole('button', { name: 'Continue to site' }).click();
+    await page.getByRole('button', { name: 'Open this link once' }).click();
     await expect(page.locator('#site')).toHaveText('Reached teams.microsoft.com');
     expect(server.pages('teams.microsoft.com')).toHaveLength(1);
     // Once: the next open is checked again.
