@@ -103,6 +103,51 @@ describe('readZoomSchedule on the fixtures', () => {
     expect(readZoomSchedule(document).waitingRoom).toBe('unknown');
   });
 
+  it('portal widgets (span.zoom-checkbox root, invisible input, role=radio with aria-checked): read by the widget\'s visible text', () => {
+    const { document } = loadFixture('zoom/schedule-portal-widgets.html');
+    expect(readZoomSchedule(document)).toEqual({
+      generation: 'current',
+      passcode: 'on',
+      waitingRoom: 'off',
+      usePersonalMeetingId: 'on',
+      joinBeforeHost: 'on',
+    });
+    setToggle(document.querySelector('#cb-waiting input'), true);
+    setToggle(document.querySelector('#mid-pmi'), false);
+    setToggle(document.querySelector('#mid-auto'), true);
+    expect(readZoomSchedule(document)).toMatchObject({ waitingRoom: 'on', usePersonalMeetingId: 'off' });
+  });
+
+  it('portal widgets: a widget holding two toggles names neither; two readings that disagree stay unknown', () => {
+    const { document } = loadFixture('zoom/schedule-portal-widgets.html');
+    // Put a second toggle into the Waiting Room widget: its text no longer names one control.
+    const extra = document.createElement('input');
+    extra.setAttribute('type', 'checkbox');
+    extra.setAttribute('checked', '');
+    document.querySelector('#cb-waiting')!.append(extra);
+    expect(readZoomSchedule(document).waitingRoom).toBe('unknown');
+    // A labelled control for the same setting that says the opposite: unknown, never a guess.
+    const { document: d2 } = loadFixture('zoom/schedule-portal-widgets.html');
+    const row = d2.createElement('label');
+    row.innerHTML = '<input type="checkbox" checked> Waiting Room';
+    d2.querySelector('#security-row .zoom-form-item__widgets')!.append(row);
+    expect(readZoomSchedule(d2).waitingRoom).toBe('unknown');
+  });
+
+  it('edit page of a Personal Meeting Room (portal): the room is the PMI; waiting room read from the widget', () => {
+    const { document } = loadFixture('zoom/edit-pmr-portal.html');
+    expect(readZoomSchedule(document)).toEqual({
+      generation: 'current',
+      passcode: 'on',
+      waitingRoom: 'off',
+      usePersonalMeetingId: 'on',
+      joinBeforeHost: 'on',
+    });
+    expect(scheduleCheck(readZoomSchedule(document), examplePolicy()).map((f) => f.code).sort()).toEqual(['personal-room', 'waiting-room-off']);
+    setToggle(document.querySelector('#cb-waiting input'), true);
+    expect(scheduleCheck(readZoomSchedule(document), examplePolicy())).toEqual([]);
+  });
+
   it('legacy generation: ids', () => {
     const { document } = loadFixture('zoom/schedule-legacy.html');
     expect(readZoomSchedule(document)).toEqual({

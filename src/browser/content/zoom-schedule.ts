@@ -16,8 +16,9 @@
  *
  * How controls are found, most trusted first:
  * 1. Label text and ARIA: a checkbox / radio / `role="switch"|"checkbox"|"radio"` whose label
- *    (aria-labelledby, aria-label, `<label for>`, wrapping `<label>`, or for ARIA widgets their
- *    own text) starts with the setting's name ("Waiting Room", "Passcode", "Personal Meeting ID",
+ *    (aria-labelledby, aria-label, `<label for>`, wrapping `<label>`, for ARIA widgets their
+ *    own text, else the visible text of the widget it sits in, as in Zoom's portal where a
+ *    span.zoom-checkbox, not a label, holds the input and its text) starts with the setting's name ("Waiting Room", "Passcode", "Personal Meeting ID",
  *    "Allow participants to join anytime" / "Join before host"); the passcode text field by
  *    `aria-label="Passcode"` or its label.
  * 2. Ids of the older page generation: `option_waiting_room`, `option_password`/`meeting_pass`,
@@ -122,7 +123,29 @@ function labelOf(doc: Document, el: Element): string {
   }
   const wrapping = el.closest('label');
   if (wrapping !== null) return norm(wrapping.textContent);
-  if (el.tagName !== 'INPUT' && el.hasAttribute('role')) return norm(el.textContent);
+  if (el.tagName !== 'INPUT' && el.hasAttribute('role')) {
+    const own = norm(el.textContent);
+    if (own !== '') return own;
+  }
+  return isToggle(el) ? widgetText(el) : '';
+}
+
+/**
+ * The visible text of the widget a toggle sits in, for widgets whose root is not a <label>
+ * (Zoom's portal: span.zoom-checkbox holding an invisible native input and a
+ * span.zoom-checkbox__label; div[role=radio] beside its text): the nearest ancestor, at most
+ * four levels up, that has text, provided it holds no other toggle (a row of several controls
+ * names none of them).
+ */
+function widgetText(el: Element): string {
+  let node = el.parentElement;
+  for (let depth = 0; depth < 4 && node !== null; depth++, node = node.parentElement) {
+    if (node.tagName === 'FORM' || node.tagName === 'BODY' || node.tagName === 'HTML') return '';
+    const toggles = Array.from(node.querySelectorAll(TOGGLES)).filter((t) => isToggle(t));
+    if (toggles.some((t) => t !== el)) return '';
+    const text = norm(node.textContent);
+    if (text !== '') return text;
+  }
   return '';
 }
 
@@ -187,6 +210,13 @@ function agree(states: SettingState[]): SettingState {
   return known.every((s) => s === known[0]) ? known[0]! : 'unknown';
 }
 
+/** The edit page of a Personal Meeting Room: 'Edit "<Host>'s Personal Meeting Room"'. */
+const PERSONAL_ROOM_HEADING = /^edit\b.*\bpersonal meeting room\b/;
+
+function isPersonalRoomPage(doc: Document): boolean {
+  return Array.from(doc.querySelectorAll('h1, [role="heading"][aria-level="1"]')).some((h) => PERSONAL_ROOM_HEADING.test(norm(h.textContent)));
+}
+
 /** The meeting form (or the page body when the form is recognisable but not a <form>), else null. */
 export function findScheduleForm(doc: Document): Element | null {
   for (const id of LEGACY_FORM_IDS) {
@@ -202,7 +232,7 @@ export function findScheduleForm(doc: Document): Element | null {
   if (topic !== null && topic !== undefined) return topic.closest('form') ?? doc.body;
   // The page's title heading only: the account settings page has a "Schedule Meeting" section.
   const heading = Array.from(doc.querySelectorAll('h1, [role="heading"][aria-level="1"]')).find((h) =>
-    /^(schedule (a )?meeting|edit meeting)\b/.test(norm(h.textContent)),
+    /^(schedule (a )?meeting|edit meeting)\b/.test(norm(h.textContent)) || PERSONAL_ROOM_HEADING.test(norm(h.textContent)),
   );
   if (heading !== undefined) return doc.querySelector('form') ?? doc.body;
   return null;
@@ -277,6 +307,11 @@ function read(doc: Document): ZoomScheduleReading {
       legacy = true;
       if (isToggle(el)) break; // the toggle is the authoritative control; a text field is a fallback
     }
+  }
+  // The edit page of a Personal Meeting Room has no Meeting ID choice: the room is the PMI.
+  if (found.usePersonalMeetingId.length === 0 && isPersonalRoomPage(doc)) {
+    found.usePersonalMeetingId.push('on');
+    current = true;
   }
   // A legacy form id alone marks the generation too.
   if (LEGACY_FORM_IDS.some((id) => byId(doc, id) === form)) legacy = true;
