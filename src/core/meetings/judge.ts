@@ -1,5 +1,5 @@
 /**
- * Judging what a link says against the policy (docs/policy.md, `meetings.*`): sanctioned
+ * Judging what a link says against the policy (docs/meeting-links.md, "What the policy decides"): sanctioned
  * platforms and tenants, personal rooms, passcodes, waiting rooms, and the severities a policy
  * sets with `meetings.findingActions`.
  *
