@@ -1,65 +1,119 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { logsCommand } from '../../src/cli/commands/logs.ts';
 import { memoryIO } from '../../src/cli/io.ts';
 import { sealChain } from '../../src/core/events/chain.ts';
 import { formatCsv } from '../../src/core/events/csv.ts';
 import { formatNdjson } from '../../src/core/events/ndjson.ts';
-import { sampleChain, sampleDrafts } from '../core/events-fixtures.ts';
+import type { ExportSigner } from '../../src/core/events/signature.ts';
+import { sampleDrafts } from '../core/events-fixtures.ts';
+import { installChain, installDrafts, INSTALL, keysFileFrom, makeSigner, signed } from '../core/events-signed-fixtures.ts';
 
+let signer: ExportSigner;
+let attacker: ExportSigner;
+beforeAll(async () => {
+  signer = await makeSigner();
+  attacker = await makeSigner();
+});
+
+/** A signed export (log.key first, 11 events, then the signature line) and tampered copies. */
 async function files() {
-  const a = await sampleChain();
-  const good = formatNdjson(a);
-  const lines = good.split('\n');
+  const a = await installChain(signer);
+  const good = await signed(a, signer);
+  const lines = good.trimEnd().split('\n');
+  const trailer = lines.at(-1)!;
   const edited = [...lines];
-  edited[3] = edited[3]!.replace('"facetime"', '"zoom"');
+  edited[4] = edited[4]!.replace('"facetime"', '"zoom"');
   const deleted = [...lines];
-  deleted.splice(5, 1);
+  deleted.splice(6, 1);
   const reordered = [...lines];
-  [reordered[6], reordered[7]] = [reordered[7]!, reordered[6]!];
-  const pruned = lines.slice(4).join('\n');
-  const b = await sealChain(sampleDrafts().map((d) => ({ ...d, reason: d.reason && '<script>alert("x")</script>' })));
+  [reordered[7], reordered[8]] = [reordered[8]!, reordered[7]!];
+  const pruned = await signed(a.slice(4), signer);
+  const b = await installChain(signer, sampleDrafts().map((d) => ({ ...d, reason: d.reason && '<script>alert("x")</script>' })));
+  const droppedRebuilt = await sealChain(installDrafts(signer).filter((_, i) => i !== 3));
+  const rewritten = await sealChain(installDrafts(attacker).map((d) => (d.reason ? { ...d, reason: 'Approved by manager' } : d)));
+  const filteredEvents = a.filter((e) => e.service === 'whatsapp');
+  const filtered = await signed(filteredEvents, signer, true);
+  const fl = filtered.trimEnd().split('\n');
   return {
     'good.ndjson': good,
+    'keys.ndjson': keysFileFrom(a),
     'edited.ndjson': edited.join('\n'),
     'deleted.ndjson': deleted.join('\n'),
     'reordered.ndjson': reordered.join('\n'),
     'pruned.ndjson': pruned,
+    'head-cut.ndjson': lines.slice(3).join('\n'),
+    'tail-cut.ndjson': [...lines.slice(0, -3), trailer].join('\n'),
+    'tail-cut-unsigned.ndjson': lines.slice(0, -3).join('\n'),
+    'dropped-rebuilt.ndjson': [...(await signed(droppedRebuilt, signer)).trimEnd().split('\n').slice(0, -1), trailer].join('\n'),
+    'rewritten-resigned.ndjson': await signed(rewritten, attacker),
+    'resigned.ndjson': await signed(a, attacker),
+    'filtered.ndjson': filtered,
+    'filtered-line-removed.ndjson': [fl[0], ...fl.slice(2)].join('\n'),
+    'unsigned.ndjson': formatNdjson(a),
     'garbage.ndjson': lines.slice(0, 2).join('\n') + '\n{not json\n',
-    'hostile.ndjson': formatNdjson(b),
+    'hostile.ndjson': await signed(b, signer),
     'export.csv': formatCsv(a),
     'empty.ndjson': '',
   };
 }
 
 describe('logs verify', () => {
-  it('exit 0 with the count for an intact log', async () => {
+  it('exit 0 for an untouched export, saying what was proven', async () => {
     const io = memoryIO(await files());
     expect(await logsCommand(['verify', 'good.ndjson'], io)).toBe(0);
-    expect(io.stdout).toEqual(['OK good.ndjson: 10 events verified, seq 1–10']);
+    expect(io.stdout).toEqual([
+      'OK good.ndjson: 11 events verified, seq 1–11',
+      "  chain intact: every event's hash matches its content and links to the event before",
+      '  complete between seq 1 and 11: count, first and last seq and digest match the signed last line',
+      `  signed by the key of install ${INSTALL} (exported 2025-03-04T12:00:00.000Z)`,
+      "  key NOT pinned: the signature only shows the file is as its signer wrote it; pass --keys with the install's log.key to prove who signed",
+      '  starts at the first event the install ever wrote',
+    ]);
     expect(io.stderr).toEqual([]);
   });
 
-  it('a pruned log verifies from its first line and says it is partial', async () => {
+  it('--keys pins the key (the log.key event lines a collector received)', async () => {
     const io = memoryIO(await files());
-    expect(await logsCommand(['verify', 'pruned.ndjson'], io)).toBe(0);
-    expect(io.stdout).toEqual(['OK pruned.ndjson: 6 events verified, seq 5–10 (partial log: starts after pruning)']);
+    expect(await logsCommand(['verify', '--keys', 'keys.ndjson', 'good.ndjson'], io)).toBe(0);
+    expect(io.stdout).toContain('  key pinned: it is the key --keys gives for this install');
+    const io2 = memoryIO(await files());
+    expect(await logsCommand(['verify', 'filtered.ndjson', '--keys=keys.ndjson'], io2)).toBe(0);
+    expect(io2.stdout[0]).toBe('OK filtered.ndjson: 3 events verified, seq 3–11');
+    expect(io2.stdout[1]).toMatch(/^  filtered export: exactly these 3 events were exported, unchanged/);
   });
 
-  it('an empty file verifies with count 0', async () => {
+  it('a pruned log verifies and says it is partial', async () => {
     const io = memoryIO(await files());
-    expect(await logsCommand(['verify', 'empty.ndjson'], io)).toBe(0);
-    expect(io.stdout.join('')).toContain('0 events');
+    expect(await logsCommand(['verify', 'pruned.ndjson'], io)).toBe(0);
+    expect(io.stdout[0]).toBe('OK pruned.ndjson: 7 events verified, seq 5–11');
+    expect(io.stdout.at(-1)).toBe('  partial log: starts at seq 5, after pruning (log.pruned) of older events');
   });
 
   it.each([
-    ['edited.ndjson', 'seq 4, line 4: hash mismatch: the event was edited'],
-    ['deleted.ndjson', 'seq 7, line 6: prev mismatch'],
-    ['reordered.ndjson', 'seq 8, line 7: prev mismatch'],
-    ['garbage.ndjson', 'seq ?, line 3: malformed line: not valid JSON'],
-  ])('exit 1 naming the first bad seq, line and why: %s', async (file, expected) => {
+    ['edited.ndjson', [], 'seq 5, line 5: hash mismatch: the event was edited'],
+    ['deleted.ndjson', [], 'seq 8, line 7: prev mismatch'],
+    ['reordered.ndjson', [], 'seq 8, line 9: seq not increasing: 8 follows 9'],
+    ['garbage.ndjson', [], 'seq ?, line 3: malformed line: not valid JSON'],
+    ['empty.ndjson', [], 'seq ?, line 1: empty file'],
+    ['head-cut.ndjson', [], 'seq ?, line 9: the signature line counts 11 events but the file holds 8'],
+    ['tail-cut.ndjson', [], 'seq ?, line 10: the signature line counts 11 events but the file holds 9'],
+    ['tail-cut-unsigned.ndjson', [], 'seq ?, line 9: no signature line'],
+    ['unsigned.ndjson', ['--keys', 'keys.ndjson'], 'seq ?, line 11: no signature line'],
+    ['dropped-rebuilt.ndjson', [], 'seq ?, line 11: the signature line counts 11 events but the file holds 10'],
+    ['rewritten-resigned.ndjson', ['--keys', 'keys.ndjson'], `seq ?, line 12: signed with a key that is not install ${INSTALL}'s pinned key`],
+    ['resigned.ndjson', [], 'seq 1, line 1: the install\'s log.key event (seq 1) holds another key'],
+    ['resigned.ndjson', ['--keys', 'keys.ndjson'], 'seq 1, line 1: the install\'s log.key event (seq 1) holds another key'],
+    ['filtered-line-removed.ndjson', ['--keys', 'keys.ndjson'], 'seq ?, line 3: the signature line counts 3 events but the file holds 2'],
+  ])('exit 1 naming the first bad seq, line and why: %s %s', async (file, extra, expected) => {
     const io = memoryIO(await files());
-    expect(await logsCommand(['verify', file], io)).toBe(1);
-    expect(io.stdout.join('')).toContain(`FAIL ${file}: ${expected}`);
+    expect(await logsCommand(['verify', ...extra, file], io)).toBe(1);
+    expect(io.stdout.join('\n')).toContain(`FAIL ${file}: ${expected}`);
+  });
+
+  it('a bad keys file exits 1 naming its line', async () => {
+    const io = memoryIO({ ...(await files()), 'bad-keys.ndjson': '{"installId":"x"}\n' });
+    expect(await logsCommand(['verify', '--keys', 'bad-keys.ndjson', 'good.ndjson'], io)).toBe(1);
+    expect(io.stderr.join('')).toBe('FAIL bad-keys.ndjson: keys file, line 1: missing "publicKey"');
   });
 
   it('unreadable file and CSV exit 1', async () => {
@@ -72,7 +126,7 @@ describe('logs verify', () => {
   });
 
   it('usage errors exit 2 with a message', async () => {
-    for (const args of [[], ['verify'], ['verify', 'a', 'b'], ['verify', '--json', 'a'], ['frobnicate'], ['report'], ['report', '--out'], ['report', 'a', '--bogus'], ['report', '--out', 'x', '--out', 'y', 'a']]) {
+    for (const args of [[], ['verify'], ['verify', 'a', 'b'], ['verify', '--json', 'a'], ['verify', 'a', '--keys'], ['verify', '--keys', 'k', '--keys', 'k', 'a'], ['frobnicate'], ['report'], ['report', '--out'], ['report', 'a', '--bogus'], ['report', '--out', 'x', '--out', 'y', 'a'], ['report', 'a', '--install']]) {
       const io = memoryIO(await files());
       expect(await logsCommand(args, io), args.join(' ')).toBe(2);
       expect(io.stderr.join('')).toMatch(/telehealth-guard logs: .+\nUsage:/);
@@ -82,7 +136,7 @@ describe('logs verify', () => {
   it('--help exits 0 with the usage', async () => {
     const io = memoryIO();
     expect(await logsCommand(['--help'], io)).toBe(0);
-    expect(io.stdout.join('')).toMatch(/logs verify <file.ndjson>/);
+    expect(io.stdout.join('')).toMatch(/logs verify <file.ndjson> \[--keys <keys.ndjson>\]/);
   });
 });
 
@@ -95,18 +149,18 @@ describe('logs report', () => {
     expect(html).toContain('<!DOCTYPE html>');
     // good and edited share every event but line 4 (same hashes): duplicates counted once.
     expect(html).toContain('<dt>Files</dt><dd>3 (2 verified)</dd>');
-    expect(html).toContain('NOT VERIFIED: line 4, seq 4: hash mismatch');
+    expect(html).toContain('NOT VERIFIED: line 5, seq 5: hash mismatch');
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
-    expect(io.stdout.join('')).toMatch(/OK good.ndjson: 10 events verified/);
-    expect(io.stderr.join('')).toMatch(/FAIL edited.ndjson: seq 4, line 4/);
+    expect(io.stdout.join('')).toMatch(/OK good.ndjson: 11 events verified/);
+    expect(io.stderr.join('')).toMatch(/FAIL edited.ndjson: seq 5, line 5/);
     expect(io.stdout.join('')).toMatch(/Wrote report.html: \d+ events from 3 files \(2 verified\)/);
   });
 
   it('--out and --out= choose the output file', async () => {
     const io = memoryIO(await files());
     expect(await logsCommand(['report', '--out', 'out/r.html', 'good.ndjson'], io)).toBe(0);
-    expect(io.files['out/r.html']).toContain('<dt>Events</dt><dd>10</dd>');
+    expect(io.files['out/r.html']).toContain('<dt>Events</dt><dd>11</dd>');
     const io2 = memoryIO(await files());
     expect(await logsCommand(['report', 'good.ndjson', '--out=x.html'], io2)).toBe(0);
     expect(io2.files['x.html']).toBeDefined();
@@ -120,7 +174,7 @@ describe('logs report', () => {
     expect(io.stderr.join('')).toMatch(/FAIL export.csv: CSV export/);
     const html = io.files['report.html']!;
     expect(html).toContain('Unreadable: cannot read: ENOENT');
-    expect(html).toContain('<dt>Events</dt><dd>10</dd>');
+    expect(html).toContain('<dt>Events</dt><dd>11</dd>');
   });
 
   it('a file with malformed lines is reported with the good events kept', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sealChain, verifyChain } from '../../src/core/events/chain.ts';
 import { escapeHtml, renderReportHtml } from '../../src/core/events/report-html.ts';
 import { NO_REASON, NO_SERVICE, summarize } from '../../src/core/events/summary.ts';
-import type { EventDraft, EventRecord } from '../../src/core/events/types.ts';
+import { EVENT_TYPES, type EventDraft, type EventRecord } from '../../src/core/events/types.ts';
 import { sampleChain, sampleDrafts } from './events-fixtures.ts';
 
 const base = { policyVersion: 'v2', policySource: 'managed', extensionVersion: '0.1.0' } as const;
@@ -32,7 +32,7 @@ describe('summarize', () => {
     expect(s.duplicates).toBe(0);
     expect(s.firstTs).toBe('2025-03-01T08:00:00.000Z');
     expect(s.lastTs).toBe('2025-03-04T10:01:00.000Z');
-    expect(s.byType.length).toBe(11);
+    expect(s.byType.length).toBe(EVENT_TYPES.length);
     const byType = Object.fromEntries(s.byType.map((c) => [c.key, c.count]));
     expect(byType).toMatchObject({ 'navigation.warned': 3, 'navigation.proceeded': 3, 'navigation.blocked': 3, 'link.checked': 3, 'log.pruned': 0 });
     expect(s.byDay).toEqual([
@@ -152,5 +152,28 @@ describe('renderReportHtml', () => {
     const html = renderReportHtml(summarize([]), { generatedAt: 'now' });
     expect(html).toContain('no events');
     expect(html).toContain('No unsafe meeting links.');
+  });
+
+  it('groups and filters by install and user', async () => {
+    const drafts = sampleDrafts();
+    const a = await sealChain(drafts.map((d, i) => ({ ...d, installId: 'install-a', ...(i % 2 === 0 ? { user: 'dr.lee@clinic.example' } : {}) })));
+    const b = await sealChain(drafts.slice(0, 4).map((d) => ({ ...d, installId: 'install-b', user: 'dr.lee@clinic.example' })));
+    const old = await sealChain(drafts.slice(0, 2)); // written before 1.1: no installId
+    const s = summarize([
+      { name: 'a', events: a },
+      { name: 'b', events: b },
+      { name: 'old', events: old },
+    ]);
+    expect(s.byInstall.map((r) => [r.key, r.total, r.warned, r.proceeded, r.related])).toEqual([
+      ['install-a', 10, 2, 1, ['dr.lee@clinic.example']],
+      ['install-b', 4, 1, 1, ['dr.lee@clinic.example']],
+      ['(unknown)', 2, 1, 0, []],
+    ]);
+    expect(s.byUser).toEqual([{ key: 'dr.lee@clinic.example', total: 9, warned: 1, blocked: 1, proceeded: 2, related: ['install-a', 'install-b'] }]);
+    expect(summarize([{ name: 'a', events: a }, { name: 'b', events: b }], { installs: ['install-b'] }).total).toBe(4);
+    expect(summarize([{ name: 'a', events: a }, { name: 'b', events: b }], { users: ['dr.lee@clinic.example'] }).total).toBe(9);
+    const html = renderReportHtml(s, { generatedAt: 'now' });
+    expect(html).toContain('<th scope="row">install-b</th>');
+    expect(html).toContain('<th scope="row">dr.lee@clinic.example</th>');
   });
 });

@@ -1,31 +1,39 @@
 /**
- * `telehealth-guard logs verify <file.ndjson>` and
- * `telehealth-guard logs report <file>… [--out report.html]` (cli-and-ui.md).
+ * `telehealth-guard logs verify <file.ndjson> [--keys <keys.ndjson>]` and
+ * `telehealth-guard logs report <file>… [--out report.html] [--install <id>] [--user <account>]`
+ * (cli-and-ui.md; what verify proves is in README, "Verifying an export").
  *
  * Output (stable; one line per io.out/io.err call, without a trailing newline):
- *   verify, good:  `OK <file>: <n> events verified, seq <first>–<last>[ (partial log: starts after pruning)]`  → exit 0
- *   verify, bad:   `FAIL <file>: seq <s>, line <l>: <reason>` (seq `?` when unreadable)                     → exit 1
+ *   verify, good:  `OK <file>: <n> events verified, seq <first>–<last>` then indented lines
+ *                  saying plainly what was proven (chain, completeness, signer, key pinned
+ *                  or not, where the log starts)                                   → exit 0
+ *   verify, bad:   `FAIL <file>: seq <s>, line <l>: <reason>` (seq `?` when not an event) → exit 1
  *   report:        one `OK`/`FAIL` line per input file on stdout (as verify), then
  *                  `Wrote <out>: <n> events from <m> files (<k> verified)`.
  *                  Exit 1 when a file cannot be read or is not an NDJSON export (the
- *                  report is still written from the others); a file whose chain does
- *                  not verify is still reported, marked NOT VERIFIED, with exit 0.
+ *                  report is still written from the others); a file that does not
+ *                  verify is still reported, marked NOT VERIFIED, with exit 0.
  *   usage errors:  message and usage on stderr → exit 2.
  */
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliIO, type Command } from '../io.ts';
 import type { VerifyResult } from '../../core/events/chain.ts';
-import { parseNdjsonLenient, verifyNdjson } from '../../core/events/ndjson.ts';
+import { parseNdjsonLenient, parseNdjsonLines } from '../../core/events/ndjson.ts';
 import { renderReportHtml } from '../../core/events/report-html.ts';
 import { summarize, type SummarySource } from '../../core/events/summary.ts';
+import { parseKeyLines, verifyExportLines, type ExportVerdict, type KeyPins } from '../../core/events/verify.ts';
 
 export const LOGS_USAGE = `Usage:
-  telehealth-guard logs verify <file.ndjson>
-      Check an exported log's hash chain. Exit 0 with the event count, or exit 1
-      naming the first bad seq, its line and why (edited, deleted/reordered/inserted,
-      seq not increasing, malformed).
-  telehealth-guard logs report <file.ndjson>… [--out report.html]
+  telehealth-guard logs verify <file.ndjson> [--keys <keys.ndjson>]
+      Check a signed NDJSON export: every event's hash, the chain links, the count,
+      first and last seq and digest against the signed last line, and its signature.
+      --keys pins each install's public key (lines of {"installId","publicKey"},
+      e.g. the log.key events your collector received), so a log rebuilt and
+      re-signed with another key fails. Exit 0 saying what was proven, or exit 1
+      naming the first bad seq or line and why.
+  telehealth-guard logs report <file.ndjson>… [--out report.html] [--install <id>] [--user <account>]
       Merge NDJSON exports from many machines into one self-contained HTML report
-      (default report.html). Each file's chain is verified and the result shown.
+      (default report.html), by install and user. Each file is verified and the
+      result shown. --install / --user (repeatable) keep only those events.
 `;
 
 function usage(io: CliIO, message: string): number {
@@ -33,12 +41,33 @@ function usage(io: CliIO, message: string): number {
   return EXIT_USAGE;
 }
 
-function describe(file: string, r: VerifyResult): string {
-  if (r.ok) {
-    if (r.count === 0) return `OK ${file}: 0 events`;
-    return `OK ${file}: ${r.count} events verified, seq ${r.firstSeq}–${r.lastSeq}${r.fromGenesis ? '' : ' (partial log: starts after pruning)'}`;
-  }
+function failLine(file: string, r: Extract<ExportVerdict | VerifyResult, { ok: false }>): string {
   return `FAIL ${file}: seq ${r.seq ?? '?'}, line ${r.line}: ${r.reason}`;
+}
+
+/** The verdict in words: the first line as before, then what exactly was proven. */
+function describe(file: string, r: ExportVerdict): string[] {
+  if (!r.ok) return [failLine(file, r)];
+  const range = r.count === 0 ? 'no events' : `seq ${r.firstSeq}–${r.lastSeq}`;
+  const out = [`OK ${file}: ${r.count} events verified, ${range}`];
+  if (r.filtered) {
+    out.push(
+      `  filtered export: exactly these ${r.count} events were exported, unchanged (the signed count and digest cover them); links checked where seqs are consecutive; the events between them that the filter left out are not in the file`,
+    );
+  } else {
+    out.push(`  chain intact: every event's hash matches its content and links to the event before`);
+    if (r.count > 0) out.push(`  complete between seq ${r.firstSeq} and ${r.lastSeq}: count, first and last seq and digest match the signed last line`);
+  }
+  out.push(`  signed by the key of install ${r.installId} (exported ${r.exportedAt})`);
+  out.push(
+    r.pinned
+      ? '  key pinned: it is the key --keys gives for this install'
+      : "  key NOT pinned: the signature only shows the file is as its signer wrote it; pass --keys with the install's log.key to prove who signed",
+  );
+  if (r.count > 0 && !r.filtered) {
+    out.push(r.fromGenesis ? '  starts at the first event the install ever wrote' : `  partial log: starts at seq ${r.firstSeq}, after pruning (log.pruned) of older events`);
+  }
+  return out;
 }
 
 function errorMessage(e: unknown): string {
@@ -50,12 +79,44 @@ function looksLikeCsv(text: string): boolean {
   return /^\uFEFF?seq,ts,type,/.test(text);
 }
 
+async function readKeys(io: CliIO, file: string): Promise<{ keys: KeyPins } | { error: string }> {
+  let text: string;
+  try {
+    text = await io.readFile(file);
+  } catch (e) {
+    return { error: `FAIL ${file}: cannot read the keys file: ${errorMessage(e)}` };
+  }
+  const r = parseKeyLines(parseNdjsonLines(text));
+  if (!r.ok) return { error: `FAIL ${file}: keys file, line ${r.line}: ${r.reason}` };
+  return { keys: r.keys };
+}
+
 async function verify(args: string[], io: CliIO): Promise<number> {
-  const files = args.filter((a) => a !== '--');
-  const opt = args.find((a) => a.startsWith('-') && a !== '--');
-  if (opt !== undefined) return usage(io, `unknown option ${opt}`);
+  const files: string[] = [];
+  let keysFile: string | undefined;
+  let optionsDone = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!optionsDone && a === '--') optionsDone = true;
+    else if (!optionsDone && (a === '--keys' || a.startsWith('--keys='))) {
+      const v = a === '--keys' ? args[++i] : a.slice('--keys='.length);
+      if (v === undefined || v === '') return usage(io, '--keys needs a file name');
+      if (keysFile !== undefined) return usage(io, '--keys given twice');
+      keysFile = v;
+    } else if (!optionsDone && a.startsWith('-') && a !== '-') return usage(io, `unknown option ${a}`);
+    else files.push(a);
+  }
   if (files.length !== 1) return usage(io, files.length === 0 ? 'logs verify needs a file' : 'logs verify takes exactly one file');
   const file = files[0]!;
+  let keys: KeyPins | undefined;
+  if (keysFile !== undefined) {
+    const k = await readKeys(io, keysFile);
+    if ('error' in k) {
+      io.err(k.error);
+      return EXIT_PROBLEM;
+    }
+    keys = k.keys;
+  }
   let text: string;
   try {
     text = await io.readFile(file);
@@ -67,23 +128,24 @@ async function verify(args: string[], io: CliIO): Promise<number> {
     io.err(`FAIL ${file}: this is a CSV export; verify the NDJSON export instead`);
     return EXIT_PROBLEM;
   }
-  const r = await verifyNdjson(text);
-  if (r.ok) {
-    io.out(describe(file, r));
-    return EXIT_OK;
-  }
-  io.out(describe(file, r));
-  return EXIT_PROBLEM;
+  const r = await verifyExportLines(parseNdjsonLines(text), keys ? { keys } : {});
+  for (const line of describe(file, r)) io.out(line);
+  return r.ok ? EXIT_OK : EXIT_PROBLEM;
 }
 
 async function report(args: string[], io: CliIO): Promise<number> {
   const files: string[] = [];
   let out: string | undefined;
+  const filter: { installs: string[]; users: string[] } = { installs: [], users: [] };
   let optionsDone = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (!optionsDone && a === '--') optionsDone = true;
-    else if (!optionsDone && a === '--out') {
+    else if (!optionsDone && (a === '--install' || a === '--user' || a.startsWith('--install=') || a.startsWith('--user='))) {
+      const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, args[++i]];
+      if (inline === undefined || inline === '') return usage(io, `${name} needs a value`);
+      (name === '--install' ? filter.installs : filter.users).push(inline);
+    } else if (!optionsDone && a === '--out') {
       const v = args[++i];
       if (v === undefined || v === '') return usage(io, '--out needs a file name');
       if (out !== undefined) return usage(io, '--out given twice');
@@ -119,14 +181,14 @@ async function report(args: string[], io: CliIO): Promise<number> {
       exit = EXIT_PROBLEM;
       continue;
     }
-    const verification = await verifyNdjson(text);
+    const verification = await verifyExportLines(parseNdjsonLines(text));
     const parsed = parseNdjsonLenient(text);
-    if (verification.ok) io.out(describe(file, verification));
-    else io.err(describe(file, verification));
+    if (verification.ok) io.out(describe(file, verification)[0]!);
+    else io.err(failLine(file, verification));
     sources.push({ name: file, events: parsed.events, verification, badLines: parsed.bad });
   }
 
-  const summary = summarize(sources);
+  const summary = summarize(sources, filter);
   const html = renderReportHtml(summary, { generatedAt: new Date().toISOString() });
   try {
     await io.writeFile(out, html);

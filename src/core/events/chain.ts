@@ -64,6 +64,9 @@ export async function sealEvent(draft: EventDraft, seq: number, prev: string): P
   if (draft.findings !== undefined) e.findings = [...draft.findings];
   if (draft.incident !== undefined) e.incident = draft.incident;
   if (draft.note !== undefined) e.note = draft.note;
+  if (draft.installId !== undefined) e.installId = draft.installId;
+  if (draft.user !== undefined) e.user = draft.user;
+  if (draft.publicKey !== undefined) e.publicKey = draft.publicKey;
   const hash = await hashEvent(prev, e);
   return { ...e, hash };
 }

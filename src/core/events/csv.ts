@@ -4,7 +4,8 @@
  * - Header row, then one row per event; one column per field, in this fixed order
  *   (the order of the table in events.md):
  *     seq, ts, type, host, url, service, action, reason, findings, incident, note,
- *     policyVersion, policySource, extensionVersion, prev, hash
+ *     policyVersion, policySource, extensionVersion, installId, user, publicKey,
+ *     prev, hash
  * - `null` and left-out fields are empty cells; `findings` is joined with `;`.
  * - RFC 4180: rows end CRLF; a cell containing `"`, `,`, `;`, CR or LF is wrapped in
  *   double quotes with inner quotes doubled. `;` because spreadsheets in locales whose
@@ -54,6 +55,9 @@ export function formatCsvRow(e: EventRecord): string {
     csvCell(e.policyVersion) + ',' +
     csvCell(e.policySource) + ',' +
     csvCell(e.extensionVersion) + ',' +
+    csvCell(e.installId) + ',' +
+    csvCell(e.user) + ',' +
+    csvCell(e.publicKey) + ',' +
     csvCell(e.prev) + ',' +
     csvCell(e.hash) +
     CSV_EOL

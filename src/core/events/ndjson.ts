@@ -25,6 +25,9 @@ export function formatEventJson(e: EventRecord): string {
   o.policyVersion = e.policyVersion;
   o.policySource = e.policySource;
   o.extensionVersion = e.extensionVersion;
+  if (e.installId !== undefined) o.installId = e.installId;
+  if (e.user !== undefined) o.user = e.user;
+  if (e.publicKey !== undefined) o.publicKey = e.publicKey;
   o.prev = e.prev;
   o.hash = e.hash;
   return JSON.stringify(o);
@@ -123,6 +126,7 @@ export function parseNdjsonLenient(text: string): { events: EventRecord[]; bad: 
   for (const l of parseNdjsonLines(text)) {
     let reason: string | undefined;
     if ('error' in l) reason = l.error;
+    else if ((l.value as { type?: unknown } | null)?.type === 'log.signature') continue; // the signed trailer, not an event
     else {
       const c = checkEventRecord(l.value);
       if (c.ok) events.push(c.event);

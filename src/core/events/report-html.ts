@@ -12,6 +12,7 @@
  * against white, and status is spelled out in words, never by colour alone.
  */
 import type { VerifyResult } from './chain.ts';
+import type { ExportVerdict } from './verify.ts';
 import type { Count, Summary } from './summary.ts';
 
 export interface ReportOptions {
@@ -128,10 +129,14 @@ function cellHtml(c: Cell): string {
   return typeof c === 'number' ? fmt(c) : escapeHtml(c);
 }
 
-function verificationText(v: VerifyResult | undefined, error: string | undefined): string {
+function verificationText(v: VerifyResult | ExportVerdict | undefined, error: string | undefined): string {
   if (error !== undefined) return `Unreadable: ${error}`;
   if (!v) return 'Not checked';
-  if (v.ok) return v.count === 0 ? 'Verified (empty)' : v.fromGenesis ? 'Verified (complete from first event)' : 'Verified (partial log: starts after pruning)';
+  if (v.ok) {
+    const signer = 'installId' in v ? `; signed by install ${v.installId}${v.pinned ? ', key pinned' : ', key not pinned'}${v.filtered ? '; filtered export' : ''}` : '';
+    const what = v.count === 0 ? 'Verified (empty' : v.fromGenesis ? 'Verified (complete from first event' : 'Verified (partial log: starts after pruning';
+    return `${what}${signer})`;
+  }
   return `NOT VERIFIED: line ${v.line}${v.seq === null ? '' : `, seq ${v.seq}`}: ${v.reason}`;
 }
 
@@ -248,6 +253,25 @@ export function renderReportHtml(s: Summary, opts: ReportOptions): string {
       ['Host', 'Action', 'Findings', 'Times', 'First seen', 'Last seen'],
       s.unsafeLinks.map((l) => [l.host, l.action, l.findings.join(', ') || '(none recorded)', l.count, l.firstTs, l.lastTs]),
       'No unsafe meeting links.',
+    ),
+    `</section>`,
+  );
+
+  // Who: installs and users.
+  const whoCols = ['Events', 'Warned', 'Blocked', 'Continued past warning'];
+  parts.push(
+    `<section aria-labelledby="h-who"><h2 id="h-who">By install and user</h2>`,
+    table(
+      'Events by install (one browser profile each); users seen on it when logging.recordUser is on',
+      ['Install', ...whoCols, 'Users'],
+      s.byInstall.map((r) => [r.key, r.total, r.warned, r.blocked, r.proceeded, r.related.join(', ')]),
+      'No events.',
+    ),
+    table(
+      'Events by user (the account signed in to the browser profile)',
+      ['User', ...whoCols, 'Installs'],
+      s.byUser.map((r) => [r.key, r.total, r.warned, r.blocked, r.proceeded, r.related.join(', ')]),
+      'No event names a user (logging.recordUser is off).',
     ),
     `</section>`,
   );

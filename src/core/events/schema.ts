@@ -26,6 +26,9 @@ export const eventRecordSchema = z.strictObject({
   policyVersion: z.string(),
   policySource: z.enum(['managed', 'local', 'default']),
   extensionVersion: z.string(),
+  installId: z.string().min(1).optional(),
+  user: z.string().optional(),
+  publicKey: z.string().min(1).optional(),
   prev: hash,
   hash,
 });

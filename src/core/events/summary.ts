@@ -10,6 +10,7 @@
  */
 import type { Action } from '../actions.ts';
 import type { VerifyResult } from './chain.ts';
+import type { ExportVerdict } from './verify.ts';
 import { compareCodeUnits } from './canonical.ts';
 import { EVENT_TYPES, type EventRecord, type EventType } from './types.ts';
 
@@ -19,7 +20,7 @@ export interface SummarySource {
   name: string;
   events: readonly EventRecord[];
   /** Result of verifying this source's chain, when it was checked. */
-  verification?: VerifyResult;
+  verification?: VerifyResult | ExportVerdict;
   /** Lines that could not be read as events (they are not in `events`). */
   badLines?: number;
   /** Set when the source could not be read at all. */
@@ -33,7 +34,7 @@ export interface SourceSummary {
   /** Events counted for this source (after de-duplication across sources). */
   counted: number;
   badLines: number;
-  verification?: VerifyResult;
+  verification?: VerifyResult | ExportVerdict;
   error?: string;
   firstTs: string | null;
   lastTs: string | null;
@@ -79,6 +80,26 @@ export interface PolicyRow {
   count: number;
 }
 
+/** Events of one install (or one user), with the decisions that matter for "who was warned". */
+export interface WhoRow {
+  /** The installId (or user); `(unknown)` for events written before version 1.1 / without a user. */
+  key: string;
+  total: number;
+  warned: number;
+  blocked: number;
+  proceeded: number;
+  /** For an install: the users seen on it; for a user: the installs they used. */
+  related: string[];
+}
+
+/** Keep only some installs / users (empty or absent: no constraint). */
+export interface SummaryFilter {
+  installs?: readonly string[];
+  users?: readonly string[];
+}
+
+export const UNKNOWN_WHO = '(unknown)';
+
 export interface Summary {
   total: number;
   /** Events dropped as duplicates of an event already counted (same hash). */
@@ -99,6 +120,10 @@ export interface Summary {
   /** `link.checked` events with action warn or block, grouped by host + findings. */
   unsafeLinks: UnsafeLinkRow[];
   policies: PolicyRow[];
+  /** Most events first. */
+  byInstall: WhoRow[];
+  /** Most events first; only events that carry `user` (logging.recordUser). */
+  byUser: WhoRow[];
   sources: SourceSummary[];
 }
 
@@ -126,7 +151,30 @@ function normaliseReason(r: string | undefined): string {
   return (r ?? '').trim().replace(/\s+/g, ' ');
 }
 
-export function summarize(sources: readonly SummarySource[]): Summary {
+function whoRow(m: Map<string, WhoRow & { rel: Set<string> }>, key: string): WhoRow & { rel: Set<string> } {
+  let r = m.get(key);
+  if (!r) m.set(key, (r = { key, total: 0, warned: 0, blocked: 0, proceeded: 0, related: [], rel: new Set() }));
+  return r;
+}
+
+function countWho(r: WhoRow, e: EventRecord): void {
+  r.total++;
+  if (e.type === 'navigation.warned') r.warned++;
+  else if (e.type === 'navigation.blocked') r.blocked++;
+  else if (e.type === 'navigation.proceeded') r.proceeded++;
+}
+
+function finishWho(m: Map<string, WhoRow & { rel: Set<string> }>): WhoRow[] {
+  return [...m.values()]
+    .map(({ rel, ...r }) => ({ ...r, related: [...rel].sort(compareCodeUnits) }))
+    .sort((a, b) => b.total - a.total || compareCodeUnits(a.key, b.key));
+}
+
+export function summarize(sources: readonly SummarySource[], filter: SummaryFilter = {}): Summary {
+  const onlyInstalls = filter.installs && filter.installs.length > 0 ? new Set(filter.installs) : null;
+  const onlyUsers = filter.users && filter.users.length > 0 ? new Set(filter.users) : null;
+  const installs = new Map<string, WhoRow & { rel: Set<string> }>();
+  const users = new Map<string, WhoRow & { rel: Set<string> }>();
   const seen = new Set<string>();
   let total = 0;
   let duplicates = 0;
@@ -147,6 +195,8 @@ export function summarize(sources: readonly SummarySource[]): Summary {
     let sFirst: string | null = null;
     let sLast: string | null = null;
     for (const e of src.events) {
+      if (onlyInstalls && (e.installId === undefined || !onlyInstalls.has(e.installId))) continue;
+      if (onlyUsers && (e.user === undefined || !onlyUsers.has(e.user))) continue;
       sFirst = minTs(sFirst, e.ts);
       sLast = maxTs(sLast, e.ts);
       if (seen.has(e.hash)) {
@@ -160,6 +210,14 @@ export function summarize(sources: readonly SummarySource[]): Summary {
       lastTs = maxTs(lastTs, e.ts);
       bump(byType, e.type);
       bump(byDay, e.ts.slice(0, 10));
+      const install = whoRow(installs, e.installId ?? UNKNOWN_WHO);
+      countWho(install, e);
+      if (e.user !== undefined) {
+        install.rel.add(e.user);
+        const u = whoRow(users, e.user);
+        countWho(u, e);
+        u.rel.add(e.installId ?? UNKNOWN_WHO);
+      }
 
       const svc = e.service ?? NO_SERVICE;
       let row = services.get(svc);
@@ -242,6 +300,8 @@ export function summarize(sources: readonly SummarySource[]): Summary {
       (a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1) || b.count - a.count || compareCodeUnits(a.host, b.host),
     ),
     policies: [...policies.values()].sort((a, b) => b.count - a.count || compareCodeUnits(a.policyVersion, b.policyVersion)),
+    byInstall: finishWho(installs),
+    byUser: finishWho(users),
     sources: sourceRows,
   };
 }

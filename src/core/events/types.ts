@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'log.exported',
   'log.pruned',
   'incident.reported',
+  'log.key',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -51,6 +52,9 @@ export const EVENT_FIELDS = [
   'policyVersion',
   'policySource',
   'extensionVersion',
+  'installId',
+  'user',
+  'publicKey',
   'prev',
   'hash',
 ] as const;
@@ -85,6 +89,15 @@ export interface EventRecord {
   policyVersion: string;
   policySource: PolicySource;
   extensionVersion: string;
+  /**
+   * The random id of this browser profile's install. Written on every event since
+   * version 1.1; events written by 1.0 (before an update) do not have it.
+   */
+  installId?: string;
+  /** The profile's signed-in account, only under `logging.recordUser`. */
+  user?: string;
+  /** On `log.key` only: the install's signing public key, SPKI, base64. */
+  publicKey?: string;
   /** `hash` of the event before it; `GENESIS` for the first ever. */
   prev: string;
   /** SHA-256 over `prev + "\n" + canonical(event without hash)`; see chain.ts. */
@@ -113,4 +126,8 @@ export interface EventDraft {
   policyVersion: string;
   policySource: PolicySource;
   extensionVersion: string;
+  /** Filled in by the store from its own install id; a caller's value is replaced. */
+  installId?: string;
+  user?: string;
+  publicKey?: string;
 }

@@ -18,6 +18,7 @@ export const TYPE_COLOURS: Record<EventType, string> = {
   'log.exported': '#6b7280',
   'log.pruned': '#9ca3af',
   'incident.reported': '#c2410c',
+  'log.key': '#374151',
 };
 
 export function EventChart({ counts, maxDays = 60 }: { counts: DailyCount[]; maxDays?: number }) {
