@@ -31,7 +31,17 @@ export default defineConfig({
     description: '__MSG_ext_description__',
     default_locale: 'en',
     // Each permission's reason is in README.md ("Permissions").
-    permissions: ['storage', 'declarativeNetRequest', 'alarms', 'webNavigation', 'scripting', 'contextMenus'],
+    // `identity` + `identity.email`: the signed-in account for `user` under logging.recordUser
+    // (Chrome/Edge only; Firefox has no getProfileUserInfo and would warn on identity.email).
+    permissions: [
+      'storage',
+      'declarativeNetRequest',
+      'alarms',
+      'webNavigation',
+      'scripting',
+      'contextMenus',
+      ...(browser === 'firefox' ? [] : ['identity', 'identity.email']),
+    ],
     // Redirecting a site to the warning page needs access to that site's requests.
     host_permissions: ['<all_urls>'],
     // The guard page is where DNR redirects land, in main frames and sub-frames.

@@ -68,8 +68,14 @@ export function startBackground(): void {
   // browser's rules are those of the policy in force, then housekeeping.
   setReporter(report);
   void engine().then(async () => {
-    // Created by the log's one writer, so the options page only ever reads it.
-    await (await eventStore()).installId();
+    // The install's id and signing key (with its log.key event, first on a new install)
+    // are made by the log's one writer, so the options page only ever reads them.
+    const state = await engine();
+    await (await eventStore()).ensureKey({
+      policyVersion: state.resolved.policy.policyVersion,
+      policySource: state.resolved.source,
+      extensionVersion: browser.runtime.getManifest().version,
+    });
     await expireBypasses();
     await browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 1 });
     await prune();

@@ -1,13 +1,15 @@
 /**
  * Recording an event: fill in the policy context, redact the URL as the policy says
- * (host only unless logging.recordFullUrls), and append to the store. An event is
- * durable once the returned promise resolves.
+ * (host only unless logging.recordFullUrls), add the signed-in user under
+ * logging.recordUser, and append to the store (which adds the install's id). An event
+ * is durable once the returned promise resolves.
  */
 import type { Action } from '../core/actions.ts';
 import { redactUrl } from '../core/events/redact.ts';
 import type { EventDraft, EventRecord, EventType, IncidentKind } from '../core/events/types.ts';
 import type { EngineState } from './engine.ts';
 import { openEventStore, type EventStore } from './events/store.ts';
+import { profileUser } from './profile-user.ts';
 
 export interface RecordInput {
   type: EventType;
@@ -31,7 +33,7 @@ export function eventStore(): Promise<EventStore> {
   return store;
 }
 
-export function draftFor(input: RecordInput, state: EngineState, now = new Date()): EventDraft {
+export function draftFor(input: RecordInput, state: EngineState, now = new Date(), user?: string): EventDraft {
   const { policy, source } = state.resolved;
   const redacted = input.url !== undefined ? redactUrl(input.url, policy.logging.recordFullUrls) : undefined;
   return {
@@ -48,11 +50,14 @@ export function draftFor(input: RecordInput, state: EngineState, now = new Date(
     policyVersion: policy.policyVersion,
     policySource: source,
     extensionVersion: browser.runtime.getManifest().version,
+    ...(user !== undefined && policy.logging.recordUser ? { user } : {}),
   };
 }
 
 export async function record(input: RecordInput, state: EngineState): Promise<EventRecord> {
-  const event = await (await eventStore()).append(draftFor(input, state));
+  const now = new Date();
+  const user = state.resolved.policy.logging.recordUser ? await profileUser() : undefined;
+  const event = await (await eventStore()).append(draftFor(input, state, now, user));
   if (state.resolved.policy.reporting?.url) scheduleReport();
   return event;
 }

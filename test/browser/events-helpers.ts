@@ -1,7 +1,10 @@
 /** Shared helpers for the event-store tests (fake-indexeddb; real Chromium is covered elsewhere). */
-import { parseNdjson } from '../../src/core/events/ndjson.ts';
+import { openDB } from 'idb';
+import { parseNdjson, parseNdjsonLines } from '../../src/core/events/ndjson.ts';
+import { exportPublicKey, generateSigningKey } from '../../src/core/events/signature.ts';
+import { verifyExportLines } from '../../src/core/events/verify.ts';
 import type { EventDraft, EventRecord, EventType } from '../../src/core/events/types.ts';
-import type { EventFilter, EventStore } from '../../src/browser/events/store.ts';
+import { openEventStore, type EventFilter, type EventStore } from '../../src/browser/events/store.ts';
 
 let n = 0;
 /** A fresh database name per test. */
@@ -51,10 +54,9 @@ export async function collectText(chunks: AsyncIterable<string>): Promise<string
   return s;
 }
 
+/** The events of an NDJSON export, after checking its signature line. */
 export async function exportAll(store: EventStore, filter?: EventFilter): Promise<EventRecord[]> {
-  const r = parseNdjson(await collectText(store.export('ndjson', filter)));
-  if (!r.ok) throw new Error(`export did not parse: line ${r.line}: ${r.reason}`);
-  return r.events;
+  return (await verifiedExport(store, filter)).events;
 }
 
 /** The filter semantics, over an in-memory list (the oracle). */
@@ -65,4 +67,28 @@ export function matchesFilter(e: EventRecord, f: EventFilter): boolean {
   if (f.from !== undefined && e.ts < iso(f.from)) return false;
   if (f.to !== undefined && e.ts >= iso(f.to)) return false;
   return true;
+}
+
+/**
+ * A store whose install already has its signing key (as if its `log.key` was written
+ * long ago and pruned since), so tests about the chain, pruning and reporting count
+ * their own events from seq 1. The key is put in `meta` the way the store keeps it.
+ */
+export async function openKeyedStore(name: string): Promise<EventStore> {
+  const store = await openEventStore(name);
+  const pair = await generateSigningKey();
+  const db = await openDB(name);
+  await db.put('meta', { privateKey: pair.privateKey, publicKey: pair.publicKey, spki: await exportPublicKey(pair.publicKey) }, 'signingKey');
+  db.close();
+  return store;
+}
+
+/** The signature line an NDJSON export ends with (checked against its events). */
+export async function verifiedExport(store: EventStore, filter?: EventFilter): Promise<{ events: EventRecord[]; text: string }> {
+  const text = await collectText(store.export('ndjson', filter));
+  const v = await verifyExportLines(parseNdjsonLines(text));
+  if (!v.ok) throw new Error(`export did not verify: line ${v.line}: ${v.reason}`);
+  const r = parseNdjson(text.slice(0, text.trimEnd().lastIndexOf('\n') + 1));
+  if (!r.ok) throw new Error(`export did not parse: line ${r.line}: ${r.reason}`);
+  return { events: r.events, text };
 }

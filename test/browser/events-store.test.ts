@@ -1,14 +1,17 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../../src/core/events/csv.ts';
+import { parseNdjsonLines } from '../../src/core/events/ndjson.ts';
+import { verifyExportLines } from '../../src/core/events/verify.ts';
 import { GENESIS, verifyChain } from '../../src/core/events/chain.ts';
 import type { EventRecord } from '../../src/core/events/types.ts';
-import { exportFileName, openEventStore, type EventFilter, type EventStore, type PruneOptions } from '../../src/browser/events/store.ts';
+import { exportFileName, type EventFilter, type EventStore, type PruneOptions } from '../../src/browser/events/store.ts';
 import { CONTEXT, collectText, dbName, draft, exportAll, matchesFilter, variedDrafts } from './events-helpers.ts';
+import { openKeyedStore } from './events-helpers.ts';
 
 const open: EventStore[] = [];
 async function openStore(name: string): Promise<EventStore> {
-  const s = await openEventStore(name);
+  const s = await openKeyedStore(name);
   open.push(s);
   return s;
 }
@@ -110,7 +113,7 @@ describe('prune', () => {
     const pruned = events[events.length - 1]!;
     expect(pruned).toMatchObject({ type: 'log.pruned', host: null, service: null, action: null, ts: now.toISOString(), ...CONTEXT });
     expect(Object.keys(pruned).sort()).toEqual(
-      ['seq', 'ts', 'type', 'host', 'service', 'action', 'policyVersion', 'policySource', 'extensionVersion', 'prev', 'hash'].sort(),
+      ['seq', 'ts', 'type', 'host', 'service', 'action', 'policyVersion', 'policySource', 'extensionVersion', 'installId', 'prev', 'hash'].sort(),
     );
     expect(events[0]!.prev).not.toBe(GENESIS);
     expect(await verifyChain(events)).toMatchObject({ ok: true, count: 11, firstSeq: 21, fromGenesis: false });
@@ -323,10 +326,11 @@ describe('export', () => {
         `(${(nd.length / 1e6).toFixed(1)} MB); export CSV ${(t3 - t2).toFixed(0)} ms (${(csv.length / 1e6).toFixed(1)} MB)`,
     );
     const lines = nd.split('\n');
-    expect(lines).toHaveLength(100_001);
+    expect(lines).toHaveLength(100_002); // 100,000 events, the signature line, "" after the last newline
+    expect(await verifyExportLines(parseNdjsonLines(nd))).toMatchObject({ ok: true, count: 100_000, filtered: false });
     expect(csv.startsWith(CSV_HEADER)).toBe(true);
     expect(csv.split('\r\n')).toHaveLength(100_002);
-    const v = await verifyChain(lines.slice(0, -1).map((l) => JSON.parse(l) as unknown));
+    const v = await verifyChain(lines.slice(0, -2).map((l) => JSON.parse(l) as unknown));
     expect(v).toMatchObject({ ok: true, count: 100_000 });
     // the common viewer queries stay cheap at this size
     const t4 = performance.now();

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatEventJson, formatNdjsonChunk } from '../../src/core/events/ndjson.ts';
 import type { EventRecord } from '../../src/core/events/types.ts';
-import { openEventStore, type EventStore } from '../../src/browser/events/store.ts';
+import type { EventStore } from '../../src/browser/events/store.ts';
 import {
   BACKOFF_BASE_MS,
   BACKOFF_MAX_MS,
@@ -12,6 +12,7 @@ import {
   type ReportingConfig,
 } from '../../src/browser/events/reporting.ts';
 import { dbName, draft, exportAll } from './events-helpers.ts';
+import { openKeyedStore } from './events-helpers.ts';
 
 interface Call {
   url: string;
@@ -39,7 +40,7 @@ const half = (): number => 0.5;
 
 const stores: EventStore[] = [];
 async function seeded(n: number, name = dbName('report')): Promise<EventStore> {
-  const s = await openEventStore(name);
+  const s = await openKeyedStore(name);
   stores.push(s);
   await Promise.all(
     Array.from({ length: n }, (_, i) => s.append(draft(new Date(Date.parse('2025-03-01T00:00:00.000Z') + i * 1000).toISOString()))),
@@ -101,7 +102,7 @@ describe('flushReports', () => {
 
     // worker restart: a new store object on the same database
     store.close();
-    const again = await openEventStore(name);
+    const again = await openKeyedStore(name);
     stores.push(again);
     const later = new Date(NOW.getTime() + delay1);
     const r2 = await flushReports(again, NDJSON, c.fetch, later);
@@ -148,7 +149,7 @@ describe('flushReports', () => {
   });
 
   it('sub-second timestamps become fractional epoch seconds', async () => {
-    const s = await openEventStore(dbName('hec-ms'));
+    const s = await openKeyedStore(dbName('hec-ms'));
     stores.push(s);
     await s.append(draft('2025-03-01T00:00:00.123Z'));
     const c = fakeFetch();

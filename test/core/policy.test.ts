@@ -36,7 +36,7 @@ describe('policy v1 defaults', () => {
         unsanctionedAction: 'warn',
         findingActions: {},
       },
-      logging: { retentionDays: 90, maxEvents: 100000, recordFullUrls: false },
+      logging: { retentionDays: 90, maxEvents: 100000, recordFullUrls: false, recordUser: false },
     });
   });
 
@@ -65,7 +65,7 @@ describe('policy v1 defaults', () => {
       },
       logging: { retentionDays: 180 },
     });
-    expect(p.logging).toEqual({ retentionDays: 180, maxEvents: 100000, recordFullUrls: false });
+    expect(p.logging).toEqual({ retentionDays: 180, maxEvents: 100000, recordFullUrls: false, recordUser: false });
     expect(p.meetings.sanctioned?.zoom?.accounts).toEqual(['examplehealth']);
   });
 });

@@ -6,7 +6,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { sealChain } from '../../src/core/events/chain.ts';
-import { formatNdjson, verifyNdjson } from '../../src/core/events/ndjson.ts';
+import { verifyNdjson } from '../../src/core/events/ndjson.ts';
+import { exportPublicKey, formatSignedNdjson, generateSigningKey } from '../../src/core/events/signature.ts';
 import { launchWithExtension, stopServiceWorker } from './browser.ts';
 import { cli } from './cli.ts';
 import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
@@ -84,23 +85,23 @@ test.describe('the event log', () => {
     const text = readFileSync(ndjsonPath, 'utf8');
     expect(text).not.toMatch(/Jane|patient|secret|\/chat/);
     const lines = text.trimEnd().split('\n');
-    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['policy.applied', 'navigation.warned', 'navigation.proceeded', 'navigation.warned']);
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['log.key', 'policy.applied', 'navigation.warned', 'navigation.proceeded', 'navigation.warned', 'log.signature']);
     const ok = cli('logs', 'verify', ndjsonPath);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/\b4 events\b/);
+    expect(ok.stdout).toMatch(/\b5 events verified\b/);
 
     const tamper = (name: string, edit: (l: string[]) => string[]) => {
       const p = info.outputPath(name);
       writeFileSync(p, edit([...lines]).join('\n') + '\n');
       return cli('logs', 'verify', p);
     };
-    const edited = tamper('edited.ndjson', (l) => [l[0]!, l[1]!.replace('facetime', 'fac3time').replace('web.whatsapp.com', 'web.whatsapp.org'), ...l.slice(2)]);
+    const edited = tamper('edited.ndjson', (l) => [...l.slice(0, 2), l[2]!.replace('facetime', 'fac3time').replace('web.whatsapp.com', 'web.whatsapp.org'), ...l.slice(3)]);
     expect(edited.code).toBe(1);
-    expect(edited.stdout + edited.stderr).toMatch(/seq 2\b/);
-    const deleted = tamper('deleted.ndjson', (l) => [l[0]!, ...l.slice(2)]);
+    expect(edited.stdout + edited.stderr).toMatch(/seq 3\b/);
+    const deleted = tamper('deleted.ndjson', (l) => [...l.slice(0, 2), ...l.slice(3)]);
     expect(deleted.code).toBe(1);
-    expect(deleted.stdout + deleted.stderr).toMatch(/seq 3\b/);
-    const reordered = tamper('reordered.ndjson', (l) => [l[0]!, l[2]!, l[1]!, l[3]!]);
+    expect(deleted.stdout + deleted.stderr).toMatch(/seq 4\b/);
+    const reordered = tamper('reordered.ndjson', (l) => [l[0]!, l[1]!, l[3]!, l[2]!, ...l.slice(4)]);
     expect(reordered.code).toBe(1);
     expect(reordered.stdout + reordered.stderr).toMatch(/seq 3\b/);
 
@@ -263,7 +264,9 @@ test('logs report turns three machines’ exports into one readable HTML report'
       extensionVersion: '0.1.0',
     }));
     const path = info.outputPath(`machine-${n}.ndjson`);
-    writeFileSync(path, formatNdjson(await sealChain(drafts)));
+    const pair = await generateSigningKey();
+    const signer = { installId: `machine-${n}`, publicKey: await exportPublicKey(pair.publicKey), privateKey: pair.privateKey };
+    writeFileSync(path, await formatSignedNdjson(await sealChain(drafts.map((d) => ({ ...d, installId: signer.installId }))), signer, { filtered: false }));
     return path;
   };
   const files = [

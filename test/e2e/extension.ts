@@ -35,5 +35,10 @@ export async function loggedEvents(page: Page): Promise<Array<Record<string, unk
     if (r.text === undefined) throw new Error(r.error ?? 'no export');
     return r.text;
   });
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  // The export's last line is its signature (README, "Signed exports"), not an event.
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((e) => e.type !== 'log.signature');
 }

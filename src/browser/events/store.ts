@@ -7,8 +7,14 @@
  *               Events with `service: null` are not in the `service` index (null is not a key).
  *   - `daily`   keyPath [day, type, service ('' for null)] → count: the per-day aggregate the chart
  *               reads, updated in the same transaction as every append and every prune.
- *   - `meta`    out-of-line keys: `head` (chain head), `installId`, and free keys for other
- *               modules (reporting state) via getMeta / putMeta.
+ *   - `meta`    out-of-line keys: `head` (chain head), `installId`, `signingKey` (the install's
+ *               ECDSA key pair, private key non-extractable: CryptoKeys are structured-
+ *               cloneable), and free keys for other modules (reporting state) via getMeta / putMeta.
+ *
+ * Identity and signing (README, "Signed exports"): every event is written with the
+ * install's `installId`; the first write of an install without a key makes the key and
+ * writes `log.key` before the events, in the same transaction as the key itself. NDJSON
+ * exports end with the signed `log.signature` line.
  *
  * Writing: one writer per store object. Appends queue in memory and are written in group
  * commits (every append waiting when a write starts goes into the next transaction), so 200
@@ -27,6 +33,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from '
 import { GENESIS, sealEvent } from '../../core/events/chain.ts';
 import { CSV_HEADER, formatCsvRows } from '../../core/events/csv.ts';
 import { formatNdjsonChunk } from '../../core/events/ndjson.ts';
+import { ExportDigest, exportPublicKey, formatTrailer, generateSigningKey, makeTrailer, type ExportSigner } from '../../core/events/signature.ts';
 import { checkEventRecord } from '../../core/events/schema.ts';
 import type { EventDraft, EventRecord, EventType } from '../../core/events/types.ts';
 import type { PolicySource } from '../../core/policy/schema.ts';
@@ -146,9 +153,14 @@ export interface EventStore {
   readFrom(afterSeq: number, limit: number): Promise<EventRecord[]>;
   /** Number of events with seq > afterSeq. */
   countAfter(afterSeq: number): Promise<number>;
-  /** A random id created once per profile (export file names). */
+  /** A random id created once per profile (on every event, in export file names). */
   installId(): Promise<string>;
-  /** Small state for other modules (e.g. reporting); `head` and `installId` are reserved. */
+  /**
+   * Make the install's signing key and write `log.key`, if not done yet (the background
+   * calls this at start; the first append does it too). Returns the public key (SPKI base64).
+   */
+  ensureKey(context: EventContext): Promise<string>;
+  /** Small state for other modules (e.g. reporting); `head`, `installId` and `signingKey` are reserved. */
   getMeta<T>(key: string): Promise<T | undefined>;
   putMeta(key: string, value: unknown): Promise<void>;
   /** The chain head as stored (tests, diagnostics). */
@@ -159,7 +171,18 @@ export interface EventStore {
 }
 
 const EMPTY_HEAD: StoredHead = { seq: 0, hash: GENESIS, lastTs: null, tsMonotonic: true };
-const RESERVED_META = new Set(['head', 'installId']);
+const RESERVED_META = new Set(['head', 'installId', 'signingKey']);
+
+/** The install's key pair as kept in `meta` (the private key is non-extractable). */
+interface StoredKey {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  /** SPKI DER, base64: what `log.key` and every export's trailer carry. */
+  spki: string;
+}
+
+/** Context for the store's own events when nothing better is known (an empty log, tests). */
+const UNKNOWN_CONTEXT: EventContext = { policyVersion: 'unknown', policySource: 'default', extensionVersion: 'unknown' };
 /** Appends written in one transaction at most. */
 const MAX_GROUP = 500;
 /** Events deleted per prune transaction. */
@@ -289,8 +312,12 @@ interface TsBounds {
 }
 
 interface Pending {
-  /** The store's own `log.pruned` (never rejected to a caller). */
+  /** The store's own `log.pruned` / `log.key` (never rejected to a caller). */
   internal?: boolean;
+  /** The `log.key` of a key made for this group (turned back into a `keyOnly` marker if the group is re-sealed). */
+  keyEvent?: boolean;
+  /** Not an event: "make the key if missing", with the context for its `log.key` (ensureKey). */
+  keyOnly?: boolean;
   draft: EventDraft;
   resolve(e: EventRecord): void;
   reject(err: unknown): void;
@@ -349,6 +376,23 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
   /** In-memory chain head; null = read it from the DB on next use. */
   let head: StoredHead | null = null;
   let cachedInstallId: string | null = null;
+  /** The signing key once read or made; null = not known yet. */
+  let signingKey: StoredKey | null = null;
+
+  async function loadKey(): Promise<StoredKey | null> {
+    signingKey ??= ((await (await connect()).get('meta', 'signingKey')) as StoredKey | undefined) ?? null;
+    return signingKey;
+  }
+
+  async function newKey(): Promise<StoredKey> {
+    const pair = await generateSigningKey();
+    return { privateKey: pair.privateKey, publicKey: pair.publicKey, spki: await exportPublicKey(pair.publicKey) };
+  }
+
+  function keyItem(spki: string, context: EventContext, now: Date, resolve: Pending['resolve'], reject: Pending['reject']): Pending {
+    const draft: EventDraft = { ts: now.toISOString(), type: 'log.key', host: null, service: null, action: null, publicKey: spki, ...contextOf(context) };
+    return { internal: true, keyEvent: true, draft, resolve, reject };
+  }
 
   async function readStoredHead(db: Db): Promise<StoredHead> {
     const stored = (await db.get('meta', 'head')) as StoredHead | undefined;
@@ -395,13 +439,21 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
   }
 
   /** Write the events and the new head in one transaction, checking the stored head first. */
-  async function commit(records: EventRecord[], expected: StoredHead, next: StoredHead): Promise<void> {
+  async function commit(records: EventRecord[], expected: StoredHead, next: StoredHead, key: StoredKey | null = null): Promise<void> {
     const db = await connect();
     const tx = db.transaction(['events', 'daily', 'meta'], 'readwrite');
     await inTx(tx, async () => {
       const meta = tx.objectStore('meta');
       const stored = ((await meta.get('head')) as StoredHead | undefined) ?? EMPTY_HEAD;
       if (stored.seq !== expected.seq || stored.hash !== expected.hash) throw new HeadMoved();
+      if (key) {
+        // Another connection made the key first: re-seal on its key (and its log.key).
+        if ((await meta.get('signingKey')) !== undefined) {
+          signingKey = null;
+          throw new HeadMoved();
+        }
+        await meta.put(key, 'signingKey');
+      }
       const events = tx.objectStore('events');
       const requests: Promise<unknown>[] = [];
       for (const r of records) requests.push(events.add(r));
@@ -430,11 +482,23 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
   /** Seal and write a group of drafts; resolves/rejects each one. Runs inside `exclusive`. */
   async function writeGroup(group: Pending[], attempt = 0, quotaRetried = false): Promise<void> {
     const start = await loadHead();
+    const id = await installId();
+    // An install without a key makes one now: `log.key` goes first, in the same
+    // transaction as the key, so no event is ever written before it on a new install.
+    let madeKey: StoredKey | null = null;
+    const marker = group.find((p) => p.keyOnly);
+    group = group.filter((p) => !p.keyOnly);
+    if (!(await loadKey()) && (group.length > 0 || marker)) {
+      madeKey = await newKey();
+      group = [keyItem(madeKey.spki, (group[0] ?? marker)!.draft, new Date(), marker?.resolve ?? noop, marker?.reject ?? noop), ...group];
+    } else if (marker) {
+      marker.resolve(undefined as unknown as EventRecord); // the key exists: nothing to write
+    }
     const sealed: { p: Pending; rec: EventRecord }[] = [];
     let cur: StoredHead = { ...start };
     for (const p of group) {
       try {
-        const draft = normaliseDraft(p.draft);
+        const draft = { ...normaliseDraft(p.draft), installId: id };
         const rec = await sealEvent(draft, cur.seq + 1, cur.hash);
         const check = checkEventRecord(rec);
         if (!check.ok) throw new TypeError(`invalid event: ${check.message}`);
@@ -455,10 +519,13 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
         sealed.map((s) => s.rec),
         start,
         cur,
+        madeKey,
       );
     } catch (err) {
-      const items = sealed.map((s) => s.p);
+      // A re-sealed group makes (or finds) its key again.
+      const items = sealed.map((s) => (madeKey && s.p.keyEvent ? { ...s.p, keyEvent: false, keyOnly: true } : s.p));
       if (err instanceof HeadMoved && attempt < MAX_HEAD_RETRIES) {
+        if (madeKey) signingKey = null;
         head = null; // another connection wrote: re-read the head and re-seal
         return writeGroup(items, attempt + 1, quotaRetried);
       }
@@ -495,6 +562,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
       return;
     }
     head = cur;
+    if (madeKey) signingKey = madeKey;
     for (const s of sealed) s.p.resolve(s.rec);
   }
 
@@ -786,29 +854,72 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
     await exclusive(async () => undefined);
     const f = normaliseFilter(filter);
     const unfiltered = !f.types && !f.services && !f.text && !hasTsBounds(f);
+    const signer = format === 'ndjson' ? await exportSigner() : null;
+    const digest = new ExportDigest();
+    let firstSeq: number | null = null;
+    let lastSeq: number | null = null;
+    const trailer = async (): Promise<string> =>
+      formatTrailer(await makeTrailer({ digest, firstSeq, lastSeq, ...signer!, filtered: !unfiltered, exportedAt: new Date().toISOString() })) + '\n';
     let lo = -Infinity;
     let hi = Infinity;
     if (!unfiltered) {
       const bounds = await seqBoundsForTs(readTx(await connect()), f);
       if (!bounds) {
         if (format === 'csv') yield CSV_HEADER;
+        else yield await trailer();
         return;
       }
       lo = bounds.min - 1;
       hi = bounds.max + 1;
     }
     if (format === 'csv') yield CSV_HEADER;
-    const fmt = format === 'csv' ? formatCsvRows : formatNdjsonChunk;
     let after = lo;
     for (;;) {
       const db = await connect();
       const batch = await db.getAll('events', IDBKeyRange.bound(after, hi, true, true), READ_BATCH);
-      if (batch.length === 0) return;
-      after = batch[batch.length - 1]!.seq;
-      const chosen = unfiltered ? batch : batch.filter((e) => matches(e, f));
-      if (chosen.length > 0) yield fmt(chosen);
-      if (batch.length < READ_BATCH) return;
+      if (batch.length > 0) {
+        after = batch[batch.length - 1]!.seq;
+        const chosen = unfiltered ? batch : batch.filter((e) => matches(e, f));
+        if (chosen.length > 0) {
+          if (signer) {
+            for (const e of chosen) digest.add(e.hash);
+            firstSeq ??= chosen[0]!.seq;
+            lastSeq = chosen[chosen.length - 1]!.seq;
+          }
+          yield format === 'csv' ? formatCsvRows(chosen) : formatNdjsonChunk(chosen);
+        }
+      }
+      if (batch.length < READ_BATCH) break;
     }
+    if (signer) yield await trailer();
+  }
+
+  /** Who signs exports: the install's id and key (made now, with its log.key, if missing). */
+  async function exportSigner(): Promise<ExportSigner> {
+    let key = await loadKey();
+    if (!key) {
+      const db = await connect();
+      const newest = await db.transaction('events').store.openCursor(null, 'prev');
+      await ensureKey(newest ? contextOf(newest.value) : UNKNOWN_CONTEXT);
+      key = (await loadKey())!;
+    }
+    return { installId: await installId(), publicKey: key.spki, privateKey: key.privateKey };
+  }
+
+  /** Write `log.key` (making the key) unless the install has its key already. */
+  async function ensureKey(context: EventContext): Promise<string> {
+    const existing = await loadKey();
+    if (existing) return existing.spki;
+    await exclusive(
+      () =>
+        new Promise<EventRecord>((resolve, reject) => {
+          const marker: Pending = { internal: true, keyOnly: true, draft: { ts: new Date().toISOString(), type: 'log.key', ...contextOf(context) }, resolve, reject };
+          void writeGroup([marker]).catch(reject);
+        }),
+    );
+    const key = await loadKey();
+    if (!key) throw new Error('the signing key could not be made');
+    return key.spki;
   }
 
   async function prune(options: PruneOptions, now: Date = new Date()): Promise<number> {
@@ -869,6 +980,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
       return (await connect()).count('events', IDBKeyRange.lowerBound(afterSeq, true));
     },
     installId,
+    ensureKey,
     async getMeta<T>(key: string) {
       return (await (await connect()).get('meta', key)) as T | undefined;
     },
@@ -891,6 +1003,7 @@ export async function openEventStore(name = DEFAULT_DB_NAME): Promise<EventStore
           for (const key of await meta.getAllKeys()) if (key !== 'installId') await meta.delete(key);
         });
         head = null;
+        signingKey = null;
       });
     },
     close() {

@@ -63,7 +63,7 @@ function summarise(file: string, p: Policy): string {
     `  meeting links:        ${p.meetings.checkNavigation ? 'checked on open' : 'not checked on open'}; annotated on ${p.meetings.scanPages.length} host${p.meetings.scanPages.length === 1 ? '' : 's'}; unsanctioned → ${p.meetings.unsanctionedAction}`,
     `  sanctioned meetings:  ${sanctioned}`,
     `  meeting findings:     ${Object.entries(p.meetings.findingActions).map(([k, v]) => `${k} → ${v}`).join(', ') || 'default severities'}`,
-    `  logging:              ${p.logging.retentionDays} days, at most ${p.logging.maxEvents} events, ${p.logging.recordFullUrls ? 'FULL URLs recorded' : 'hosts only'}`,
+    `  logging:              ${p.logging.retentionDays} days, at most ${p.logging.maxEvents} events, ${p.logging.recordFullUrls ? 'FULL URLs recorded' : 'hosts only'}${p.logging.recordUser ? ', signed-in user recorded' : ''}`,
     `  reporting:            ${p.reporting?.url ? `${p.reporting.format} to ${p.reporting.url}` : 'off'}`,
   ];
   return lines.join('\n');

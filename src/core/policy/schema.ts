@@ -146,6 +146,8 @@ export const policySchema = z.strictObject({
       retentionDays: z.number().int().min(1).max(3650).default(90),
       maxEvents: z.number().int().min(100).max(1_000_000).default(100_000),
       recordFullUrls: z.boolean().default(false),
+      /** Events carry `user`: the account signed in to the browser profile, when the browser gives one. */
+      recordUser: z.boolean().default(false),
     })
     .prefault({}),
   // Who to call and what to do, shown when a clinician reports an incident (popup).
