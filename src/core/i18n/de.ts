@@ -133,6 +133,7 @@ export const de: Record<MessageKey, string> = {
   type_log_exported: 'Protokoll exportiert',
   type_log_pruned: 'Alte Ereignisse entfernt',
   type_incident_reported: 'Vorfall gemeldet',
+  type_log_key: 'Signaturschlüssel erstellt',
 
   finding_start_link: 'Host-Startlink (jeder kann die Besprechung als Host starten)',
   finding_consumer_platform: 'Besprechungsdienst für Privatanwender',

@@ -141,6 +141,7 @@ export const en = {
   type_log_exported: 'Log exported',
   type_log_pruned: 'Old events removed',
   type_incident_reported: 'Incident reported',
+  type_log_key: 'Signing key created',
 
   // Meeting-link findings (plain names)
   finding_start_link: 'Host start link (lets anyone start the meeting as host)',

@@ -133,6 +133,7 @@ export const es: Record<MessageKey, string> = {
   type_log_exported: 'Registro exportado',
   type_log_pruned: 'Eventos antiguos eliminados',
   type_incident_reported: 'Incidente notificado',
+  type_log_key: 'Clave de firma creada',
 
   finding_start_link: 'Enlace de inicio del anfitrión (cualquiera puede iniciar la reunión como anfitrión)',
   finding_consumer_platform: 'Servicio de reuniones para consumidores',

@@ -133,6 +133,7 @@ export const fr: Record<MessageKey, string> = {
   type_log_exported: 'Journal exporté',
   type_log_pruned: 'Anciens événements supprimés',
   type_incident_reported: 'Incident signalé',
+  type_log_key: 'Clé de signature créée',
 
   finding_start_link: 'Lien de démarrage de l’hôte (n’importe qui peut lancer la réunion en tant qu’hôte)',
   finding_consumer_platform: 'Service de réunion grand public',
