@@ -109,7 +109,7 @@ test.describe('the event log', () => {
     const csvPath = info.outputPath('export.csv');
     await csvDownload.saveAs(csvPath);
     const csv = readFileSync(csvPath, 'utf8').split('\r\n');
-    expect(csv[0]).toBe('seq,ts,type,host,url,service,action,reason,findings,policyVersion,policySource,extensionVersion,installId,user,publicKey,prev,hash');
+    expect(csv[0]).toBe('seq,ts,type,host,url,service,action,reason,findings,incident,note,policyVersion,policySource,extensionVersion,installId,user,publicKey,prev,hash');
     expect(csv.filter((r) => r.includes('navigation.proceeded'))[0]).toContain('Family member sent test results');
 
     const after = await loggedEvents(admin);
