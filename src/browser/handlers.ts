@@ -209,6 +209,7 @@ export function status(state: EngineState): PolicyStatus {
     organization: resolved.policy.organization.name,
     managedPresent: resolved.managedPresent,
     fromLastValid: resolved.fromLastValid,
+    managedMissing: resolved.managedMissing,
     problems,
     limitProblems: state.limitProblems,
     localImported: resolved.lastValid.local !== undefined,
@@ -228,7 +229,8 @@ function fromOptionsPage(sender: Sender): boolean {
 
 async function importLocal(text: string, state: EngineState, sender: Sender): Promise<Response<'policy.import'>> {
   if (!fromOptionsPage(sender)) return { ok: false, problems: ['Policies can only be imported on the options page.'] };
-  if (state.resolved.managedPresent) {
+  // Also while a vanished managed policy is kept in force (fail closed): only IT replaces it.
+  if (state.resolved.managedPresent || state.resolved.source === 'managed') {
     return { ok: false, problems: ['Your organisation manages this browser: its policy is in force, and a local policy cannot replace it.'] };
   }
   const r = parsePolicyText(text);

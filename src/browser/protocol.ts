@@ -16,6 +16,8 @@ export interface PolicyStatus {
   organization: string;
   managedPresent: boolean;
   fromLastValid: boolean;
+  /** A managed policy was in force and is now gone or unreadable; the last one is kept (fail closed). */
+  managedMissing: boolean;
   /** `path: message` lines per source whose current content is invalid. */
   problems: Partial<Record<'managed' | 'local', string[]>>;
   limitProblems: string[];

@@ -22,8 +22,11 @@ export function PolicyStatusView({ status }: { status: PolicyStatus }) {
       {problems.map(([source, lines]) => (
         <div role="alert" class="problems" data-testid={`problems-${source}`}>
           <p>
-            {t(source === 'managed' ? 'policy_problems_managed' : 'policy_problems_local', { count: lines.length })}{' '}
-            {status.fromLastValid && status.source === source ? t('policy_last_valid') : t('policy_other_in_force', { source: inForce })}
+            {source === 'managed' && status.managedMissing
+              ? t('policy_managed_missing', { version: status.policyVersion || t('policy_version_none') })
+              : `${t(source === 'managed' ? 'policy_problems_managed' : 'policy_problems_local', { count: lines.length })} ${
+                  status.fromLastValid && status.source === source ? t('policy_last_valid') : t('policy_other_in_force', { source: inForce })
+                }`}
           </p>
           <ul>
             {lines.map((l) => (
@@ -43,3 +46,4 @@ export function PolicyStatusView({ status }: { status: PolicyStatus }) {
     </section>
   );
 }
+

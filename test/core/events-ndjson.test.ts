@@ -4,6 +4,7 @@ import { sealChain, verifyChain } from '../../src/core/events/chain.ts';
 import { formatEventJson, formatNdjson, formatNdjsonChunk, ndjsonChunks, parseNdjson, parseNdjsonLenient, parseNdjsonLines, verifyNdjson } from '../../src/core/events/ndjson.ts';
 import { EVENT_FIELDS, type EventRecord } from '../../src/core/events/types.ts';
 import { manyDrafts, sampleChain } from './events-fixtures.ts';
+import { anyUnicodeString } from './unicode-arbitraries.ts';
 
 describe('NDJSON export', () => {
   it('one line per event, exactly the spec fields in table order, left-out fields absent', async () => {
@@ -49,7 +50,7 @@ describe('NDJSON export', () => {
 
   it('round trip property over arbitrary strings in reason, host, url and findings', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary' }), fc.string(), fc.string({ unit: 'grapheme' }), fc.array(fc.string({ unit: 'binary' }), { maxLength: 4 }), async (reason, host, url, findings) => {
+      fc.asyncProperty(anyUnicodeString(), fc.string(), fc.string({ unit: 'grapheme' }), fc.array(anyUnicodeString(), { maxLength: 4 }), async (reason, host, url, findings) => {
         const [e] = await sealChain([{ ts: '2025-01-01T00:00:00Z', type: 'navigation.proceeded', reason, host, url, findings, policyVersion: reason, policySource: 'local', extensionVersion: '1' }]);
         const text = formatNdjson([e!]);
         expect(text.split('\n').length).toBe(2); // no raw newline can split a line

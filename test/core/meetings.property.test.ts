@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { anyUnicodeString, WEB_URL_SETUP_TIMEOUT } from './unicode-arbitraries.ts';
 import { analyseLink, FINDING_CODES, PLATFORMS, type LinkAnalysis, type Platform } from '../../src/core/meetings/analyse.ts';
 import { policySchema, type Policy } from '../../src/core/policy/schema.ts';
 
@@ -171,12 +172,17 @@ const wrapperNoise = fc
       'https://urldefense.proofpoint.com/v1/url?u=', 'https://x.linkprotect.cudasvc.com/?a=', 'https://ctp.trendmicro.com/wis/clicktime/v2/clickthrough?url=',
       'https://eu-west-1.protection.sophos.com/?d=x&u=', 'https://protect-us.mimecast.com/s/', 'msteams:/l/meetup-join/', 'msteams://', 'zoommtg://zoom.us/start?confno=',
     ),
-    fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.base64String(), fc.constantFrom('__;!!x$', '*__;Kw!!x$', '**Z__;QQ!!x$', '**__;!x$')),
+    fc.oneof(fc.string(), anyUnicodeString(), fc.base64String(), fc.constantFrom('__;!!x$', '*__;Kw!!x$', '**Z__;QQ!!x$', '**__;!x$')),
     fc.oneof(fc.constant(''), fc.string()),
   )
   .map(([a, b, c]) => a + b + c);
 
 describe('meeting-link analyser properties', () => {
+  let webUrls: fc.Arbitrary<string>;
+  beforeAll(() => {
+    webUrls = fc.webUrl({ withQueryParameters: true, withFragments: true, validSchemes: ['http', 'https', 'zoommtg', 'ftp'] });
+  }, WEB_URL_SETUP_TIMEOUT);
+
   it('never throws on arbitrary payloads inside every wrapper and app scheme, and the result is well-formed', () => {
     fc.assert(
       fc.property(wrapperNoise, anyPolicy, (u, p) => checkShape(analyseLink(u, p))),
@@ -186,7 +192,7 @@ describe('meeting-link analyser properties', () => {
 
   it('never throws on arbitrary strings, and the result is well-formed', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), anyPolicy, (s, p) => {
+      fc.property(fc.oneof(fc.string(), anyUnicodeString(), fc.string({ unit: 'grapheme' })), anyPolicy, (s, p) => {
         checkShape(analyseLink(s, p));
       }),
       { numRuns: 2000 },
@@ -196,7 +202,7 @@ describe('meeting-link analyser properties', () => {
   it('never throws on arbitrary web URLs, and the result is well-formed', () => {
     fc.assert(
       fc.property(
-        fc.webUrl({ withQueryParameters: true, withFragments: true, validSchemes: ['http', 'https', 'zoommtg', 'ftp'] }),
+        webUrls,
         anyPolicy,
         (u, p) => checkShape(analyseLink(u, p)),
       ),

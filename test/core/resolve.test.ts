@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../src/core/policy/resolve.ts';
+import { MANAGED_MISSING, resolvePolicy } from '../../src/core/policy/resolve.ts';
 
 const strict = { schemaVersion: 1, policyVersion: 'managed-1', categories: { 'consumer-video': 'block' } };
 const broken = { schemaVersion: 1, policyVersion: 'managed-2', defaultAction: 'deny' };
@@ -45,7 +45,44 @@ describe('which policy is in force', () => {
     expect(r.problems.local?.[0]?.message).toMatch(/invalid JSON at line 1/);
   });
 
-  it('removing the managed policy returns control to the local policy', () => {
-    expect(resolvePolicy({ managed: {}, localText: local, lastValid: { managed: strict } }).source).toBe('local');
+  it('a refused push names every problem, and none of it applies', () => {
+    const typo = { schemaVersion: 1, policyVersion: 'managed-3', services: { whatsap: 'block' }, warn: { bypassMinutes: 5000 }, categories: { 'consumer-video': 'warn' } };
+    const r = resolvePolicy({ managed: typo, localText: null, lastValid: { managed: strict } });
+    expect(r.policy.policyVersion).toBe('managed-1');
+    expect(r.policy.categories['consumer-video']).toBe('block');
+    expect(r.problems.managed?.map((p) => p.path).sort()).toEqual(['services.whatsap', 'warn.bypassMinutes']);
+  });
+
+  // Fail closed (policy-v1.md 1.1): the managed file removed, emptied or unreadable
+  // must not drop the profile to a weaker local or built-in policy.
+  it.each([
+    ['removed or emptied ({})', {}],
+    ['unreadable (storage.managed throws)', null],
+  ])('a managed policy that was in force and is now %s stays in force, and says so', (_what, managed) => {
+    const r = resolvePolicy({ managed, localText: local, lastValid: { managed: strict, local: JSON.parse(local) } });
+    expect(r.source).toBe('managed');
+    expect(r.policy.policyVersion).toBe('managed-1');
+    expect(r.policy.categories['consumer-video']).toBe('block');
+    expect(r.fromLastValid).toBe(true);
+    expect(r.managedMissing).toBe(true);
+    expect(r.problems.managed).toEqual([{ path: '', message: MANAGED_MISSING }]);
+    expect(r.lastValid.managed).toEqual(strict);
+  });
+
+  it('only a valid managed policy replaces the one kept in force', () => {
+    const kept = resolvePolicy({ managed: {}, localText: null, lastValid: { managed: strict } });
+    const next = { schemaVersion: 1, policyVersion: 'managed-4' };
+    const r = resolvePolicy({ managed: next, localText: null, lastValid: kept.lastValid });
+    expect(r.policy.policyVersion).toBe('managed-4');
+    expect(r.managedMissing).toBe(false);
+    expect(r.problems).toEqual({});
+    expect(r.lastValid.managed).toEqual(next);
+  });
+
+  it('a profile that was never managed is not affected: no managed policy, no problem', () => {
+    const r = resolvePolicy({ managed: null, localText: null, lastValid: {} });
+    expect(r.source).toBe('default');
+    expect(r.managedMissing).toBe(false);
+    expect(r.problems).toEqual({});
   });
 });

@@ -4,12 +4,13 @@ import { rng } from '../../bench/util.ts';
 import { launchWithExtension, stopServiceWorker } from './browser.ts';
 import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
 import { startServer, type TestServer } from './https-server.ts';
-import { canWriteManagedPolicy, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+import { canWriteManagedPolicy, POLICY_DIR, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+import { requireOrSkip } from './require.ts';
 
 const POLICY = { schemaVersion: 1, policyVersion: 'persist-1', categories: { 'consumer-video': 'block', 'consumer-messaging': 'block' } };
 
 test.describe('rules the browser keeps', () => {
-  test.skip(!canWriteManagedPolicy(), 'needs write access to the managed policy folder (root, as in CI)');
+  requireOrSkip(canWriteManagedPolicy(), `needs write access to the managed policy folder ${POLICY_DIR} (root, as in CI)`);
   let server: TestServer;
   test.beforeEach(async () => {
     server = await startServer();

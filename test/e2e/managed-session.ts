@@ -8,7 +8,8 @@ import { test, type Page } from '@playwright/test';
 import { launchWithExtension } from './browser.ts';
 import { extensionPage, waitForPolicy } from './extension.ts';
 import { startServer, type TestServer } from './https-server.ts';
-import { canWriteManagedPolicy, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+import { canWriteManagedPolicy, POLICY_DIR, removeManagedPolicy, writeManagedPolicy } from './managed-policy.ts';
+import { requireOrSkip } from './require.ts';
 
 export interface ManagedSession {
   server: TestServer;
@@ -18,7 +19,7 @@ export interface ManagedSession {
 }
 
 export function useManagedSession(policy: { policyVersion: string } & Record<string, unknown>, setup?: (server: TestServer) => void): ManagedSession {
-  test.skip(!canWriteManagedPolicy(), 'needs write access to the managed policy folder (root, as in CI)');
+  requireOrSkip(canWriteManagedPolicy(), `needs write access to the managed policy folder ${POLICY_DIR} (root, as in CI)`);
   const session = {} as ManagedSession;
   test.beforeEach(async () => {
     session.server = await startServer();

@@ -41,7 +41,7 @@ export function PolicyPanel() {
     await refresh();
   };
 
-  const managed = status?.managedPresent ?? false;
+  const managed = (status?.managedPresent ?? false) || status?.source === 'managed';
   return (
     <section aria-labelledby="import-heading" class="panel">
       {status && <PolicyStatusView status={status} />}
