@@ -28,6 +28,13 @@ export function writeManagedPolicy(policy: object): void {
   renameSync(FILE + '.tmp', FILE);
 }
 
+/** The managed file with any content at all, e.g. text that is not JSON. */
+export function writeManagedFileText(text: string): void {
+  mkdirSync(POLICY_DIR, { recursive: true });
+  writeFileSync(FILE + '.tmp', text);
+  renameSync(FILE + '.tmp', FILE);
+}
+
 export function removeManagedPolicy(): void {
   rmSync(FILE, { force: true });
 }
