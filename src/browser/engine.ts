@@ -9,6 +9,7 @@ import { checkLimits, compileDnrRules, type DnrRule } from '../core/dnr.ts';
 import { formatProblem } from '../core/policy/parse.ts';
 import { meetingGateRules } from '../core/meetings/gate.ts';
 import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
+import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, restrictionFindings, tenantRestrictionRules } from '../core/tenant-restrictions.ts';
 import { reconcileBypasses } from './bypass.ts';
 import { registerAnnotator } from './content-scripts.ts';
 import { toBrowserRules } from './dnr-types.ts';
@@ -62,9 +63,16 @@ async function load(): Promise<EngineState> {
   });
   const compiled = compilePolicy(resolved.policy);
   const guardPageUrl = browser.runtime.getURL('/guard.html');
+  const { policy } = resolved;
+  const headerTypes = import.meta.env.BROWSER === 'firefox' ? CHROMIUM_RESOURCE_TYPES.filter((t) => !NOT_IN_FIREFOX.includes(t)) : CHROMIUM_RESOURCE_TYPES;
+  // One list, so the tenant-restriction headers change in the same atomic update as
+  // every other rule, and count against the same limits.
   const rules = compileDnrRules(compiled, {
     guardPageUrl,
-    ...(resolved.policy.meetings.checkNavigation ? { extra: (firstId: number) => meetingGateRules(guardPageUrl, firstId) } : {}),
+    extra: (firstId: number) => {
+      const gates = policy.meetings.checkNavigation ? meetingGateRules(guardPageUrl, firstId) : [];
+      return [...gates, ...tenantRestrictionRules(policy.tenantRestrictions, firstId + gates.length, headerTypes)];
+    },
   });
   const limitProblems = checkLimits(rules);
   await browser.storage.local.set({ [LAST_VALID_KEY]: resolved.lastValid });
@@ -111,7 +119,11 @@ async function recordPolicyEvents(state: EngineState, stored: Record<string, unk
   const { resolved } = state;
   const applied = canonicalJson({ source: resolved.source, policy: resolved.policy });
   if (stored[APPLIED_KEY] !== applied) {
-    await record({ type: 'policy.applied' }, state);
+    // events.md gives `findings` to link and schedule checks; policy.applied carries the
+    // tenant restrictions it put in force the same way (codes, never the tenant lists), so
+    // an auditor can see from the log alone when sign-in restrictions began and ended.
+    const findings = restrictionFindings(resolved.policy.tenantRestrictions);
+    await record({ type: 'policy.applied', ...(findings.length ? { findings } : {}) }, state);
     await browser.storage.local.set({ [APPLIED_KEY]: applied });
   }
   // Each distinct broken push is reported once, not on every worker restart.

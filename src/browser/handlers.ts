@@ -214,6 +214,7 @@ export function status(state: EngineState): PolicyStatus {
     limitProblems: state.limitProblems,
     localImported: resolved.lastValid.local !== undefined,
     ruleCount: state.rules.length,
+    tenantRestrictions: resolved.policy.tenantRestrictions ?? null,
   };
 }
 

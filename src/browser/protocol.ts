@@ -23,6 +23,8 @@ export interface PolicyStatus {
   limitProblems: string[];
   localImported: boolean;
   ruleCount: number;
+  /** The sign-in restrictions whose headers the browser sets; null when the policy has none. */
+  tenantRestrictions: Policy['tenantRestrictions'] | null;
 }
 
 export interface TabVerdict {

@@ -17,14 +17,37 @@ import type { Action } from './actions.ts';
 import type { CompiledPolicy, Decision } from './classify.ts';
 import { isIpHost } from './hosts.ts';
 
-export type ResourceType = 'main_frame' | 'sub_frame';
+export type ResourceType =
+  | 'main_frame'
+  | 'sub_frame'
+  | 'stylesheet'
+  | 'script'
+  | 'image'
+  | 'font'
+  | 'object'
+  | 'xmlhttprequest'
+  | 'ping'
+  | 'csp_report'
+  | 'media'
+  | 'websocket'
+  | 'webtransport'
+  | 'webbundle'
+  | 'other';
+
+/** A request header the browser sets, replacing any value a page or lower rule gave it. */
+export interface HeaderSet {
+  header: string;
+  operation: 'set';
+  value: string;
+}
 
 export interface DnrRule {
   id: number;
   priority: number;
   action:
     | { type: 'allow' }
-    | { type: 'redirect'; redirect: { regexSubstitution: string } };
+    | { type: 'redirect'; redirect: { regexSubstitution: string } }
+    | { type: 'modifyHeaders'; requestHeaders: HeaderSet[] };
   condition: {
     requestDomains?: string[];
     tabIds?: number[];
@@ -143,10 +166,13 @@ export interface RuleCounts {
   regex: number;
 }
 
+/** Chromium counts redirects and header changes as "unsafe" rules, with a lower limit. */
+const UNSAFE_ACTIONS: ReadonlySet<DnrRule['action']['type']> = new Set(['redirect', 'modifyHeaders']);
+
 export function countRules(rules: readonly DnrRule[]): RuleCounts {
   return {
     total: rules.length,
-    unsafe: rules.filter((r) => r.action.type === 'redirect').length,
+    unsafe: rules.filter((r) => UNSAFE_ACTIONS.has(r.action.type)).length,
     regex: rules.filter((r) => r.condition.regexFilter !== undefined).length,
   };
 }
@@ -156,7 +182,7 @@ export function checkLimits(rules: readonly DnrRule[]): string[] {
   const c = countRules(rules);
   const problems: string[] = [];
   if (c.total > DNR_LIMITS.dynamicRules) problems.push(`${c.total} rules exceed the browser's limit of ${DNR_LIMITS.dynamicRules}`);
-  if (c.unsafe > DNR_LIMITS.unsafeDynamicRules) problems.push(`${c.unsafe} redirect rules exceed the browser's limit of ${DNR_LIMITS.unsafeDynamicRules}`);
+  if (c.unsafe > DNR_LIMITS.unsafeDynamicRules) problems.push(`${c.unsafe} redirect and header rules exceed the browser's limit of ${DNR_LIMITS.unsafeDynamicRules}`);
   if (c.regex > DNR_LIMITS.regexRules) problems.push(`${c.regex} path rules exceed the browser's limit of ${DNR_LIMITS.regexRules} regular expressions`);
   return problems;
 }

@@ -1,6 +1,7 @@
 import { orgParams } from '../core/explain.ts';
 import type { PolicyStatus } from '../browser/protocol.ts';
 import { t } from './i18n.ts';
+import { TenantRestrictionsView } from './TenantRestrictionsView.tsx';
 
 const SOURCE_KEYS = { managed: 'source_managed', local: 'source_local', default: 'source_default' } as const;
 
@@ -18,6 +19,7 @@ export function PolicyStatusView({ status }: { status: PolicyStatus }) {
         <dd data-testid="policy-version">{status.policyVersion || t('policy_version_none')}</dd>
         <dt>{t('policy_organization')}</dt>
         <dd>{orgParams(status.organization, t).Org}</dd>
+        <TenantRestrictionsView restrictions={status.tenantRestrictions} />
       </dl>
       {problems.map(([source, lines]) => (
         <div role="alert" class="problems" data-testid={`problems-${source}`}>

@@ -23,6 +23,26 @@ describe('telehealth-guard validate', () => {
     expect(r.out).toMatch(/meeting findings: +tenant-unverified → block, personal-room → block/);
   });
 
+  it('shows each tenant-restriction header as the browser will send it, and where', async () => {
+    const strict = await run(['validate', 'p.json'], { 'p.json': example });
+    expect(strict.out).toContain(
+      [
+        '  tenant restrictions:  sign-in headers set by the browser (the vendor must be configured too; see README):',
+        '                        Microsoft, on login.microsoftonline.com, login.microsoft.com, login.windows.net:',
+        '                          Restrict-Access-To-Tenants: examplehealth.onmicrosoft.com,72f988bf-86f1-41af-91ab-2d7cd011db47',
+        '                          Restrict-Access-Context: 72f988bf-86f1-41af-91ab-2d7cd011db47',
+        '                        Microsoft, on login.live.com:',
+        '                          sec-Restrict-Tenant-Access-Policy: restrict-msa',
+        '                        Chromium lets an extension set each of these headers (tested on Chromium 156); Firefox is not verified.',
+      ].join('\n'),
+    );
+    const webex = JSON.stringify({ schemaVersion: 1, tenantRestrictions: { webex: { allowedDomains: ['examplehealth.org'] } } });
+    expect((await run(['validate', 'w.json'], { 'w.json': webex })).out).toContain(
+      'Webex, on identity.webex.com, identity-eu.webex.com, atlas-a.wbx2.com, idbroker*.webex.com:\n                          CiscoSpark-Allowed-Domains: examplehealth.org\n',
+    );
+    expect((await run(['validate', 'n.json'], { 'n.json': '{"schemaVersion":1}' })).out).toMatch(/tenant restrictions: +none$/m);
+  });
+
   it('exits 1 with one "<path>: <message>" line per problem', async () => {
     const bad = JSON.stringify({ schemaVersion: 1, rules: [{ match: 'a.example', action: 'block' }, { match: 'b.example:8080', action: 'deny' }], categories: { 'consumer-video': 'nope' } });
     const r = await run(['validate', 'bad.json'], { 'bad.json': bad });

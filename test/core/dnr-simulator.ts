@@ -1,35 +1,88 @@
 /**
  * Chromium's declarativeNetRequest matching, reduced to what our rules use, for tests:
  * requestDomains on label boundaries, regexFilter (case-insensitive unless said
- * otherwise), the highest priority wins, and at equal priority allow beats redirect.
+ * otherwise), the highest rank wins (priority, then allow over redirect, compared the
+ * way Chromium does: chromiumRank). Header rules are matched apart (simulateHeaders):
+ * they apply only above the rank of a matching allow rule, and to requests that are
+ * not redirected.
  */
-import type { DnrRule } from '../../src/core/dnr.ts';
+import type { DnrRule, ResourceType } from '../../src/core/dnr.ts';
+import { chromiumRank } from '../../src/core/tenant-restrictions.ts';
 import { canonicalHost, hostUnder } from '../../src/core/hosts.ts';
 
 export type Outcome = { type: 'none' } | { type: 'allow' } | { type: 'redirect'; to: string };
 
-export function simulateDnr(
+const rank = (r: DnrRule) => chromiumRank(r.priority, r.action.type);
+
+function matching(
   rules: readonly DnrRule[],
   url: string,
-  resourceType: 'main_frame' | 'sub_frame' = 'main_frame',
-  fragment: 'drop' | 'keep' = 'drop',
-): Outcome {
+  resourceType: ResourceType,
+  fragment: 'drop' | 'keep',
+  tabId?: number,
+): { requestUrl: string; matched: DnrRule[] } {
   const u = new URL(url);
   const host = canonicalHost(u.hostname);
   // Chromium 156 matches a main-frame navigation with its fragment (tried: a regexFilter that
   // needs "#/l/meetup-join/" redirects a click on such a link); `keep` models that. Sub-resources carry none.
   const requestUrl = resourceType === 'main_frame' && fragment === 'keep' ? u.href : u.href.replace(/#.*$/, '');
+  const matched = rules.filter((r) => {
+    if (!r.condition.resourceTypes.includes(resourceType)) return false;
+    // Tab-scoped rules (one-time passes) match only a request from that tab.
+    if (r.condition.tabIds && (tabId === undefined || !r.condition.tabIds.includes(tabId))) return false;
+    if (r.condition.requestDomains && !r.condition.requestDomains.some((d) => hostUnder(host, d))) return false;
+    if (r.condition.regexFilter && !new RegExp(r.condition.regexFilter, r.condition.isUrlFilterCaseSensitive ? '' : 'i').test(requestUrl)) return false;
+    return true;
+  });
+  return { requestUrl, matched };
+}
+
+export function simulateDnr(
+  rules: readonly DnrRule[],
+  url: string,
+  resourceType: ResourceType = 'main_frame',
+  fragment: 'drop' | 'keep' = 'drop',
+  tabId?: number,
+): Outcome {
+  const { requestUrl, matched } = matching(rules, url, resourceType, fragment, tabId);
   let best: DnrRule | undefined;
-  for (const r of rules) {
-    if (!r.condition.resourceTypes.includes(resourceType)) continue;
-    // Tab-scoped rules (one-time passes) never match a request from no tab.
-    if (r.condition.tabIds) continue;
-    if (r.condition.requestDomains && !r.condition.requestDomains.some((d) => hostUnder(host, d))) continue;
-    if (r.condition.regexFilter && !new RegExp(r.condition.regexFilter, r.condition.isUrlFilterCaseSensitive ? '' : 'i').test(requestUrl)) continue;
-    if (!best || r.priority > best.priority || (r.priority === best.priority && r.action.type === 'allow' && best.action.type !== 'allow')) best = r;
+  for (const r of matched) {
+    if (r.action.type === 'modifyHeaders') continue;
+    if (!best || rank(r) > rank(best)) best = r;
   }
   if (!best) return { type: 'none' };
   if (best.action.type === 'allow') return { type: 'allow' };
+  if (best.action.type !== 'redirect') throw new Error(`simulator: ${best.action.type} not modelled`);
   const m = new RegExp(best.condition.regexFilter!, best.condition.isUrlFilterCaseSensitive ? '' : 'i').exec(requestUrl)!;
-  return { type: 'redirect', to: best.action.redirect.regexSubstitution.replace(/\\(\d)/g, (_, n) => m[Number(n)] ?? '') };
+  return { type: 'redirect', to: best.action.redirect.regexSubstitution.replace(/\\(\d)/g, (_: string, n: string) => m[Number(n)] ?? '') };
+}
+
+/**
+ * The request headers a request leaves with (names lower-cased), given those the page
+ * set; null when a rule redirects it instead. Only header rules above the highest
+ * matching allow rule apply; of those, the highest-priority `set` of a header wins.
+ */
+export function simulateHeaders(
+  rules: readonly DnrRule[],
+  url: string,
+  resourceType: ResourceType,
+  pageHeaders: Record<string, string> = {},
+  tabId?: number,
+): Record<string, string> | null {
+  const outcome = simulateDnr(rules, url, resourceType, 'drop', tabId);
+  if (outcome.type === 'redirect') return null;
+  const { matched } = matching(rules, url, resourceType, 'drop', tabId);
+  const allowFloor = Math.max(-1, ...matched.filter((r) => r.action.type === 'allow').map(rank));
+  const headers = Object.fromEntries(Object.entries(pageHeaders).map(([k, v]) => [k.toLowerCase(), v]));
+  const setByRule = new Set<string>();
+  for (const r of [...matched].sort((a, b) => rank(b) - rank(a))) {
+    if (r.action.type !== 'modifyHeaders' || rank(r) <= allowFloor) continue;
+    for (const h of r.action.requestHeaders) {
+      const name = h.header.toLowerCase();
+      if (setByRule.has(name)) continue;
+      headers[name] = h.value;
+      setByRule.add(name);
+    }
+  }
+  return headers;
 }

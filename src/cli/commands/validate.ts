@@ -1,5 +1,6 @@
 import type { Policy } from '../../core/policy/schema.ts';
 import { escapeControls } from '../../core/printable.ts';
+import { headerTargets, unsettableHeaders } from '../../core/tenant-restrictions.ts';
 import { parseCommandArgs } from '../args.ts';
 import { problemLine, readPolicyFile } from '../policy-option.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type Command } from '../io.ts';
@@ -65,6 +66,35 @@ function summarise(file: string, p: Policy): string {
     `  meeting findings:     ${Object.entries(p.meetings.findingActions).map(([k, v]) => `${k} → ${v}`).join(', ') || 'default severities'}`,
     `  logging:              ${p.logging.retentionDays} days, at most ${p.logging.maxEvents} events, ${p.logging.recordFullUrls ? 'FULL URLs recorded' : 'hosts only'}${p.logging.recordUser ? ', signed-in user recorded' : ''}`,
     `  reporting:            ${p.reporting?.url ? `${p.reporting.format} to ${p.reporting.url}` : 'off'}`,
+    ...tenantLines(p),
   ];
   return lines.join('\n');
+}
+
+const VENDOR_NAMES = { microsoft: 'Microsoft', google: 'Google', webex: 'Webex' } as const;
+
+/** Each header exactly as the browser will send it, where, and what Chromium will not let through. */
+function tenantLines(p: Policy): string[] {
+  const targets = headerTargets(p.tenantRestrictions);
+  if (targets.length === 0) return ['  tenant restrictions:  none'];
+  const indent = '                        ';
+  const lines = ['  tenant restrictions:  sign-in headers set by the browser (the vendor must be configured too; see README):'];
+  // Targets with the same headers (Webex's named hosts and its idbroker pattern) read as one.
+  const merged: Array<{ vendor: string; where: string[]; headers: typeof targets[number]['headers'] }> = [];
+  for (const t of targets) {
+    const last = merged.at(-1);
+    if (last && last.vendor === t.vendor && JSON.stringify(last.headers) === JSON.stringify(t.headers)) last.where.push(...t.where);
+    else merged.push({ vendor: t.vendor, where: [...t.where], headers: t.headers });
+  }
+  for (const t of merged) {
+    lines.push(`${indent}${VENDOR_NAMES[t.vendor as keyof typeof VENDOR_NAMES]}, on ${t.where.join(', ')}:`);
+    for (const h of t.headers) lines.push(`${indent}  ${h.header}: ${h.value}`);
+  }
+  const refused = unsettableHeaders(p.tenantRestrictions);
+  lines.push(
+    refused.length
+      ? `${indent}NOT SET: Chromium does not let an extension set ${refused.join(', ')}; use the vendor's proxy or device method for ${refused.length === 1 ? 'it' : 'them'}.`
+      : `${indent}Chromium lets an extension set each of these headers (tested on Chromium 156); Firefox is not verified.`,
+  );
+  return lines;
 }

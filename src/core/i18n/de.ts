@@ -122,6 +122,12 @@ export const de: Record<MessageKey, string> = {
   policy_last_valid: 'Die letzte gültige Version bleibt in Kraft.',
   policy_other_in_force: 'Die Richtlinie „{source}“ ist in Kraft.',
   policy_too_large: 'Die Richtlinie ist für diesen Browser zu groß; die bisherigen Regeln bleiben in Kraft:',
+  tenant_heading: "Anmeldung eingeschränkt",
+  tenant_ms_tenants: "Microsoft: nur diese Mandanten: {list}",
+  tenant_ms_v2: "Microsoft: die Entra-Mandanteneinschränkungsrichtlinie Ihrer Organisation",
+  tenant_ms_consumer: "Microsoft: keine persönlichen Konten",
+  tenant_google: "Google: nur Konten von {list}",
+  tenant_webex: "Webex: nur Konten von {list}",
 
   type_navigation_blocked: 'Website gesperrt',
   type_navigation_warned: 'Warnung angezeigt',

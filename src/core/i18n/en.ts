@@ -129,6 +129,12 @@ export const en = {
   policy_last_valid: 'the last valid version stays in force.',
   policy_other_in_force: 'the {source} policy is in force.',
   policy_too_large: 'The policy is too large for this browser; the previous rules stay in force:',
+  tenant_heading: "Sign-in restricted",
+  tenant_ms_tenants: "Microsoft: only these tenants: {list}",
+  tenant_ms_v2: "Microsoft: your organisation's Entra tenant restrictions policy",
+  tenant_ms_consumer: "Microsoft: no personal accounts",
+  tenant_google: "Google: only {list} accounts",
+  tenant_webex: "Webex: only {list} accounts",
 
   // Event types (plain names; the code is in a tooltip)
   type_navigation_blocked: 'Site blocked',

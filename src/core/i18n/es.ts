@@ -122,6 +122,12 @@ export const es: Record<MessageKey, string> = {
   policy_last_valid: 'sigue vigente la última versión válida.',
   policy_other_in_force: 'está vigente la política {source}.',
   policy_too_large: 'La política es demasiado grande para este navegador; siguen vigentes las reglas anteriores:',
+  tenant_heading: "Inicio de sesión restringido",
+  tenant_ms_tenants: "Microsoft: solo estos inquilinos: {list}",
+  tenant_ms_v2: "Microsoft: la directiva de restricciones de inquilino de Entra de su organización",
+  tenant_ms_consumer: "Microsoft: sin cuentas personales",
+  tenant_google: "Google: solo cuentas de {list}",
+  tenant_webex: "Webex: solo cuentas de {list}",
 
   type_navigation_blocked: 'Sitio bloqueado',
   type_navigation_warned: 'Aviso mostrado',

@@ -122,6 +122,12 @@ export const fr: Record<MessageKey, string> = {
   policy_last_valid: 'la dernière version valide reste en vigueur.',
   policy_other_in_force: 'la politique {source} est en vigueur.',
   policy_too_large: 'La politique est trop volumineuse pour ce navigateur ; les règles précédentes restent en vigueur :',
+  tenant_heading: "Connexion restreinte",
+  tenant_ms_tenants: "Microsoft : uniquement ces locataires : {list}",
+  tenant_ms_v2: "Microsoft : la stratégie de restrictions de locataire Entra de votre organisation",
+  tenant_ms_consumer: "Microsoft : aucun compte personnel",
+  tenant_google: "Google : uniquement les comptes {list}",
+  tenant_webex: "Webex : uniquement les comptes {list}",
 
   type_navigation_blocked: 'Site bloqué',
   type_navigation_warned: 'Avertissement affiché',

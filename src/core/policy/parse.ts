@@ -95,7 +95,7 @@ const RECORD_NOUNS: Record<string, string> = { categories: 'catalog category', s
 
 function boundMessage(word: string, origin: string, bound: number | bigint): string {
   if (origin === 'string') return `must be ${word} ${bound} characters long`;
-  if (origin === 'array') return `must have ${word} ${bound} items`;
+  if (origin === 'array') return `must have ${word} ${bound} item${Number(bound) === 1 ? '' : 's'}`;
   return `must be ${word} ${bound}`;
 }
 

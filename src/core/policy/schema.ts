@@ -74,6 +74,62 @@ const hostPattern = z
 const label = z.string().regex(new RegExp(LABEL_REGEX), 'must be a single host label such as "examplehealth"');
 const guid = z.string().regex(new RegExp(GUID_REGEX), 'must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47');
 
+/** A DNS name of two or more labels ending in a letters-only top-level label: "examplehealth.org". */
+export const DOMAIN_REGEX = '^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$';
+const GUID_BODY = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
+/** Entra tenant restrictions v2: `<tenant GUID>:<policy GUID>`. */
+export const V2_POLICY_REGEX = `^${GUID_BODY}:${GUID_BODY}$`;
+/** A Microsoft tenant named by its GUID or by one of its domains. */
+export const TENANT_REGEX = `^(${GUID_BODY}|${DOMAIN_REGEX.slice(1, -1)})$`;
+
+const domain = z.string().max(253).regex(new RegExp(DOMAIN_REGEX), 'must be a domain such as "examplehealth.org" (no scheme, path or spaces)');
+const tenant = z
+  .string()
+  .max(253)
+  .regex(new RegExp(TENANT_REGEX), 'must be a tenant GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47 or a domain such as "examplehealth.onmicrosoft.com"');
+
+/** A header's comma-joined list: at most 50 entries, none twice (case-insensitively). */
+function headerList(item: z.ZodType<string>) {
+  return z
+    .array(item)
+    .min(1)
+    .max(50)
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((v, i) => {
+        const key = v.toLowerCase();
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i], message: `lists "${v}" twice` });
+        seen.add(key);
+      });
+    });
+}
+
+/**
+ * Tenant restrictions (policy-v1.md 1.1): request headers the vendors read at sign-in;
+ * see src/core/tenant-restrictions.ts for where each one is set, and README.md for what
+ * each vendor must have configured on its side.
+ */
+const tenantRestrictions = z.strictObject({
+  microsoft: z
+    .strictObject({
+      tenants: headerList(tenant).optional(),
+      context: guid.optional(),
+      v2Policy: z
+        .string()
+        .regex(new RegExp(V2_POLICY_REGEX), 'must be "<tenant GUID>:<policy GUID>", the two ids Entra shows for a tenant restrictions v2 policy')
+        .optional(),
+      blockConsumerAccounts: z.boolean().default(false),
+    })
+    .superRefine((m, ctx) => {
+      // Microsoft ignores Restrict-Access-To-Tenants without the context naming the tenant that set it.
+      if (m.tenants && !m.context) ctx.addIssue({ code: 'custom', path: ['context'], message: "is required when tenants is set: your own tenant's GUID (sent as Restrict-Access-Context)" });
+      if (m.context && !m.tenants) ctx.addIssue({ code: 'custom', path: ['context'], message: 'has no effect without tenants: set tenants too, or leave context out' });
+    })
+    .optional(),
+  google: z.strictObject({ allowedDomains: headerList(domain) }).optional(),
+  webex: z.strictObject({ allowedDomains: headerList(domain) }).optional(),
+});
+
 export const DEFAULT_CATEGORIES: Record<string, z.infer<typeof action>> = {
   'consumer-video': 'warn',
   'consumer-messaging': 'warn',
@@ -158,6 +214,7 @@ export const policySchema = z.strictObject({
       steps: z.array(text().max(200)).max(10).optional(),
     })
     .optional(),
+  tenantRestrictions: tenantRestrictions.optional(),
   reporting: z
     .strictObject({
       url: httpsUrl.optional(),

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../../src/core/classify.ts';
+import { BYPASS_PRIORITY, bypassRule, checkLimits, compileDnrRules, countRules, DNR_LIMITS, priorityOf, type DnrRule } from '../../src/core/dnr.ts';
+import { GATE_PRIORITY, meetingGateRules, passRule } from '../../src/core/meetings/gate.ts';
+import { formatProblem, parsePolicy } from '../../src/core/policy/parse.ts';
+import { policySchema, type PolicyInput } from '../../src/core/policy/schema.ts';
+import {
+  CHROMIUM_RESOURCE_TYPES,
+  CHROMIUM_SETS_HEADER,
+  chromiumRank,
+  headerTargets,
+  restrictionFindings,
+  TENANT_HEADER_PRIORITY,
+  tenantRestrictionRules,
+  unsettableHeaders,
+  WEBEX_IDBROKER_REGEX,
+} from '../../src/core/tenant-restrictions.ts';
+import { simulateHeaders } from './dnr-simulator.ts';
+
+const GUARD = 'chrome-extension://ifailfbikcpllpillgifgengabkkbala/guard.html';
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const V2 = `${TENANT}:0a1b2c3d-0000-4000-8000-000000000001`;
+const RESTRICTIONS = {
+  microsoft: { tenants: ['examplehealth.onmicrosoft.com', TENANT], context: TENANT, v2Policy: V2, blockConsumerAccounts: true },
+  google: { allowedDomains: ['examplehealth.org'] },
+  webex: { allowedDomains: ['examplehealth.org', 'examplehealth.com'] },
+};
+
+const problems = (tenantRestrictions: unknown) => {
+  const r = parsePolicy({ schemaVersion: 1, tenantRestrictions });
+  return r.ok ? [] : r.problems.map(formatProblem);
+};
+
+/** Every rule the extension would install for a policy, the way the background composes them. */
+function allRules(input: Partial<PolicyInput>): DnrRule[] {
+  const policy = policySchema.parse({ schemaVersion: 1, ...input });
+  return compileDnrRules(compilePolicy(policy), {
+    guardPageUrl: GUARD,
+    extra: (id) => {
+      const gates = meetingGateRules(GUARD, id);
+      return [...gates, ...tenantRestrictionRules(policy.tenantRestrictions, id + gates.length)];
+    },
+  });
+}
+
+const MS = { 'restrict-access-to-tenants': `examplehealth.onmicrosoft.com,${TENANT}`, 'restrict-access-context': TENANT, 'sec-restrict-tenant-access-policy': V2 };
+const MSA = { 'sec-restrict-tenant-access-policy': 'restrict-msa' };
+const GOOGLE = { 'x-googapps-allowed-domains': 'examplehealth.org' };
+const WEBEX = { 'ciscospark-allowed-domains': 'examplehealth.org,examplehealth.com' };
+
+describe('tenantRestrictions in the policy', () => {
+  it('accepts GUIDs and domains, the v2 form, and the consumer switch', () => {
+    expect(problems(RESTRICTIONS)).toEqual([]);
+    expect(parsePolicy({ schemaVersion: 1, tenantRestrictions: { microsoft: { v2Policy: V2 } } })).toMatchObject({ ok: true, policy: { tenantRestrictions: { microsoft: { blockConsumerAccounts: false } } } });
+  });
+
+  it('names each bad value by its path', () => {
+    expect(problems({ microsoft: { tenants: ['contoso.com', 'not a domain', 'Contoso.com'] } })).toEqual([
+      'tenantRestrictions.microsoft.tenants[1]: must be a tenant GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47 or a domain such as "examplehealth.onmicrosoft.com"',
+      'tenantRestrictions.microsoft.tenants[2]: lists "Contoso.com" twice',
+      "tenantRestrictions.microsoft.context: is required when tenants is set: your own tenant's GUID (sent as Restrict-Access-Context)",
+    ]);
+    expect(problems({ microsoft: { context: TENANT } })).toEqual(['tenantRestrictions.microsoft.context: has no effect without tenants: set tenants too, or leave context out']);
+    expect(problems({ microsoft: { tenants: ['a.example'], context: 'examplehealth.org' } })).toEqual([
+      'tenantRestrictions.microsoft.context: must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47',
+    ]);
+    expect(problems({ microsoft: { v2Policy: TENANT } })).toEqual([
+      'tenantRestrictions.microsoft.v2Policy: must be "<tenant GUID>:<policy GUID>", the two ids Entra shows for a tenant restrictions v2 policy',
+    ]);
+    expect(problems({ google: { allowedDomains: [] }, webex: { allowedDomains: ['https://examplehealth.org'] } })).toEqual([
+      'tenantRestrictions.google.allowedDomains: must have at least 1 item',
+      'tenantRestrictions.webex.allowedDomains[0]: must be a domain such as "examplehealth.org" (no scheme, path or spaces)',
+    ]);
+    expect(problems({ google: { allowedDomains: Array.from({ length: 51 }, (_, i) => `d${i}.example`) } })).toEqual(['tenantRestrictions.google.allowedDomains: must have at most 50 items']);
+    expect(problems({ microsoft: { tenant: [TENANT] } })[0]).toMatch(/^tenantRestrictions\.microsoft\.tenant: unknown field \(did you mean "tenants"\?\)/);
+    // A header value cannot be split or extended through a list entry.
+    expect(problems({ google: { allowedDomains: ['a.example,b.example'] } })).toHaveLength(1);
+    expect(problems({ webex: { allowedDomains: ['a.example\r\nX-Evil: 1'] } })).toHaveLength(1);
+  });
+});
+
+describe('header rules', () => {
+  it('set each header on every request type, main_frame included, above every other rule', () => {
+    const rules = tenantRestrictionRules(RESTRICTIONS as never, 100);
+    expect(rules.map((r) => r.id)).toEqual([100, 101, 102, 103, 104]);
+    for (const r of rules) {
+      expect(r.action.type).toBe('modifyHeaders');
+      expect(r.condition.resourceTypes).toEqual(CHROMIUM_RESOURCE_TYPES);
+      expect(r.priority).toBe(TENANT_HEADER_PRIORITY);
+    }
+    expect(CHROMIUM_RESOURCE_TYPES).toContain('main_frame');
+    expect(rules.map((r) => [r.condition.requestDomains, r.condition.regexFilter, r.action.type === 'modifyHeaders' && r.action.requestHeaders])).toEqual([
+      [
+        ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net'],
+        undefined,
+        [
+          { header: 'Restrict-Access-To-Tenants', operation: 'set', value: `examplehealth.onmicrosoft.com,${TENANT}` },
+          { header: 'Restrict-Access-Context', operation: 'set', value: TENANT },
+          { header: 'sec-Restrict-Tenant-Access-Policy', operation: 'set', value: V2 },
+        ],
+      ],
+      [['login.live.com'], undefined, [{ header: 'sec-Restrict-Tenant-Access-Policy', operation: 'set', value: 'restrict-msa' }]],
+      [['google.com'], undefined, [{ header: 'X-GoogApps-Allowed-Domains', operation: 'set', value: 'examplehealth.org' }]],
+      [['identity.webex.com', 'identity-eu.webex.com', 'atlas-a.wbx2.com'], undefined, [{ header: 'CiscoSpark-Allowed-Domains', operation: 'set', value: 'examplehealth.org,examplehealth.com' }]],
+      [['webex.com'], WEBEX_IDBROKER_REGEX, [{ header: 'CiscoSpark-Allowed-Domains', operation: 'set', value: 'examplehealth.org,examplehealth.com' }]],
+    ]);
+    expect(tenantRestrictionRules(undefined, 1)).toEqual([]);
+    expect(tenantRestrictionRules({ microsoft: { blockConsumerAccounts: false } } as never, 1)).toEqual([]);
+  });
+
+  it('reach exactly the vendors’ sign-in hosts, never look-alikes', () => {
+    const rules = allRules({ tenantRestrictions: RESTRICTIONS });
+    const cases: Array<[string, Record<string, string>]> = [
+      ['login.microsoftonline.com', MS],
+      ['LOGIN.MicrosoftOnline.com', MS],
+      ['login.microsoftonline.com.', MS],
+      ['login.microsoft.com', MS],
+      ['login.windows.net', MS],
+      ['login.live.com', MSA],
+      ['google.com', GOOGLE],
+      ['accounts.google.com', GOOGLE],
+      ['mail.google.com', GOOGLE],
+      ['identity.webex.com', WEBEX],
+      ['identity-eu.webex.com', WEBEX],
+      ['atlas-a.wbx2.com', WEBEX],
+      ['idbroker.webex.com', WEBEX],
+      ['idbroker-secondary.webex.com', WEBEX],
+      ['idbroker-b-us.webex.com', WEBEX],
+      ['idbroker-eu.webex.com', WEBEX],
+      ['idbroker-au.webex.com', WEBEX],
+      ['idbroker-ca.webex.com', WEBEX],
+      ['idbroker.webex.com.', WEBEX],
+      ['login.microsoftonline.com.evil.example', {}],
+      ['evillogin.microsoftonline.com', {}],
+      ['microsoftonline.com', {}],
+      ['live.com', {}],
+      ['notgoogle.com', {}],
+      ['google.com.evil.example', {}],
+      ['googleusercontent.com', {}],
+      ['webex.com', {}],
+      ['www.webex.com', {}],
+      ['my-idbroker.webex.com', {}],
+      ['idbroker.evil.webex.com', {}],
+      ['idbroker.webex.com.evil.example', {}],
+      ['identity.webex.com.evil.example', {}],
+      ['examplehealth.org', {}],
+    ];
+    for (const type of ['main_frame', 'sub_frame', 'xmlhttprequest', 'image', 'script', 'websocket'] as const) {
+      expect(cases.map(([host]) => [host, simulateHeaders(rules, `https://${host}/path?q=1`, type)]), type).toEqual(cases);
+    }
+    expect(simulateHeaders(rules, 'https://idbroker.webex.com:8443/idb/oauth2', 'xmlhttprequest')).toEqual(WEBEX);
+  });
+
+  it("replace a page's own value", () => {
+    const rules = allRules({ tenantRestrictions: RESTRICTIONS });
+    expect(simulateHeaders(rules, 'https://login.microsoftonline.com/common', 'xmlhttprequest', { 'Restrict-Access-To-Tenants': 'personal.example' })).toEqual(MS);
+    expect(simulateHeaders(rules, 'https://accounts.google.com/', 'xmlhttprequest', { 'X-GoogApps-Allowed-Domains': 'gmail.com' })).toEqual(GOOGLE);
+  });
+
+  it('outrank every allow rule: the policy’s own, a “continue” allowance and a meeting pass', () => {
+    const rules = allRules({
+      rules: [
+        { match: 'microsoftonline.com', action: 'allow' },
+        { match: 'login.windows.net', action: 'warn' },
+        { match: 'a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.login.microsoft.com/some/very/long/path', action: 'allow' },
+      ],
+      tenantRestrictions: RESTRICTIONS,
+    });
+    expect(simulateHeaders(rules, 'https://login.microsoftonline.com/', 'main_frame')).toEqual(MS);
+    // Warned: the request does not leave until the user continues.
+    expect(simulateHeaders(rules, 'https://login.windows.net/', 'main_frame')).toBeNull();
+    const withBypass = [...rules, bypassRule(9000, 'login.windows.net'), passRule(9001, 7, 'login.live.com')];
+    expect(simulateHeaders(withBypass, 'https://login.windows.net/', 'main_frame')).toEqual(MS);
+    expect(simulateHeaders(withBypass, 'https://login.live.com/', 'main_frame', {}, 7)).toEqual(MSA);
+    expect(simulateHeaders(rules, 'https://a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.login.microsoft.com/some/very/long/path', 'main_frame')).toEqual(MS);
+
+    // In Chromium's own order, not just numerically (priorities above 2^24 wrap).
+    const top = chromiumRank(TENANT_HEADER_PRIORITY, 'modifyHeaders');
+    const maxPolicyPriority = priorityOf('a.'.repeat(126) + 'example', '/x'.repeat(5000));
+    expect(maxPolicyPriority).toBeLessThan(2 ** 24);
+    for (const [p, action] of [[BYPASS_PRIORITY, 'allow'], [GATE_PRIORITY, 'allow'], [maxPolicyPriority, 'allow'], [BYPASS_PRIORITY, 'allowAllRequests']] as const) {
+      expect(top, `${action} at ${p}`).toBeGreaterThan(chromiumRank(p, action));
+    }
+    expect(TENANT_HEADER_PRIORITY).toBeLessThanOrEqual(2 ** 31 - 1);
+  });
+
+  it('the wrap is real: at twice the bypass priority the headers would lose to “continue”', () => {
+    // What the browser test showed before the priority was fixed (see tenant-restrictions.ts).
+    expect(chromiumRank(2 * BYPASS_PRIORITY, 'modifyHeaders')).toBeLessThan(chromiumRank(BYPASS_PRIORITY, 'allow'));
+    const rules = allRules({ rules: [{ match: 'login.windows.net', action: 'warn' }], tenantRestrictions: RESTRICTIONS });
+    const doubled = rules.map((r) => (r.action.type === 'modifyHeaders' ? { ...r, priority: 2 * BYPASS_PRIORITY } : r));
+    expect(simulateHeaders([...doubled, bypassRule(9000, 'login.windows.net')], 'https://login.windows.net/', 'main_frame')).toEqual({});
+  });
+
+  it('count as "unsafe" rules against the browser limit', () => {
+    const rules = allRules({ tenantRestrictions: RESTRICTIONS });
+    const headerRules = rules.filter((r) => r.action.type === 'modifyHeaders');
+    expect(headerRules).toHaveLength(5);
+    const base = countRules(allRules({}));
+    expect(countRules(rules)).toEqual({ total: base.total + 5, unsafe: base.unsafe + 5, regex: base.regex + 1 });
+    const many = Array.from({ length: DNR_LIMITS.unsafeDynamicRules + 1 }, (_, i) => ({ ...headerRules[0]!, id: i + 1 }));
+    expect(checkLimits(many)).toEqual([`${DNR_LIMITS.unsafeDynamicRules + 1} redirect and header rules exceed the browser's limit of ${DNR_LIMITS.unsafeDynamicRules}`]);
+  });
+});
+
+describe('reporting the restrictions', () => {
+  it('names what is in force for policy.applied', () => {
+    expect(restrictionFindings(RESTRICTIONS as never)).toEqual([
+      'tenant-restrictions:microsoft',
+      'tenant-restrictions:microsoft-consumer',
+      'tenant-restrictions:google',
+      'tenant-restrictions:webex',
+    ]);
+    expect(restrictionFindings({ microsoft: { blockConsumerAccounts: true } } as never)).toEqual(['tenant-restrictions:microsoft-consumer']);
+    expect(restrictionFindings(undefined)).toEqual([]);
+  });
+
+  it('says which headers Chromium would refuse: none of these', () => {
+    expect(Object.values(CHROMIUM_SETS_HEADER).every(Boolean)).toBe(true);
+    expect(unsettableHeaders(RESTRICTIONS as never)).toEqual([]);
+    expect(headerTargets(RESTRICTIONS as never).flatMap((t) => t.headers.map((h) => h.header)).every((h) => h in CHROMIUM_SETS_HEADER)).toBe(true);
+  });
+});
