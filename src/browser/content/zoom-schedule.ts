@@ -28,8 +28,7 @@
  * Meeting"/"Edit Meeting" heading, or the older form's id): Zoom's account settings page has
  * a "Waiting Room" switch too, and that is the account default, not this meeting's setting.
  */
-import { hostUnder } from '../../core/hosts.ts';
-import { PLATFORM_DOMAINS, type Finding, type SettingState } from '../../core/meetings/types.ts';
+import type { Finding, SettingState } from '../../core/meetings/types.ts';
 import { checkSchedule, UNKNOWN_READING, type ScheduleGeneration, type ScheduleReading } from '../../core/meetings/schedule.ts';
 import type { Policy } from '../../core/policy/schema.ts';
 
@@ -50,20 +49,7 @@ export interface GuardOptions {
 
 const UNKNOWN: ZoomScheduleReading = UNKNOWN_READING;
 
-/** `/meeting/schedule` or `/meeting/<id>/edit` on a Zoom host (zoom.us, zoomgov.com, subdomains). */
-export function isZoomSchedulePage(url: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
-  const host = u.hostname.replace(/\.$/, '');
-  if (!PLATFORM_DOMAINS.zoom.some((d) => hostUnder(host, d))) return false;
-  const path = u.pathname.replace(/\/+$/, '').toLowerCase();
-  return path === '/meeting/schedule' || /^\/meeting\/[^/]+\/edit$/.test(path);
-}
+export { isZoomSchedulePage } from '../../core/meetings/schedule.ts';
 
 // ---------------------------------------------------------------------------------------
 // Reading

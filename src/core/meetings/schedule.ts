@@ -8,9 +8,25 @@
  * Pure: no DOM, no browser APIs.
  */
 import type { Action } from '../actions.ts';
+import { canonicalHost, hostUnder } from '../hosts.ts';
 import type { Policy } from '../policy/schema.ts';
 import { withPolicySeverity } from './judge.ts';
-import { verdictAction, verdictOf, type Finding, type SettingState, type Verdict } from './types.ts';
+import { PLATFORM_DOMAINS, verdictAction, verdictOf, type Finding, type SettingState, type Verdict } from './types.ts';
+
+/** `/meeting/schedule` or `/meeting/<id>/edit` on a Zoom host (zoom.us, zoomgov.com, zoom-x.de, subdomains). */
+export function isZoomSchedulePage(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
+  const host = canonicalHost(u.hostname);
+  if (!PLATFORM_DOMAINS.zoom.some((d) => hostUnder(host, d))) return false;
+  const path = u.pathname.replace(/\/+$/, '').toLowerCase();
+  return path === '/meeting/schedule' || /^\/meeting\/[^/]+\/edit$/.test(path);
+}
 
 export type ScheduleGeneration = 'current' | 'legacy' | 'unknown';
 
@@ -102,4 +118,47 @@ export function parseScheduleReading(value: unknown): ScheduleReading | { error:
     if (!STATES.includes(v[k] as string)) return { error: `reading.${k}: expected on, off or unknown` };
   }
   return v as unknown as ScheduleReading;
+}
+
+/** What the content script on a scheduling page sends the background: what it read, nothing else. */
+export const SCHEDULE_CHECK = 'schedule.check' as const;
+export interface ScheduleCheckRequest {
+  kind: typeof SCHEDULE_CHECK;
+  reading: ScheduleReading;
+  /** Whether the page's save was stopped (the content script's own call, with the same rules). */
+  prevented: boolean;
+}
+
+/** The `schedule.checked` event the background records for a request (it alone writes the log). */
+export interface ScheduleCheckedEvent {
+  type: 'schedule.checked';
+  url: string;
+  service: 'zoom';
+  action: Action;
+  findings: string[];
+}
+
+/**
+ * The background's decision on a content script's `schedule.check`: the page's URL comes from
+ * the browser (the sender's URL), never from the message; the findings are decided here again
+ * from the reading with the policy in force. A message that is not a well-formed reading from a
+ * Zoom scheduling page is refused with a message naming what is wrong.
+ */
+export function decideScheduleCheck(
+  message: unknown,
+  senderUrl: string | undefined,
+  policy: Policy,
+): { event: ScheduleCheckedEvent; check: ScheduleCheck } | { error: string } {
+  if (typeof senderUrl !== 'string' || !isZoomSchedulePage(senderUrl)) return { error: 'schedule.check: only from a Zoom scheduling page' };
+  if (typeof message !== 'object' || message === null) return { error: 'schedule.check: expected an object' };
+  const m = message as Record<string, unknown>;
+  for (const k of Object.keys(m)) if (!['kind', 'reading', 'prevented'].includes(k)) return { error: `schedule.check.${k}: unknown field` };
+  if (typeof m.prevented !== 'boolean') return { error: 'schedule.check.prevented: expected true or false' };
+  const reading = parseScheduleReading(m.reading);
+  if ('error' in reading) return { error: `schedule.check.${reading.error}` };
+  const check = checkSchedule(reading, policy);
+  return {
+    event: { type: 'schedule.checked', url: senderUrl, service: 'zoom', action: check.action, findings: check.findings.map((f) => f.code) },
+    check,
+  };
 }
