@@ -5,7 +5,7 @@ import { recordEventRequest } from '../src/browser/events/record-request.ts';
 
 // Zoom's scheduling pages, on any Zoom host: read the form, warn before saving unsafe settings.
 export default defineContentScript({
-  matches: ['*://zoom.us/meeting/*', '*://*.zoom.us/meeting/*', '*://zoomgov.com/meeting/*', '*://*.zoomgov.com/meeting/*'],
+  matches: ['*://zoom.us/meeting/*', '*://*.zoom.us/meeting/*', '*://zoomgov.com/meeting/*', '*://*.zoomgov.com/meeting/*', '*://zoom-x.de/meeting/*', '*://*.zoom-x.de/meeting/*'],
   runAt: 'document_idle',
   async main() {
     if (!isZoomSchedulePage(location.href)) return;

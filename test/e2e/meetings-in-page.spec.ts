@@ -9,6 +9,8 @@ import { useManagedSession, type ManagedSession } from './managed-session.ts';
 
 const INBOX = readFileSync('test/fixtures/webmail/inbox.html', 'utf8');
 const SCHEDULE = readFileSync('test/fixtures/zoom/schedule-current.html', 'utf8');
+/** The live portal's own widgets (span.zoom-checkbox, role=radio): test/fixtures/zoom/schedule-portal-widgets.html. */
+const PORTAL = readFileSync('test/fixtures/zoom/schedule-portal-widgets.html', 'utf8');
 const POLICY = {
   schemaVersion: 1,
   policyVersion: 'inpage-1',
@@ -37,7 +39,14 @@ async function axTexts(cdp: CDPSession): Promise<string[]> {
 test.describe('meeting links in pages', () => {
   const session = useManagedSession(POLICY, (server) =>
     server.route((req, res, host) => {
-      const body = host === 'zoom.us' && req.url === '/meeting/schedule' ? SCHEDULE : host.endsWith('outlook.office.com') || host === 'mail.example.net' ? INBOX : null;
+      const body =
+        host === 'zoom.us' && req.url === '/meeting/schedule'
+          ? SCHEDULE
+          : host === 'examplehealth.zoom.us' && req.url === '/meeting/schedule'
+            ? PORTAL
+            : host.endsWith('outlook.office.com') || host === 'mail.example.net'
+              ? INBOX
+              : null;
       if (body === null) return false;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(body);
@@ -104,5 +113,20 @@ test.describe('meeting links in pages', () => {
     const checked = events.find((e) => e.type === 'schedule.checked');
     expect(checked).toMatchObject({ host: 'zoom.us', service: 'zoom', action: 'warn' });
     expect(checked!.findings).toContain('waiting-room-off');
+  });
+
+  test('the live portal\'s widgets (no <label>): saving on a Personal Meeting ID with the waiting room off is stopped, and recorded by the background', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('https://examplehealth.zoom.us/meeting/schedule');
+    const cdp = await page.context().newCDPSession(page);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.locator('#save-status')).not.toHaveText('Saved');
+    await expect.poll(async () => (await axTexts(cdp)).join('\n')).toMatch(/Waiting Room/);
+    await expect.poll(async () => (await loggedEvents(admin)).find((e) => e.type === 'schedule.checked')).toMatchObject({ host: 'examplehealth.zoom.us', service: 'zoom', action: 'warn' });
+    const checked = (await loggedEvents(admin)).find((e) => e.type === 'schedule.checked')!;
+    expect([...(checked.findings as string[])].sort()).toEqual(['personal-room', 'waiting-room-off']);
+    // The second click saves (the warning is shown once).
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.locator('#save-status')).toHaveText('Saved');
   });
 });
