@@ -24,7 +24,8 @@ export function plainFacts(a: LinkAnalysis): string[] {
 
 /** One link's analysis: the verdict in words (not colour alone), the facts, the findings. */
 export function LinkAnalysisView({ analysis }: { analysis: LinkAnalysis }) {
-  if (analysis.platform === null) {
+  // A wrapped link that hides its destination (Mimecast) has no platform but a finding to show.
+  if (analysis.platform === null && analysis.findings.length === 0) {
     return <p data-testid="link-verdict">{t('link_not_meeting')}</p>;
   }
   const english = uiLanguage() === 'en';
