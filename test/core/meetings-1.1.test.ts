@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseLink, type FindingCode } from '../../src/core/meetings/analyse.ts';
 import { decodeProofpointV2, decodeProofpointV3, unwrapOnce } from '../../src/core/meetings/wrappers.ts';
+import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
 import { policySchema, type Policy } from '../../src/core/policy/schema.ts';
 import { PUBLIC_1_1 } from './meeting-fixtures.ts';
 
@@ -93,6 +94,13 @@ describe('meetings.findingActions', () => {
     const lenient = policySchema.parse({ schemaVersion: 1, meetings: { findingActions: { 'personal-room': 'allow' } } });
     expect(analyseLink('https://zoom.us/j/6045550199', lenient).verdict).toBe('ok');
     expect(codes('https://zoom.us/j/6045550199', lenient)).toContain('personal-room');
+  });
+
+  it('is in the managed schema (types only: a misspelt code reaches the validator instead of being dropped)', () => {
+    const m = generateManagedSchema().properties!.meetings!.properties!;
+    expect(Object.keys(m.findingActions!.properties!)).toEqual(['personal-room', 'embedded-passcode', 'passcode-unverified', 'waiting-room-unverified', 'tenant-unverified', 'public-room', 'waiting-room-off', 'passcode-off', 'wrapped-unresolved']);
+    expect(m.findingActions!.additionalProperties).toEqual({ type: 'string' });
+    expect(Object.keys(m.sanctioned!.properties!)).toEqual(expect.arrayContaining(['whereby', 'goto', 'ringcentral']));
   });
 
   it('refuses codes it cannot set, naming the code', () => {
