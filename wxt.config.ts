@@ -38,14 +38,19 @@ export default defineConfig({
       'declarativeNetRequest',
       'alarms',
       'webNavigation',
+      'webRequest',
+      'browsingData',
       'scripting',
       'contextMenus',
       ...(browser === 'firefox' ? [] : ['identity', 'identity.email']),
     ],
     // Redirecting a site to the warning page needs access to that site's requests.
     host_permissions: ['<all_urls>'],
-    // The guard page is where DNR redirects land, in main frames and sub-frames.
-    web_accessible_resources: [{ resources: ['guard.html'], matches: ['<all_urls>'] }],
+    // The guard page is where DNR redirects land, in main frames and sub-frames. On
+    // Chromium only under a per-session dynamic id, so a site cannot frame or open it by
+    // its static address (redirects to the static address are mapped onto it; README,
+    // "How blocking works").
+    web_accessible_resources: [{ resources: ['guard.html'], matches: ['<all_urls>'], ...(browser === 'firefox' ? {} : { use_dynamic_url: true }) }],
     action: { default_title: 'Telehealth Guard' },
     options_ui: { page: 'options.html', open_in_tab: true },
     ...(browser === 'firefox'

@@ -3,12 +3,13 @@
  * start (an MV3 worker is woken by the event it missed otherwise); all state lives in
  * storage, IndexedDB and the browser's DNR rules, so a stopped worker loses nothing.
  */
-import { hostOfUrl } from '../core/hosts.ts';
+import { classifyUrl } from '../core/classify.ts';
 import { t } from './i18n.ts';
-import { activeBypass, BYPASS_ALARM, expireBypasses, removePass } from './bypass.ts';
+import { allowanceFor, BYPASS_ALARM, expireAllowances } from './allowances.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
+import { startNavigationWatch } from './navigation-watch.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
 
 export const RETENTION_ALARM = 'retention';
@@ -28,7 +29,7 @@ export function startBackground(): void {
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === BYPASS_ALARM) void expireBypasses().then(refreshBadges);
+    if (alarm.name === BYPASS_ALARM) void expireAllowances().then(refreshBadges);
     if (alarm.name === RETENTION_ALARM) void prune();
     if (alarm.name === REPORT_ALARM) void report();
   });
@@ -49,17 +50,8 @@ export function startBackground(): void {
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     if (change.url || change.status === 'complete') void updateBadge(tabId, tab.url);
   });
-  // A one-time pass through the meeting-link gate is spent once its navigation commits
-  // (or fails, or the tab closes).
-  // The guard page's own commit is not it: the pass is granted after that.
-  const ownPage = browser.runtime.getURL('/');
-  browser.webNavigation.onCommitted.addListener(({ tabId, frameId, url }) => {
-    if (frameId === 0 && !url.startsWith(ownPage)) void removePass(tabId);
-  });
-  browser.webNavigation.onErrorOccurred.addListener(({ tabId, frameId, url }) => {
-    if (frameId === 0 && !url.startsWith(ownPage)) void removePass(tabId);
-  });
-  browser.tabs.onRemoved.addListener((tabId) => void removePass(tabId));
+  // Who was sent to the guard page, one-time passes spent, and the second line.
+  startNavigationWatch();
   browser.tabs.onActivated.addListener(({ tabId }) => {
     void browser.tabs.get(tabId).then((tab) => updateBadge(tabId, tab.url));
   });
@@ -76,7 +68,7 @@ export function startBackground(): void {
       policySource: state.resolved.source,
       extensionVersion: browser.runtime.getManifest().version,
     });
-    await expireBypasses();
+    await expireAllowances();
     await browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 1 });
     await prune();
   });
@@ -108,8 +100,7 @@ async function refreshBadges(): Promise<void> {
 }
 
 async function updateBadge(tabId: number, url: string | undefined): Promise<void> {
-  const host = url ? hostOfUrl(url) : null;
-  const bypass = host ? await activeBypass(host) : null;
+  const bypass = url && /^https?:/i.test(url) ? await allowanceFor(classifyUrl((await engine()).compiled, url)) : null;
   await browser.action.setBadgeText({ tabId, text: bypass ? '!' : '' });
   if (bypass) {
     await browser.action.setBadgeBackgroundColor({ tabId, color: '#8a4b00' });

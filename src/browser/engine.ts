@@ -10,7 +10,7 @@ import { formatProblem } from '../core/policy/parse.ts';
 import { meetingGateRules } from '../core/meetings/gate.ts';
 import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
 import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, restrictionFindings, tenantRestrictionRules } from '../core/tenant-restrictions.ts';
-import { reconcileBypasses } from './bypass.ts';
+import { reconcileAllowances } from './allowances.ts';
 import { registerAnnotator } from './content-scripts.ts';
 import { toBrowserRules } from './dnr-types.ts';
 import { record, syncReportAlarm } from './recorder.ts';
@@ -45,6 +45,16 @@ export function reloadEngine(): Promise<EngineState> {
 }
 
 
+/**
+ * The guard page's address in rules: on Chromium its static id. The page is reachable by
+ * sites only under a per-session dynamic id (`use_dynamic_url`, wxt.config.ts), and
+ * Chromium maps a rule's redirect to the static id onto it — so stored rules stay valid
+ * across browser restarts, when the dynamic id changes.
+ */
+function guardPageForRules(): string {
+  return location.protocol === 'chrome-extension:' ? `chrome-extension://${browser.runtime.id}/guard.html` : browser.runtime.getURL('/guard.html');
+}
+
 async function readManaged(): Promise<Record<string, unknown> | null> {
   try {
     return ((await browser.storage.managed.get(null)) as Record<string, unknown>) ?? null;
@@ -62,7 +72,7 @@ async function load(): Promise<EngineState> {
     lastValid: (stored[LAST_VALID_KEY] as ResolvedPolicy['lastValid'] | undefined) ?? {},
   });
   const compiled = compilePolicy(resolved.policy);
-  const guardPageUrl = browser.runtime.getURL('/guard.html');
+  const guardPageUrl = guardPageForRules();
   const { policy } = resolved;
   const headerTypes = import.meta.env.BROWSER === 'firefox' ? CHROMIUM_RESOURCE_TYPES.filter((t) => !NOT_IN_FIREFOX.includes(t)) : CHROMIUM_RESOURCE_TYPES;
   // One list, so the tenant-restriction headers change in the same atomic update as
@@ -77,7 +87,7 @@ async function load(): Promise<EngineState> {
   const limitProblems = checkLimits(rules);
   await browser.storage.local.set({ [LAST_VALID_KEY]: resolved.lastValid });
   if (limitProblems.length === 0) await applyRules(rules);
-  await reconcileBypasses((url) => classifyUrl(compiled, url));
+  await reconcileAllowances((url) => classifyUrl(compiled, url));
   await registerAnnotator(resolved.policy);
 
   const state: EngineState = { resolved, compiled, rules, limitProblems };

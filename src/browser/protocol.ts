@@ -1,14 +1,17 @@
 /**
- * Messages from the extension's own pages (guard, popup, options) to the background.
- * The background is the only writer of the log and the only holder of the policy in
- * force; pages ask it. Each request kind has one response type.
+ * Every message to the background, typed by who sends it, and the one place that decides
+ * who may send what (`senderKind`, `MAY_SEND`). Web pages cannot reach the background at
+ * all (no externally_connectable). The background is the only writer of the log and the
+ * only holder of the policy in force; pages and content scripts ask it.
  */
 import type { ClassifyResult } from '../core/classify.ts';
 import type { GuardView } from '../core/explain.ts';
 import type { LinkAnalysis } from '../core/meetings/analyse.ts';
 import type { IncidentKind } from '../core/events/types.ts';
 import type { Policy, PolicySource } from '../core/policy/schema.ts';
+import { CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
 import type { EventFilter } from './events/store.ts';
+import { RECORD_EVENT_MESSAGE } from './events/record-request.ts';
 
 export interface PolicyStatus {
   source: PolicySource;
@@ -33,17 +36,22 @@ export interface TabVerdict {
   bypassExpiresAt: number | null;
 }
 
-export type Request =
-  | { kind: 'guard.view'; url: string }
-  | { kind: 'guard.proceed'; url: string; reason: string }
-  | { kind: 'guard.redirected'; url: string; to: string }
+/** The warning / block page (guard.html). The URL it is about is its own, after '#': never sent. */
+export type GuardRequest = { kind: 'guard.view' } | { kind: 'guard.proceed'; reason: string } | { kind: 'guard.redirected'; to: string };
+/** The toolbar popup. */
+export type PopupRequest =
   | { kind: 'status'; tabUrl?: string }
+  | { kind: 'link.check'; url: string }
+  | { kind: 'incident.report'; incident: IncidentKind; note: string; tabUrl?: string };
+/** The context menu's link-check window (check.html). */
+export type CheckRequest = { kind: 'link.check'; url: string };
+/** The options page (administrator). */
+export type OptionsRequest =
+  | { kind: 'status' }
   | { kind: 'policy.import'; text: string }
   | { kind: 'policy.clearLocal' }
-  | { kind: 'link.check'; url: string }
   | { kind: 'log.export'; format: 'ndjson' | 'csv'; filter?: EventFilter }
-  | { kind: 'log.exported'; format: 'ndjson' | 'csv'; count: number; filtered: boolean }
-  | { kind: 'incident.report'; incident: IncidentKind; note: string; tabUrl?: string };
+  | { kind: 'log.exported'; format: 'ndjson' | 'csv'; count: number; filtered: boolean };
 
 /** What the popup shows once an incident is recorded: the reference and whom to call. */
 export interface IncidentReceipt {
@@ -53,8 +61,60 @@ export interface IncidentReceipt {
   organization: Policy['organization'];
 }
 
+/** Content scripts, in web pages (the page's own code cannot send these, but can shape what they read). */
+export type ContentRequest = { kind: typeof CONTENT_POLICY_REQUEST } | { kind: typeof RECORD_EVENT_MESSAGE; event: unknown };
+
+export type Request = GuardRequest | PopupRequest | CheckRequest | OptionsRequest | ContentRequest;
+
+export type SenderKind = 'guard' | 'popup' | 'check' | 'options' | 'content-script';
+
+/** Which sender may send which kinds: checked once, before any handler runs. */
+export const MAY_SEND: Record<SenderKind, ReadonlyArray<Request['kind']>> = {
+  guard: ['guard.view', 'guard.proceed', 'guard.redirected'],
+  popup: ['status', 'link.check', 'incident.report'],
+  check: ['link.check'],
+  options: ['status', 'policy.import', 'policy.clearLocal', 'log.export', 'log.exported'],
+  'content-script': [CONTENT_POLICY_REQUEST, RECORD_EVENT_MESSAGE],
+};
+
+/** The parts of `runtime.MessageSender` that are checked. */
+export interface Sender {
+  id?: string;
+  url?: string;
+  origin?: string;
+  tab?: { id?: number };
+  frameId?: number;
+}
+
+const PAGES: Record<string, SenderKind> = { '/guard.html': 'guard', '/popup.html': 'popup', '/check.html': 'check', '/options.html': 'options' };
+
+/**
+ * Who sent a message, or null for anyone else. `extensionOrigins` are the origins the
+ * extension's pages can have (`chrome-extension://<id>`, and on Firefox the
+ * `moz-extension://<uuid>` of `runtime.getURL`).
+ */
+export function senderKind(sender: Sender, extensionId: string, extensionOrigins: readonly string[]): SenderKind | null {
+  if (!extensionId || sender.id !== extensionId || typeof sender.url !== 'string') return null;
+  const origin = extensionOrigins.find((o) => sender.url!.startsWith(o + '/'));
+  if (origin !== undefined) {
+    if (sender.origin !== undefined && sender.origin !== origin) return null;
+    const path = sender.url.slice(origin.length).replace(/[?#].*$/s, '');
+    return PAGES[path] ?? null;
+  }
+  if (sender.tab?.id !== undefined && /^https?:\/\//i.test(sender.url)) return 'content-script';
+  return null;
+}
+
+export function maySend(kind: SenderKind, request: unknown): request is Request {
+  const k = (request as { kind?: unknown } | null)?.kind;
+  return typeof k === 'string' && (MAY_SEND[kind] as readonly string[]).includes(k);
+}
+
+/** What the guard page gets. The view's `reference` identifies the recorded event, for the service desk. */
+export type GuardViewResponse = { show: 'nothing' } | { show: 'go'; navigate: boolean } | { show: 'page'; view: GuardView; mayContinue: boolean };
+
 export type Response<K extends Request['kind']> = {
-  'guard.view': { view: GuardView | null };
+  'guard.view': GuardViewResponse;
   'guard.proceed': { ok: true } | { ok: false; error: string };
   'guard.redirected': { ok: true };
   status: { status: PolicyStatus; tab: TabVerdict | null };
@@ -64,6 +124,8 @@ export type Response<K extends Request['kind']> = {
   'log.export': { text: string; fileName: string };
   'log.exported': { ok: true };
   'incident.report': IncidentReceipt | { ok: false; error: string };
+  [CONTENT_POLICY_REQUEST]: unknown;
+  [RECORD_EVENT_MESSAGE]: { ok: true } | { error: string };
 }[K];
 
 /** Send a request to the background and get its typed answer. */

@@ -11,7 +11,7 @@
  */
 import { stricter, type Action } from './actions.ts';
 import { CATALOG, catalogPatterns, type Catalog } from './catalog.ts';
-import { canonicalHost, isIpHost, parseHostPattern, type HostPattern } from './hosts.ts';
+import { canonicalHost, isIpHost, normalisePath, parseHostPattern, type HostPattern } from './hosts.ts';
 import type { Policy } from './policy/schema.ts';
 
 export type DecisionSource = 'rule' | 'service' | 'category' | 'default';
@@ -272,7 +272,8 @@ export function decideHost(compiled: CompiledPolicy, host: string, path: PathSou
 function matchEntry(entry: HostEntry | undefined, source: PathSource): Decision | undefined {
   if (!entry) return undefined;
   if (entry.paths) {
-    const path = (typeof source === 'string' ? source : source.pathname).toLowerCase();
+    // Matched as a server reads the path, so `//messages` or `/%6Dessages` is `/messages`.
+    const path = normalisePath(typeof source === 'string' ? source : source.pathname);
     for (const { prefix, decision } of entry.paths) {
       if (path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47)) return decision;
     }

@@ -1,17 +1,28 @@
 /**
  * A compiled policy as declarativeNetRequest rules, so the browser's own engine warns
- * and blocks before any request leaves (policy-v1.md; issue "Enforce the policy").
+ * and blocks before any request leaves (docs/policy.md; README "How blocking works").
  *
  * Specificity becomes priority: a pattern with more host labels gets a higher
  * priority, and at the same host a path prefix beats the bare host and a longer prefix
  * a shorter one — exactly the classifier's order, which Chromium then applies with
- * "highest priority wins". Hosts that share an action and a label count share one rule
- * (`requestDomains` matches a host and its subdomains on label boundaries, like a
- * pattern), so a 5,000-rule policy compiles to a handful of rules. Path prefixes need a
- * regex for the segment boundary; hosts sharing an action, label count and path share one.
+ * "highest priority wins" (and, at equal priority, allow before block before redirect).
+ * Hosts that share an action and a label count share one rule (`requestDomains` matches
+ * a host and its subdomains on label boundaries, like a pattern), so a 5,000-rule policy
+ * compiles to a few hundred rules. Path prefixes need a regex for the segment boundary.
  *
- * Warn and block redirect main frames and sub-frames to the extension's guard page with
- * the original URL after `#`, so the page can name the host and, on "Continue", go on.
+ * Every request type is covered:
+ * - navigations of every frame kind (main frame, sub-frame, `<object>`/`<embed>`) to a
+ *   warned or blocked URL are redirected to the extension's guard page, with the
+ *   original URL after `#`;
+ * - every other request to a blocked URL (fetch, XHR, WebSocket, beacon, ping, media,
+ *   scripts, images, workers…) is cancelled;
+ * - an allowed or warned pattern also carries a rule for the other request types, so a
+ *   more specific allow or warn is not cancelled by a less specific block.
+ *
+ * Forms a regex cannot list are sent to the guard page, where the core decides on the
+ * normalised form: a navigation whose path a server may read differently from its
+ * spelling (`//messages`, `/%6Dessages`, `/messages;x`, `/messages%2Ft`) on a host with
+ * path rules, and IPv4-mapped IPv6 hosts when the policy names IPv4 hosts.
  */
 import type { Action } from './actions.ts';
 import type { CompiledPolicy, Decision } from './classify.ts';
@@ -46,25 +57,36 @@ export interface DnrRule {
   priority: number;
   action:
     | { type: 'allow' }
+    | { type: 'block' }
     | { type: 'redirect'; redirect: { regexSubstitution: string } }
     | { type: 'modifyHeaders'; requestHeaders: HeaderSet[] };
   condition: {
     requestDomains?: string[];
     tabIds?: number[];
     regexFilter?: string;
+    urlFilter?: string;
     isUrlFilterCaseSensitive?: boolean;
-    resourceTypes: ResourceType[];
+    /** Exactly one of these two is always given (with neither, Chromium skips main_frame). */
+    resourceTypes?: ResourceType[];
+    excludedResourceTypes?: ResourceType[];
   };
 }
 
-export const GUARDED_RESOURCE_TYPES: ResourceType[] = ['main_frame', 'sub_frame'];
+/** Navigations of every frame kind: these go to the guard page. */
+export const NAVIGATION_TYPES: ResourceType[] = ['main_frame', 'sub_frame', 'object'];
+/** Every request type that is not a navigation: `excludedResourceTypes` of the navigations. */
+const OTHER_TYPES = { excludedResourceTypes: NAVIGATION_TYPES };
+/** Every request type (an explicitly empty exclusion list includes main_frame). */
+const ALL_TYPES = { excludedResourceTypes: [] as ResourceType[] };
 
 /** Chromium's limits (Chromium 156; see README): checked before rules are applied. */
 export const DNR_LIMITS = { dynamicRules: 30_000, unsafeDynamicRules: 5_000, regexRules: 1_000 } as const;
 
-/** Room per host label: path prefixes add at most this much less one. */
+/** Room per host label: path prefixes add at most this much less two. */
 const LABEL_PRIORITY = 10_000;
-/** A temporary "continue to site" allowance outranks every policy rule. */
+/** Above any host or path rule (a host has at most 127 labels). */
+const CATCH_PRIORITY = 200 * LABEL_PRIORITY;
+/** A one-time pass for exactly one URL in one tab outranks every other rule. */
 export const BYPASS_PRIORITY = 1_000_000_000;
 
 /** Everything from the scheme on: the whole URL, captured for the guard page. */
@@ -73,7 +95,14 @@ const WHOLE_URL = '^(https?://.*)$';
 export function priorityOf(host: string, pathPrefix: string): number {
   const labels = isIpHost(host) ? 1 : host.split('.').length;
   // Paths are capped so a very long prefix cannot climb into the next label's range.
-  return labels * LABEL_PRIORITY + (pathPrefix ? 1 + Math.min(pathPrefix.length, LABEL_PRIORITY - 2) : 0);
+  return labels * LABEL_PRIORITY + (pathPrefix ? 1 + Math.min(pathPrefix.length, LABEL_PRIORITY - 3) : 0);
+}
+
+/** The priority of the rule that carries a decision (the default's rule is priority 1). */
+export function priorityOfDecision(d: Pick<Decision, 'pattern'>): number {
+  if (d.pattern === null) return 1;
+  const slash = d.pattern.indexOf('/');
+  return slash < 0 ? priorityOf(d.pattern, '') : priorityOf(d.pattern.slice(0, slash), d.pattern.slice(slash));
 }
 
 function escapeRegex(s: string): string {
@@ -85,6 +114,15 @@ export function pathRegex(prefix: string): string {
   return `^(https?://[^/?#]*${escapeRegex(prefix)}(?:[/?#].*)?)$`;
 }
 
+/**
+ * A path a server may read differently from how it is spelt: a percent-encoded
+ * unreserved character, slash or backslash, a `;` parameter, or an empty segment.
+ * Clients never need to write these, so ordinary pages rarely do.
+ */
+export const ANOMALOUS_PATH = '^(https?://[^/?#]*/(?:[^?#]*(?:%(?:[46][1-9a-f]|[57][0-9a]|3[0-9]|2[def]|5[cf]|7e)|;|//)|/).*)$';
+/** An IPv4-mapped IPv6 host (`[::ffff:7f00:2]`), which reaches an IPv4 address. */
+export const MAPPED_IPV4_HOST = '^(https?://(?:[^/?#@]*@)?\\[::ffff:[^\\]]*\\].*)$';
+
 export interface DnrCompileOptions {
   /** The guard page's URL, e.g. chrome-extension://<id>/guard.html */
   guardPageUrl: string;
@@ -94,8 +132,7 @@ export interface DnrCompileOptions {
   extra?: (firstId: number) => DnrRule[];
 }
 
-function actionFor(decisionAction: Action, guardPageUrl: string): DnrRule['action'] | null {
-  if (decisionAction === 'allow') return { type: 'allow' };
+function toGuard(guardPageUrl: string): DnrRule['action'] {
   // `\1` is the whole original URL; the page reads it after '#' (never sent anywhere).
   return { type: 'redirect', redirect: { regexSubstitution: `${guardPageUrl}#\\1` } };
 }
@@ -103,6 +140,8 @@ function actionFor(decisionAction: Action, guardPageUrl: string): DnrRule['actio
 export function compileDnrRules(compiled: CompiledPolicy, options: DnrCompileOptions): DnrRule[] {
   const hostGroups = new Map<string, { action: Action; priority: number; hosts: string[] }>();
   const pathGroups = new Map<string, { action: Action; priority: number; prefix: string; hosts: string[] }>();
+  /** Hosts with path rules, by label priority: where anomalous paths are sent to the core. */
+  const pathHosts = new Map<number, { hosts: Set<string>; block: Set<string> }>();
   const add = (host: string, prefix: string, d: Decision) => {
     const priority = priorityOf(host, prefix);
     if (prefix === '') {
@@ -115,6 +154,11 @@ export function compileDnrRules(compiled: CompiledPolicy, options: DnrCompileOpt
       let g = pathGroups.get(key);
       if (!g) pathGroups.set(key, (g = { action: d.action, priority, prefix, hosts: [] }));
       g.hosts.push(host);
+      const base = priorityOf(host, '');
+      let ph = pathHosts.get(base);
+      if (!ph) pathHosts.set(base, (ph = { hosts: new Set(), block: new Set() }));
+      ph.hosts.add(host);
+      if (d.action === 'block') ph.block.add(host);
     }
   };
   for (const p of compiled.patterns) {
@@ -125,36 +169,54 @@ export function compileDnrRules(compiled: CompiledPolicy, options: DnrCompileOpt
   const defaultAction = compiled.policy.defaultAction;
   const guards = (d: Decision | undefined) => d !== undefined && d.action !== 'allow';
   const anyGuard = defaultAction !== 'allow' || compiled.patterns.some((p) => guards(p.bare) || p.paths?.some((x) => guards(x.decision)));
+  const blocks = (d: Decision | undefined) => d !== undefined && d.action === 'block';
+  const anyBlock = defaultAction === 'block' || compiled.patterns.some((p) => blocks(p.bare) || p.paths?.some((x) => blocks(x.decision)));
   const rules: DnrRule[] = [];
   let id = options.firstId ?? 1;
   // With nothing to warn about or block, allow rules would only cost matching time.
   if (!anyGuard) return options.extra?.(id) ?? [];
 
-  const sortHosts = (hosts: string[]) => [...hosts].sort();
+  const guard = toGuard(options.guardPageUrl);
+  /**
+   * The rules for one group: navigations go to the guard page (warn, block) or through
+   * (allow); other requests are cancelled (block) or let through (allow, warn — needed
+   * only where some less specific pattern could cancel them).
+   */
+  const emit = (action: Action, priority: number, condition: Omit<DnrRule['condition'], 'resourceTypes' | 'excludedResourceTypes'>) => {
+    if (action === 'allow') {
+      rules.push({ id: id++, priority, action: { type: 'allow' }, condition: { ...condition, ...ALL_TYPES } });
+      return;
+    }
+    rules.push({ id: id++, priority, action: guard, condition: { ...condition, regexFilter: condition.regexFilter ?? WHOLE_URL, resourceTypes: NAVIGATION_TYPES } });
+    if (action === 'block') rules.push({ id: id++, priority, action: { type: 'block' }, condition: { ...condition, ...OTHER_TYPES } });
+    else if (anyBlock) rules.push({ id: id++, priority, action: { type: 'allow' }, condition: { ...condition, ...OTHER_TYPES } });
+  };
+
+  const sortHosts = (hosts: Iterable<string>) => [...hosts].sort();
   for (const g of [...hostGroups.values()].sort((a, b) => a.priority - b.priority || a.action.localeCompare(b.action))) {
-    const action = actionFor(g.action, options.guardPageUrl)!;
-    rules.push({
-      id: id++,
-      priority: g.priority,
-      action,
-      condition: {
-        requestDomains: sortHosts(g.hosts),
-        ...(action.type === 'redirect' ? { regexFilter: WHOLE_URL } : {}),
-        resourceTypes: GUARDED_RESOURCE_TYPES,
-      },
-    });
+    emit(g.action, g.priority, { requestDomains: sortHosts(g.hosts) });
   }
   for (const g of [...pathGroups.values()].sort((a, b) => a.priority - b.priority || a.prefix.localeCompare(b.prefix) || a.action.localeCompare(b.action))) {
-    rules.push({
-      id: id++,
-      priority: g.priority,
-      action: actionFor(g.action, options.guardPageUrl)!,
-      condition: { requestDomains: sortHosts(g.hosts), regexFilter: pathRegex(g.prefix), isUrlFilterCaseSensitive: false, resourceTypes: GUARDED_RESOURCE_TYPES },
-    });
+    emit(g.action, g.priority, { requestDomains: sortHosts(g.hosts), regexFilter: pathRegex(g.prefix), isUrlFilterCaseSensitive: false });
+  }
+  // Just above every path rule of these hosts, below any more specific host's rules.
+  for (const [base, { hosts, block }] of [...pathHosts].sort((a, b) => a[0] - b[0])) {
+    const priority = base + LABEL_PRIORITY - 1;
+    rules.push({ id: id++, priority, action: guard, condition: { requestDomains: sortHosts(hosts), regexFilter: ANOMALOUS_PATH, isUrlFilterCaseSensitive: false, resourceTypes: NAVIGATION_TYPES } });
+    if (block.size > 0) {
+      rules.push({ id: id++, priority, action: { type: 'block' }, condition: { requestDomains: sortHosts(block), regexFilter: ANOMALOUS_PATH, isUrlFilterCaseSensitive: false, ...OTHER_TYPES } });
+    }
+  }
+  const ipv4 = compiled.patterns.filter((p) => isIpHost(p.host) && !p.host.startsWith('['));
+  if (ipv4.length > 0) {
+    rules.push({ id: id++, priority: CATCH_PRIORITY, action: guard, condition: { regexFilter: MAPPED_IPV4_HOST, resourceTypes: NAVIGATION_TYPES } });
+    if (ipv4.some((p) => blocks(p.bare) || p.paths?.some((x) => blocks(x.decision)))) {
+      rules.push({ id: id++, priority: CATCH_PRIORITY, action: { type: 'block' }, condition: { regexFilter: MAPPED_IPV4_HOST, ...OTHER_TYPES } });
+    }
   }
   if (defaultAction !== 'allow') {
     // Lowest priority: whatever no pattern names.
-    rules.push({ id: id++, priority: 1, action: actionFor(defaultAction, options.guardPageUrl)!, condition: { regexFilter: WHOLE_URL, resourceTypes: GUARDED_RESOURCE_TYPES } });
+    emit(defaultAction, 1, {});
   }
   if (options.extra) rules.push(...options.extra(id));
   return rules;
@@ -187,7 +249,37 @@ export function checkLimits(rules: readonly DnrRule[]): string[] {
   return problems;
 }
 
-/** The temporary allowance added when a user continues past a warning. */
-export function bypassRule(id: number, host: string): DnrRule {
-  return { id, priority: BYPASS_PRIORITY, action: { type: 'allow' }, condition: { requestDomains: [host], resourceTypes: GUARDED_RESOURCE_TYPES } };
+/**
+ * "Continue to site": exactly the warned host (not its subdomains) and, when a path rule
+ * decided, only that path, at the priority of the rule that warned. Allow beats redirect
+ * at equal priority, so it lifts that warning; any more specific rule (a blocked
+ * subdomain or path) has a higher priority and still wins.
+ */
+export function allowanceRule(id: number, allowance: { host: string; path: string; priority: number }): DnrRule {
+  const host = escapeRegex(allowance.host);
+  const path = allowance.path ? `${escapeRegex(allowance.path)}(?:[/?#].*)?` : '(?:[/?#].*)?';
+  return {
+    id,
+    priority: allowance.priority,
+    action: { type: 'allow' },
+    condition: {
+      requestDomains: [allowance.host],
+      regexFilter: `^https?://${host}(?::[0-9]+)?${path}$`,
+      isUrlFilterCaseSensitive: false,
+      resourceTypes: NAVIGATION_TYPES,
+    },
+  };
+}
+
+/**
+ * A one-time pass: exactly this URL, in this tab's main frame, once (removed when that
+ * navigation commits). For a URL the core has let through that one of the catch rules
+ * (the meeting-link gate, an anomalous path) sent to the guard page. `urlFilter` with
+ * both ends anchored is an exact match, unless the URL holds one of its wildcard
+ * characters; then a literal regex (rare, and small enough for the regex engine's limit
+ * up to a few hundred characters).
+ */
+export function passRule(id: number, tabId: number, url: string): DnrRule {
+  const exact = /[*^|]/.test(url) ? { regexFilter: `^${escapeRegex(url)}$`, isUrlFilterCaseSensitive: true } : { urlFilter: `|${url}|`, isUrlFilterCaseSensitive: true };
+  return { id, priority: BYPASS_PRIORITY, action: { type: 'allow' }, condition: { tabIds: [tabId], ...exact, resourceTypes: ['main_frame'] } };
 }

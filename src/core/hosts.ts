@@ -19,11 +19,54 @@ export type PatternResult = { ok: true; pattern: HostPattern } | { ok: false; me
 /** Coarse shape of a pattern, written for RE2 so Chrome's managed schema can carry it. */
 export const HOST_PATTERN_REGEX = '^([^\\s/:?#@*\\[\\]]+|\\[[0-9A-Fa-f:.]+\\])(/[^\\s?#]*)?$';
 
-/** Canonical form of a URL's hostname for comparison: one trailing dot removed. */
+/**
+ * Canonical form of a URL's hostname for comparison: one trailing dot removed, and an
+ * IPv4-mapped IPv6 address (`[::ffff:7f00:2]`, how the parser writes `[::ffff:127.0.0.2]`)
+ * as the IPv4 address it reaches, so an IPv4 rule cannot be walked past in IPv6 clothing.
+ */
 export function canonicalHost(hostname: string): string {
   // URL.hostname is already lower-case and punycoded; only the dot is left to do.
+  if (hostname.charCodeAt(0) === 91 /* [ */ && hostname.startsWith('[::ffff:')) return mappedIpv4(hostname) ?? hostname;
   return hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
 }
+
+/** `[::ffff:7f00:2]` → `127.0.0.2` (the WHATWG parser always writes the hex form). */
+function mappedIpv4(bracketed: string): string | null {
+  const m = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(bracketed);
+  if (!m) return null;
+  const hi = parseInt(m[1]!, 16);
+  const lo = parseInt(m[2]!, 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+/**
+ * A URL path as a server reads it, for matching path rules (docs/policy.md, "Host
+ * patterns"): lower case; percent-encoded unreserved characters decoded (`/%6Dessages`
+ * is `/messages`); an encoded slash or backslash is a slash (`/messages%2Ft`); `;`
+ * parameters dropped from each segment (`/messages;x`); empty segments dropped
+ * (`//messages`); dot segments resolved again after decoding. Paths with none of
+ * `%`, `;` or `//` take the fast path.
+ */
+export function normalisePath(pathname: string): string {
+  const lower = pathname.toLowerCase();
+  if (lower.indexOf('%') < 0 && lower.indexOf(';') < 0 && lower.indexOf('//') < 0) return lower;
+  const decoded = lower.replace(/%([0-9a-f]{2})/g, (escape, hex: string) => {
+    const c = parseInt(hex, 16);
+    if (c === 0x2f || c === 0x5c) return '/';
+    return UNRESERVED.test(String.fromCharCode(c)) ? String.fromCharCode(c) : escape;
+  });
+  const out: string[] = [];
+  for (const raw of decoded.split('/')) {
+    const semicolon = raw.indexOf(';');
+    const segment = semicolon < 0 ? raw : raw.slice(0, semicolon);
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') out.pop();
+    else out.push(segment);
+  }
+  return '/' + out.join('/');
+}
+
+const UNRESERVED = /^[a-z0-9._~-]$/;
 
 /**
  * True for IP literals in the canonical form URL.hostname writes. The WHATWG parser
@@ -68,7 +111,8 @@ export function parseHostPattern(raw: string): PatternResult {
   }
   if (host.length > 253) return fail('host name is longer than 253 characters');
 
-  let path = pathPart ? parsed.pathname.toLowerCase() : '';
+  // Patterns are normalised like the URLs they are compared with.
+  let path = pathPart ? normalisePath(parsed.pathname) : '';
   while (path.endsWith('/')) path = path.slice(0, -1);
   return { ok: true, pattern: { host, path } };
 }

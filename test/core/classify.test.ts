@@ -141,6 +141,41 @@ describe('URLs a user or an attacker produces', () => {
   });
 });
 
+describe('paths and hosts as a server reads them (issue 8: path evasion)', () => {
+  // The review's variants: 7 of these 13 got through before.
+  const c = classifier({ rules: [{ match: 'facebook.com/messages', action: 'block' }, { match: 'instagram.com/direct', action: 'block' }, { match: '127.0.0.2', action: 'block' }] });
+  it.each([
+    'https://www.facebook.com/messages',
+    'https://www.facebook.com//messages',
+    'https://www.facebook.com/%6Dessages',
+    'https://www.facebook.com/%6dessages/t/1',
+    'https://www.facebook.com/messages;x',
+    'https://www.facebook.com/messages;jsessionid=1/t/2',
+    'https://www.facebook.com/messages%2Ft%2F1',
+    'https://www.facebook.com/x/..%2Fmessages',
+    'https://www.facebook.com/MESSAGES',
+    'https://www.instagram.com/direct/inbox',
+    'https://www.instagram.com/%64irect',
+    'https://www.instagram.com//direct',
+    'https://www.instagram.com/direct%5Cinbox',
+    'http://127.0.0.2/',
+    'http://[::ffff:127.0.0.2]/',
+    'http://[::ffff:7f00:2]/x',
+  ])('%s is blocked', (url) => {
+    expect(c(url).action).toBe('block');
+  });
+  it.each(['https://www.facebook.com/messagesx', 'https://www.facebook.com/%4dessagesx', 'https://www.facebook.com/x/messages', 'https://www.facebook.com/x%2Fmessages%3F', 'http://[::ffff:127.0.0.3]/', 'http://[::1]/'])(
+    '%s is not',
+    (url) => {
+      expect(c(url).action).toBe('allow');
+    },
+  );
+  it('normalises encoded reserved characters only as far as a server would', () => {
+    // `%3F` is a literal "?" in a path segment, not the start of a query.
+    expect(c('https://www.facebook.com/messages%3Fx').action).toBe('allow');
+  });
+});
+
 describe('fast classifier agrees with the reference', () => {
   // Small pools so rules collide often: nested prefixes, same host twice, rule vs catalog.
   const labels = ['a', 'b', 'me', 't', 'whatsapp', 'com', 'example', 'apple', 'facetime', 'facebook', 'wa', 'org'];

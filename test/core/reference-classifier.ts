@@ -5,7 +5,7 @@
  */
 import { actionRank, type Action } from '../../src/core/actions.ts';
 import { CATALOG } from '../../src/core/catalog.ts';
-import { canonicalHost, hostUnder, parseHostPattern, pathUnder } from '../../src/core/hosts.ts';
+import { canonicalHost, hostUnder, normalisePath, parseHostPattern, pathUnder } from '../../src/core/hosts.ts';
 import type { Policy } from '../../src/core/policy/schema.ts';
 
 export interface RefDecision {
@@ -32,7 +32,7 @@ export function referenceClassify(policy: Policy, input: string): RefDecision | 
   const none = { service: null, category: null, label: null };
   if (url.protocol !== "http:" && url.protocol !== "https:") return { action: 'allow', source: 'default', ...none };
   const host = canonicalHost(url.hostname);
-  const path = url.pathname.toLowerCase();
+  const path = normalisePath(url.pathname);
   const candidates: Candidate[] = [];
   const consider = (raw: string, make: () => RefDecision, fromRule: boolean) => {
     const p = parseHostPattern(raw);

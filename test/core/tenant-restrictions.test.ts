@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/core/classify.ts';
-import { BYPASS_PRIORITY, bypassRule, checkLimits, compileDnrRules, countRules, DNR_LIMITS, priorityOf, type DnrRule } from '../../src/core/dnr.ts';
-import { GATE_PRIORITY, meetingGateRules, passRule } from '../../src/core/meetings/gate.ts';
+import { allowanceRule, BYPASS_PRIORITY, checkLimits, compileDnrRules, countRules, DNR_LIMITS, passRule, priorityOf, type DnrRule } from '../../src/core/dnr.ts';
+import { GATE_PRIORITY, meetingGateRules } from '../../src/core/meetings/gate.ts';
 import { formatProblem, parsePolicy } from '../../src/core/policy/parse.ts';
 import { policySchema, type PolicyInput } from '../../src/core/policy/schema.ts';
 import {
@@ -169,7 +169,7 @@ describe('header rules', () => {
     expect(simulateHeaders(rules, 'https://login.microsoftonline.com/', 'main_frame')).toEqual(MS);
     // Warned: the request does not leave until the user continues.
     expect(simulateHeaders(rules, 'https://login.windows.net/', 'main_frame')).toBeNull();
-    const withBypass = [...rules, bypassRule(9000, 'login.windows.net'), passRule(9001, 7, 'login.live.com')];
+    const withBypass = [...rules, allowanceRule(9000, { host: 'login.windows.net', path: '', priority: priorityOf('login.windows.net', '') }), passRule(9001, 7, 'https://login.live.com/')];
     expect(simulateHeaders(withBypass, 'https://login.windows.net/', 'main_frame')).toEqual(MS);
     expect(simulateHeaders(withBypass, 'https://login.live.com/', 'main_frame', {}, 7)).toEqual(MSA);
     expect(simulateHeaders(rules, 'https://a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.login.microsoft.com/some/very/long/path', 'main_frame')).toEqual(MS);
@@ -189,7 +189,7 @@ describe('header rules', () => {
     expect(chromiumRank(2 * BYPASS_PRIORITY, 'modifyHeaders')).toBeLessThan(chromiumRank(BYPASS_PRIORITY, 'allow'));
     const rules = allRules({ rules: [{ match: 'login.windows.net', action: 'warn' }], tenantRestrictions: RESTRICTIONS });
     const doubled = rules.map((r) => (r.action.type === 'modifyHeaders' ? { ...r, priority: 2 * BYPASS_PRIORITY } : r));
-    expect(simulateHeaders([...doubled, bypassRule(9000, 'login.windows.net')], 'https://login.windows.net/', 'main_frame')).toEqual({});
+    expect(simulateHeaders([...doubled, passRule(9000, 7, 'https://login.windows.net/')], 'https://login.windows.net/', 'main_frame', {}, 7)).toEqual({});
   });
 
   it('count as "unsafe" rules against the browser limit', () => {

@@ -13,7 +13,7 @@ import { BYPASS_PRIORITY, type DnrRule } from '../dnr.ts';
 import { PLATFORM_DOMAINS } from './types.ts';
 import { WRAPPERS } from './wrappers.ts';
 
-/** Above every policy rule, below a user's "continue" allowance and the one-time pass. */
+/** Above every policy rule, below the one-time pass. */
 export const GATE_PRIORITY = BYPASS_PRIORITY - 1;
 
 const ANY_PATH = '(?:[/?#].*)?';
@@ -84,9 +84,4 @@ export function meetingGateRules(guardPageUrl: string, firstId: number): DnrRule
     action: { type: 'redirect', redirect: { regexSubstitution: `${guardPageUrl}#\\1` } },
     condition: { requestDomains: [...g.domains], regexFilter: g.regex, isUrlFilterCaseSensitive: false, resourceTypes: ['main_frame'] },
   }));
-}
-
-/** A one-time pass for the tab that is opening a checked link, so the gate lets it through. */
-export function passRule(id: number, tabId: number, host: string): DnrRule {
-  return { id, priority: BYPASS_PRIORITY, action: { type: 'allow' }, condition: { tabIds: [tabId], requestDomains: [host], resourceTypes: ['main_frame'] } };
 }

@@ -3,7 +3,7 @@ import { formatReference, MIN_REASON_LENGTH, orgParams, viewText, type GuardView
 import { findingText } from '../../core/i18n/names.ts';
 import { requestAccessHref } from '../../core/request-access.ts';
 import { REASON_MAX_LENGTH } from '../../browser/events/record-request.ts';
-import { ask } from '../../browser/protocol.ts';
+import { ask, type GuardViewResponse } from '../../browser/protocol.ts';
 import { setPageLanguage, t, uiLanguage } from '../i18n.ts';
 import './guard.css';
 
@@ -23,33 +23,40 @@ export function isWebUrl(url: string): boolean {
 
 /**
  * Framed (a blocked sub-frame, or a site embedding this page to trick someone into
- * clicking): the page informs, but offers no way through.
+ * clicking): the page informs, but offers no way through. The background decides that
+ * too (src/core/guard.ts) — it answers `mayContinue` only to a top-level page it sent
+ * there itself — so this is only about what to draw.
  */
 const framed = window.top !== window.self;
 
+type Page = Extract<GuardViewResponse, { show: 'page' }>;
+
 export function GuardApp() {
   const url = originalUrl();
-  const [view, setView] = useState<GuardView | null | undefined>(undefined);
+  const [page, setPage] = useState<Page | undefined>(undefined);
   const [failure, setFailure] = useState<string | null>(isWebUrl(url) ? null : t('guard_no_address'));
   setPageLanguage();
 
   useEffect(() => {
     if (!isWebUrl(url)) return;
-    ask({ kind: 'guard.view', url })
-      .then(({ view }) => {
-        // Allowed by now (policy changed, or a bypass was granted in another tab): go on.
-        if (view === null) location.replace(url);
-        else setView(view);
+    // The background reads the URL from this page's own address: it is never sent.
+    ask({ kind: 'guard.view' })
+      .then((answer) => {
+        if (answer.show === 'page') setPage(answer);
+        // Allowed by now (policy changed, an allowance from another tab, a meeting link that checks out): go on.
+        else if (answer.show === 'go' && answer.navigate) location.replace(url);
+        else if (answer.show === 'go') setFailure(t('guard_framed'));
+        else setFailure(t('guard_no_address'));
       })
       .catch((e: Error) => setFailure(e.message));
   }, []);
 
   if (failure) return <main class="guard"><p role="alert">{t('guard_failed', { reason: failure })}</p></main>;
-  if (!view) return <main class="guard" aria-busy="true" />;
-  return <Guard view={view} url={url} />;
+  if (!page) return <main class="guard" aria-busy="true" />;
+  return <Guard view={page.view} url={url} mayContinue={page.mayContinue} />;
 }
 
-function Guard({ view, url }: { view: GuardView; url: string }) {
+function Guard({ view, url, mayContinue }: { view: GuardView; url: string; mayContinue: boolean }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -98,7 +105,7 @@ function Guard({ view, url }: { view: GuardView; url: string }) {
           <ul class="platforms">
             {view.sanctionedPlatforms.map((p) => (
               <li>
-                <a href={p.url} onClick={() => void ask({ kind: 'guard.redirected', url, to: p.url }).catch(() => undefined)}>
+                <a href={p.url} onClick={() => void ask({ kind: 'guard.redirected', to: p.url }).catch(() => undefined)}>
                   {p.name}
                 </a>
               </li>
@@ -108,7 +115,7 @@ function Guard({ view, url }: { view: GuardView; url: string }) {
       )}
       {framed ? (
         <p class="hint">{t('guard_framed')}</p>
-      ) : warn ? (
+      ) : warn && mayContinue ? (
         <Continue view={view} url={url} />
       ) : (
         <Actions />
@@ -131,7 +138,7 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
     setBusy(true);
     setError(null);
     try {
-      const r = await ask({ kind: 'guard.proceed', url, reason: reason.trim() });
+      const r = await ask({ kind: 'guard.proceed', reason: reason.trim() });
       if (r.ok) location.replace(url);
       else setError(r.error);
     } catch (err) {

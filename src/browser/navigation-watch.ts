@@ -1,0 +1,170 @@
+/**
+ * The background's eyes on navigations, so the core can decide and the log can be
+ * trusted (docs/enforcement.md):
+ *
+ * - **Sent to the guard.** `webRequest.onBeforeRedirect` reports each time the browser's
+ *   rules redirect a frame to the guard page, with the URL it came from. That is the only
+ *   proof that the extension sent a tab there for that URL: a site that frames the guard
+ *   page, or opens it itself, causes no such redirect. The events for what the rules
+ *   decided are written here, by the background, not on a page's say-so.
+ * - **The second line.** A navigation that commits on a warned or blocked URL without an
+ *   allowance (served by a site's service worker, a same-document route change, any
+ *   route the rules missed) is sent to the guard page after all.
+ */
+import { decideNavigation, navigationEvents, secondLine, type EventIntent, type GuardContext, type Stop } from '../core/guard.ts';
+import { allowances, takePass } from './allowances.ts';
+import { engine } from './engine.ts';
+import { record } from './recorder.ts';
+
+const SENT_KEY = 'sentToGuard';
+
+/**
+ * Tab id → the URL the extension last sent that tab's top frame to the guard page for,
+ * and the sequence number of the event that records it (the page's reference).
+ */
+const sent = new Map<number, { url: string; seq: Promise<number | null> }>();
+type StoredSent = Record<string, { url: string; seq: number | null }>;
+/** Resolvers waiting for a tab's redirect to be seen (the page can ask first). */
+const waiting = new Map<number, Array<() => void>>();
+
+export async function guardContext(): Promise<GuardContext> {
+  const state = await engine();
+  return { compiled: state.compiled, allowances: await allowances(), now: Date.now() };
+}
+
+/** A redirect to the guard page, under any of the extension's origins. */
+function isGuardUrl(url: string): boolean {
+  return extensionOrigins().some((o) => url.startsWith(`${o}/guard.html#`));
+}
+
+let origins: string[] | undefined;
+/**
+ * The origins the extension's pages can have: its static id, and what runtime.getURL
+ * gives for the guard page (on Chromium the per-session dynamic id of `use_dynamic_url`,
+ * on Firefox the profile's UUID). The static one comes first: the rules name it, and
+ * Chromium maps it to the dynamic one when a rule redirects there.
+ */
+export function extensionOrigins(): string[] {
+  const own = (path: '/guard.html' | '/') => (browser.runtime.getURL as (p: string) => string)(path).replace(/\/[^/]*$/, '');
+  return (origins ??= [...new Set([...(location.protocol === 'chrome-extension:' ? [`chrome-extension://${browser.runtime.id}`] : []), own('/guard.html'), own('/')])]);
+}
+
+async function markSent(tabId: number, url: string, seq: Promise<number | null>): Promise<void> {
+  sent.set(tabId, { url, seq });
+  for (const resolve of waiting.get(tabId) ?? []) resolve();
+  waiting.delete(tabId);
+  // Kept in session storage too: the worker may be stopped between the redirect and the page's question.
+  const write = async (value: number | null) => {
+    const stored = ((await browser.storage.session.get(SENT_KEY))[SENT_KEY] as StoredSent | undefined) ?? {};
+    stored[tabId] = { url, seq: value };
+    await browser.storage.session.set({ [SENT_KEY]: stored });
+  };
+  await write(null);
+  void seq.then((value) => (value !== null && sent.get(tabId)?.url === url ? write(value) : undefined)).catch(() => undefined);
+}
+
+/**
+ * Did the extension send tab `tabId` to the guard page for exactly `url`? The page may ask
+ * before the redirect's report has been handled, so wait for it briefly.
+ */
+export async function sentFor(tabId: number, url: string, waitMs = 1500): Promise<{ seq: Promise<number | null> } | null> {
+  const match = async () => {
+    const m = sent.get(tabId);
+    if (m) return m.url === url ? m : null;
+    const stored = ((await browser.storage.session.get(SENT_KEY))[SENT_KEY] as StoredSent | undefined)?.[tabId];
+    return stored && stored.url === url ? { seq: Promise.resolve(stored.seq) } : null;
+  };
+  const now = await match();
+  if (now || waitMs <= 0) return now;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, waitMs);
+    const list = waiting.get(tabId) ?? [];
+    list.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    waiting.set(tabId, list);
+  });
+  return match();
+}
+
+/**
+ * Frames can be made by the thousand by a page; the same warning for the same host in the
+ * same tab is written once a minute, so a page cannot flood the log (and push older
+ * evidence out through retention).
+ */
+const recentFrameEvents = new Map<string, number>();
+const FRAME_EVENT_INTERVAL_MS = 60_000;
+
+async function write(intents: EventIntent[], tabId: number, topFrame: boolean): Promise<number | null> {
+  const state = await engine();
+  let seq: number | null = null;
+  for (const e of intents) {
+    if (!topFrame) {
+      const key = `${tabId} ${e.type} ${new URL(e.url).host}`;
+      const last = recentFrameEvents.get(key);
+      if (last !== undefined && Date.now() - last < FRAME_EVENT_INTERVAL_MS) continue;
+      recentFrameEvents.set(key, Date.now());
+      if (recentFrameEvents.size > 1000) recentFrameEvents.clear();
+    }
+    const { type, url, service, action, findings, reason } = e;
+    const written = await record({ type, url, service, action, ...(findings ? { findings } : {}), ...(reason ? { reason } : {}) }, state);
+    seq = written.seq;
+  }
+  return seq;
+}
+
+async function onGuardRedirect(details: { url: string; redirectUrl: string; tabId: number; frameId: number; type: string }): Promise<void> {
+  if (!isGuardUrl(details.redirectUrl)) return;
+  const topFrame = details.type === 'main_frame';
+  const decision = decideNavigation(details.url, await guardContext());
+  const seq = write(navigationEvents(decision), details.tabId, topFrame);
+  if (topFrame && details.tabId >= 0) await markSent(details.tabId, details.url, seq);
+  await seq;
+}
+
+async function onCommitted(details: { tabId: number; frameId: number; url: string }, sameDocument: boolean): Promise<void> {
+  if (!/^https?:/i.test(details.url)) return;
+  const topFrame = details.frameId === 0;
+  const passed = topFrame && !sameDocument ? await takePass(details.tabId) : null;
+  const ctx = await guardContext();
+  let d: Stop | null = secondLine(details.url, topFrame, passed, ctx);
+  // A same-document change (history.pushState, a new #fragment) is judged as a site only:
+  // web apps route inside meetings with such changes all the time.
+  if (d && sameDocument && d.by === 'meeting') d = null;
+  if (!d) return;
+  await sendToGuard(details.tabId, details.frameId, details.url, d);
+}
+
+async function sendToGuard(tabId: number, frameId: number, url: string, d: Stop): Promise<void> {
+  const seq = write(navigationEvents(d), tabId, frameId === 0);
+  if (frameId === 0) {
+    await markSent(tabId, url, seq);
+    await browser.tabs.update(tabId, { url: `${extensionOrigins()[0]}/guard.html#${url}` });
+  } else {
+    // A frame is sent by its own document; the address Chromium lets web documents reach.
+    const target = `${browser.runtime.getURL('/guard.html')}#${url}`;
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, func: (to: string) => location.replace(to), args: [target] }).catch(() => undefined);
+  }
+  await seq;
+}
+
+export function startNavigationWatch(): void {
+  browser.webRequest.onBeforeRedirect.addListener(
+    (d) => void onGuardRedirect(d).catch((e: Error) => console.error(`Telehealth Guard: ${e.message}`)),
+    { urls: ['<all_urls>'], types: ['main_frame', 'sub_frame', 'object'] },
+  );
+  const committed = (sameDocument: boolean) => (d: { tabId: number; frameId: number; url: string }) =>
+    void onCommitted(d, sameDocument).catch((e: Error) => console.error(`Telehealth Guard: ${e.message}`));
+  browser.webNavigation.onCommitted.addListener(committed(false));
+  browser.webNavigation.onHistoryStateUpdated.addListener(committed(true));
+  browser.webNavigation.onReferenceFragmentUpdated.addListener(committed(true));
+  // A failed navigation spends its pass too, and a closed tab forgets everything.
+  browser.webNavigation.onErrorOccurred.addListener(({ tabId, frameId, url }) => {
+    if (frameId === 0 && /^https?:/i.test(url)) void takePass(tabId);
+  });
+  browser.tabs.onRemoved.addListener((tabId) => {
+    void takePass(tabId);
+    sent.delete(tabId);
+  });
+}

@@ -1,0 +1,217 @@
+/**
+ * "May this navigation go on?" — answered here, once, for the guard page, the
+ * background's observers and the command line alike (docs/enforcement.md). The
+ * background only carries out what these functions return: which page to show, whether
+ * a way through is offered, which allowance or one-time pass to grant, which events to
+ * write.
+ *
+ * Who may act. The guard page is web-accessible (DNR redirects land on it), so a site
+ * can frame it or, knowing its address, open it with any URL after `#`. Such a page
+ * informs and does nothing else: a way through, a pass, an allowance or an event comes
+ * only from a *top-level* guard page that the extension itself sent that tab to, *for
+ * the URL it was sent with* (`GuardSender.sent`). Events for what the browser's rules
+ * decided are written by the background when it sees the redirect happen, never on a
+ * page's say-so.
+ */
+import type { Action } from './actions.ts';
+import { classifyUrl, isError, type Classification, type CompiledPolicy } from './classify.ts';
+import { priorityOfDecision } from './dnr.ts';
+import { meetingView, navigationView, reasonAccepted, type GuardView } from './explain.ts';
+import { normalisePath, pathUnder } from './hosts.ts';
+import { analyseLink, PLATFORM_NAMES, type LinkAnalysis } from './meetings/analyse.ts';
+
+/** A "continue to site" allowance in force: exactly one host, and a path scope when a path rule warned. */
+export interface Allowance {
+  host: string;
+  /** Lower-case, normalised path prefix; '' for the whole host. */
+  path: string;
+  /** The priority of the rule that warned (the allowance's DNR rule sits there). */
+  priority: number;
+  expiresAt: number;
+}
+
+export interface GuardContext {
+  compiled: CompiledPolicy;
+  /** Allowances in force now (expired ones may be included; they are ignored). */
+  allowances: readonly Allowance[];
+  now: number;
+}
+
+/** What an event to write says; the background stamps policy context, time and hash. */
+export interface EventIntent {
+  type: 'navigation.blocked' | 'navigation.warned' | 'navigation.proceeded' | 'link.checked';
+  url: string;
+  service: string | null;
+  action: Action | null;
+  findings?: string[];
+  reason?: string;
+}
+
+export type NavigationDecision =
+  /** Nothing stops it (allowed, or an allowance covers it, or a meeting link checked ok). */
+  | { kind: 'go'; classification: Classification; meeting: LinkAnalysis | null }
+  /** The warning or block page. `continuable`: a way through may be offered (warn only). */
+  | { kind: 'warn' | 'block'; view: GuardView; classification: Classification; meeting: LinkAnalysis | null; by: 'site' | 'meeting' };
+
+/** A decision that stops the navigation at the warning or block page. */
+export type Stop = Extract<NavigationDecision, { kind: 'warn' | 'block' }>;
+
+/** The URL could not be read, or is not a web address: nothing to decide, nothing to continue to. */
+export type Unreadable = { kind: 'unreadable' };
+
+function isWeb(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+/** The allowance that covers `c` (same host exactly, and within its path scope), if any. */
+export function coveringAllowance(c: Classification, allowances: readonly Allowance[], now: number): Allowance | null {
+  let path: string | undefined;
+  for (const a of allowances) {
+    if (a.expiresAt <= now || a.host !== c.host) continue;
+    if (a.path === '') return a;
+    path ??= normalisePath(new URL(c.url).pathname);
+    if (pathUnder(path, a.path)) return a;
+  }
+  return null;
+}
+
+/**
+ * The decision for one URL: the site policy first (warn/block unless an allowance
+ * covers it), then, when the policy checks meeting links on open, its meeting analysis.
+ */
+export function decideNavigation(url: string, ctx: GuardContext): NavigationDecision | Unreadable {
+  if (!isWeb(url)) return { kind: 'unreadable' };
+  const c = classifyUrl(ctx.compiled, url);
+  if (isError(c)) return { kind: 'unreadable' };
+  const { policy } = ctx.compiled;
+  if (c.action === 'block' || (c.action === 'warn' && !coveringAllowance(c, ctx.allowances, ctx.now))) {
+    return { kind: c.action, view: navigationView(c, c.host, policy), classification: c, meeting: null, by: 'site' };
+  }
+  const meeting = policy.meetings.checkNavigation ? analyseLink(url, policy) : null;
+  if (meeting && meeting.platform !== null && meeting.verdict !== 'ok') {
+    const view = meetingView(meeting.verdict, c.host, PLATFORM_NAMES[meeting.platform], meeting.findings, policy, meeting.platform);
+    return { kind: meeting.verdict, view, classification: c, meeting, by: 'meeting' };
+  }
+  return { kind: 'go', classification: c, meeting: meeting?.platform ? meeting : null };
+}
+
+/**
+ * The events for a navigation the browser sent to the guard page (or that the second
+ * line caught after it committed): the meeting-link check, then the warning or block.
+ */
+export function navigationEvents(d: NavigationDecision | Unreadable): EventIntent[] {
+  if (d.kind === 'unreadable') return [];
+  const events: EventIntent[] = [];
+  const { meeting, classification: c } = d;
+  if (meeting && meeting.platform !== null) {
+    events.push({ type: 'link.checked', url: c.url, service: meeting.platform, action: verdictAction(meeting.verdict), findings: meeting.findings.map((f) => f.code) });
+  }
+  if (d.kind === 'warn' || d.kind === 'block') {
+    const service = d.by === 'site' ? c.service : (meeting?.platform ?? null);
+    events.push({ type: d.kind === 'block' ? 'navigation.blocked' : 'navigation.warned', url: c.url, service, action: d.kind });
+  }
+  return events;
+}
+
+export function verdictAction(verdict: 'ok' | 'warn' | 'block'): Action {
+  return verdict === 'ok' ? 'allow' : verdict;
+}
+
+/** Who is asking: from `runtime.MessageSender`, checked by the background. */
+export interface GuardSender {
+  /** The URL after the guard page's `#`. */
+  url: string;
+  /** The page is the top-level document of its tab (not a frame, not a popup of a site). */
+  topLevel: boolean;
+  /** The extension itself sent this tab's top frame to the guard page for exactly `url`. */
+  sent: boolean;
+}
+
+export type GuardAnswer =
+  | { show: 'nothing'; reason: 'unreadable' }
+  /**
+   * Go on to the URL. `pass`: the tab gets a one-time pass for exactly that URL first.
+   * `navigate`: only a top-level page goes on; a framed one going on would only be sent
+   * back here by the same rule, so it just says the content cannot be shown there.
+   */
+  | { show: 'go'; pass: boolean; navigate: boolean }
+  | { show: 'page'; view: GuardView; mayContinue: boolean };
+
+/** What the guard page shows, and whether it offers a way through. */
+export function answerGuardPage(sender: GuardSender, ctx: GuardContext): GuardAnswer {
+  const d = decideNavigation(sender.url, ctx);
+  if (d.kind === 'unreadable') return { show: 'nothing', reason: 'unreadable' };
+  const acting = sender.topLevel && sender.sent;
+  if (d.kind === 'go') {
+    // Allowed by now (policy changed, an allowance in another tab, a meeting link that
+    // checks out). Only a page the extension sent here gets a pass; any other top-level
+    // page just goes on, through the rules again.
+    return { show: 'go', pass: acting, navigate: sender.topLevel };
+  }
+  return { show: 'page', view: d.view, mayContinue: acting && d.kind === 'warn' };
+}
+
+export type ProceedAnswer =
+  | { ok: false; error: string }
+  | { ok: true; allowance: Omit<Allowance, 'expiresAt'> & { minutes: number } | null; pass: true; event: EventIntent };
+
+/**
+ * "Continue to site" with a reason. Only for a warning (never a block), only from a page
+ * that may act. A warned site gets an allowance for exactly its host (and the warned path
+ * scope) for `warn.bypassMinutes`; a warned meeting link is let through once. Either way
+ * the tab gets a one-time pass for exactly this URL, so the navigation goes straight on.
+ */
+export function decideProceed(sender: GuardSender, rawReason: string, ctx: GuardContext): ProceedAnswer {
+  const { policy } = ctx.compiled;
+  if (!sender.topLevel || !sender.sent) return { ok: false, error: 'Open the site in its own tab to continue.' };
+  const d = decideNavigation(sender.url, ctx);
+  if (d.kind === 'unreadable') return { ok: false, error: 'This address could not be read.' };
+  if (d.kind === 'block') return { ok: false, error: `${policy.organization.name} blocks this; it cannot be opened.` };
+  const reason = singleLineReason(rawReason);
+  if (!reasonAccepted(reason, policy)) return { ok: false, error: 'Please type a reason of at least 3 characters.' };
+  const c = d.classification;
+  let allowance: (Omit<Allowance, 'expiresAt'> & { minutes: number }) | null = null;
+  if (d.kind === 'warn' && d.by === 'site') {
+    const slash = c.pattern?.indexOf('/') ?? -1;
+    const path = slash >= 0 ? c.pattern!.slice(slash) : '';
+    allowance = { host: c.host, path, priority: priorityOfDecision(c), minutes: policy.warn.bypassMinutes };
+  }
+  const service = d.kind === 'warn' && d.by === 'site' ? c.service : (d.meeting?.platform ?? c.service);
+  return {
+    ok: true,
+    allowance,
+    pass: true,
+    event: { type: 'navigation.proceeded', url: c.url, service, action: 'warn', ...(reason ? { reason } : {}) },
+  };
+}
+
+/** Reasons are one line, trimmed, with control characters (line breaks included) as spaces. */
+export function singleLineReason(raw: string, max = 500): string {
+  // eslint-disable-next-line no-control-regex
+  return raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, max);
+}
+
+/**
+ * The second line: a navigation that committed although the rules should have sent it
+ * to the guard page (served by a service worker, a same-document route change, any route
+ * the rules missed). `passedUrl` is the URL the tab's one-time pass was for, if any.
+ * Meeting links are only judged in the top frame (embedded meeting widgets in frames
+ * are not sent to the guard page on open either).
+ */
+export function secondLine(url: string, topFrame: boolean, passedUrl: string | null, ctx: GuardContext): Stop | null {
+  if (passedUrl !== null && sameDocument(passedUrl, url)) return null;
+  const d = decideNavigation(url, ctx);
+  if (d.kind !== 'warn' && d.kind !== 'block') return null;
+  if (d.by === 'meeting' && !topFrame) return null;
+  return d;
+}
+
+/** Same URL up to the fragment. */
+function sameDocument(a: string, b: string): boolean {
+  return a.replace(/#.*$/, '') === b.replace(/#.*$/, '');
+}
+
+/** True when an allowance for `host` ends or is lifted: its origins' service workers and caches go too. */
+export function allowanceOrigins(host: string): string[] {
+  return [`https://${host}`, `http://${host}`];
+}
