@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+/** The built extension; TG_EXTENSION_DIR runs the tests against another build (e.g. an older one, to see a test fail without a fix). */
+export const EXTENSION_DIR = resolve(process.env.TG_EXTENSION_DIR ?? '.output/chrome-mv3');
 
 export function chromiumPath(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;

@@ -87,9 +87,9 @@ test.describe('enforcing a managed policy', () => {
 
     // Expiry: make the allowance due now and let its alarm fire.
     await browser.worker.evaluate(async () => {
-      const { bypasses } = (await chrome.storage.session.get('bypasses')) as { bypasses: Record<string, { expiresAt: number }> };
-      for (const b of Object.values(bypasses)) b.expiresAt = Date.now() - 1;
-      await chrome.storage.session.set({ bypasses });
+      const { allowances } = (await chrome.storage.session.get('allowances')) as { allowances: Record<string, { expiresAt: number }> };
+      for (const a of Object.values(allowances)) a.expiresAt = Date.now() - 1;
+      await chrome.storage.session.set({ allowances });
       await chrome.alarms.create('bypass-expiry', { when: Date.now() + 10 });
     });
     await expect

@@ -7,10 +7,13 @@ test('framed by another site, the warning page offers no way through (no clickja
   const server = await startServer();
   const b = await launchWithExtension({ args: server.resolverArgs() });
   try {
+    // A site can frame the page only by its per-session dynamic address (use_dynamic_url;
+    // attacks.spec.ts shows the static one is refused): as if that address had leaked.
+    const dynamic = await b.worker.evaluate(() => chrome.runtime.getURL('guard.html'));
     server.route((req, res, host) => {
       if (host !== 'evil.example') return false;
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<!doctype html><h1 id="site">Win a prize</h1><iframe title="bait" width="800" height="600" src="chrome-extension://${b.extensionId}/guard.html#https://web.whatsapp.com/"></iframe>`);
+      res.end(`<!doctype html><h1 id="site">Win a prize</h1><iframe title="bait" width="800" height="600" src="${dynamic}#https://web.whatsapp.com/"></iframe>`);
       return true;
     });
     const page = await b.context.newPage();
