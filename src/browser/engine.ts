@@ -52,7 +52,7 @@ export function reloadEngine(): Promise<EngineState> {
  * across browser restarts, when the dynamic id changes.
  */
 function guardPageForRules(): string {
-  return location.protocol === 'chrome-extension:' ? `chrome-extension://${browser.runtime.id}/guard.html` : browser.runtime.getURL('/guard.html');
+  return globalThis.location?.protocol === 'chrome-extension:' ? `chrome-extension://${browser.runtime.id}/guard.html` : browser.runtime.getURL('/guard.html');
 }
 
 async function readManaged(): Promise<Record<string, unknown> | null> {

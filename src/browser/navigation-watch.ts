@@ -46,7 +46,7 @@ let origins: string[] | undefined;
  */
 export function extensionOrigins(): string[] {
   const own = (path: '/guard.html' | '/') => (browser.runtime.getURL as (p: string) => string)(path).replace(/\/[^/]*$/, '');
-  return (origins ??= [...new Set([...(location.protocol === 'chrome-extension:' ? [`chrome-extension://${browser.runtime.id}`] : []), own('/guard.html'), own('/')])]);
+  return (origins ??= [...new Set([...(globalThis.location?.protocol === 'chrome-extension:' ? [`chrome-extension://${browser.runtime.id}`] : []), own('/guard.html'), own('/')])]);
 }
 
 async function markSent(tabId: number, url: string, seq: Promise<number | null>): Promise<void> {
@@ -151,11 +151,12 @@ async function sendToGuard(tabId: number, frameId: number, url: string, d: Stop)
 
 export function startNavigationWatch(): void {
   browser.webRequest.onBeforeRedirect.addListener(
-    (d) => void onGuardRedirect(d).catch((e: Error) => console.error(`Telehealth Guard: ${e.message}`)),
+    // The promise is returned only so tests can wait for it; the browser ignores it.
+    (d) => onGuardRedirect(d).catch((e: Error) => console.error(`Telehealth Guard: ${e.message}`)),
     { urls: ['<all_urls>'], types: ['main_frame', 'sub_frame', 'object'] },
   );
   const committed = (sameDocument: boolean) => (d: { tabId: number; frameId: number; url: string }) =>
-    void onCommitted(d, sameDocument).catch((e: Error) => console.error(`Telehealth Guard: ${e.message}`));
+    onCommitted(d, sameDocument).catch((e: Error) => console.error(`Telehealth Guard: ${e.message}`));
   browser.webNavigation.onCommitted.addListener(committed(false));
   browser.webNavigation.onHistoryStateUpdated.addListener(committed(true));
   browser.webNavigation.onReferenceFragmentUpdated.addListener(committed(true));

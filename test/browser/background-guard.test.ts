@@ -1,0 +1,180 @@
+/**
+ * The background's guard glue without a browser (WXT's fakeBrowser, fake IndexedDB, an
+ * in-memory declarativeNetRequest): who may send what, that only a page the extension
+ * sent may continue, what the grants and events are, the second line, and allowance
+ * expiry removing a site's service workers. The same flows run in real Chromium in
+ * test/e2e/attacks.spec.ts; these run in milliseconds and reach every branch.
+ */
+import 'fake-indexeddb/auto';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+
+type Listener = (...args: never[]) => unknown;
+function fakeEvent() {
+  const listeners: Listener[] = [];
+  return {
+    addListener: (l: Listener) => void listeners.push(l),
+    removeListener: () => undefined,
+    hasListener: () => false,
+    trigger: async (...args: unknown[]) => Promise.all(listeners.map((l) => (l as (...a: unknown[]) => unknown)(...args))),
+  };
+}
+
+const ID = fakeBrowser.runtime.id;
+const ORIGIN = `chrome-extension://${ID}`;
+const dynamic: { dynamicRules: Array<{ id: number }>; sessionRules: Array<{ id: number; condition: Record<string, unknown>; priority: number }> } = { dynamicRules: [], sessionRules: [] };
+const webRequest = { onBeforeRedirect: fakeEvent() };
+const webNavigation = { onCommitted: fakeEvent(), onHistoryStateUpdated: fakeEvent(), onReferenceFragmentUpdated: fakeEvent(), onErrorOccurred: fakeEvent() };
+const browsingDataRemove = vi.fn(async () => undefined);
+const tabsUpdate = vi.fn(async () => undefined);
+
+const b = fakeBrowser as unknown as Record<string, unknown> & typeof fakeBrowser;
+Object.assign(b, {
+  declarativeNetRequest: {
+    getDynamicRules: async () => dynamic.dynamicRules,
+    updateDynamicRules: async ({ removeRuleIds = [], addRules = [] }: { removeRuleIds?: number[]; addRules?: Array<{ id: number }> }) => {
+      dynamic.dynamicRules = [...dynamic.dynamicRules.filter((r) => !removeRuleIds.includes(r.id)), ...addRules];
+    },
+    getSessionRules: async () => dynamic.sessionRules,
+    updateSessionRules: async ({ removeRuleIds = [], addRules = [] }: { removeRuleIds?: number[]; addRules?: typeof dynamic.sessionRules }) => {
+      dynamic.sessionRules = [...dynamic.sessionRules.filter((r) => !removeRuleIds.includes(r.id)), ...addRules];
+    },
+    getEnabledRulesets: async () => [],
+    updateEnabledRulesets: async () => undefined,
+  },
+  scripting: { getRegisteredContentScripts: async () => [], registerContentScripts: async () => undefined, unregisterContentScripts: async () => undefined, executeScript: async () => [] },
+  webRequest,
+  webNavigation,
+  browsingData: { remove: browsingDataRemove },
+  i18n: { getMessage: (k: string) => k, getUILanguage: () => 'en' },
+});
+b.runtime.getManifest = (() => ({ version: '0.1.0' })) as never;
+b.tabs.update = tabsUpdate as never;
+(globalThis as { browser?: unknown }).browser = fakeBrowser;
+
+const policy = {
+  schemaVersion: 1,
+  policyVersion: 'fake-1',
+  categories: { 'consumer-video': 'block', 'consumer-messaging': 'warn' },
+  rules: [{ match: 'call.whatsapp.com', action: 'block' }],
+  warn: { bypassMinutes: 10 },
+};
+
+let handleMessage: (m: unknown, s: never) => Promise<unknown>;
+let events: () => Promise<Array<Record<string, unknown>>>;
+
+beforeAll(async () => {
+  await fakeBrowser.storage.managed.set(policy);
+  ({ handleMessage } = await import('../../src/browser/handlers.ts'));
+  const { startNavigationWatch } = await import('../../src/browser/navigation-watch.ts');
+  const { eventStore } = await import('../../src/browser/recorder.ts');
+  startNavigationWatch();
+  events = async () => {
+    const out: string[] = [];
+    for await (const chunk of (await eventStore()).export('ndjson')) out.push(chunk);
+    return out.join('').split('\n').filter((l) => l.startsWith('{"') && l.includes('"seq"')).map((l) => JSON.parse(l));
+  };
+});
+beforeEach(() => {
+  tabsUpdate.mockClear();
+  browsingDataRemove.mockClear();
+});
+
+const guardSender = (url: string, tabId: number, frameId: number) => ({ id: ID, url: `${ORIGIN}/guard.html#${url}`, origin: ORIGIN, tab: { id: tabId }, frameId });
+const redirected = (url: string, tabId: number, type = 'main_frame') =>
+  webRequest.onBeforeRedirect.trigger({ url, redirectUrl: `${ORIGIN}/guard.html#${url}`, tabId, frameId: type === 'main_frame' ? 0 : 4, type });
+const navigationEvents = async (host: string) => (await events()).filter((e) => String(e.type).startsWith('navigation.') && e.host === host);
+
+describe('who may send what (one check, before any handler)', () => {
+  it('web pages, other extensions and the wrong extension page are refused', async () => {
+    expect(await handleMessage({ kind: 'status' }, { url: 'https://evil.example/', tab: { id: 1 } })).toEqual({ error: 'not allowed' });
+    expect(await handleMessage({ kind: 'status' }, { id: 'other', url: 'chrome-extension://other/options.html' })).toEqual({ error: 'not allowed' });
+    expect(await handleMessage({ kind: 'guard.proceed', reason: 'xxxx' }, { id: ID, url: `${ORIGIN}/popup.html` })).toEqual({ error: 'not allowed' });
+    expect(await handleMessage({ kind: 'policy.import', text: '{}' }, { id: ID, url: `${ORIGIN}/popup.html` })).toEqual({ error: 'not allowed' });
+    expect(await handleMessage({ kind: 'status' }, { id: ID, url: 'https://calendar.example/', tab: { id: 2 } })).toEqual({ error: 'not allowed' });
+    expect(await handleMessage({ kind: 'status' }, { id: ID, url: `${ORIGIN}/options.html`, origin: 'https://evil.example' })).toEqual({ error: 'not allowed' });
+    expect(await handleMessage({ kind: 'status' }, { id: ID, url: `${ORIGIN}/options.html`, origin: ORIGIN })).toMatchObject({ status: { source: 'managed', policyVersion: 'fake-1' } });
+  });
+});
+
+describe('the guard page', () => {
+  it('framed, it informs and nothing else: no continue, no pass, no event', async () => {
+    const url = 'https://web.whatsapp.com/framed';
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 3, 2))).toMatchObject({ show: 'page', mayContinue: false });
+    expect(await handleMessage({ kind: 'guard.proceed', reason: 'let me in please' }, guardSender(url, 3, 2))).toMatchObject({ ok: false });
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender('https://apple.com/', 3, 2))).toEqual({ show: 'go', navigate: false });
+    expect(dynamic.sessionRules).toEqual([]);
+    expect(await navigationEvents('web.whatsapp.com')).toEqual([]);
+  });
+
+  it('opened by a site itself (top level, no redirect by the extension), it informs too', async () => {
+    const url = 'https://web.whatsapp.com/opened';
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 4, 0))).toMatchObject({ show: 'page', mayContinue: false });
+    expect(await handleMessage({ kind: 'guard.proceed', reason: 'let me in please' }, guardSender(url, 4, 0))).toMatchObject({ ok: false });
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender('https://apple.com/', 4, 0))).toEqual({ show: 'go', navigate: true });
+    expect(dynamic.sessionRules).toEqual([]);
+  });
+
+  it('sent there by the extension: the event is written by the background, the page shows its reference, continuing grants an allowance for exactly that host and a pass for that URL', async () => {
+    const url = 'https://web.whatsapp.com/chat?x=1';
+    await redirected(url, 5);
+    const warned = await navigationEvents('web.whatsapp.com');
+    expect(warned.map((e) => [e.type, e.service, e.action])).toEqual([['navigation.warned', 'whatsapp', 'warn']]);
+    const view = (await handleMessage({ kind: 'guard.view' }, guardSender(url, 5, 0))) as { show: string; mayContinue: boolean; view: { reference?: { seq: number } } };
+    expect(view).toMatchObject({ show: 'page', mayContinue: true });
+    expect(view.view.reference?.seq).toBe(warned[0]!.seq);
+    // The sent URL is bound to its tab: another tab's page for the same URL may not act.
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 6, 0))).toMatchObject({ mayContinue: false });
+
+    expect(await handleMessage({ kind: 'guard.proceed', reason: 'Patient\nsent a photo' }, guardSender(url, 5, 0))).toEqual({ ok: true });
+    const allowance = dynamic.sessionRules.find((r) => r.condition.regexFilter);
+    // The rule that warned is the catalog's whatsapp.com (two labels): the allowance sits at its priority.
+    expect(allowance).toMatchObject({ priority: 20_000, condition: { requestDomains: ['web.whatsapp.com'], resourceTypes: ['main_frame', 'sub_frame', 'object'] } });
+    expect(new RegExp(String(allowance!.condition.regexFilter), 'i').test('https://call.web.whatsapp.com/')).toBe(false);
+    expect(dynamic.sessionRules.find((r) => r.condition.tabIds)).toMatchObject({ condition: { tabIds: [5], urlFilter: `|${url}|`, resourceTypes: ['main_frame'] } });
+    expect((await events()).find((e) => e.type === 'navigation.proceeded')).toMatchObject({ host: 'web.whatsapp.com', reason: 'Patient sent a photo' });
+
+    // The pass is spent when that navigation commits; the allowance lets it stay.
+    await webNavigation.onCommitted.trigger({ tabId: 5, frameId: 0, url });
+    expect(dynamic.sessionRules.find((r) => r.condition.tabIds)).toBeUndefined();
+    expect(tabsUpdate).not.toHaveBeenCalled();
+  });
+
+  it('a block is never continued, even from a page the extension sent', async () => {
+    const url = 'https://call.whatsapp.com/video/1';
+    await redirected(url, 7);
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 7, 0))).toMatchObject({ show: 'page', mayContinue: false, view: { mode: 'block' } });
+    expect(await handleMessage({ kind: 'guard.proceed', reason: 'let me in please' }, guardSender(url, 7, 0))).toMatchObject({ ok: false });
+  });
+
+  it('frames a page makes by the hundred write one event per host and tab a minute', async () => {
+    for (let i = 0; i < 30; i++) await redirected(`https://facetime.apple.com/f${i}`, 8, 'sub_frame');
+    expect(await navigationEvents('facetime.apple.com')).toHaveLength(1);
+  });
+});
+
+describe('the second line', () => {
+  it('a commit on a warned URL without an allowance (e.g. served by a service worker) is sent to the guard page and recorded', async () => {
+    await webNavigation.onCommitted.trigger({ tabId: 9, frameId: 0, url: 'https://t.me/channel' });
+    expect(tabsUpdate).toHaveBeenCalledWith(9, { url: `chrome-extension://${ID}/guard.html#https://t.me/channel` });
+    expect((await navigationEvents('t.me')).map((e) => e.type)).toEqual(['navigation.warned']);
+    // …and that page may act: the extension sent it.
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender('https://t.me/channel', 9, 0))).toMatchObject({ mayContinue: true });
+  });
+  it('a same-document route change to a blocked URL is caught too; an allowed one is left alone', async () => {
+    await webNavigation.onHistoryStateUpdated.trigger({ tabId: 10, frameId: 0, url: 'https://facetime.apple.com/join' });
+    expect(tabsUpdate).toHaveBeenCalledTimes(1);
+    await webNavigation.onCommitted.trigger({ tabId: 10, frameId: 0, url: 'https://intranet.example.org/' });
+    await webNavigation.onCommitted.trigger({ tabId: 10, frameId: 0, url: 'https://web.whatsapp.com/chat' });
+    expect(tabsUpdate).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('allowance expiry', () => {
+  it('removes the rule and the site’s service workers and caches', async () => {
+    const { expireAllowances } = await import('../../src/browser/allowances.ts');
+    expect(await expireAllowances(Date.now() + 11 * 60_000)).toEqual(['web.whatsapp.com']);
+    expect(dynamic.sessionRules).toEqual([]);
+    expect(browsingDataRemove).toHaveBeenCalledWith({ origins: ['https://web.whatsapp.com', 'http://web.whatsapp.com'] }, { serviceWorkers: true, cacheStorage: true });
+  });
+});
