@@ -8,6 +8,7 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
+import type { Sender } from '../../src/browser/protocol.ts';
 
 type Listener = (...args: never[]) => unknown;
 function fakeEvent() {
@@ -60,7 +61,7 @@ const policy = {
   warn: { bypassMinutes: 10 },
 };
 
-let handleMessage: (m: unknown, s: never) => Promise<unknown>;
+let handleMessage: (m: unknown, s: Sender) => Promise<unknown>;
 let events: () => Promise<Array<Record<string, unknown>>>;
 
 beforeAll(async () => {
