@@ -86,7 +86,11 @@ async function load(): Promise<EngineState> {
   });
   const limitProblems = checkLimits(rules);
   await browser.storage.local.set({ [LAST_VALID_KEY]: resolved.lastValid });
-  if (limitProblems.length === 0) await applyRules(rules);
+  if (limitProblems.length === 0) {
+    // A rule set the browser refuses (a regex over its memory limit, say) must not take the
+    // worker down with it: the rules already in force stay, and the problem is shown.
+    await applyRules(rules).catch((e: Error) => limitProblems.push(`the browser refused the rules: ${e.message}`));
+  }
   await reconcileAllowances((url) => classifyUrl(compiled, url));
   await registerAnnotator(resolved.policy);
 
