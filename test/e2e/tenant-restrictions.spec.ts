@@ -6,7 +6,7 @@
  * a policy change updates or removes them without a restart.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { CHROMIUM_SETS_HEADER } from '../../src/core/tenant-restrictions.ts';
+import { CHROMIUM_SETS_HEADER, tenantRestrictionRules } from '../../src/core/tenant-restrictions.ts';
 import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
 import type { TestServer } from './https-server.ts';
 import { writeManagedPolicy } from './managed-policy.ts';
@@ -131,6 +131,11 @@ test.describe('tenant restrictions', () => {
     expect(got).toEqual(expected);
     // The table `validate` reports from says Chromium sets every header; this run proves it.
     expect(Object.values(CHROMIUM_SETS_HEADER).every(Boolean)).toBe(true);
+    // Installed exactly as compiled (the background compares them to skip a rewrite after a worker restart).
+    const installed = (await browser.worker.evaluate(() => chrome.declarativeNetRequest.getDynamicRules())) as unknown as Array<{ id: number; action: { type: string } }>;
+    const withoutId = <T extends { id: number }>({ id: _, ...rest }: T) => rest;
+    const compiled = tenantRestrictionRules(POLICY.tenantRestrictions as never, 1).map(withoutId);
+    expect(installed.filter((r) => r.action.type === 'modifyHeaders').map(withoutId)).toEqual(compiled);
   });
 
   test('fetch, XHR, images and sub-frames from another site carry them too', async () => {
