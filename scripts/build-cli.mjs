@@ -26,6 +26,8 @@ export async function buildCli() {
     write: false,
     metafile: true,
     legalComments: 'none',
+    // CommonJS packages in the bundle (crx3) require() Node's built-ins; an ES module has no require.
+    banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
     logLevel: 'error',
   });
   await mkdir(CLI_OUT_DIR, { recursive: true });

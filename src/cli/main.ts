@@ -4,6 +4,7 @@ import { checkLinkCommand } from './commands/check-link.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { logsCommand } from './commands/logs.ts';
+import { packageCommand } from './commands/package.ts';
 import { validateCommand } from './commands/validate.ts';
 import { escapeControls, escapeControlsKeepingLines } from '../core/printable.ts';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, UsageError, type CliIO, type Command } from './io.ts';
@@ -13,6 +14,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   classify: { run: classifyCommand, summary: 'show what the policy does with URLs' },
   'check-link': { run: checkLinkCommand, summary: 'analyse meeting links (waiting room, passcode, tenant, start links)' },
   deploy: { run: deployCommand, summary: 'write the policy file IT pushes (Linux JSON, .reg, .mobileconfig, Admin console, Firefox)' },
+  package: { run: packageCommand, summary: 'a signed CRX3 and its update manifest, for hosting the extension yourself' },
   logs: { run: logsCommand, summary: 'logs verify <file.ndjson> | logs report <files…> [--out report.html]' },
 };
 
