@@ -150,7 +150,7 @@ describe('telehealth-guard package', () => {
     expect(verify('sha256', signedPayload(signedHeaderData, zip), publicKey, proofs[0]!.signature)).toBe(true);
     // A tampered archive fails the signature.
     const tampered = Buffer.from(zip);
-    tampered[tampered.length - 30] ^= 1;
+    tampered[tampered.length - 30]! ^= 1;
     expect(verify('sha256', signedPayload(signedHeaderData, tampered), publicKey, proofs[0]!.signature)).toBe(false);
     expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
 
