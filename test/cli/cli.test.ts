@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/main.ts';
 import { memoryIO } from '../../src/cli/io.ts';
+import { CHROMIUM_SETS_HEADER } from '../../src/core/tenant-restrictions.ts';
 import { PUBLIC_1_1 } from '../core/meeting-fixtures.ts';
 
 const run = async (argv: string[], files: Record<string, string> = {}) => {
@@ -41,6 +42,18 @@ describe('telehealth-guard validate', () => {
       'Webex, on identity.webex.com, identity-eu.webex.com, atlas-a.wbx2.com, idbroker*.webex.com:\n                          CiscoSpark-Allowed-Domains: examplehealth.org\n',
     );
     expect((await run(['validate', 'n.json'], { 'n.json': '{"schemaVersion":1}' })).out).toMatch(/tenant restrictions: +none$/m);
+  });
+
+  it('says plainly when Chromium would not let the extension set a header', async () => {
+    CHROMIUM_SETS_HEADER['sec-Restrict-Tenant-Access-Policy'] = false;
+    try {
+      const p = JSON.stringify({ schemaVersion: 1, tenantRestrictions: { microsoft: { blockConsumerAccounts: true } } });
+      expect((await run(['validate', 'p.json'], { 'p.json': p })).out).toContain(
+        "NOT SET: Chromium does not let an extension set sec-Restrict-Tenant-Access-Policy; use the vendor's proxy or device method for it.",
+      );
+    } finally {
+      CHROMIUM_SETS_HEADER['sec-Restrict-Tenant-Access-Policy'] = true;
+    }
   });
 
   it('exits 1 with one "<path>: <message>" line per problem', async () => {

@@ -215,6 +215,20 @@ describe('reporting the restrictions', () => {
     expect(restrictionFindings(undefined)).toEqual([]);
   });
 
+  it('a header Chromium refused would be named and left out, not pretended', () => {
+    const key = 'sec-Restrict-Tenant-Access-Policy';
+    CHROMIUM_SETS_HEADER[key] = false;
+    try {
+      expect(unsettableHeaders(RESTRICTIONS as never)).toEqual([key]);
+      const rules = tenantRestrictionRules(RESTRICTIONS as never, 1);
+      // login.live.com's rule had only that header: gone; the others keep the rest.
+      expect(rules.map((r) => r.condition.requestDomains![0])).toEqual(['login.microsoftonline.com', 'google.com', 'identity.webex.com', 'webex.com']);
+      expect(JSON.stringify(rules)).not.toContain(key);
+    } finally {
+      CHROMIUM_SETS_HEADER[key] = true;
+    }
+  });
+
   it('says which headers Chromium would refuse: none of these', () => {
     expect(Object.values(CHROMIUM_SETS_HEADER).every(Boolean)).toBe(true);
     expect(unsettableHeaders(RESTRICTIONS as never)).toEqual([]);

@@ -217,7 +217,10 @@ test.describe('tenant restrictions', () => {
 
     const page = await browser.context.newPage();
     writeManagedPolicy({ ...POLICY, policyVersion: 'tr-2', tenantRestrictions: { google: { allowedDomains: ['examplehealth.net', 'partner.example'] } } });
+    const started = Date.now();
     await waitForPolicy(admin, (s) => s.policyVersion === 'tr-2');
+    test.info().annotations.push({ type: 'changed headers in force after', description: `${Date.now() - started} ms` });
+    console.log(`tenant-restriction change in force after ${Date.now() - started} ms`);
     await page.goto('https://accounts.google.com/v2');
     expect(await headersOf(seen, 'accounts.google.com', '/v2')).toEqual({ 'x-googapps-allowed-domains': 'examplehealth.net,partner.example' });
     await page.goto('https://login.microsoftonline.com/v2');
