@@ -9,6 +9,7 @@ import { INCIDENT_KINDS, INCIDENT_NOTE_MAX } from '../core/events/types.ts';
 import { answerGuardPage, decideNavigation, decideProceed, verdictAction, type GuardSender } from '../core/guard.ts';
 import { hostOfUrl } from '../core/hosts.ts';
 import { analyseLink } from '../core/meetings/analyse.ts';
+import { decideScheduleCheck, SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
 import { addAllowance, addPass, allowanceFor } from './allowances.ts';
 import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
@@ -47,6 +48,8 @@ export async function handleMessage(message: unknown, sender: Sender): Promise<u
       return { policy: contentPolicy((await engine()).resolved.policy) };
     case RECORD_EVENT_MESSAGE:
       return recordFromContentScript(message, sender);
+    case SCHEDULE_CHECK:
+      return checkSchedulePage(message, sender);
   }
 }
 
@@ -145,6 +148,19 @@ async function recordFromContentScript(message: unknown, sender: Sender): Promis
   await (await eventStore()).append(draft);
   scheduleReport();
   return { ok: true };
+}
+
+/**
+ * A scheduling page's reading from its content script: decided here again with the policy in
+ * force, for the page the browser says sent it, and recorded by the background (events.md:
+ * a content script never adds an event itself).
+ */
+async function checkSchedulePage(message: unknown, sender: Sender): Promise<Response<typeof SCHEDULE_CHECK>> {
+  const state = await engine();
+  const decided = decideScheduleCheck(message, sender.url, state.resolved.policy);
+  if ('error' in decided) return decided;
+  await record(decided.event, state);
+  return { findings: decided.check.findings };
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import type { ClassifyResult } from '../core/classify.ts';
 import type { GuardView } from '../core/explain.ts';
-import type { LinkAnalysis } from '../core/meetings/analyse.ts';
+import type { Finding, LinkAnalysis } from '../core/meetings/analyse.ts';
+import { SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
 import type { IncidentKind } from '../core/events/types.ts';
 import type { Policy, PolicySource } from '../core/policy/schema.ts';
 import { CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
@@ -62,7 +63,11 @@ export interface IncidentReceipt {
 }
 
 /** Content scripts, in web pages (the page's own code cannot send these, but can shape what they read). */
-export type ContentRequest = { kind: typeof CONTENT_POLICY_REQUEST } | { kind: typeof RECORD_EVENT_MESSAGE; event: unknown };
+export type ContentRequest =
+  | { kind: typeof CONTENT_POLICY_REQUEST }
+  | { kind: typeof RECORD_EVENT_MESSAGE; event: unknown }
+  /** A scheduling page's reading: the background decides and records (src/core/meetings/schedule.ts). */
+  | { kind: typeof SCHEDULE_CHECK; reading: unknown; prevented: unknown };
 
 export type Request = GuardRequest | PopupRequest | CheckRequest | OptionsRequest | ContentRequest;
 
@@ -74,7 +79,7 @@ export const MAY_SEND: Record<SenderKind, ReadonlyArray<Request['kind']>> = {
   popup: ['status', 'link.check', 'incident.report'],
   check: ['link.check'],
   options: ['status', 'policy.import', 'policy.clearLocal', 'log.export', 'log.exported'],
-  'content-script': [CONTENT_POLICY_REQUEST, RECORD_EVENT_MESSAGE],
+  'content-script': [CONTENT_POLICY_REQUEST, RECORD_EVENT_MESSAGE, SCHEDULE_CHECK],
 };
 
 /** The parts of `runtime.MessageSender` that are checked. */
@@ -126,6 +131,7 @@ export type Response<K extends Request['kind']> = {
   'incident.report': IncidentReceipt | { ok: false; error: string };
   [CONTENT_POLICY_REQUEST]: unknown;
   [RECORD_EVENT_MESSAGE]: { ok: true } | { error: string };
+  [SCHEDULE_CHECK]: { findings: Finding[] } | { error: string };
 }[K];
 
 /** Send a request to the background and get its typed answer. */
