@@ -13,7 +13,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: 'check policy files before pushing them' },
   classify: { run: classifyCommand, summary: 'show what the policy does with URLs' },
   'check-link': { run: checkLinkCommand, summary: 'analyse meeting links (waiting room, passcode, tenant, start links)' },
-  deploy: { run: deployCommand, summary: 'write the policy file IT pushes (Linux JSON, .reg, .mobileconfig, Admin console, Firefox)' },
+  deploy: { run: deployCommand, summary: 'write the policy file IT pushes (Linux JSON, .reg, .mobileconfig, ADMX, Admin console, Firefox)' },
   package: { run: packageCommand, summary: 'a signed CRX3 and its update manifest, for hosting the extension yourself' },
   logs: { run: logsCommand, summary: 'logs verify <file.ndjson> | logs report <files…> [--out report.html]' },
 };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/main.ts';
 import { memoryIO } from '../../src/cli/io.ts';
 import { chromeManagedJson, contentUuid, type Json, type PolicyObject } from '../../src/cli/deploy/formats.ts';
-import { TARGET_NAMES } from '../../src/cli/deploy/targets.ts';
+import { TARGET_NAMES, TARGETS } from '../../src/cli/deploy/targets.ts';
 import { EXTENSION_ID, GECKO_ID } from '../../src/core/identity.ts';
 import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
 import { parsePolicy } from '../../src/core/policy/parse.ts';
@@ -300,7 +300,8 @@ function readBack(target: string, content: string, id = target === 'firefox' ? G
 
 describe('telehealth-guard deploy: every target round-trips the policy as written', () => {
   it('covers every target', () => {
-    expect([...TARGET_NAMES].sort()).toEqual(Object.keys(FILE).sort());
+    // Targets of several files carry no policy values (admx): test/cli/admx.test.ts.
+    expect(TARGET_NAMES.filter((t) => !TARGETS[t]!.files).sort()).toEqual(Object.keys(FILE).sort());
   });
 
   for (const target of Object.keys(FILE)) {

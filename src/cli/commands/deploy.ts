@@ -6,14 +6,14 @@ import { parsePolicy, parsePolicyText, type PolicyProblem } from '../../core/pol
 import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { unrepresentable, type PolicyObject } from '../deploy/formats.ts';
-import { TARGET_NAMES, TARGETS, type TargetOptions } from '../deploy/targets.ts';
-import { EXIT_OK, EXIT_PROBLEM, FileTooLargeError, UsageError, type Command } from '../io.ts';
+import { TARGET_NAMES, TARGETS, type Target, type TargetOptions } from '../deploy/targets.ts';
+import { EXIT_OK, EXIT_PROBLEM, FileTooLargeError, UsageError, type CliIO, type Command } from '../io.ts';
 import { problemLine } from '../policy-option.ts';
 
 const width = Math.max(...TARGET_NAMES.map((t) => t.length));
 
 export const DEPLOY_HELP = `Usage: telehealth-guard deploy <policy.json> --target <target> [--out <dir>]
-         [--extension-id <id>] [--update-url <url>] [--install-url <url>]
+         [--extension-id <id>] [--edge-extension-id <id>] [--update-url <url>] [--install-url <url>]
 
 Validates the policy, then writes the file that enterprise browser management pushes.
 The policy is written as you wrote it (defaults are not filled in, so the extension's
@@ -26,6 +26,9 @@ Options:
   --out <dir>           directory to write to (default: the current directory)
   --extension-id <id>   the Chrome/Edge extension id (default ${EXTENSION_ID}),
                         or for --target firefox the add-on id (default ${GECKO_ID})
+  --edge-extension-id <id>
+                        windows-reg, macos-mobileconfig, admx: Edge's extension id
+                        where it differs from Chrome's (store builds; default: the same)
   --update-url <url>    chrome-linux, chromium-linux, edge-linux, windows-reg: also
                         force-install the extension from this update manifest URL
                         (ExtensionInstallForcelist "<id>;<url>")
@@ -44,6 +47,7 @@ export const deployCommand: Command = async (args, io) => {
     target: { type: 'string', short: 't' },
     out: { type: 'string', short: 'o' },
     'extension-id': { type: 'string' },
+    'edge-extension-id': { type: 'string' },
     'update-url': { type: 'string' },
     'install-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -52,9 +56,10 @@ export const deployCommand: Command = async (args, io) => {
     io.out(DEPLOY_HELP);
     return EXIT_OK;
   }
-  if (positionals.length === 0) throw new UsageError('deploy needs a policy file');
+  const policyOptional = values.target !== undefined && Object.hasOwn(TARGETS, values.target) && TARGETS[values.target]!.policyOptional === true;
+  if (positionals.length === 0 && !policyOptional) throw new UsageError('deploy needs a policy file');
   if (positionals.length > 1) throw new UsageError(`deploy takes one policy file, got ${positionals.length}`);
-  const file = positionals[0]!;
+  const file = positionals[0];
   const targetName = values.target;
   if (targetName === undefined) throw new UsageError(`deploy needs --target, one of: ${TARGET_NAMES.join(', ')}`);
   const target = Object.hasOwn(TARGETS, targetName) ? TARGETS[targetName] : undefined;
@@ -68,6 +73,13 @@ export const deployCommand: Command = async (args, io) => {
     throw new UsageError(`--extension-id "${extensionId}" is not a Firefox add-on id (name@domain or {GUID})`);
   }
   const opts: TargetOptions = { extensionId };
+  const edgeId = values['edge-extension-id'];
+  if (edgeId !== undefined) {
+    const takers = TARGET_NAMES.filter((t) => TARGETS[t]!.edgeId === true);
+    if (target.edgeId !== true) throw new UsageError(`--edge-extension-id applies only to ${takers.join(', ')}, not to ${targetName}`);
+    if (!CHROME_ID.test(edgeId)) throw new UsageError(`--edge-extension-id "${edgeId}" is not a Chrome/Edge extension id (32 letters a–p)`);
+    opts.edgeExtensionId = edgeId;
+  }
   for (const [option, key, schemes] of [
     ['--update-url', 'update-url', ['https:', 'http:']],
     ['--install-url', 'install-url', ['https:', 'http:', 'file:']],
@@ -83,6 +95,7 @@ export const deployCommand: Command = async (args, io) => {
     else opts.installUrl = url;
   }
 
+  if (file === undefined) return writeTargetFiles(target, targetName, opts, values.out ?? '.', io);
   const shown = escapeControls(file);
   let text: string;
   try {
@@ -119,6 +132,8 @@ export const deployCommand: Command = async (args, io) => {
     return EXIT_PROBLEM;
   }
 
+  if (target.files) return writeTargetFiles(target, targetName, opts, values.out ?? '.', io, `${shown} is valid; these templates carry no values: set them in the editor (windows-reg writes this policy's values).`);
+
   const content = target.build(policy, opts);
   const path = join(values.out ?? '.', target.file);
   try {
@@ -130,6 +145,23 @@ export const deployCommand: Command = async (args, io) => {
   io.out([`Wrote ${path} for ${targetName} (${target.idKind === 'gecko' ? 'add-on' : 'extension'} id ${extensionId}).`, ...target.instructions(path, opts)].join('\n'));
   return EXIT_OK;
 };
+
+/** Targets of several files (admx), which carry no policy values. */
+async function writeTargetFiles(target: Target, targetName: string, opts: TargetOptions, outDir: string, io: CliIO, note?: string): Promise<number> {
+  const written: string[] = [];
+  for (const [name, content] of Object.entries(target.files?.(opts) ?? {})) {
+    const path = join(outDir, name);
+    try {
+      await io.writeFile(path, content);
+    } catch (e) {
+      io.err(`${path}: cannot write (${(e as Error).message})`);
+      return EXIT_PROBLEM;
+    }
+    written.push(path);
+  }
+  io.out([`Wrote ${written.join(' and ')} for ${targetName}.`, ...(note ? [note] : []), ...target.instructions(written[0]!, opts)].join('\n'));
+  return EXIT_OK;
+}
 
 function isUrl(value: string, schemes: readonly string[]): boolean {
   try {

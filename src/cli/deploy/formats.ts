@@ -19,6 +19,8 @@ export type PolicyObject = { [key: string]: Json };
 export interface ForceInstall {
   /** Chrome/Edge update manifest URL (`ExtensionInstallForcelist` entry `<id>;<url>`). */
   updateUrl?: string;
+  /** Edge's extension id where it differs from Chrome's (store builds); Chrome's id otherwise. */
+  edgeExtensionId?: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -122,10 +124,10 @@ export function windowsReg(policy: PolicyObject, extensionId: string, opts: Forc
     'Windows Registry Editor Version 5.00',
     '',
     '; Telehealth Guard managed policy for Google Chrome and Microsoft Edge.',
-    `; Extension id ${extensionId}. Import as Administrator: reg import telehealth-guard.reg`,
+    `; Extension id ${extensionId}${opts.edgeExtensionId && opts.edgeExtensionId !== extensionId ? ` (Chrome), ${opts.edgeExtensionId} (Edge)` : ''}. Import as Administrator: reg import telehealth-guard.reg`,
   ];
-  for (const root of [REG_CHROME_ROOT, REG_EDGE_ROOT]) {
-    const key = regPolicyKey(root, extensionId);
+  for (const [root, id] of [[REG_CHROME_ROOT, extensionId], [REG_EDGE_ROOT, opts.edgeExtensionId ?? extensionId]] as const) {
+    const key = regPolicyKey(root, id);
     lines.push('', `[-${key}]`, '', `[${key}]`);
     for (const [name, value] of Object.entries(policy)) lines.push(regValue(name, value));
     if (opts.updateUrl !== undefined) {
@@ -133,7 +135,7 @@ export function windowsReg(policy: PolicyObject, extensionId: string, opts: Forc
         '',
         `; Force-install. Value name ${REG_FORCELIST_VALUE} is ours; if your forcelist already uses it, pick another unused number.`,
         `[${root}\\ExtensionInstallForcelist]`,
-        `${regQuote(REG_FORCELIST_VALUE)}=${regQuote(`${extensionId};${opts.updateUrl}`)}`,
+        `${regQuote(REG_FORCELIST_VALUE)}=${regQuote(`${id};${opts.updateUrl}`)}`,
       );
     }
   }
@@ -203,10 +205,10 @@ export const MOBILECONFIG_IDENTIFIER = 'org.telehealth-guard.policy';
  * PayloadIdentifiers are fixed, so installing a newer profile replaces the older one;
  * PayloadUUIDs are derived from the content, so the same input gives the same file.
  */
-export function mobileconfig(policy: PolicyObject, extensionId: string): string {
+export function mobileconfig(policy: PolicyObject, extensionId: string, edgeExtensionId: string = extensionId): string {
   const payloads = [
     { browser: 'Google Chrome', type: `com.google.Chrome.extensions.${extensionId}`, id: `${MOBILECONFIG_IDENTIFIER}.chrome` },
-    { browser: 'Microsoft Edge', type: `com.microsoft.Edge.extensions.${extensionId}`, id: `${MOBILECONFIG_IDENTIFIER}.edge` },
+    { browser: 'Microsoft Edge', type: `com.microsoft.Edge.extensions.${edgeExtensionId}`, id: `${MOBILECONFIG_IDENTIFIER}.edge` },
   ].map((p) => {
     const body = plistDictEntries(policy, 3);
     return [
@@ -230,7 +232,7 @@ export function mobileconfig(policy: PolicyObject, extensionId: string): string 
     '  <array>',
     content,
     '  </array>',
-    plistEntry('PayloadDescription', `Telehealth Guard managed policy for Google Chrome and Microsoft Edge (extension ${extensionId}).`, 1),
+    plistEntry('PayloadDescription', `Telehealth Guard managed policy for Google Chrome and Microsoft Edge (extension ${extensionId}${edgeExtensionId !== extensionId ? `; Edge extension ${edgeExtensionId}` : ''}).`, 1),
     plistEntry('PayloadDisplayName', 'Telehealth Guard policy', 1),
     plistEntry('PayloadIdentifier', MOBILECONFIG_IDENTIFIER, 1),
     plistEntry('PayloadScope', 'System', 1),

@@ -2,6 +2,8 @@
  * The `deploy` targets: which file each writes, and the short, exact instructions for
  * where that file must go. The file contents come from the pure functions in formats.ts.
  */
+import { generateManagedSchema } from '../../core/policy/managed-schema.ts';
+import { ADML_FILE, ADMX_FILE, admxTemplates } from './admx.ts';
 import {
   chromeManagedJson,
   firefoxPoliciesJson,
@@ -18,6 +20,8 @@ import {
 export interface TargetOptions {
   /** Chrome/Edge extension id, or the Firefox add-on id for `firefox`. */
   extensionId: string;
+  /** Edge's id where it differs from Chrome's (store builds): windows-reg, macos-mobileconfig, admx. */
+  edgeExtensionId?: string;
   updateUrl?: string;
   installUrl?: string;
 }
@@ -33,6 +37,12 @@ export interface Target {
   /** Written as XML, which cannot carry some control characters. */
   xml: boolean;
   build(policy: PolicyObject, o: TargetOptions): string;
+  /** Targets that write more than one file (admx): path under --out → content. Replaces `build`. */
+  files?(o: TargetOptions): Record<string, string>;
+  /** Writes for Chrome and Edge, so takes --edge-extension-id. */
+  edgeId?: boolean;
+  /** Targets that carry no policy values (admx): the policy file is optional. */
+  policyOptional?: boolean;
   /** What to do with the written file at `path`. */
   instructions(path: string, o: TargetOptions): string[];
 }
@@ -62,16 +72,17 @@ export const TARGETS: Record<string, Target> = {
   'edge-linux': linuxTarget('Microsoft Edge', '/etc/opt/edge/policies/managed/', 'edge://policy'),
   'windows-reg': {
     file: 'telehealth-guard.reg',
+    edgeId: true,
     summary: 'one .reg for the Chrome and Edge 3rdparty keys under HKLM\\SOFTWARE\\Policies',
     idKind: 'chrome',
     forceInstall: '--update-url',
     xml: false,
-    build: (policy, o) => windowsReg(policy, o.extensionId, { updateUrl: o.updateUrl }),
+    build: (policy, o) => windowsReg(policy, o.extensionId, { updateUrl: o.updateUrl, edgeExtensionId: o.edgeExtensionId }),
     instructions: (path, o) => [
       `Import it as Administrator on each machine (or push the same keys with Group Policy Preferences or Intune):`,
       `  reg import ${path}`,
       `It sets ${regPolicyKey(REG_CHROME_ROOT, o.extensionId).replace('HKEY_LOCAL_MACHINE', 'HKLM')}`,
-      `     and ${regPolicyKey(REG_EDGE_ROOT, o.extensionId).replace('HKEY_LOCAL_MACHINE', 'HKLM')}`,
+      `     and ${regPolicyKey(REG_EDGE_ROOT, o.edgeExtensionId ?? o.extensionId).replace('HKEY_LOCAL_MACHINE', 'HKLM')}`,
       'Check chrome://policy and edge://policy (Reload policies).',
       o.updateUrl !== undefined
         ? `Force-install: value "${REG_FORCELIST_VALUE}" of ExtensionInstallForcelist for both browsers. Windows machines install extensions from outside the Chrome Web Store / Edge Add-ons only when domain- or Entra-joined or cloud-managed.`
@@ -80,13 +91,14 @@ export const TARGETS: Record<string, Target> = {
   },
   'macos-mobileconfig': {
     file: 'telehealth-guard.mobileconfig',
+    edgeId: true,
     summary: 'a configuration profile with a Chrome and an Edge payload',
     idKind: 'chrome',
     forceInstall: null,
     xml: true,
-    build: (policy, o) => mobileconfig(policy, o.extensionId),
+    build: (policy, o) => mobileconfig(policy, o.extensionId, o.edgeExtensionId),
     instructions: (path, o) => [
-      `Payloads com.google.Chrome.extensions.${o.extensionId} and com.microsoft.Edge.extensions.${o.extensionId}.`,
+      `Payloads com.google.Chrome.extensions.${o.extensionId} and com.microsoft.Edge.extensions.${o.edgeExtensionId ?? o.extensionId}.`,
       'Upload it to your MDM as a custom configuration profile for devices. To try it on one Mac:',
       `  open ${path}   then approve it in System Settings → General → Device Management.`,
       'Check chrome://policy and edge://policy.',
@@ -122,6 +134,27 @@ export const TARGETS: Record<string, Target> = {
       o.installUrl !== undefined
         ? `Force-install: ExtensionSettings."${o.extensionId}" installs from ${o.installUrl}.`
         : 'Not force-installed: only 3rdparty.Extensions was written. Add --install-url <url of the signed .xpi> to install the add-on by policy too.',
+    ],
+  },
+  admx: {
+    file: ADMX_FILE,
+    summary: `ADMX/ADML templates (${ADMX_FILE}, ${ADML_FILE}) for Group Policy and Intune`,
+    idKind: 'chrome',
+    forceInstall: null,
+    xml: true,
+    policyOptional: true,
+    edgeId: true,
+    build: () => '',
+    files: (o) => {
+      const { admx, adml } = admxTemplates(generateManagedSchema(), { chromeExtensionId: o.extensionId, edgeExtensionId: o.edgeExtensionId ?? o.extensionId });
+      return { [ADMX_FILE]: admx, [ADML_FILE]: adml };
+    },
+    instructions: (path, o) => [
+      `Settings under "Telehealth Guard" for Chrome (extension ${o.extensionId}) and Edge (extension ${o.edgeExtensionId ?? o.extensionId}); they carry no values: set them in the editor.`,
+      'Group Policy: copy the .admx into \\<domain>\SYSVOL\<domain>\Policies\PolicyDefinitions\ and the .adml into its en-US\ folder,',
+      '  then Computer Configuration → Administrative Templates → Telehealth Guard. Enable "Policy format" and the settings you need.',
+      `Intune: Devices → Configuration → Import ADMX: upload ${path} with the .adml, then create a profile from the imported template.`,
+      'The ids are written into the templates: generate them again if an id changes. Check chrome://policy and edge://policy.',
     ],
   },
 };
