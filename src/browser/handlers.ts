@@ -12,6 +12,8 @@ import { analyseLink } from '../core/meetings/analyse.ts';
 import { decideScheduleCheck, SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
 import { addAllowance, addPass, allowanceFor } from './allowances.ts';
+import { policySummary } from '../core/policy/summary.ts';
+import { t } from './i18n.ts';
 import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine, type EngineState } from './engine.ts';
 import { acceptRecordRequest, RECORD_EVENT_MESSAGE } from './events/messages.ts';
@@ -202,6 +204,7 @@ export function status(state: EngineState): PolicyStatus {
     localImported: resolved.lastValid.local !== undefined,
     ruleCount: state.rules.length,
     tenantRestrictions: resolved.policy.tenantRestrictions ?? null,
+    summary: policySummary(resolved.policy, t),
   };
 }
 

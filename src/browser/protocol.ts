@@ -11,6 +11,7 @@ import { SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
 import type { IncidentKind } from '../core/events/types.ts';
 import type { Policy, PolicySource } from '../core/policy/schema.ts';
 import { CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
+import type { SummaryLine } from '../core/policy/summary.ts';
 import type { EventFilter } from './events/store.ts';
 import { RECORD_EVENT_MESSAGE } from './events/record-request.ts';
 
@@ -29,6 +30,8 @@ export interface PolicyStatus {
   ruleCount: number;
   /** The sign-in restrictions whose headers the browser sets; null when the policy has none. */
   tenantRestrictions: Policy['tenantRestrictions'] | null;
+  /** What the policy in force does, in the browser's language (core/policy/summary.ts). */
+  summary: SummaryLine[];
 }
 
 export interface TabVerdict {

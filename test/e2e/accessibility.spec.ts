@@ -1,6 +1,7 @@
 /**
  * WCAG checks (axe-core) on every page the extension shows people: the warning and
- * block pages, the popup, the options page with its log viewer, and the check page.
+ * block pages, the popup (with the incident form open), the options page with its log
+ * viewer, and the check page, in light and dark.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -12,8 +13,9 @@ async function violations(page: Page): Promise<string[]> {
   return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('the extension’s pages pass automated WCAG 2.1 AA checks', async () => {
-  const b = await launchWithExtension({ args: ['--host-resolver-rules=MAP * 127.0.0.1:1'] });
+// Both colour schemes (prefers-color-scheme); other languages: languages.spec.ts.
+for (const colorScheme of ['light', 'dark'] as const) test(`the extension’s pages pass automated WCAG 2.1 AA checks (${colorScheme})`, async () => {
+  const b = await launchWithExtension({ colorScheme, args: ['--host-resolver-rules=MAP * 127.0.0.1:1'] });
   try {
     const page = await b.context.newPage();
     await page.goto('https://web.whatsapp.com/');
@@ -28,6 +30,7 @@ test('the extension’s pages pass automated WCAG 2.1 AA checks', async () => {
     await popup.getByRole('textbox', { name: 'Meeting link' }).fill('https://us05web.zoom.us/j/6045550199');
     await popup.getByRole('button', { name: 'Check link' }).click();
     await expect(popup.getByTestId('link-verdict')).toBeVisible();
+    await popup.getByRole('button', { name: 'Report an incident' }).click();
     expect(await violations(popup), 'popup').toEqual([]);
 
     const options = await extensionPage(b.context, b.extensionId, 'options.html');
@@ -41,3 +44,4 @@ test('the extension’s pages pass automated WCAG 2.1 AA checks', async () => {
     await b.close();
   }
 });
+

@@ -10,16 +10,11 @@ import { verifyNdjson } from '../../src/core/events/ndjson.ts';
 import { exportPublicKey, formatSignedNdjson, generateSigningKey } from '../../src/core/events/signature.ts';
 import { launchWithExtension, stopServiceWorker } from './browser.ts';
 import { cli } from './cli.ts';
-import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
+import { extensionPage, importLocalPolicy, loggedEvents, waitForPolicy } from './extension.ts';
 import { startServer, type TestServer } from './https-server.ts';
 
 type Browser = Awaited<ReturnType<typeof launchWithExtension>>;
 
-async function importLocalPolicy(admin: Page, policy: object): Promise<void> {
-  await admin.getByRole('textbox', { name: 'Policy JSON' }).fill(JSON.stringify(policy, null, 2));
-  await admin.getByRole('button', { name: 'Import policy' }).click();
-  await expect(admin.getByRole('status')).toHaveText('Policy imported and in force.');
-}
 
 /** Record `n` events through the real message path; returns the hosts acknowledged. */
 async function recordBurst(page: Page, prefix: string, n: number): Promise<string[]> {
@@ -68,14 +63,25 @@ test.describe('the event log', () => {
     await page.goto('https://facetime.apple.com/join#v=1&p=secret');
     await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
 
-    await admin.reload();
+    // No reload: the viewer, open all along, shows what was recorded meanwhile.
     const rows = admin.locator('table.events tbody tr');
-    await expect(rows.filter({ hasText: 'navigation.proceeded' })).toContainText('Family member sent test results');
-    await expect(rows.filter({ hasText: 'facetime.apple.com' })).toContainText('navigation.warned');
-    await expect(admin.getByTestId('event-chart')).toHaveAttribute('aria-label', /events over 1 day/);
+    await expect(rows.filter({ hasText: 'Continued after warning' })).toContainText('Family member sent test results');
+    await expect(rows.filter({ hasText: 'facetime.apple.com' })).toContainText('Warning shown');
+    // Plain names, with the code on hover.
+    await expect(rows.filter({ hasText: 'facetime.apple.com' }).locator('td[title="navigation.warned"]')).toHaveCount(1);
+    await expect(admin.getByTestId('event-chart')).toHaveAttribute('aria-label', /events from/);
     await admin.getByLabel('Type', { exact: true }).selectOption('navigation.warned');
     await expect(admin.getByTestId('event-count')).toHaveText('Events 1–2 of 2 matching the filters, newest first.');
     await admin.getByLabel('Type', { exact: true }).selectOption('');
+    // The type filter lists only the types that occur.
+    const occurring = new Set((await loggedEvents(admin)).map((e) => e.type));
+    await expect(admin.locator('#filter-type option')).toHaveCount(occurring.size + 1);
+    // Search by host or reason.
+    await admin.getByLabel('Search host or reason').fill('family member');
+    await expect(admin.getByTestId('event-count')).toHaveText('Events 1–1 of 1 matching the filters, newest first.');
+    await admin.getByLabel('Search host or reason').fill('whatsapp');
+    await expect(admin.getByTestId('event-count')).toHaveText('Events 1–2 of 2 matching the filters, newest first.');
+    await admin.getByLabel('Search host or reason').fill('');
 
     // Export NDJSON: a real download, verified by the real command line.
     const [ndjsonDownload] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('button', { name: 'Export NDJSON' }).click()]);

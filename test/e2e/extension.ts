@@ -42,3 +42,12 @@ export async function loggedEvents(page: Page): Promise<Array<Record<string, unk
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .filter((e) => e.type !== 'log.signature');
 }
+
+/** Import a local policy on the options page (the import form is collapsed until opened). */
+export async function importLocalPolicy(admin: Page, policy: object): Promise<void> {
+  const details = admin.locator('details.import-details');
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+  await admin.getByRole('textbox', { name: 'Policy JSON' }).fill(JSON.stringify(policy, null, 2));
+  await admin.getByRole('button', { name: 'Import policy' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Policy imported and in force.');
+}

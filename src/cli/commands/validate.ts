@@ -1,6 +1,8 @@
 import type { Policy } from '../../core/policy/schema.ts';
 import { escapeControls } from '../../core/printable.ts';
 import { headerTargets, unsettableHeaders } from '../../core/tenant-restrictions.ts';
+import { policySummary } from '../../core/policy/summary.ts';
+import { translator } from '../../core/i18n/format.ts';
 import { parseCommandArgs } from '../args.ts';
 import { problemLine, readPolicyFile } from '../policy-option.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type Command } from '../io.ts';
@@ -36,39 +38,16 @@ export const validateCommand: Command = async (args, io) => {
   return exit;
 };
 
+/** The summary shared with the options page (core/policy/summary.ts), in English. */
 function summarise(file: string, p: Policy): string {
-  const count = (a: string) => p.rules.filter((r) => r.action === a).length;
-  const s = p.meetings.sanctioned;
-  const sanctioned = s
-    ? [
-        s.zoom && `Zoom (${s.zoom.accounts.join(', ') || 'no accounts'})`,
-        s.teams && `Teams (${s.teams.tenantIds.length} tenant${s.teams.tenantIds.length === 1 ? '' : 's'})`,
-        s.webex && `Webex (${s.webex.sites.join(', ') || 'no sites'})`,
-        s.meet?.allowed && 'Google Meet',
-        s.doxy?.allowed && 'Doxy.me',
-        s.vsee?.allowed && 'VSee',
-        s.whereby?.allowed && 'Whereby',
-        s.goto?.allowed && 'GoTo Meeting',
-        s.ringcentral?.allowed && 'RingCentral Video',
-      ].filter(Boolean).join('; ') || 'none'
-    : 'not configured (meeting platforms are not judged)';
-  const lines = [
+  const lines = policySummary(p, translator('en'));
+  const width = Math.max(...lines.map((l) => l.label.length)) + 2;
+  return [
     `${file}: valid policy (schemaVersion 1${p.policyVersion ? `, policyVersion "${p.policyVersion}"` : ''})`,
-    `  organisation:         ${p.organization.name}${p.organization.supportContact ? ` — support: ${p.organization.supportContact}` : ''}`,
-    `  default action:       ${p.defaultAction}`,
-    `  categories:           ${Object.entries(p.categories).map(([k, v]) => `${k} → ${v}`).join(', ')}`,
-    `  service overrides:    ${Object.entries(p.services).map(([k, v]) => `${k} → ${v}`).join(', ') || 'none'}`,
-    `  rules:                ${p.rules.length} (${count('block')} block, ${count('warn')} warn, ${count('allow')} allow)`,
-    `  sanctioned platforms: ${p.sanctionedPlatforms.map((x) => x.name).join(', ') || 'none listed'}`,
-    `  warnings:             ${p.warn.requireReason ? 'reason required' : 'no reason required'}, continue lasts ${p.warn.bypassMinutes} min`,
-    `  meeting links:        ${p.meetings.checkNavigation ? 'checked on open' : 'not checked on open'}; annotated on ${p.meetings.scanPages.length} host${p.meetings.scanPages.length === 1 ? '' : 's'}; unsanctioned → ${p.meetings.unsanctionedAction}`,
-    `  sanctioned meetings:  ${sanctioned}`,
-    `  meeting findings:     ${Object.entries(p.meetings.findingActions).map(([k, v]) => `${k} → ${v}`).join(', ') || 'default severities'}`,
-    `  logging:              ${p.logging.retentionDays} days, at most ${p.logging.maxEvents} events, ${p.logging.recordFullUrls ? 'FULL URLs recorded' : 'hosts only'}${p.logging.recordUser ? ', signed-in user recorded' : ''}`,
-    `  reporting:            ${p.reporting?.url ? `${p.reporting.format} to ${p.reporting.url}` : 'off'}`,
+    ...lines.map((l) => `  ${(l.label + ':').padEnd(width)}${l.value}`),
+    // Tenant restrictions: header by header, as IT configures them (the pages show a short form).
     ...tenantLines(p),
-  ];
-  return lines.join('\n');
+  ].join('\n');
 }
 
 const VENDOR_NAMES = { microsoft: 'Microsoft', google: 'Google', webex: 'Webex' } as const;

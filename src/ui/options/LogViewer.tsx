@@ -1,18 +1,21 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { exportFileName, openEventStore, type DailyCount, type EventFilter, type EventStore, type ExportFormat } from '../../browser/events/store.ts';
+import { exportFileName, openEventStore, watchLog, type DailyCount, type EventFilter, type EventStore, type ExportFormat, type Facets } from '../../browser/events/store.ts';
 import { ask } from '../../browser/protocol.ts';
-import { CATALOG } from '../../core/catalog.ts';
-import { EVENT_TYPES, type EventRecord, type EventType } from '../../core/events/types.ts';
-import { PLATFORMS } from '../../core/meetings/analyse.ts';
+import type { EventRecord, EventType } from '../../core/events/types.ts';
+import { findingText, incidentKey, serviceName, typeName } from '../../core/i18n/names.ts';
+import { t, uiLanguage } from '../i18n.ts';
 import { EventChart } from './EventChart.tsx';
 
 const PAGE_SIZE = 50;
+const ACTION_KEYS = { allow: 'action_allow', warn: 'action_warn', block: 'action_block' } as const;
+const SOURCE_SHORT = { managed: 'source_short_managed', local: 'source_short_local', default: 'source_short_default' } as const;
 
 /**
  * The administrator's log viewer. It reads the store directly (the options page shares
  * the extension's IndexedDB) and never writes to it: exports are recorded by the
  * background, the log's one writer. Pages come by cursor, the chart from a per-day
- * aggregate, so 100,000 events cost no more than 100.
+ * aggregate, so 100,000 events cost no more than 100. It refreshes while open: the store
+ * announces each commit (watchLog).
  */
 export function LogViewer() {
   const [store, setStore] = useState<EventStore | null>(null);
@@ -20,15 +23,25 @@ export function LogViewer() {
   const [service, setService] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const [search, setSearch] = useState('');
+  const [text, setText] = useState('');
   const [events, setEvents] = useState<EventRecord[]>([]);
   const [hasOlder, setHasOlder] = useState(false);
   const [pageIndex, setPageIndex] = useState(0);
   const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
   const [total, setTotal] = useState<number | null>(null);
   const [daily, setDaily] = useState<DailyCount[]>([]);
+  const [facets, setFacets] = useState<Facets>({ types: [], services: [] });
+  const [version, setVersion] = useState(0);
   const [onlyFiltered, setOnlyFiltered] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  // Typing in the search box filters once the typing pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => setText(search.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [search]);
 
   const filter = useMemo<EventFilter>(
     () => ({
@@ -37,13 +50,16 @@ export function LogViewer() {
       ...(from ? { from: `${from}T00:00:00.000Z` } : {}),
       // The store's `to` is exclusive: the day after the chosen last day.
       ...(to ? { to: new Date(Date.parse(`${to}T00:00:00.000Z`) + 86_400_000).toISOString() } : {}),
+      ...(text ? { text } : {}),
     }),
-    [type, service, from, to],
+    [type, service, from, to, text],
   );
   const filtered = Object.keys(filter).length > 0;
 
   useEffect(() => {
-    openEventStore().then(setStore, (e: Error) => setError(`The event log could not be opened: ${e.message}`));
+    openEventStore().then(setStore, (e: Error) => setError(t('log_open_failed', { reason: e.message })));
+    // An event recorded while the page is open shows up without a reload.
+    return watchLog(() => setVersion((v) => v + 1));
   }, []);
 
   // A new filter starts from the newest page.
@@ -64,13 +80,17 @@ export function LogViewer() {
         if (performance.getEntriesByName('log-viewer-rendered').length === 0) requestAnimationFrame(() => performance.mark('log-viewer-rendered'));
       })
       .catch((e: Error) => setError(e.message));
-  }, [store, filter, pageIndex, cursors]);
+  }, [store, filter, pageIndex, cursors, version]);
 
   useEffect(() => {
     if (!store) return;
     store.count(filter).then(setTotal, () => setTotal(null));
     store.dailyCounts(filter).then(setDaily, () => setDaily([]));
-  }, [store, filter]);
+  }, [store, filter, version]);
+
+  useEffect(() => {
+    if (store) store.facets().then(setFacets, () => undefined);
+  }, [store, version]);
 
   const older = () => {
     const last = events.at(-1);
@@ -96,40 +116,51 @@ export function LogViewer() {
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       await ask({ kind: 'log.exported', format, count, filtered: scope !== undefined });
-      setStatus(`Exported ${count} event${count === 1 ? '' : 's'} to ${name}.`);
+      setStatus(t('log_exported', { count, file: name }));
     } catch (e) {
-      setError(`Export failed: ${(e as Error).message}`);
+      setError(t('log_export_failed', { reason: (e as Error).message }));
     }
   };
 
-  const services = useMemo(() => [...new Set([...CATALOG.services.map((s) => s.id), ...PLATFORMS])].sort(), []);
+  // Only what occurs in the log (and the current choice, even if it no longer does).
+  const typeOptions = useMemo(() => [...new Set([...facets.types, ...(type ? [type] : [])])].sort((a, b) => typeName(a, t).localeCompare(typeName(b, t))), [facets, type]);
+  const serviceOptions = useMemo(() => [...new Set([...facets.services, ...(service ? [service] : [])])].sort((a, b) => serviceName(a).localeCompare(serviceName(b))), [facets, service]);
   const first = pageIndex * PAGE_SIZE + 1;
+  const time = useMemo(() => new Intl.DateTimeFormat(uiLanguage(), { dateStyle: 'medium', timeStyle: 'short' }), []);
 
   return (
     <section aria-labelledby="log-heading" class="panel log">
-      <h2 id="log-heading">Event log</h2>
+      <h2 id="log-heading">{t('log_heading')}</h2>
       {error && <p role="alert">{error}</p>}
-      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter events">
+      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('log_filters')}>
+        <div class="field search">
+          <label for="filter-text">{t('log_search')}</label>
+          <input id="filter-text" type="search" value={search} placeholder={t('log_search_placeholder')} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+        </div>
         <div class="field">
-          <label for="filter-type">Type</label>
+          <label for="filter-type">{t('log_type')}</label>
           <select id="filter-type" value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value as EventType | '')}>
-            <option value="">All types</option>
-            {EVENT_TYPES.map((t) => <option value={t}>{t}</option>)}
+            <option value="">{t('log_all_types')}</option>
+            {typeOptions.map((v) => (
+              <option value={v}>{typeName(v, t)}</option>
+            ))}
           </select>
         </div>
         <div class="field">
-          <label for="filter-service">Service</label>
+          <label for="filter-service">{t('log_service')}</label>
           <select id="filter-service" value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
-            <option value="">All services</option>
-            {services.map((s) => <option value={s}>{s}</option>)}
+            <option value="">{t('log_all_services')}</option>
+            {serviceOptions.map((s) => (
+              <option value={s}>{serviceName(s)}</option>
+            ))}
           </select>
         </div>
         <div class="field">
-          <label for="filter-from">From</label>
+          <label for="filter-from">{t('log_from')}</label>
           <input id="filter-from" type="date" value={from} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} />
         </div>
         <div class="field">
-          <label for="filter-to">To</label>
+          <label for="filter-to">{t('log_to')}</label>
           <input id="filter-to" type="date" value={to} onChange={(e) => setTo((e.target as HTMLInputElement).value)} />
         </div>
       </form>
@@ -138,62 +169,87 @@ export function LogViewer() {
 
       <div class="exports">
         <button type="button" onClick={() => void download('ndjson')}>
-          Export NDJSON
+          {t('log_export', { format: 'NDJSON' })}
         </button>
         <button type="button" onClick={() => void download('csv')}>
-          Export CSV
+          {t('log_export', { format: 'CSV' })}
         </button>
         <label class="inline">
-          <input type="checkbox" checked={onlyFiltered} disabled={!filtered} onChange={(e) => setOnlyFiltered((e.target as HTMLInputElement).checked)} /> Only the
-          filtered events
+          <input type="checkbox" checked={onlyFiltered} disabled={!filtered} onChange={(e) => setOnlyFiltered((e.target as HTMLInputElement).checked)} /> {t('log_only_filtered')}
         </label>
       </div>
       {status && <p role="status">{status}</p>}
 
       <p class="count" data-testid="event-count" aria-live="polite">
-        {total === null ? '' : total === 0 ? 'No events.' : `Events ${first}–${first + events.length - 1} of ${total}${filtered ? ' matching the filters' : ''}, newest first.`}
+        {total === null
+          ? ''
+          : total === 0
+            ? t('log_no_events')
+            : t(filtered ? 'log_count_filtered' : 'log_count', { first, last: first + events.length - 1, total })}
       </p>
       <div class="table-wrap">
         <table class="events">
-          <caption class="visually-hidden">Events, newest first</caption>
+          <caption class="visually-hidden">{t('log_caption')}</caption>
           <thead>
             <tr>
               <th scope="col">#</th>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Type</th>
-              <th scope="col">Host</th>
-              <th scope="col">Service</th>
-              <th scope="col">Action</th>
-              <th scope="col">Reason / findings</th>
-              <th scope="col">Policy</th>
+              <th scope="col">{t('log_col_time')}</th>
+              <th scope="col">{t('log_col_type')}</th>
+              <th scope="col">{t('log_col_site')}</th>
+              <th scope="col">{t('log_col_service')}</th>
+              <th scope="col">{t('log_col_action')}</th>
+              <th scope="col">{t('log_col_details')}</th>
+              <th scope="col">{t('log_col_policy')}</th>
             </tr>
           </thead>
           <tbody>
             {events.map((e) => (
               <tr key={e.seq}>
                 <td>{e.seq}</td>
-                <td>{e.ts.slice(0, 19).replace('T', ' ')}</td>
-                <td>{e.type}</td>
-                <td>{e.url ?? e.host ?? ''}</td>
-                <td>{e.service ?? ''}</td>
-                <td>{e.action ?? ''}</td>
-                <td>{e.reason ?? e.findings?.join(', ') ?? ''}</td>
                 <td>
-                  {e.policyVersion} ({e.policySource})
+                  <time dateTime={e.ts} title={`${e.ts.slice(0, 19).replace('T', ' ')} UTC`}>
+                    {time.format(new Date(e.ts))}
+                  </time>
+                </td>
+                <td title={e.type}>{typeName(e.type, t)}</td>
+                <td>{e.url ?? e.host ?? ''}</td>
+                <td title={e.service ?? ''}>{serviceName(e.service)}</td>
+                <td>{e.action ? t(ACTION_KEYS[e.action]) : ''}</td>
+                <td>
+                  <Details event={e} />
+                </td>
+                <td>
+                  {e.policyVersion || "—"} ({t(SOURCE_SHORT[e.policySource])})
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <nav class="pager" aria-label="Pages of events">
+      <nav class="pager" aria-label={t('log_pages')}>
         <button type="button" disabled={pageIndex === 0} onClick={() => setPageIndex((i) => i - 1)}>
-          Newer
+          {t('log_newer')}
         </button>
         <button type="button" disabled={!hasOlder} onClick={older}>
-          Older
+          {t('log_older')}
         </button>
       </nav>
     </section>
   );
+}
+
+/** Reason, findings (plain names, codes on hover) or the incident reported. */
+function Details({ event: e }: { event: EventRecord }) {
+  if (e.reason) return <>{e.reason}</>;
+  if (e.incident) return <>{t(incidentKey(e.incident))}{e.note ? `: ${e.note}` : ''}</>;
+  if (e.findings?.length) {
+    return (
+      <ul class="cell-list">
+        {e.findings.map((f) => (
+          <li title={f}>{findingText(f, t)}</li>
+        ))}
+      </ul>
+    );
+  }
+  return null;
 }

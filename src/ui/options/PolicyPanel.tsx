@@ -1,8 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ask, type PolicyStatus } from '../../browser/protocol.ts';
+import { t } from '../i18n.ts';
 import { PolicyStatusView } from '../PolicyStatusView.tsx';
 
-/** Policy status, and importing a local policy (small practices without device management). */
+/**
+ * Policy status and what the policy in force does (the summary `validate` prints), then
+ * importing a local policy (small practices without device management), collapsed so the
+ * log stays in view.
+ */
 export function PolicyPanel() {
   const [status, setStatus] = useState<PolicyStatus | null>(null);
   const [text, setText] = useState('');
@@ -25,7 +30,7 @@ export function PolicyPanel() {
     if (r.ok) {
       setProblems([]);
       setText('');
-      setMessage('Policy imported and in force.');
+      setMessage(t('import_done'));
       await refresh();
     } else {
       setProblems(r.problems);
@@ -37,44 +42,63 @@ export function PolicyPanel() {
   };
   const removeLocal = async () => {
     await ask({ kind: 'policy.clearLocal' });
-    setMessage('Imported policy removed.');
+    setMessage(t('import_removed'));
     await refresh();
   };
 
   const managed = (status?.managedPresent ?? false) || status?.source === 'managed';
   return (
-    <section aria-labelledby="import-heading" class="panel">
-      {status && <PolicyStatusView status={status} />}
-      <h2 id="import-heading">Import a policy</h2>
+    <section aria-label={t('policy_heading')} class="panel policy">
+      <div class="policy-grid">
+        {status && <PolicyStatusView status={status} />}
+        {status && status.summary.length > 0 && (
+          <section aria-labelledby="summary-heading" class="policy-summary">
+            <h2 id="summary-heading">{t('summary_heading')}</h2>
+            <dl data-testid="policy-summary">
+              {status.summary.map((l) => (
+                <>
+                  <dt>{l.label}</dt>
+                  <dd data-summary={l.id}>{l.value}</dd>
+                </>
+              ))}
+            </dl>
+          </section>
+        )}
+      </div>
       {managed ? (
-        <p data-testid="import-refused">
-          Your organisation manages this browser, so its policy is in force and a local policy cannot be imported here. Ask your IT team to change the policy.
+        // Nothing to open: say so in one line.
+        <p class="import-refused" data-testid="import-refused">
+          {t('import_refused')}
         </p>
       ) : (
-        <form onSubmit={importPolicy} class="import">
-          <p class="hint">
-            For practices without device management: paste a policy file, or choose one. It is checked before it takes effect. Check it first with{' '}
-            <code>npx telehealth-guard validate</code>.
-          </p>
-          <label for="policy-file">Policy file</label>
-          <input id="policy-file" type="file" accept=".json,application/json" onChange={loadFile} />
-          <label for="policy-text">Policy JSON</label>
-          <textarea id="policy-text" rows={10} spellcheck={false} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
-          <div class="buttons">
-            <button type="submit" class="primary" disabled={text.trim() === ''}>
-              Import policy
-            </button>
-            {status?.localImported && (
-              <button type="button" onClick={removeLocal}>
-                Remove imported policy
+        <details class="import-details" open={problems.length > 0}>
+          <summary>
+            <h2 id="import-heading">{t('import_heading')}</h2>
+          </summary>
+          <form onSubmit={importPolicy} class="import" aria-labelledby="import-heading">
+            <p class="hint">
+              {t('import_hint')} <code>npx telehealth-guard validate</code>
+            </p>
+            <label for="policy-file">{t('import_file')}</label>
+            <input id="policy-file" type="file" accept=".json,application/json" onChange={loadFile} />
+            <label for="policy-text">{t('import_json')}</label>
+            <textarea id="policy-text" rows={10} spellcheck={false} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+            <div class="buttons">
+              <button type="submit" class="primary" disabled={text.trim() === ''}>
+                {t('import_button')}
               </button>
-            )}
-          </div>
-        </form>
+              {status?.localImported && (
+                <button type="button" onClick={removeLocal}>
+                  {t('import_remove')}
+                </button>
+              )}
+            </div>
+          </form>
+        </details>
       )}
       {problems.length > 0 && (
         <div role="alert" class="problems" data-testid="import-problems">
-          <p>The policy was not imported. Problems:</p>
+          <p>{t('import_problems')}</p>
           <ul>
             {problems.map((p) => (
               <li>
