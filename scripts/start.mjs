@@ -43,8 +43,12 @@ server.listen(0, '127.0.0.1', () => {
   const profile = mkdtempSync(join(tmpdir(), 'telehealth-guard-demo-'));
   const args = [`--user-data-dir=${profile}`, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
     '--no-first-run', '--no-default-browser-check', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), demoUrl];
-  console.log(`Opening Chromium with Telehealth Guard (built-in default policy) and the demo page ${demoUrl}`);
-  console.log(`Fresh profile: ${profile}. Close the browser to stop.`);
+  console.log(['Opened:',
+    `  browser    ${browser}`,
+    `  extension  ${extensionDir} (built-in default policy; the options page imports another)`,
+    `  demo page  ${demoUrl} (example links: consumer video and messaging sites, meeting links)`,
+    `  profile    ${profile} (fresh, removed by nothing: delete it when done)`,
+    'Click the Telehealth Guard button in the toolbar for the popup. Close the browser to stop.'].join('\n'));
   const child = spawn(browser, args, { stdio: 'ignore' });
   child.on('exit', () => server.close());
   child.on('error', (e) => {
