@@ -32,8 +32,9 @@
  * "Rank", because Chromium does not compare priorities as given: it ranks a rule by
  * priority × 256 + its action's precedence, kept in 32 bits, so a priority above
  * 16,777,215 wraps around. Measured on Chromium 156: header rules at 2,000,000,000 lost
- * to the "continue" allowance at 1,000,000,000 (whose rank wraps to 2,596,929,536) and
- * the sign-in page after "continue" went out without headers; at 1,001,000,000 they win.
+ * to an allow rule at BYPASS_PRIORITY, 1,000,000,000 (whose rank wraps to 2,596,929,536;
+ * then the "continue" allowance, now the one-time pass): the sign-in page after "continue"
+ * went out without headers. At 1,001,000,000 they win.
  * chromiumRank() models this and test/core/tenant-restrictions.test.ts checks the order.
  */
 import type { DnrRule, HeaderSet, ResourceType } from './dnr.ts';
@@ -44,7 +45,8 @@ export type Vendor = 'microsoft' | 'google' | 'webex';
 
 /**
  * Ranks above every allow rule the extension makes: policy rules (below 16,777,216, no
- * wrap), the meeting gate and passes, and "continue" allowances at BYPASS_PRIORITY.
+ * wrap), "continue" allowances (at the warning rule's priority), the meeting gate, and
+ * one-time passes at BYPASS_PRIORITY.
  */
 export const TENANT_HEADER_PRIORITY = BYPASS_PRIORITY + 1_000_000;
 
