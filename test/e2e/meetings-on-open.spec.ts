@@ -66,4 +66,13 @@ test.describe('meeting links checked on open', () => {
     const checked = (await loggedEvents(admin)).filter((e) => e.type === 'link.checked');
     expect(checked.map((e) => [e.service, e.action])).toEqual([['teams', 'allow']]);
   });
+
+  test('a Teams web-client link (/v2/?meetingjoin=true#/l/meetup-join/…) is judged by its fragment before Teams is asked', async () => {
+    const other = '11111111-2222-3333-4444-555555555555';
+    const link = `https://teams.microsoft.com/v2/?meetingjoin=true#/l/meetup-join/19:meeting_NzI4MDc4@thread.v2/0?context=${encodeURIComponent(JSON.stringify({ Tid: other, Oid: 'o' }))}&anon=true`;
+    const page = await browser.context.newPage();
+    await page.goto(link);
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    expect(server.hits('teams.microsoft.com')).toEqual([]);
+  });
 });
