@@ -5,10 +5,14 @@
  * 127.0.0.1:1 (--host-resolver-rules), so nothing leaves the machine.
  *
  * 1. Time to the warning page (issue 4): fresh tabs navigate to https://web.whatsapp.com/,
- *    which the default policy warns on; the DNR redirect happens before any connection. The
+ *    which the policy warns on; the DNR redirect happens before any connection. The
  *    guard page marks `guard-painted` one frame after it renders; its startTime is ms since
  *    the navigation started. Median and p90 over rounds (the first, cold round is reported
- *    on its own), plus the paint timeline's first-contentful-paint.
+ *    on its own), plus the paint timeline's first-contentful-paint. The yardstick (issue
+ *    14): in the same rounds, interleaved, the extension's block page (Telegram) and
+ *    Chromium's own URLBlocklist block page, all by first-contentful-paint. That needs a
+ *    machine-wide managed policy (root; run under the browser-test lock), written for the
+ *    run and removed after.
  * 2. Sustained append rate (issue 3): from the options page, `telehealth-guard/record-event`
  *    messages through the real path (background validation, one writer, resolved once
  *    durable): N events with a bounded number in flight, then a single sequential sender.
@@ -21,14 +25,27 @@
  * Events are deterministic: a fixed mix of types, hosts, services, actions and reasons.
  */
 import type { BrowserContext, Page } from '@playwright/test';
-import { statSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromeManagedJson } from '../src/cli/deploy/formats.ts';
+import { EXTENSION_ID } from '../src/core/identity.ts';
+import { POLICY_DIR } from '../test/e2e/managed-policy.ts';
 import { launchWithExtension } from '../test/e2e/browser.ts';
-import { extensionPage } from '../test/e2e/extension.ts';
+import { extensionPage, policyStatus } from '../test/e2e/extension.ts';
 import { median } from './util.ts';
+
+/** One kind of page reached by navigation: ms from navigation start (medians of the warm rounds). */
+export interface PagePaint {
+  /** first-contentful-paint: the one metric every page here reports, the native one included. */
+  fcpMedianMs: number;
+  fcpP90Ms: number;
+  /** Node's goto() call → first contentful paint, on the same clock (median). */
+  wallMedianMs: number;
+}
 
 export interface GuardBench {
   rounds: number;
-  /** navigation start → `guard-painted` (median / p90 / fastest of the warm rounds). */
+  /** navigation start → `guard-painted` (median / p90 / fastest of the warm rounds), warning page. */
   paintMedianMs: number;
   paintP90Ms: number;
   paintMinMs: number;
@@ -38,6 +55,14 @@ export interface GuardBench {
   fcpMedianMs: number | null;
   /** Cross-check from outside: Node's goto() call → the mark, on the same clock (median). */
   wallFromGotoMs: number;
+  /**
+   * The yardstick, navigated in the same rounds, interleaved: the extension's warning and
+   * block pages and Chromium's own URLBlocklist block page (ERR_BLOCKED_BY_ADMINISTRATOR).
+   * Null when the managed-policy folder is not writable (needs root).
+   */
+  warning: PagePaint | null;
+  block: PagePaint | null;
+  nativeBlock: PagePaint | null;
 }
 
 export interface LogBench {
@@ -79,55 +104,130 @@ function p90(xs: number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)]!;
 }
 
+const NATIVE_BLOCKED_HOST = 'blocked-natively.example';
+const MANAGED_BENCH_FILE = join(POLICY_DIR, 'telehealth-guard-bench.json');
+
+/**
+ * The managed policy for the yardstick: Chromium's URLBlocklist for one host, and the
+ * extension's own policy (warn on WhatsApp by category, block Telegram), in one file as
+ * `deploy --target chromium-linux` writes it.
+ */
+function writeBenchPolicy(): boolean {
+  try {
+    mkdirSync(POLICY_DIR, { recursive: true });
+    const managed = JSON.parse(chromeManagedJson({ schemaVersion: 1, policyVersion: 'bench', services: { telegram: 'block' } } as never, EXTENSION_ID)) as Record<string, unknown>;
+    managed.URLBlocklist = [NATIVE_BLOCKED_HOST];
+    writeFileSync(MANAGED_BENCH_FILE + '.tmp', JSON.stringify(managed));
+    renameSync(MANAGED_BENCH_FILE + '.tmp', MANAGED_BENCH_FILE);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Visit {
+  fcp: number | null;
+  mark: number | null;
+  wall: number | null;
+  heading: string;
+  url: string;
+}
+
+async function visit(context: BrowserContext, url: string, native: boolean): Promise<Visit> {
+  const page = await context.newPage();
+  try {
+    const t0 = Date.now();
+    // The native block page is a navigation error to Playwright; the page is there all the same.
+    await page.goto(url, { waitUntil: 'commit' }).catch((e: Error) => {
+      if (!native || !String(e).includes('ERR_BLOCKED_BY_ADMINISTRATOR')) throw e;
+    });
+    if (!native) await page.waitForFunction(() => performance.getEntriesByName('guard-painted').length > 0, undefined, { timeout: 15_000 });
+    // Paint entries can land a frame after the mark.
+    await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, undefined, { timeout: 5_000 }).catch(() => undefined);
+    const r = await page.evaluate(() => ({
+      mark: performance.getEntriesByName('guard-painted')[0]?.startTime ?? null,
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+      origin: performance.timeOrigin,
+      heading: document.querySelector('h1')?.textContent ?? document.body?.innerText.split('\n')[0] ?? '',
+      url: location.href,
+    }));
+    return { fcp: r.fcp, mark: r.mark, wall: r.fcp === null ? null : r.origin + r.fcp - t0, heading: r.heading, url: r.url };
+  } finally {
+    await page.close();
+  }
+}
+
+function paintOf(visits: Visit[]): PagePaint {
+  const fcp = visits.map((v) => v.fcp).filter((x): x is number => x !== null);
+  const wall = visits.map((v) => v.wall).filter((x): x is number => x !== null);
+  if (fcp.length === 0) throw new Error('guard bench: no first-contentful-paint reported');
+  return { fcpMedianMs: median(fcp), fcpP90Ms: p90(fcp), wallMedianMs: median(wall) };
+}
+
 export async function benchGuard(opts: { rounds?: number } = {}): Promise<GuardBench> {
   const rounds = opts.rounds ?? 20;
+  const managed = writeBenchPolicy();
   const b = await launchWithExtension({ args: [RESOLVER] });
-  const paint: number[] = [];
-  const fcp: number[] = [];
-  const wall: number[] = [];
+  const warning: Visit[] = [];
+  const block: Visit[] = [];
+  const nativeBlock: Visit[] = [];
   let cold = NaN;
   try {
-    // The policy's DNR rules are installed shortly after start-up: wait for them.
-    const deadline = Date.now() + 20_000;
-    while ((await b.worker.evaluate(async () => (await chrome.declarativeNetRequest.getDynamicRules()).length)) === 0) {
-      if (Date.now() > deadline) throw new Error('guard bench: the extension installed no DNR rules within 20 s');
-      await new Promise((r) => setTimeout(r, 100));
+    // The policy's DNR rules are installed shortly after start-up: wait for them, and with
+    // the managed policy (it arrives a few seconds later) until Telegram is blocked.
+    const deadline = Date.now() + 40_000;
+    const admin = managed ? await extensionPage(b.context, b.extensionId) : null;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error('guard bench: the extension did not apply its policy within 40 s');
+      await new Promise((r) => setTimeout(r, 250));
+      const rules = await b.worker.evaluate(async () => (await chrome.declarativeNetRequest.getDynamicRules()).length);
+      if (rules === 0) continue;
+      if (!admin) break;
+      const status = await policyStatus(admin).catch(() => null);
+      if (status?.source !== 'managed' || status.policyVersion !== 'bench') continue;
+      const probe = await visit(b.context, 'https://web.telegram.org/', false).catch(() => null);
+      if (probe?.heading === 'Blocked for patient work') break;
     }
+    await admin?.close();
+    const kinds: Array<[Visit[], string, boolean, string]> = [
+      [warning, 'https://web.whatsapp.com/', false, 'Check before you continue'],
+      ...(managed
+        ? ([
+            [block, 'https://web.telegram.org/', false, 'Blocked for patient work'],
+            [nativeBlock, `https://${NATIVE_BLOCKED_HOST}/`, true, 'This page is blocked'],
+          ] as Array<[Visit[], string, boolean, string]>)
+        : []),
+    ];
     for (let round = 0; round <= rounds; round++) {
-      const page = await b.context.newPage();
-      const t0 = Date.now();
-      await page.goto('https://web.whatsapp.com/', { waitUntil: 'commit' });
-      if (!page.url().startsWith(`chrome-extension://${b.extensionId}/guard.html`)) throw new Error(`guard bench: expected the warning page, got ${page.url()}`);
-      await page.waitForFunction(() => performance.getEntriesByName('guard-painted').length > 0, undefined, { timeout: 15_000 });
-      // Paint entries can land a frame after the mark.
-      await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, undefined, { timeout: 2_000 }).catch(() => undefined);
-      const r = await page.evaluate(() => ({
-        mark: performance.getEntriesByName('guard-painted')[0]!.startTime,
-        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-        origin: performance.timeOrigin,
-        heading: document.querySelector('h1')?.textContent ?? '',
-      }));
-      if (r.heading !== 'Check before you continue') throw new Error(`guard bench: unexpected heading "${r.heading}"`);
-      await page.close();
-      if (round === 0) {
-        cold = r.mark;
-        continue;
+      // Interleaved, in a rotating order: each kind sees the same machine and the same load.
+      for (let k = 0; k < kinds.length; k++) {
+        const [into, url, native, heading] = kinds[(round + k) % kinds.length]!;
+        const v = await visit(b.context, url, native);
+        if (!v.heading.includes(heading)) throw new Error(`guard bench: ${url} showed "${v.heading}" at ${v.url}, expected "${heading}"`);
+        if (round === 0) {
+          if (into === warning) cold = v.mark ?? NaN;
+          continue;
+        }
+        into.push(v);
       }
-      paint.push(r.mark);
-      if (r.fcp !== null) fcp.push(r.fcp);
-      wall.push(r.origin + r.mark - t0);
     }
   } finally {
     await b.close();
+    rmSync(MANAGED_BENCH_FILE, { force: true });
   }
+  const marks = warning.map((v) => v.mark!);
+  const fcp = warning.map((v) => v.fcp).filter((x): x is number => x !== null);
   return {
     rounds,
-    paintMedianMs: median(paint),
-    paintP90Ms: p90(paint),
-    paintMinMs: Math.min(...paint),
+    paintMedianMs: median(marks),
+    paintP90Ms: p90(marks),
+    paintMinMs: Math.min(...marks),
     paintColdMs: cold,
     fcpMedianMs: fcp.length > 0 ? median(fcp) : null,
-    wallFromGotoMs: median(wall),
+    wallFromGotoMs: median(warning.map((v) => v.wall ?? v.mark!)),
+    warning: managed ? paintOf(warning) : null,
+    block: managed ? paintOf(block) : null,
+    nativeBlock: managed ? paintOf(nativeBlock) : null,
   };
 }
 

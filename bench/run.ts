@@ -2,67 +2,91 @@
  * `npm run bench` — measured numbers with ratios, never timed tests.
  * `npm run bench -- --json` prints, as its last line, one JSON object with the figures.
  */
-import { benchClassify } from './classify.ts';
-import { table } from './util.ts';
+import { benchClassify, type MixFigures } from './classify.ts';
+import { describeLoad, loadNow, table, verdict, withLoad, type SectionLoad } from './util.ts';
 import { benchAnnotate } from './annotate.ts';
 import { benchGuard, benchLog } from './browser.ts';
 import { benchCliStart } from './cli-start.ts';
+import { benchLogTools } from './logs.ts';
 
 const json = process.argv.includes('--json');
-const c = benchClassify();
-const parseRatio = c.classifyNsPerUrl / c.urlParseNsPerUrl;
-const uniformRatio = c.classifyUniformNsPerUrl / c.urlParseUniformNsPerUrl;
-const naiveRatio = c.naiveRegexNsPerUrl / c.classifyNsPerUrl;
+const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const ns = (v: number) => `${v.toFixed(0)} ns`;
+const loads: Record<string, SectionLoad> = {};
+console.log(`Machine: ${loadNow().cpus} CPUs, load ${loadNow().load1} (1-min average). Timings are medians of interleaved rounds; on a shared machine they vary 10–30% between runs.`);
 
-console.log(`Classifier: ${c.urls.toLocaleString('en')} URLs against ${c.rules.toLocaleString('en')} rules (+ catalog), median of rounds`);
+const { result: c, load: classifyLoad } = await withLoad(() => benchClassify());
+loads.classify = classifyLoad;
+const row = (name: string, m: MixFigures) =>
+  [name, `${ns(m.classifyNs)}/URL = ${x(m.classifyNs, m.urlParseNs)} new URL (${ns(m.urlParseNs)}), ${x(m.classifyNs, m.mapWalkNs)} Map walk (${ns(m.mapWalkNs)}), ${x(m.sampleClassifyNs, m.ghosteryNs)} Ghostery (${ns(m.ghosteryNs)}; match alone ${ns(m.ghosteryMatchNs)} = ${x(m.sampleClassifyNs, m.ghosteryMatchNs)})`] as [string, string];
+console.log(`\nClassifier: ${c.urls.toLocaleString('en')} URLs against ${c.rules.toLocaleString('en')} rules (+ catalog), ${c.rounds} interleaved rounds; Ghostery on ${c.ghosteryUrls.toLocaleString('en')} of them (${describeLoad(classifyLoad)})`);
 console.log(
   table([
-    ['compile policy', `${c.compileMs.toFixed(1)} ms (once per policy change)`],
-    ['new URL() only', `${c.urlParseNsPerUrl.toFixed(0)} ns/URL  (browsing-like: hosts with Zipf skew)`],
-    ['classify', `${c.classifyNsPerUrl.toFixed(0)} ns/URL  (${parseRatio.toFixed(2)}× parsing; goal ≤ 2×) ${parseRatio <= 2 ? 'OK' : 'MISSED'}`],
-    ['new URL() only, uniform', `${c.urlParseUniformNsPerUrl.toFixed(0)} ns/URL  (worst case: every host equally likely, cache-cold)`],
-    ['classify, uniform', `${c.classifyUniformNsPerUrl.toFixed(0)} ns/URL  (${uniformRatio.toFixed(2)}× parsing)`],
-    ['naive regex per rule', `${c.naiveRegexNsPerUrl.toFixed(0)} ns/URL  (classify is ${naiveRatio.toFixed(0)}× faster; goal ≥ 20×) ${naiveRatio >= 20 ? 'OK' : 'MISSED'}  [sample of ${c.naiveSampleUrls} URLs]`],
+    row('browsing-like (Zipf) mix', c.skewed),
+    row('uniform mix (cache-cold)', c.uniform),
+    ['agreement', `Map walk: ${c.mapWalkDifferences} action differences over ${(c.urls * 2).toLocaleString('en')} URLs; Ghostery: ${c.ghosteryDisagreements} stop/let-through differences over ${(c.ghosteryUrls * 2).toLocaleString('en')}`],
+    ['goal: ≤ 2× new URL', verdict(c.skewed.classifyNs <= 2 * c.skewed.urlParseNs, classifyLoad)],
   ]),
 );
+console.log('\nCompile time and heap kept, each in a fresh process (heap: JS heap + typed arrays, median of 2 processes × 3 copies)');
+console.log(
+  table(
+    c.sizes.map((z) => [
+      `${z.rules.toLocaleString('en')} rules`,
+      `classify ${z.classifyCompileMs.toFixed(1)} ms, ${z.classifyHeapMB.toFixed(2)} MB  |  Ghostery ${z.ghosteryCompileMs.toFixed(1)} ms, ${z.ghosteryHeapMB.toFixed(2)} MB${z.rules === 10_000 ? `  (goal < 2 MB: ${z.classifyHeapMB < 2 ? 'OK' : 'MISSED'})` : ''}`,
+    ]),
+  ),
+);
+console.log(`  (footnote: one regex per rule, first match: ${(c.naiveRegexNsPerUrl / 1e6).toFixed(1)} ms/URL on ${c.naiveSampleUrls} URLs — no one's real baseline)`);
+const heap10k = c.sizes.find((z) => z.rules === 10_000)!;
 
 // Command-line start-up (docs/command-line.md: one URL classified well under half a second, cold).
-const cli = benchCliStart();
+const { result: cli, load: cliLoad } = await withLoad(() => benchCliStart());
+loads.cli = cliLoad;
 console.log(`\nCommand line: one URL classified by a new process (classify ${'https://web.whatsapp.com/'}), median of ${cli.rounds}`);
 console.log(
   table([
-    ['compiled (node bin/…)', `${cli.compiledMs.toFixed(0)} ms  (goal < 500 ms) ${cli.compiledMs < 500 ? 'OK' : 'MISSED'}  [node alone: ${cli.nodeOnlyMs.toFixed(0)} ms]`],
-    ['  via npx telehealth-guard', `${cli.npxMs.toFixed(0)} ms  (npx itself costs about 0.3 s) ${cli.npxMs < 500 ? 'OK' : 'MISSED'}`],
+    ['compiled (node bin/…)', `${cli.compiledMs.toFixed(0)} ms  (goal < 500 ms) ${verdict(cli.compiledMs < 500, cliLoad)}  [node alone: ${cli.nodeOnlyMs.toFixed(0)} ms; ${describeLoad(cliLoad)}]`],
+    ['  via npx telehealth-guard', `${cli.npxMs.toFixed(0)} ms  (npx itself costs about 0.3 s) ${verdict(cli.npxMs < 500, cliLoad)}`],
     ['before: tsx on the sources', `${cli.tsxMs.toFixed(0)} ms  (compiled is ${(cli.tsxMs / cli.compiledMs).toFixed(1)}× faster)`],
   ]),
 );
 
 // In-page annotation of meeting links (cli-and-ui.md: under 50 ms on a page of 5,000 links).
-const a = await benchAnnotate();
+const { result: a, load: annotateLoad } = await withLoad(() => benchAnnotate());
+loads.annotate = annotateLoad;
 console.log(`\nIn-page annotation: ${a.links.toLocaleString('en')} links (${a.meetingLinks} meeting links), real headless Chromium, median of ${a.rounds} fresh pages (fastest ${a.annotateMinMs.toFixed(1)} ms)`);
 console.log(
   table([
-    ['annotate (start → markers)', `${a.annotateMs.toFixed(1)} ms  (goal < 50 ms) ${a.annotateMs < 50 ? 'OK' : 'MISSED'}  [${a.markers} markers, ${a.checks} analyser calls: ${a.checkMs.toFixed(1)} ms when repeated warm]`],
+    ['annotate (start → markers)', `${a.annotateMs.toFixed(1)} ms  (goal < 50 ms) ${verdict(a.annotateMs < 50, annotateLoad)}  [${describeLoad(annotateLoad)}; ${a.markers} markers, ${a.checks} analyser calls: ${a.checkMs.toFixed(1)} ms when repeated warm]`],
     ['  + style and layout', `${a.annotateWithLayoutMs.toFixed(1)} ms  (browser's own reflow for the markers; one full relayout of the page: ${a.pageRelayoutMs.toFixed(1)} ms)`],
     ['later message, 200 links', `${a.laterBatchMs.toFixed(1)} ms  (MutationObserver batch, next frame)`],
   ]),
 );
 // Browser benchmarks with the built extension (bench/browser.ts), default policy, all hosts mapped to 127.0.0.1:1.
-const ok = (pass: boolean) => (pass ? 'OK' : 'MISSED');
-const g = await benchGuard();
-console.log(`\nTime to the warning page: fresh tabs to https://web.whatsapp.com/ (default policy: warn), DNR redirect before any connection, median of ${g.rounds} navigations after one cold`);
+const { result: g, load: guardLoad } = await withLoad(() => benchGuard());
+loads.guard = guardLoad;
+console.log(`\nTime to the warning page: fresh tabs to https://web.whatsapp.com/ (warned), DNR redirect before any connection, median of ${g.rounds} navigations after one cold (${describeLoad(guardLoad)})`);
 console.log(
   table([
     ['navigation start → painted', `${g.paintMedianMs.toFixed(1)} ms median, p90 ${g.paintP90Ms.toFixed(1)} ms, fastest ${g.paintMinMs.toFixed(1)} ms  (mark guard-painted, one frame after render)`],
     ['  first navigation (cold)', `${g.paintColdMs.toFixed(1)} ms`],
     ['  first-contentful-paint', g.fcpMedianMs === null ? 'not reported by the browser' : `${g.fcpMedianMs.toFixed(1)} ms median`],
     ['  cross-check from Node', `${g.wallFromGotoMs.toFixed(1)} ms median from the goto() call to the mark (same clock)`],
+    ...(g.warning && g.block && g.nativeBlock
+      ? ([
+          ['yardstick (first-contentful-paint, interleaved)', `warning ${g.warning.fcpMedianMs.toFixed(0)} ms, block ${g.block.fcpMedianMs.toFixed(0)} ms, Chromium's own URLBlocklist page ${g.nativeBlock.fcpMedianMs.toFixed(0)} ms`],
+          ['  warning ÷ native block page', `${x(g.warning.fcpMedianMs, g.nativeBlock.fcpMedianMs)}  (block ÷ native ${x(g.block.fcpMedianMs, g.nativeBlock.fcpMedianMs)}; p90 ${g.warning.fcpP90Ms.toFixed(0)} / ${g.block.fcpP90Ms.toFixed(0)} / ${g.nativeBlock.fcpP90Ms.toFixed(0)} ms)`],
+        ] as Array<[string, string]>)
+      : ([['yardstick', 'not measured: the managed-policy folder is not writable (needs root)']] as Array<[string, string]>)),
   ]),
 );
 
-const l = await benchLog();
+const { result: l, load: logLoad } = await withLoad(() => benchLog());
+loads.log = logLoad;
+const ok = (pass: boolean) => verdict(pass, logLoad);
 const sized = l.events === 100_000 ? '100,000' : l.events.toLocaleString('en');
-console.log(`\nEvent log: record messages from the options page through the background (validated, one writer, resolved when durable)`);
+console.log(`\nEvent log: record messages from the options page through the background (validated, one writer, resolved when durable) (${describeLoad(logLoad)})`);
 console.log(
   table([
     ['sustained append', `${l.appendEventsPerSec.toFixed(0)} events/s  (${l.appendEvents.toLocaleString('en')} events, ${l.appendConcurrency} in flight; goal ≥ 1,000/s) ${ok(l.appendEventsPerSec >= 1000)}`],
@@ -82,18 +106,43 @@ console.log(
     ['  until "Exported N events"', `${l.exportCsvDoneMs.toFixed(0)} ms`],
   ]),
 );
-const r1 = (x: number) => Math.round(x * 10) / 10;
+const { result: t, load: toolsLoad } = await withLoad(() => benchLogTools());
+loads.logTools = toolsLoad;
+const mb = (v: number) => `${v.toFixed(0)} MB`;
+console.log(`\nLog tools on valid signed exports (${t.files} installs × ${t.eventsPerFile.toLocaleString('en')} events), the compiled command line in a new process, peak resident memory (${describeLoad(toolsLoad)})`);
+console.log(
+  table([
+    ['logs verify, 100k events', `${(t.verify100k.ms / 1000).toFixed(2)} s = ${t.verify100k.eventsPerSec.toFixed(0)} events/s, peak ${mb(t.verify100k.peakMB)}  (goal ≥ 100,000/s: ${verdict(t.verify100k.eventsPerSec >= 100_000, toolsLoad)})`],
+    ['logs report, 100k events', `${(t.report100k.ms / 1000).toFixed(2)} s = ${t.report100k.eventsPerSec.toFixed(0)} events/s, peak ${mb(t.report100k.peakMB)}`],
+    [`logs report, ${(t.files * t.eventsPerFile / 1e6).toFixed(0)}M events`, `${(t.report1M.ms / 1000).toFixed(1)} s = ${t.report1M.eventsPerSec.toFixed(0)} events/s, peak ${mb(t.report1M.peakMB)}  (goal < 300 MB: ${t.report1M.peakMB < 300 ? 'OK' : 'MISSED'})`],
+  ]),
+);
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+const r2 = (v: number) => Math.round(v * 100) / 100;
 if (json) {
   console.log(
     JSON.stringify({
       rules: c.rules,
       urls: c.urls,
-      classifyNsPerUrl: Math.round(c.classifyNsPerUrl),
-      urlParseNsPerUrl: Math.round(c.urlParseNsPerUrl),
+      classifyNsPerUrl: Math.round(c.skewed.classifyNs),
+      urlParseNsPerUrl: Math.round(c.skewed.urlParseNs),
       naiveRegexNsPerUrl: Math.round(c.naiveRegexNsPerUrl),
-      classifyUniformNsPerUrl: Math.round(c.classifyUniformNsPerUrl),
-      urlParseUniformNsPerUrl: Math.round(c.urlParseUniformNsPerUrl),
-      compileMs: Math.round(c.compileMs),
+      classifyUniformNsPerUrl: Math.round(c.uniform.classifyNs),
+      urlParseUniformNsPerUrl: Math.round(c.uniform.urlParseNs),
+      compileMs: r1(heap10k.classifyCompileMs),
+      classifyOverUrlParse: r2(c.skewed.classifyNs / c.skewed.urlParseNs),
+      classifyOverUrlParseUniform: r2(c.uniform.classifyNs / c.uniform.urlParseNs),
+      classifyOverMapWalk: r2(c.skewed.classifyNs / c.skewed.mapWalkNs),
+      classifyOverMapWalkUniform: r2(c.uniform.classifyNs / c.uniform.mapWalkNs),
+      classifyOverGhostery: r2(c.skewed.sampleClassifyNs / c.skewed.ghosteryNs),
+      classifyOverGhosteryUniform: r2(c.uniform.sampleClassifyNs / c.uniform.ghosteryNs),
+      classifyOverGhosteryMatch: r2(c.skewed.sampleClassifyNs / c.skewed.ghosteryMatchNs),
+      mapWalkDifferences: c.mapWalkDifferences,
+      ghosteryDisagreements: c.ghosteryDisagreements,
+      heapMB10k: r2(heap10k.classifyHeapMB),
+      ghosteryHeapMB10k: r2(heap10k.ghosteryHeapMB),
+      sizes: c.sizes.map((z) => ({ rules: z.rules, compileMs: r1(z.classifyCompileMs), heapMB: r2(z.classifyHeapMB), ghosteryCompileMs: r1(z.ghosteryCompileMs), ghosteryHeapMB: r2(z.ghosteryHeapMB) })),
       cliCompiledMs: Math.round(cli.compiledMs),
       cliNpxMs: Math.round(cli.npxMs),
       cliTsxMs: Math.round(cli.tsxMs),
@@ -101,6 +150,11 @@ if (json) {
       guardPaintMedianMs: r1(g.paintMedianMs),
       guardPaintP90Ms: r1(g.paintP90Ms),
       guardFcpMedianMs: g.fcpMedianMs === null ? null : r1(g.fcpMedianMs),
+      warningFcpMs: g.warning ? r1(g.warning.fcpMedianMs) : null,
+      blockFcpMs: g.block ? r1(g.block.fcpMedianMs) : null,
+      nativeBlockFcpMs: g.nativeBlock ? r1(g.nativeBlock.fcpMedianMs) : null,
+      warningOverNativeBlock: g.warning && g.nativeBlock ? r2(g.warning.fcpMedianMs / g.nativeBlock.fcpMedianMs) : null,
+      blockOverNativeBlock: g.block && g.nativeBlock ? r2(g.block.fcpMedianMs / g.nativeBlock.fcpMedianMs) : null,
       appendEventsPerSec: Math.round(l.appendEventsPerSec),
       appendSequentialEventsPerSec: Math.round(l.sequentialEventsPerSec),
       fillMs: Math.round(l.fillMs),
@@ -111,6 +165,14 @@ if (json) {
       exportNdjsonBytes: l.exportNdjsonBytes,
       exportCsvBytes: l.exportCsvBytes,
       eventsForLogBench: l.events,
+      logsVerifyEventsPerSec100k: Math.round(t.verify100k.eventsPerSec),
+      logsVerifyPeakMB100k: Math.round(t.verify100k.peakMB),
+      logsReportEventsPerSec100k: Math.round(t.report100k.eventsPerSec),
+      logsReportPeakMB100k: Math.round(t.report100k.peakMB),
+      logsReportEventsPerSec1M: Math.round(t.report1M.eventsPerSec),
+      logsReportPeakMB1M: Math.round(t.report1M.peakMB),
+      cpus: loadNow().cpus,
+      load: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, { start: v.start.load1, end: v.end.load1, underLoad: v.underLoad }])),
     }),
   );
 }

@@ -8,6 +8,21 @@ export interface CliIO {
   /** UTF-8 text of a file; with `maxBytes`, a larger file is refused (FileTooLargeError) before it is read. */
   readFile(path: string, options?: { maxBytes?: number }): Promise<string>;
   writeFile(path: string, data: string): Promise<void>;
+  /**
+   * The file's lines, streamed (without line ends), so a large log is never held whole.
+   * Optional: without it, commands fall back to readFile.
+   */
+  readLines?(path: string): AsyncIterable<string>;
+}
+
+/** Lines of a file, streamed when the IO can, else split from the whole text. */
+export async function* linesOf(io: CliIO, path: string): AsyncIterable<string> {
+  if (io.readLines) {
+    yield* io.readLines(path);
+    return;
+  }
+  const text = await io.readFile(path);
+  for (const line of text.split('\n')) yield line;
 }
 
 /** A subcommand: takes the arguments after its name, returns the exit code. */

@@ -1,4 +1,6 @@
+import { createReadStream } from 'node:fs';
 import { open, writeFile, mkdir } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { dirname } from 'node:path';
 import { checkLinkCommand } from './commands/check-link.ts';
 import { classifyCommand } from './commands/classify.ts';
@@ -95,6 +97,7 @@ export const processIO: CliIO = {
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, d);
   },
+  readLines: (p) => createInterface({ input: createReadStream(p, { encoding: 'utf8' }), crlfDelay: Infinity }),
 };
 
 export function runCli(argv: string[]): Promise<number> {

@@ -28,7 +28,9 @@ async function files() {
   const reordered = [...lines];
   [reordered[7], reordered[8]] = [reordered[8]!, reordered[7]!];
   const pruned = await signed(a.slice(4), signer);
-  const b = await installChain(signer, sampleDrafts().map((d) => ({ ...d, reason: d.reason && '<script>alert("x")</script>' })));
+  // Another machine (install): the report de-duplicates by (installId, seq).
+  const other = await makeSigner('f3b0c442-98fc-4c14-9a70-3a2f1b5e0c7d');
+  const b = await installChain(other, sampleDrafts().map((d) => ({ ...d, reason: d.reason && '<script>alert("x")</script>' })));
   const droppedRebuilt = await sealChain(installDrafts(signer).filter((_, i) => i !== 3));
   const rewritten = await sealChain(installDrafts(attacker).map((d) => (d.reason ? { ...d, reason: 'Approved by manager' } : d)));
   const filteredEvents = a.filter((e) => e.service === 'whatsapp');
@@ -51,7 +53,7 @@ async function files() {
     'filtered-line-removed.ndjson': [fl[0], ...fl.slice(2)].join('\n'),
     'unsigned.ndjson': formatNdjson(a),
     'garbage.ndjson': lines.slice(0, 2).join('\n') + '\n{not json\n',
-    'hostile.ndjson': await signed(b, signer),
+    'hostile.ndjson': await signed(b, other),
     'export.csv': formatCsv(a),
     'empty.ndjson': '',
   };

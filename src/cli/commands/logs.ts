@@ -15,12 +15,16 @@
  *                  verify is still reported, marked NOT VERIFIED, with exit 0.
  *   usage errors:  message and usage on stderr → exit 2.
  */
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliIO, type Command } from '../io.ts';
+import { createHash } from 'node:crypto';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, linesOf, type CliIO, type Command } from '../io.ts';
 import type { VerifyResult } from '../../core/events/chain.ts';
-import { parseNdjsonLenient, parseNdjsonLines } from '../../core/events/ndjson.ts';
+import { NdjsonLineParser, parseNdjsonLines, type NdjsonLine } from '../../core/events/ndjson.ts';
 import { renderReportHtml } from '../../core/events/report-html.ts';
-import { summarize, type SummarySource } from '../../core/events/summary.ts';
-import { parseKeyLines, verifyExportLines, type ExportVerdict, type KeyPins } from '../../core/events/verify.ts';
+import { checkEventRecord } from '../../core/events/schema.ts';
+import { SIGNATURE_TYPE } from '../../core/events/signature.ts';
+import { SummaryBuilder } from '../../core/events/summary.ts';
+import { ExportVerifier, parseKeyLines, type ExportVerdict, type KeyPins } from '../../core/events/verify.ts';
+import { escapeControls } from '../../core/printable.ts';
 
 export const LOGS_USAGE = `Usage:
   telehealth-guard logs verify <file.ndjson> [--keys <keys.ndjson>]
@@ -42,7 +46,7 @@ function usage(io: CliIO, message: string): number {
 }
 
 function failLine(file: string, r: Extract<ExportVerdict | VerifyResult, { ok: false }>): string {
-  return `FAIL ${file}: seq ${r.seq ?? '?'}, line ${r.line}: ${r.reason}`;
+  return `FAIL ${file}: seq ${r.seq ?? '?'}, line ${r.line}: ${escapeControls(r.reason)}`;
 }
 
 /** The verdict in words: the first line as before, then what exactly was proven. */
@@ -75,8 +79,39 @@ function errorMessage(e: unknown): string {
 }
 
 /** A CSV export starts with our header; it cannot be verified (quoting is lossy). */
-function looksLikeCsv(text: string): boolean {
-  return /^\uFEFF?seq,ts,type,/.test(text);
+function looksLikeCsv(firstLine: string): boolean {
+  return /^\uFEFF?seq,ts,type,/.test(firstLine);
+}
+
+/** Node's synchronous SHA-256: the same hash as WebCrypto's, without a promise per event. */
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Lines fed to the verifier at once (their hashes are computed concurrently). */
+const BATCH = 1024;
+
+class CsvExport extends Error {}
+
+/**
+ * Stream one export: every line is parsed and handed to `each` in batches, so memory
+ * stays flat however long the file is (issue 14: a fleet's logs on one machine).
+ */
+async function streamExport(io: CliIO, file: string, each: (batch: NdjsonLine[]) => Promise<void>): Promise<void> {
+  const parser = new NdjsonLineParser();
+  let batch: NdjsonLine[] = [];
+  let first = true;
+  for await (const raw of linesOf(io, file)) {
+    if (first) {
+      if (looksLikeCsv(raw)) throw new CsvExport();
+      first = false;
+    }
+    for (const l of parser.push(raw)) batch.push(l);
+    if (batch.length >= BATCH) {
+      await each(batch);
+      batch = [];
+    }
+  }
+  batch.push(...parser.end());
+  if (batch.length > 0) await each(batch);
 }
 
 async function readKeys(io: CliIO, file: string): Promise<{ keys: KeyPins } | { error: string }> {
@@ -117,19 +152,18 @@ async function verify(args: string[], io: CliIO): Promise<number> {
     }
     keys = k.keys;
   }
-  let text: string;
+  const verifier = new ExportVerifier(keys ? { keys, sha256Hex } : { sha256Hex });
   try {
-    text = await io.readFile(file);
+    await streamExport(io, file, async (batch) => {
+      if (!verifier.failed) await verifier.add(batch);
+    });
   } catch (e) {
-    io.err(`FAIL ${file}: cannot read: ${errorMessage(e)}`);
+    if (e instanceof CsvExport) io.err(`FAIL ${escapeControls(file)}: this is a CSV export; verify the NDJSON export instead`);
+    else io.err(`FAIL ${escapeControls(file)}: cannot read: ${escapeControls(errorMessage(e))}`);
     return EXIT_PROBLEM;
   }
-  if (looksLikeCsv(text)) {
-    io.err(`FAIL ${file}: this is a CSV export; verify the NDJSON export instead`);
-    return EXIT_PROBLEM;
-  }
-  const r = await verifyExportLines(parseNdjsonLines(text), keys ? { keys } : {});
-  for (const line of describe(file, r)) io.out(line);
+  const r = await verifier.finish();
+  for (const line of describe(escapeControls(file), r)) io.out(line);
   return r.ok ? EXIT_OK : EXIT_PROBLEM;
 }
 
@@ -162,33 +196,45 @@ async function report(args: string[], io: CliIO): Promise<number> {
   out ??= 'report.html';
 
   let exit = EXIT_OK;
-  const sources: SummarySource[] = [];
+  // One pass per file: each line goes to the file's verifier and each event to the
+  // aggregates; nothing else is kept (de-duplication keeps seq ranges per install).
+  const builder = new SummaryBuilder(filter);
+  let verified = 0;
   for (const file of files) {
-    let text: string;
+    const shown = escapeControls(file);
+    builder.startSource(file);
+    const verifier = new ExportVerifier({ sha256Hex });
+    let badLines = 0;
     try {
-      text = await io.readFile(file);
+      await streamExport(io, file, async (batch) => {
+        // The verifier's own check of each line, while it runs; after a failure, our own.
+        const checked = verifier.failed ? null : await verifier.add(batch);
+        batch.forEach((l, j) => {
+          if ('error' in l) badLines++;
+          else if ((l.value as { type?: unknown } | null)?.type === SIGNATURE_TYPE) return; // the signed trailer, not an event
+          else {
+            const c = checked?.[j] ?? checkEventRecord(l.value);
+            if (c.ok) builder.add(c.event);
+            else badLines++;
+          }
+        });
+      });
     } catch (e) {
-      const msg = `cannot read: ${errorMessage(e)}`;
-      io.err(`FAIL ${file}: ${msg}`);
-      sources.push({ name: file, events: [], error: msg });
+      const msg = e instanceof CsvExport ? 'CSV export; logs report reads NDJSON exports' : `cannot read: ${errorMessage(e)}`;
+      io.err(`FAIL ${shown}: ${escapeControls(msg)}`);
+      builder.endSource({ error: msg });
       exit = EXIT_PROBLEM;
       continue;
     }
-    if (looksLikeCsv(text)) {
-      const msg = 'CSV export; logs report reads NDJSON exports';
-      io.err(`FAIL ${file}: ${msg}`);
-      sources.push({ name: file, events: [], error: msg });
-      exit = EXIT_PROBLEM;
-      continue;
-    }
-    const verification = await verifyExportLines(parseNdjsonLines(text));
-    const parsed = parseNdjsonLenient(text);
-    if (verification.ok) io.out(describe(file, verification)[0]!);
-    else io.err(failLine(file, verification));
-    sources.push({ name: file, events: parsed.events, verification, badLines: parsed.bad });
+    const verification = await verifier.finish();
+    if (verification.ok) {
+      verified++;
+      io.out(describe(shown, verification)[0]!);
+    } else io.err(failLine(shown, verification));
+    builder.endSource({ verification, badLines });
   }
 
-  const summary = summarize(sources, filter);
+  const summary = builder.finish();
   const html = renderReportHtml(summary, { generatedAt: new Date().toISOString() });
   try {
     await io.writeFile(out, html);
@@ -196,8 +242,7 @@ async function report(args: string[], io: CliIO): Promise<number> {
     io.err(`telehealth-guard logs: cannot write ${out}: ${errorMessage(e)}`);
     return EXIT_PROBLEM;
   }
-  const verified = sources.filter((s) => s.verification?.ok === true).length;
-  io.out(`Wrote ${out}: ${summary.total} events from ${files.length} files (${verified} verified)`);
+  io.out(`Wrote ${escapeControls(out)}: ${summary.total} events from ${files.length} files (${verified} verified)`);
   return exit;
 }
 

@@ -101,6 +101,39 @@ export function parseNdjsonLines(text: string): NdjsonLine[] {
   return out;
 }
 
+/**
+ * The same reading as parseNdjsonLines, one raw line at a time (for streams): `push`
+ * each line of the file without its line end, then `end`. Blank lines are held back
+ * until something follows them (blank lines at the end of a file are fine).
+ */
+export class NdjsonLineParser {
+  private line = 0;
+  private blanks: number[] = [];
+
+  push(raw: string): NdjsonLine[] {
+    this.line++;
+    let s = this.line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (s.endsWith('\r')) s = s.slice(0, -1);
+    if (s.trim() === '') {
+      this.blanks.push(this.line);
+      return [];
+    }
+    const out: NdjsonLine[] = this.blanks.map((line) => ({ line, error: 'blank line' }));
+    this.blanks = [];
+    try {
+      out.push({ line: this.line, value: JSON.parse(s) as unknown });
+    } catch (err) {
+      out.push({ line: this.line, error: `not valid JSON (${err instanceof Error ? err.message : String(err)})` });
+    }
+    return out;
+  }
+
+  end(): NdjsonLine[] {
+    this.blanks = [];
+    return [];
+  }
+}
+
 export type ParseResult = { ok: true; events: EventRecord[] } | { ok: false; line: number; reason: string };
 
 /** Parse an NDJSON export into event records, stopping at the first bad line. */

@@ -4,8 +4,9 @@
  *
  * - A "machine" is one input source (the CLI uses the export's file name, which
  *   carries the profile's install id).
- * - The same event exported twice (overlapping exports of one profile) has the same
- *   `hash`; it is counted once, for the first source that contains it.
+ * - The same event exported twice (overlapping exports of one install) is counted once,
+ *   for the first source that contains it: identified by (installId, seq), or by `hash`
+ *   for events from before installId (SeenEvents).
  * - Days are UTC calendar days (`ts` is UTC).
  */
 import type { Action } from '../actions.ts';
@@ -170,138 +171,225 @@ function finishWho(m: Map<string, WhoRow & { rel: Set<string> }>): WhoRow[] {
     .sort((a, b) => b.total - a.total || compareCodeUnits(a.key, b.key));
 }
 
-export function summarize(sources: readonly SummarySource[], filter: SummaryFilter = {}): Summary {
-  const onlyInstalls = filter.installs && filter.installs.length > 0 ? new Set(filter.installs) : null;
-  const onlyUsers = filter.users && filter.users.length > 0 ? new Set(filter.users) : null;
-  const installs = new Map<string, WhoRow & { rel: Set<string> }>();
-  const users = new Map<string, WhoRow & { rel: Set<string> }>();
-  const seen = new Set<string>();
-  let total = 0;
-  let duplicates = 0;
-  let firstTs: string | null = null;
-  let lastTs: string | null = null;
-  const byType = new Map<string, number>();
-  const services = new Map<string, ServiceRow>();
-  const byDay = new Map<string, number>();
-  const warned = new Map<string, number>();
-  const blocked = new Map<string, number>();
-  const reasons = new Map<string, { reason: string; count: number; services: Map<string, number> }>();
-  const links = new Map<string, UnsafeLinkRow>();
-  const policies = new Map<string, PolicyRow>();
-  const sourceRows: SourceSummary[] = [];
+/**
+ * Events already counted, for de-duplication across overlapping exports, in bounded
+ * memory: an event is identified by (installId, seq) — an install never reuses a seq —
+ * and each install's counted seqs are kept as merged ranges, so a fleet's exports (each
+ * a contiguous run of one install's seqs) cost a few numbers per install, not a hash per
+ * event. Events without an installId (exports from before 1.1) fall back to their hash.
+ */
+export class SeenEvents {
+  private readonly ranges = new Map<string, number[]>(); // flat [start, end, start, end, …], sorted, disjoint
+  private readonly legacy = new Set<string>();
 
-  for (const src of sources) {
-    let counted = 0;
-    let sFirst: string | null = null;
-    let sLast: string | null = null;
-    for (const e of src.events) {
-      if (onlyInstalls && (e.installId === undefined || !onlyInstalls.has(e.installId))) continue;
-      if (onlyUsers && (e.user === undefined || !onlyUsers.has(e.user))) continue;
-      sFirst = minTs(sFirst, e.ts);
-      sLast = maxTs(sLast, e.ts);
-      if (seen.has(e.hash)) {
-        duplicates++;
-        continue;
-      }
-      seen.add(e.hash);
-      counted++;
-      total++;
-      firstTs = minTs(firstTs, e.ts);
-      lastTs = maxTs(lastTs, e.ts);
-      bump(byType, e.type);
-      bump(byDay, e.ts.slice(0, 10));
-      const install = whoRow(installs, e.installId ?? UNKNOWN_WHO);
-      countWho(install, e);
-      if (e.user !== undefined) {
-        install.rel.add(e.user);
-        const u = whoRow(users, e.user);
-        countWho(u, e);
-        u.rel.add(e.installId ?? UNKNOWN_WHO);
-      }
-
-      const svc = e.service ?? NO_SERVICE;
-      let row = services.get(svc);
-      if (!row) {
-        row = { service: svc, total: 0, warned: 0, blocked: 0, proceeded: 0, redirected: 0, linksChecked: 0 };
-        services.set(svc, row);
-      }
-      row.total++;
-      const label = e.service ?? e.host ?? UNKNOWN_HOST;
-      switch (e.type) {
-        case 'navigation.warned':
-          row.warned++;
-          bump(warned, label);
-          break;
-        case 'navigation.blocked':
-          row.blocked++;
-          bump(blocked, label);
-          break;
-        case 'navigation.proceeded': {
-          row.proceeded++;
-          const shown = normaliseReason(e.reason);
-          const key = shown.toLowerCase();
-          let r = reasons.get(key);
-          if (!r) {
-            r = { reason: shown === '' ? NO_REASON : shown, count: 0, services: new Map() };
-            reasons.set(key, r);
-          }
-          r.count++;
-          bump(r.services, label);
-          break;
-        }
-        case 'navigation.redirected':
-          row.redirected++;
-          break;
-        case 'link.checked': {
-          row.linksChecked++;
-          if (e.action === 'warn' || e.action === 'block') {
-            const host = e.host ?? UNKNOWN_HOST;
-            const findings = [...new Set(e.findings ?? [])].sort(compareCodeUnits);
-            const key = JSON.stringify([host, findings]);
-            const l = links.get(key);
-            if (!l) links.set(key, { host, action: e.action, findings, count: 1, firstTs: e.ts, lastTs: e.ts });
-            else {
-              l.count++;
-              if (e.action === 'block') l.action = 'block';
-              l.firstTs = minTs(l.firstTs, e.ts);
-              l.lastTs = maxTs(l.lastTs, e.ts);
-            }
-          }
-          break;
-        }
-        default:
-          break;
-      }
-      const pk = JSON.stringify([e.policyVersion, e.policySource]);
-      const p = policies.get(pk);
-      if (p) p.count++;
-      else policies.set(pk, { policyVersion: e.policyVersion, policySource: e.policySource, count: 1 });
+  /** True if the event was seen before; else records it. */
+  check(e: Pick<EventRecord, 'installId' | 'seq' | 'hash'>): boolean {
+    if (e.installId === undefined) {
+      if (this.legacy.has(e.hash)) return true;
+      this.legacy.add(e.hash);
+      return false;
     }
-    const s: SourceSummary = { name: src.name, events: src.events.length, counted, badLines: src.badLines ?? 0, firstTs: sFirst, lastTs: sLast };
-    if (src.verification) s.verification = src.verification;
-    if (src.error !== undefined) s.error = src.error;
-    sourceRows.push(s);
+    let r = this.ranges.get(e.installId);
+    if (!r) this.ranges.set(e.installId, (r = []));
+    const seq = e.seq;
+    const n = r.length;
+    // The common case: the next seq of the run being read.
+    if (n > 0 && r[n - 1] === seq - 1) {
+      r[n - 1] = seq;
+      return false;
+    }
+    // Binary search for the last range starting at or before seq.
+    let lo = 0;
+    let hi = n / 2 - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (r[mid * 2]! <= seq) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (at >= 0 && seq <= r[at * 2 + 1]!) return true;
+    // Extend the range before, the range after, or insert a new one (merging if they meet).
+    const before = at >= 0 && r[at * 2 + 1] === seq - 1;
+    const after = at + 1 < n / 2 && r[(at + 1) * 2] === seq + 1;
+    if (before && after) r.splice(at * 2 + 1, 2);
+    else if (before) r[at * 2 + 1] = seq;
+    else if (after) r[(at + 1) * 2] = seq;
+    else r.splice((at + 1) * 2, 0, seq, seq);
+    return false;
+  }
+}
+
+type WhoMap = Map<string, WhoRow & { rel: Set<string> }>;
+
+/**
+ * The report's aggregates, built one event at a time: `startSource`, `add` each of its
+ * events, `endSource`, …, then `finish`. Keeps only counters and the de-duplication
+ * ranges, so `logs report` streams any number of exports in flat memory.
+ */
+export class SummaryBuilder {
+  private readonly onlyInstalls: Set<string> | null;
+  private readonly onlyUsers: Set<string> | null;
+  private readonly installs: WhoMap = new Map();
+  private readonly users: WhoMap = new Map();
+  private readonly seen = new SeenEvents();
+  private total = 0;
+  private duplicates = 0;
+  private firstTs: string | null = null;
+  private lastTs: string | null = null;
+  private readonly byType = new Map<string, number>();
+  private readonly services = new Map<string, ServiceRow>();
+  private readonly byDay = new Map<string, number>();
+  private readonly warned = new Map<string, number>();
+  private readonly blocked = new Map<string, number>();
+  private readonly reasons = new Map<string, { reason: string; count: number; services: Map<string, number> }>();
+  private readonly links = new Map<string, UnsafeLinkRow>();
+  private readonly policies = new Map<string, PolicyRow>();
+  private readonly sourceRows: SourceSummary[] = [];
+  private current: { name: string; events: number; counted: number; first: string | null; last: string | null } | null = null;
+
+  constructor(filter: SummaryFilter = {}) {
+    this.onlyInstalls = filter.installs && filter.installs.length > 0 ? new Set(filter.installs) : null;
+    this.onlyUsers = filter.users && filter.users.length > 0 ? new Set(filter.users) : null;
   }
 
-  return {
-    total,
-    duplicates,
-    firstTs,
-    lastTs,
-    byType: EVENT_TYPES.map((key) => ({ key, count: byType.get(key) ?? 0 })),
-    byService: [...services.values()].sort((a, b) => b.total - a.total || compareCodeUnits(a.service, b.service)),
-    byDay: [...byDay].map(([key, count]) => ({ key, count })).sort((a, b) => compareCodeUnits(a.key, b.key)),
-    topWarned: sortedCounts(warned),
-    topBlocked: sortedCounts(blocked),
-    proceedReasons: [...reasons.values()]
-      .map((r) => ({ reason: r.reason, count: r.count, services: sortedCounts(r.services) }))
-      .sort((a, b) => b.count - a.count || compareCodeUnits(a.reason, b.reason)),
-    unsafeLinks: [...links.values()].sort(
-      (a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1) || b.count - a.count || compareCodeUnits(a.host, b.host),
-    ),
-    policies: [...policies.values()].sort((a, b) => b.count - a.count || compareCodeUnits(a.policyVersion, b.policyVersion)),
-    byInstall: finishWho(installs),
-    byUser: finishWho(users),
-    sources: sourceRows,
-  };
+  startSource(name: string): void {
+    this.current = { name, events: 0, counted: 0, first: null, last: null };
+  }
+
+  add(e: EventRecord): void {
+    const src = this.current;
+    if (!src) throw new Error('SummaryBuilder.add before startSource');
+    src.events++;
+    if (this.onlyInstalls && (e.installId === undefined || !this.onlyInstalls.has(e.installId))) return;
+    if (this.onlyUsers && (e.user === undefined || !this.onlyUsers.has(e.user))) return;
+    src.first = minTs(src.first, e.ts);
+    src.last = maxTs(src.last, e.ts);
+    if (this.seen.check(e)) {
+      this.duplicates++;
+      return;
+    }
+    src.counted++;
+    this.total++;
+    this.firstTs = minTs(this.firstTs, e.ts);
+    this.lastTs = maxTs(this.lastTs, e.ts);
+    bump(this.byType, e.type);
+    bump(this.byDay, e.ts.slice(0, 10));
+    const install = whoRow(this.installs, e.installId ?? UNKNOWN_WHO);
+    countWho(install, e);
+    if (e.user !== undefined) {
+      install.rel.add(e.user);
+      const u = whoRow(this.users, e.user);
+      countWho(u, e);
+      u.rel.add(e.installId ?? UNKNOWN_WHO);
+    }
+
+    const svc = e.service ?? NO_SERVICE;
+    let row = this.services.get(svc);
+    if (!row) {
+      row = { service: svc, total: 0, warned: 0, blocked: 0, proceeded: 0, redirected: 0, linksChecked: 0 };
+      this.services.set(svc, row);
+    }
+    row.total++;
+    const label = e.service ?? e.host ?? UNKNOWN_HOST;
+    switch (e.type) {
+      case 'navigation.warned':
+        row.warned++;
+        bump(this.warned, label);
+        break;
+      case 'navigation.blocked':
+        row.blocked++;
+        bump(this.blocked, label);
+        break;
+      case 'navigation.proceeded': {
+        row.proceeded++;
+        const shown = normaliseReason(e.reason);
+        const key = shown.toLowerCase();
+        let r = this.reasons.get(key);
+        if (!r) {
+          r = { reason: shown === '' ? NO_REASON : shown, count: 0, services: new Map() };
+          this.reasons.set(key, r);
+        }
+        r.count++;
+        bump(r.services, label);
+        break;
+      }
+      case 'navigation.redirected':
+        row.redirected++;
+        break;
+      case 'link.checked': {
+        row.linksChecked++;
+        if (e.action === 'warn' || e.action === 'block') {
+          const host = e.host ?? UNKNOWN_HOST;
+          const findings = [...new Set(e.findings ?? [])].sort(compareCodeUnits);
+          const key = JSON.stringify([host, findings]);
+          const l = this.links.get(key);
+          if (!l) this.links.set(key, { host, action: e.action, findings, count: 1, firstTs: e.ts, lastTs: e.ts });
+          else {
+            l.count++;
+            if (e.action === 'block') l.action = 'block';
+            l.firstTs = minTs(l.firstTs, e.ts);
+            l.lastTs = maxTs(l.lastTs, e.ts);
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    const pk = JSON.stringify([e.policyVersion, e.policySource]);
+    const p = this.policies.get(pk);
+    if (p) p.count++;
+    else this.policies.set(pk, { policyVersion: e.policyVersion, policySource: e.policySource, count: 1 });
+  }
+
+  endSource(more: { verification?: VerifyResult | ExportVerdict; badLines?: number; error?: string } = {}): void {
+    const src = this.current;
+    if (!src) throw new Error('SummaryBuilder.endSource before startSource');
+    const s: SourceSummary = { name: src.name, events: src.events, counted: src.counted, badLines: more.badLines ?? 0, firstTs: src.first, lastTs: src.last };
+    if (more.verification) s.verification = more.verification;
+    if (more.error !== undefined) s.error = more.error;
+    this.sourceRows.push(s);
+    this.current = null;
+  }
+
+  finish(): Summary {
+    return {
+      total: this.total,
+      duplicates: this.duplicates,
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+      byType: EVENT_TYPES.map((key) => ({ key, count: this.byType.get(key) ?? 0 })),
+      byService: [...this.services.values()].sort((a, b) => b.total - a.total || compareCodeUnits(a.service, b.service)),
+      byDay: [...this.byDay].map(([key, count]) => ({ key, count })).sort((a, b) => compareCodeUnits(a.key, b.key)),
+      topWarned: sortedCounts(this.warned),
+      topBlocked: sortedCounts(this.blocked),
+      proceedReasons: [...this.reasons.values()]
+        .map((r) => ({ reason: r.reason, count: r.count, services: sortedCounts(r.services) }))
+        .sort((a, b) => b.count - a.count || compareCodeUnits(a.reason, b.reason)),
+      unsafeLinks: [...this.links.values()].sort(
+        (a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1) || b.count - a.count || compareCodeUnits(a.host, b.host),
+      ),
+      policies: [...this.policies.values()].sort((a, b) => b.count - a.count || compareCodeUnits(a.policyVersion, b.policyVersion)),
+      byInstall: finishWho(this.installs),
+      byUser: finishWho(this.users),
+      sources: this.sourceRows,
+    };
+  }
+}
+
+/** The whole summary of sources held in memory (the builder, fed source by source). */
+export function summarize(sources: readonly SummarySource[], filter: SummaryFilter = {}): Summary {
+  const b = new SummaryBuilder(filter);
+  for (const src of sources) {
+    b.startSource(src.name);
+    for (const e of src.events) b.add(e);
+    b.endSource({
+      ...(src.verification ? { verification: src.verification } : {}),
+      ...(src.badLines !== undefined ? { badLines: src.badLines } : {}),
+      ...(src.error !== undefined ? { error: src.error } : {}),
+    });
+  }
+  return b.finish();
 }

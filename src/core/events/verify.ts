@@ -18,7 +18,7 @@
  *   8. the ECDSA signature is valid for the trailer's key                    → bad-signature
  *   9. with pinned keys: the trailer's key is the install's pinned key       → key-not-pinned
  */
-import { GENESIS, hashEvent } from './chain.ts';
+import { GENESIS, hashEvent, hashInput } from './chain.ts';
 import type { NdjsonLine } from './ndjson.ts';
 import { checkEventRecord, HASH_REGEX } from './schema.ts';
 import { checkTrailerSignature, ExportDigest, SIGNATURE_TYPE, type SignatureTrailer } from './signature.ts';
@@ -90,8 +90,19 @@ function checkTrailer(value: unknown): { ok: true; trailer: SignatureTrailer } |
 
 type Failure = Extract<ExportVerdict, { ok: false }>;
 
+export interface VerifierOptions {
+  keys?: KeyPins;
+  /**
+   * A synchronous SHA-256 (lower-case hex of the UTF-8 bytes), when the platform has one
+   * (Node's crypto.createHash): several times faster than one WebCrypto call per event.
+   * Same definition of the hash; WebCrypto is used without it.
+   */
+  sha256Hex?: (text: string) => string;
+}
+
 export class ExportVerifier {
   private readonly keys: KeyPins | undefined;
+  private readonly sha256Hex: ((text: string) => string) | undefined;
   private failure: Failure | null = null;
   private lines = 0;
   private prevHash: string | null = null;
@@ -106,8 +117,9 @@ export class ExportVerifier {
   private readonly installIds = new Map<string, number>();
   private readonly logKeys: { installId: string | undefined; publicKey: string; line: number; seq: number }[] = [];
 
-  constructor(options: { keys?: KeyPins } = {}) {
+  constructor(options: VerifierOptions = {}) {
     this.keys = options.keys;
+    this.sha256Hex = options.sha256Hex;
   }
 
   /** True once a failure was found (later input is ignored). */
@@ -119,30 +131,35 @@ export class ExportVerifier {
     this.failure ??= { ok: false, ...f };
   }
 
-  /** Feed the next lines of the file, in order (parsed by parseNdjsonLines or a streaming equivalent). */
-  async add(batch: readonly NdjsonLine[]): Promise<void> {
-    if (this.failure) return;
+  /**
+   * Feed the next lines of the file, in order (parsed by parseNdjsonLines or a streaming
+   * equivalent). Returns each line's event check (null for the trailer and unparsable
+   * lines), so a caller that also aggregates need not check twice; null once failed.
+   */
+  async add(batch: readonly NdjsonLine[]): Promise<Array<ReturnType<typeof checkEventRecord> | null> | null> {
+    if (this.failure) return null;
     // Hashes depend only on each line's own content: compute the batch's concurrently.
     const checked = batch.map((l) => ('value' in l && !isTrailerShaped(l.value) ? checkEventRecord(l.value) : null));
-    const hashes = await Promise.all(
-      checked.map((c, j) => (c?.ok ? hashEvent(c.event.prev, (batch[j] as { value: object }).value) : Promise.resolve(null))),
-    );
+    const sync = this.sha256Hex;
+    const hashes = sync
+      ? checked.map((c, j) => (c?.ok ? sync(hashInput(c.event.prev, (batch[j] as { value: object }).value)) : null))
+      : await Promise.all(checked.map((c, j) => (c?.ok ? hashEvent(c.event.prev, (batch[j] as { value: object }).value) : Promise.resolve(null))));
     for (let j = 0; j < batch.length && !this.failure; j++) {
       const l = batch[j]!;
       this.lines++;
       if (this.trailer) {
         this.fail({ seq: null, line: l.line, failure: 'after-trailer', reason: `a line follows the signature line (line ${this.trailerLine}); the signature line must be the last` });
-        return;
+        return checked;
       }
       if ('error' in l) {
         this.fail({ seq: null, line: l.line, failure: 'malformed', reason: `malformed line: ${l.error}` });
-        return;
+        return checked;
       }
       if (isTrailerShaped(l.value)) {
         const t = checkTrailer(l.value);
         if (!t.ok) {
           this.fail({ seq: null, line: l.line, failure: 'malformed', reason: `malformed signature line: ${t.message}` });
-          return;
+          return checked;
         }
         this.trailer = t.trailer;
         this.trailerLine = l.line;
@@ -151,12 +168,12 @@ export class ExportVerifier {
       const c = checked[j]!;
       if (!c.ok) {
         this.fail({ seq: readableSeq(l.value), line: l.line, failure: 'malformed', reason: `malformed event: ${c.message}` });
-        return;
+        return checked;
       }
       const e = c.event;
       if (hashes[j] !== e.hash) {
         this.fail({ seq: e.seq, line: l.line, failure: 'hash-mismatch', reason: 'hash mismatch: the event was edited after it was written' });
-        return;
+        return checked;
       }
       if (this.prevHash === null) {
         this.firstSeq = e.seq;
@@ -168,10 +185,10 @@ export class ExportVerifier {
           failure: 'prev-mismatch',
           reason: `prev mismatch: "prev" is not the hash of seq ${this.prevSeq} on the line before; an event was deleted, reordered or inserted before this one, or the chain was rebuilt`,
         });
-        return;
+        return checked;
       } else if (e.seq <= this.prevSeq) {
         this.fail({ seq: e.seq, line: l.line, failure: 'seq-not-increasing', reason: `seq not increasing: ${e.seq} follows ${this.prevSeq}` });
-        return;
+        return checked;
       } else if (e.prev !== this.prevHash) {
         this.gapBreak ??= { line: l.line, seq: e.seq, prevSeq: this.prevSeq };
       }
@@ -181,6 +198,7 @@ export class ExportVerifier {
       if (e.installId !== undefined) this.installIds.set(e.installId, this.installIds.get(e.installId) ?? l.line);
       if (e.type === 'log.key' && e.publicKey !== undefined) this.logKeys.push({ installId: e.installId, publicKey: e.publicKey, line: l.line, seq: e.seq });
     }
+    return checked;
   }
 
   /** The verdict, once every line was fed. */
@@ -257,7 +275,7 @@ export class ExportVerifier {
 const BATCH = 1024;
 
 /** Verify a whole export held in memory (see ExportVerifier for streaming). */
-export async function verifyExportLines(lines: readonly NdjsonLine[], options: { keys?: KeyPins } = {}): Promise<ExportVerdict> {
+export async function verifyExportLines(lines: readonly NdjsonLine[], options: VerifierOptions = {}): Promise<ExportVerdict> {
   const v = new ExportVerifier(options);
   for (let i = 0; i < lines.length && !v.failed; i += BATCH) await v.add(lines.slice(i, i + BATCH));
   return v.finish();
