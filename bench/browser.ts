@@ -13,9 +13,11 @@
  *    Chromium's own URLBlocklist block page, all by first-contentful-paint. That needs a
  *    machine-wide managed policy (root; run under the browser-test lock), written for the
  *    run and removed after.
- * 2. Sustained append rate (issue 3): from the options page, `telehealth-guard/record-event`
- *    messages through the real path (background validation, one writer, resolved once
- *    durable): N events with a bounded number in flight, then a single sequential sender.
+ * 2. Sustained append rate (issue 3): from the link-check window (the context menu's
+ *    check.html), `link.check` requests through the real path (sender check, analysis, one
+ *    writer, resolved once durable): N events with a bounded number in flight, then a single
+ *    sequential sender. (Pages cannot write events of their own: the background records
+ *    what it decided; this is the cheapest decision that writes one.)
  * 3. A log of 100,000 events (same message path, 200 in flight), then: bytes stored per
  *    event (navigator.storage.estimate() usage delta from the empty profile, measured in an
  *    extension page), the viewer's first paint (`log-viewer-rendered`, ms since navigation
@@ -247,25 +249,9 @@ async function send(page: Page, n: number, concurrency: number, offset: number):
   await page.evaluate('globalThis.__name ??= (f) => f');
   return page.evaluate(
     async ([n, concurrency, offset]) => {
-      const SERVICES = ['whatsapp', 'facetime', 'telegram', 'signal', 'zoom', 'teams', 'webex', 'meet'];
-      const FINDINGS = [['passcode-unverified'], ['tenant-unverified'], ['unsanctioned-platform', 'passcode-missing'], []];
-      const event = (i: number) => {
-        const host = `h${(i * 7919) % 1000}.example`;
-        const service = SERVICES[i % SERVICES.length]!;
-        switch (i % 10) {
-          case 0:
-          case 1:
-            return { type: 'navigation.warned', host, service, action: 'warn' };
-          case 2:
-            return { type: 'navigation.blocked', host, service, action: 'block' };
-          case 3:
-            return { type: 'navigation.proceeded', host, service, action: 'warn', reason: `Patient ${i % 97} asked for a follow-up call on this service` };
-          case 4:
-            return { type: 'navigation.redirected', host, service, action: 'warn' };
-          default:
-            return { type: 'link.checked', host, service, action: i % 3 === 0 ? 'warn' : 'allow', findings: FINDINGS[i % FINDINGS.length]! };
-        }
-      };
+      // Meeting links of every kind, so actions and findings vary like a real log's.
+      const SHAPES = ['https://h{n}.zoom.us/j/81234567890?pwd=x', 'https://us05web.zoom.us/j/6045550{n}', 'https://zoom.us/s/8123456{n}?zak=x', 'https://meet.google.com/abc-defg-hij?n={n}', 'https://h{n}.webex.com/meet/dr.{n}', 'https://doxy.me/room{n}', 'https://meet.jit.si/room{n}'];
+      const url = (i: number) => SHAPES[i % SHAPES.length]!.replaceAll('{n}', String(100 + ((i * 7919) % 900)));
       let next = 0;
       let failed = 0;
       let firstError: string | null = null;
@@ -273,8 +259,8 @@ async function send(page: Page, n: number, concurrency: number, offset: number):
         while (next < n) {
           const i = offset + next++;
           try {
-            const r = (await chrome.runtime.sendMessage({ kind: 'telehealth-guard/record-event', event: event(i) })) as { ok?: boolean } | undefined;
-            if (r?.ok !== true) {
+            const r = (await chrome.runtime.sendMessage({ kind: 'link.check', url: url(i) })) as { analysis?: unknown } | undefined;
+            if (r?.analysis === undefined) {
               failed++;
               firstError ??= JSON.stringify(r);
             }
@@ -385,7 +371,7 @@ export async function benchLog(
   const b = await launchWithExtension({ args: [RESOLVER] });
   const ctx: BrowserContext = b.context;
   try {
-    const page = await extensionPage(ctx, b.extensionId, 'options.html');
+    const page = await extensionPage(ctx, b.extensionId, 'check.html');
     await page.getByRole('button', { name: 'Export NDJSON', exact: true }).waitFor();
     // Empty profile: whatever the extension wrote at start-up (policy.applied, install id).
     const usageEmptyBytes = await usage(page);

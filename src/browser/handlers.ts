@@ -16,7 +16,6 @@ import { policySummary } from '../core/policy/summary.ts';
 import { t } from './i18n.ts';
 import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine, type EngineState } from './engine.ts';
-import { acceptRecordRequest, RECORD_EVENT_MESSAGE } from './events/messages.ts';
 import { exportFileName } from './events/store.ts';
 import { extensionOrigins, guardContext, sentFor } from './navigation-watch.ts';
 import { maySend, senderKind, type GuardRequest, type OptionsRequest, type PolicyStatus, type Request, type Response, type Sender, type TabVerdict } from './protocol.ts';
@@ -48,8 +47,6 @@ export async function handleMessage(message: unknown, sender: Sender): Promise<u
       return handleOptions(request);
     case CONTENT_POLICY_REQUEST:
       return { policy: contentPolicy((await engine()).resolved.policy) };
-    case RECORD_EVENT_MESSAGE:
-      return recordFromContentScript(message, sender);
     case SCHEDULE_CHECK:
       return checkSchedulePage(message, sender);
   }
@@ -135,21 +132,6 @@ async function handleOptions(request: Exclude<OptionsRequest, { kind: 'status' }
       await record({ type: 'log.exported' }, state);
       return { ok: true } satisfies Response<'log.exported'>;
   }
-}
-
-/** Content scripts may record link.checked / schedule.checked only (validated in events/messages.ts). */
-async function recordFromContentScript(message: unknown, sender: Sender): Promise<Response<typeof RECORD_EVENT_MESSAGE>> {
-  const state = await engine();
-  const draft = acceptRecordRequest(message, sender, browser.runtime.id, browser.runtime.getURL(''), {
-    policyVersion: state.resolved.policy.policyVersion,
-    policySource: state.resolved.source,
-    extensionVersion: browser.runtime.getManifest().version,
-    recordFullUrls: state.resolved.policy.logging.recordFullUrls,
-  });
-  if ('error' in draft) return draft;
-  await (await eventStore()).append(draft);
-  scheduleReport();
-  return { ok: true };
 }
 
 /**

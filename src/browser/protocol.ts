@@ -13,7 +13,6 @@ import type { Policy, PolicySource } from '../core/policy/schema.ts';
 import { CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
 import type { SummaryLine } from '../core/policy/summary.ts';
 import type { EventFilter } from './events/store.ts';
-import { RECORD_EVENT_MESSAGE } from './events/record-request.ts';
 
 export interface PolicyStatus {
   source: PolicySource;
@@ -68,7 +67,6 @@ export interface IncidentReceipt {
 /** Content scripts, in web pages (the page's own code cannot send these, but can shape what they read). */
 export type ContentRequest =
   | { kind: typeof CONTENT_POLICY_REQUEST }
-  | { kind: typeof RECORD_EVENT_MESSAGE; event: unknown }
   /** A scheduling page's reading: the background decides and records (src/core/meetings/schedule.ts). */
   | { kind: typeof SCHEDULE_CHECK; reading: unknown; prevented: unknown };
 
@@ -82,7 +80,7 @@ export const MAY_SEND: Record<SenderKind, ReadonlyArray<Request['kind']>> = {
   popup: ['status', 'link.check', 'incident.report'],
   check: ['link.check'],
   options: ['status', 'policy.import', 'policy.clearLocal', 'log.export', 'log.exported'],
-  'content-script': [CONTENT_POLICY_REQUEST, RECORD_EVENT_MESSAGE, SCHEDULE_CHECK],
+  'content-script': [CONTENT_POLICY_REQUEST, SCHEDULE_CHECK],
 };
 
 /** The parts of `runtime.MessageSender` that are checked. */
@@ -133,7 +131,6 @@ export type Response<K extends Request['kind']> = {
   'log.exported': { ok: true };
   'incident.report': IncidentReceipt | { ok: false; error: string };
   [CONTENT_POLICY_REQUEST]: unknown;
-  [RECORD_EVENT_MESSAGE]: { ok: true } | { error: string };
   [SCHEDULE_CHECK]: { findings: Finding[] } | { error: string };
 }[K];
 

@@ -19,6 +19,7 @@ import { priorityOfDecision } from './dnr.ts';
 import { meetingView, navigationView, reasonAccepted, type GuardView } from './explain.ts';
 import { normalisePath, pathUnder } from './hosts.ts';
 import { analyseLink, PLATFORM_NAMES, type LinkAnalysis } from './meetings/analyse.ts';
+import { normaliseReason } from './reason.ts';
 
 /** A "continue to site" allowance in force: exactly one host, and a path scope when a path rule warned. */
 export interface Allowance {
@@ -167,7 +168,7 @@ export function decideProceed(sender: GuardSender, rawReason: string, ctx: Guard
   const d = decideNavigation(sender.url, ctx);
   if (d.kind === 'unreadable') return { ok: false, error: 'This address could not be read.' };
   if (d.kind === 'block') return { ok: false, error: `${policy.organization.name} blocks this; it cannot be opened.` };
-  const reason = singleLineReason(rawReason);
+  const reason = normaliseReason(rawReason);
   if (!reasonAccepted(reason, policy)) return { ok: false, error: 'Please type a reason of at least 3 characters.' };
   const c = d.classification;
   let allowance: (Omit<Allowance, 'expiresAt'> & { minutes: number }) | null = null;
@@ -183,12 +184,6 @@ export function decideProceed(sender: GuardSender, rawReason: string, ctx: Guard
     pass: true,
     event: { type: 'navigation.proceeded', url: c.url, service, action: 'warn', ...(reason ? { reason } : {}) },
   };
-}
-
-/** Reasons are one line, trimmed, with control characters (line breaks included) as spaces. */
-export function singleLineReason(raw: string, max = 500): string {
-  // eslint-disable-next-line no-control-regex
-  return raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, max);
 }
 
 /**

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/core/classify.ts';
 import { allowanceRule, compileDnrRules, passRule } from '../../src/core/dnr.ts';
-import { answerGuardPage, decideNavigation, decideProceed, navigationEvents, secondLine, singleLineReason, type Allowance, type GuardContext, type GuardSender } from '../../src/core/guard.ts';
+import { answerGuardPage, decideNavigation, decideProceed, navigationEvents, secondLine, type Allowance, type GuardContext, type GuardSender } from '../../src/core/guard.ts';
 import { policySchema, type PolicyInput } from '../../src/core/policy/schema.ts';
 import { simulateDnr } from './dnr-simulator.ts';
 
@@ -126,7 +126,6 @@ describe('decideProceed', () => {
   });
 
   it('reasons are one line', () => {
-    expect(singleLineReason('line one\nline two\r\n\tthree\u2028four')).toBe('line one line two three four');
     const r = decideProceed(acting('https://web.whatsapp.com/'), 'a\nb\nc', ctx());
     expect(r).toMatchObject({ ok: true, event: { reason: 'a b c' } });
   });

@@ -16,17 +16,23 @@ import { startServer, type TestServer } from './https-server.ts';
 type Browser = Awaited<ReturnType<typeof launchWithExtension>>;
 
 
-/** Record `n` events through the real message path; returns the hosts acknowledged. */
-async function recordBurst(page: Page, prefix: string, n: number): Promise<string[]> {
-  return page.evaluate(
+/**
+ * Record `n` events through a real path: meeting-link checks from the link-check window
+ * (pages cannot write events of their own; the background records what it decided).
+ * Returns the hosts acknowledged.
+ */
+async function recordBurst(admin: Page, prefix: string, n: number): Promise<string[]> {
+  const checker = await admin.context().newPage();
+  await checker.goto(new URL('/check.html', admin.url()).href);
+  return checker.evaluate(
     async ({ prefix, n }) => {
       const acked: string[] = [];
       await Promise.all(
         Array.from({ length: n }, async (_, i) => {
-          const host = `${prefix}${i}.example`;
+          const host = `${prefix}${i}.zoom.us`;
           try {
-            const r = (await chrome.runtime.sendMessage({ kind: 'telehealth-guard/record-event', event: { type: 'link.checked', host, service: 'zoom', action: 'allow', findings: [] } })) as { ok?: boolean };
-            if (r?.ok) acked.push(host);
+            const r = (await chrome.runtime.sendMessage({ kind: 'link.check', url: `https://${host}/j/81234567890` })) as { analysis?: unknown };
+            if (r?.analysis) acked.push(host);
           } catch {
             /* not acknowledged: the worker stopped under it */
           }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatReference, MIN_REASON_LENGTH, orgParams, viewText, type GuardView } from '../../core/explain.ts';
 import { findingText } from '../../core/i18n/names.ts';
 import { requestAccessHref } from '../../core/request-access.ts';
-import { REASON_MAX_LENGTH } from '../../browser/events/record-request.ts';
+import { REASON_MAX_LENGTH } from '../../core/reason.ts';
 import { ask, type GuardViewResponse } from '../../browser/protocol.ts';
 import { setPageLanguage, t, uiLanguage } from '../i18n.ts';
 import './guard.css';
