@@ -122,6 +122,15 @@ describe('renderReportHtml', () => {
     expect(html).toContain("default-src 'none'");
     // Totals and the per-file verification in words.
     expect(html).toContain('<dt>Events</dt><dd>17</dd>');
+    // Readable times (UTC), not raw ISO; a chart's numbers are not repeated as a table.
+    expect(html).toContain('<dt>Generated</dt><dd>5 Mar 2025, 00:00 UTC</dd>');
+    expect(html).not.toMatch(/<td>\d{4}-\d\d-\d\dT/);
+    expect(html).not.toContain('<caption>Events by type</caption>');
+    expect(html).not.toContain('<caption>Events per day (UTC)</caption>');
+    expect(html).toContain('Continued after warning');
+    // The same file given twice: counted once, said plainly.
+    const twice = renderReportHtml(summarize([{ name: 'a.ndjson', events: a }, { name: 'a-again.ndjson', events: a }]), { generatedAt: '2025-03-05T00:00:00.000Z' });
+    expect(twice).toMatch(/<dt>Events<\/dt><dd>\d+ \(\d+ read; an event found in more than one file is counted once\)<\/dd>/);
     expect(html).toContain('Verified (complete from first event)');
     expect(html).toContain('NOT VERIFIED: line 4, seq 4: hash mismatch');
     expect(html).toContain('Patient has no other app');

@@ -14,6 +14,12 @@
 import type { VerifyResult } from './chain.ts';
 import type { ExportVerdict } from './verify.ts';
 import type { Count, Summary } from './summary.ts';
+import { bucketCounts } from './buckets.ts';
+import { translator } from '../i18n/format.ts';
+import { typeName } from '../i18n/names.ts';
+
+/** The report is in English (the command line's language); types by their plain names. */
+const EN = translator('en');
 
 export interface ReportOptions {
   /** ISO timestamp shown as "generated at"; the caller supplies the clock. */
@@ -70,14 +76,25 @@ function hBarChart(title: string, bars: Bar[], colour: string, maxBars: number):
     })
     .join('');
   const desc =
-    shown.map((b) => `${b.label}: ${fmt(b.value)}`).join('; ') + (bars.length > shown.length ? `; and ${bars.length - shown.length} more in the table below` : '');
+    shown.map((b) => `${b.label}: ${fmt(b.value)}`).join('; ') + (bars.length > shown.length ? `; and ${bars.length - shown.length} more with fewer` : '');
   return (
     `<figure class="chart"><svg role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
     `<title id="${id}-t">${escapeHtml(title)}</title><desc id="${id}-d">${escapeHtml(desc)}</desc>${rows}</svg></figure>`
   );
 }
 
-/** A column chart for counts per day (x = days in order). */
+/**
+ * A column chart over time: per day up to two months, per week up to a year, per month
+ * beyond (core/events/buckets.ts, as the options page), so a day and a year both read.
+ */
+function timeChart(byDay: Count[]): string {
+  const { unit, buckets } = bucketCounts(byDay.map((d) => ({ day: d.key, type: 'all', count: d.count })));
+  const name = (start: string) => (unit === 'week' ? `week of ${readableDay(start)}` : unit === 'month' ? readableDay(start).replace(/^\d+ /, '') : readableDay(start));
+  const title = `Events per ${unit} (UTC)`;
+  return dayChart(title, buckets.map((b) => ({ key: name(b.start), count: b.byType.all ?? 0 })));
+}
+
+/** A column chart for counts per period (x = periods in order). */
 function dayChart(title: string, days: Count[]): string {
   if (days.length === 0) return '';
   const id = `chart-${++chartCounter}`;
@@ -96,7 +113,7 @@ function dayChart(title: string, days: Count[]): string {
   const first = days[0]!;
   const last = days[days.length - 1]!;
   const peak = days.reduce((a, b) => (b.count > a.count ? b : a));
-  const desc = `${days.length} days from ${first.key} to ${last.key}; busiest day ${peak.key} with ${fmt(peak.count)} events. Every day is listed in the table below.`;
+  const desc = `From ${first.key} to ${last.key}; busiest: ${peak.key} with ${fmt(peak.count)} events.`;
   return (
     `<figure class="chart"><svg role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
     `<title id="${id}-t">${escapeHtml(title)}</title><desc id="${id}-d">${escapeHtml(desc)}</desc>` +
@@ -110,6 +127,25 @@ function dayChart(title: string, days: Count[]): string {
 }
 
 type Cell = string | number;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * "1 Mar 2025, 08:00 UTC": the report gathers machines in many time zones, so times stay
+ * in UTC, written the way people read them (the exports keep ISO 8601).
+ */
+export function readableTs(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
+function readableDay(day: string): string {
+  const d = new Date(`${day}T00:00:00.000Z`);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
 
 function table(caption: string, headers: string[], rows: Cell[][], empty = 'None.'): string {
   if (rows.length === 0) return `<p class="empty"><strong>${escapeHtml(caption)}:</strong> ${escapeHtml(empty)}</p>`;
@@ -167,9 +203,10 @@ export function renderReportHtml(s: Summary, opts: ReportOptions): string {
     `<title>${escapeHtml(title)}</title><style>${CSS}</style></head><body><main>`,
     `<h1>${escapeHtml(title)}</h1>`,
     `<dl class="totals">`,
-    `<dt>Generated</dt><dd>${escapeHtml(opts.generatedAt)}</dd>`,
-    `<dt>Period</dt><dd>${s.firstTs === null ? 'no events' : `${escapeHtml(s.firstTs)} to ${escapeHtml(s.lastTs ?? s.firstTs)}`}</dd>`,
-    `<dt>Events</dt><dd>${fmt(s.total)}${s.duplicates > 0 ? ` (${fmt(s.duplicates)} duplicates across exports counted once)` : ''}</dd>`,
+    `<dt>Generated</dt><dd>${escapeHtml(readableTs(opts.generatedAt))}</dd>`,
+    `<dt>Period</dt><dd>${s.firstTs === null ? 'no events' : `${escapeHtml(readableTs(s.firstTs))} to ${escapeHtml(readableTs(s.lastTs ?? s.firstTs))}`}</dd>`,
+    // The same export given twice (or overlapping exports of one machine) is read once.
+    `<dt>Events</dt><dd>${fmt(s.total)}${s.duplicates > 0 ? ` (${fmt(s.total + s.duplicates)} read; an event found in more than one file is counted once)` : ''}</dd>`,
     `<dt>Files</dt><dd>${fmt(s.sources.length)} (${fmt(verified)} verified)</dd>`,
     `</dl>`,
   );
@@ -185,7 +222,7 @@ export function renderReportHtml(s: Summary, opts: ReportOptions): string {
           const good = x.error === undefined && x.verification?.ok === true;
           return (
             `<tr><th scope="row">${escapeHtml(x.name)}</th><td class="num">${fmt(x.events)}</td><td class="num">${fmt(x.counted)}</td><td class="num">${fmt(x.badLines)}</td>` +
-            `<td>${escapeHtml(x.firstTs ?? '')}</td><td>${escapeHtml(x.lastTs ?? '')}</td>` +
+            `<td>${escapeHtml(readableTs(x.firstTs))}</td><td>${escapeHtml(readableTs(x.lastTs))}</td>` +
             `<td class="${good ? 'ok' : 'bad'}">${escapeHtml(verificationText(x.verification, x.error))}</td></tr>`
           );
         })
@@ -196,8 +233,8 @@ export function renderReportHtml(s: Summary, opts: ReportOptions): string {
   // Totals by type.
   parts.push(
     `<section aria-labelledby="h-types"><h2 id="h-types">Events by type</h2>`,
-    hBarChart('Events by type', s.byType.map((t) => ({ label: t.key, value: t.count })), COLOURS.bar, 20),
-    table('Events by type', ['Type', 'Events'], s.byType.map((t) => [t.key, t.count])),
+    // A chart says this alone: no table repeating it.
+    hBarChart('Events by type', s.byType.filter((t) => t.count > 0).map((t) => ({ label: typeName(t.key, EN), value: t.count })), COLOURS.bar, 20) || '<p class="empty">No events.</p>',
     `</section>`,
   );
 
@@ -216,20 +253,17 @@ export function renderReportHtml(s: Summary, opts: ReportOptions): string {
   // By day.
   parts.push(
     `<section aria-labelledby="h-days"><h2 id="h-days">Events by day (UTC)</h2>`,
-    dayChart('Events per day (UTC)', s.byDay),
-    table('Events per day (UTC)', ['Day', 'Events'], s.byDay.map((d) => [d.key, d.count])),
+    timeChart(s.byDay) || '<p class="empty">No events.</p>',
     `</section>`,
   );
 
   // Warned / blocked.
   parts.push(
     `<section aria-labelledby="h-warned"><h2 id="h-warned">Most warned services</h2>`,
-    hBarChart('Warnings by service', s.topWarned.map((c) => ({ label: c.key, value: c.count })), COLOURS.warn, maxBars),
-    table('Warnings shown, by service (host when no catalog service)', ['Service', 'Warnings'], s.topWarned.map((c) => [c.key, c.count]), 'No warnings.'),
+    hBarChart('Warnings shown, by service (host when no catalog service)', s.topWarned.map((c) => ({ label: c.key, value: c.count })), COLOURS.warn, maxBars) || '<p class="empty">No warnings.</p>',
     `</section>`,
     `<section aria-labelledby="h-blocked"><h2 id="h-blocked">Most blocked services</h2>`,
-    hBarChart('Blocks by service', s.topBlocked.map((c) => ({ label: c.key, value: c.count })), COLOURS.block, maxBars),
-    table('Navigations blocked, by service (host when no catalog service)', ['Service', 'Blocks'], s.topBlocked.map((c) => [c.key, c.count]), 'No blocks.'),
+    hBarChart('Navigations blocked, by service (host when no catalog service)', s.topBlocked.map((c) => ({ label: c.key, value: c.count })), COLOURS.block, maxBars) || '<p class="empty">No blocks.</p>',
     `</section>`,
   );
 
@@ -251,7 +285,7 @@ export function renderReportHtml(s: Summary, opts: ReportOptions): string {
     table(
       'Meeting links checked with a warn or block result, by host and findings',
       ['Host', 'Action', 'Findings', 'Times', 'First seen', 'Last seen'],
-      s.unsafeLinks.map((l) => [l.host, l.action, l.findings.join(', ') || '(none recorded)', l.count, l.firstTs, l.lastTs]),
+      s.unsafeLinks.map((l) => [l.host, l.action, l.findings.join(', ') || '(none recorded)', l.count, readableTs(l.firstTs), readableTs(l.lastTs)]),
       'No unsafe meeting links.',
     ),
     `</section>`,
