@@ -82,30 +82,45 @@ console.log(
   ]),
 );
 
-const { result: l, load: logLoad } = await withLoad(() => benchLog());
-loads.log = logLoad;
-const ok = (pass: boolean) => verdict(pass, logLoad);
-const sized = l.events === 100_000 ? '100,000' : l.events.toLocaleString('en');
-console.log(`\nEvent log: record messages from the options page through the background (validated, one writer, resolved when durable) (${describeLoad(logLoad)})`);
-console.log(
-  table([
-    ['sustained append', `${l.appendEventsPerSec.toFixed(0)} events/s  (${l.appendEvents.toLocaleString('en')} events, ${l.appendConcurrency} in flight; goal ≥ 1,000/s) ${ok(l.appendEventsPerSec >= 1000)}`],
-    ['  single sequential sender', `${l.sequentialEventsPerSec.toFixed(0)} events/s  (${l.sequentialEvents.toLocaleString('en')} events, one at a time: each waits for its own commit)`],
-    ['fill to the log size', `${(l.fillMs / 1000).toFixed(1)} s for ${l.fillEvents.toLocaleString('en')} events (${l.fillConcurrency} in flight, ${((l.fillEvents / l.fillMs) * 1000).toFixed(0)} events/s)`],
-    ['bytes stored per event', `${l.bytesPerEvent.toFixed(0)} B  (storage.estimate() usage ${(l.usageEmptyBytes / 1e6).toFixed(2)} → ${(l.usageFullBytes / 1e6).toFixed(2)} MB)`],
-  ]),
-);
-console.log(`\nLog viewer and export with ${sized} events in the store`);
-console.log(
-  table([
-    ['viewer first paint', `${l.viewerFirstPaintMs.toFixed(1)} ms median, p90 ${l.viewerFirstPaintP90Ms.toFixed(1)} ms  (options page reload → log-viewer-rendered, ${l.viewerRounds} reloads; goal < 500 ms) ${ok(l.viewerFirstPaintMs < 500)}`],
-    ['  event count shown', `${l.viewerCountShownMs.toFixed(1)} ms median  ("Events 1–50 of N" on screen)`],
-    ['Export NDJSON', `${l.exportNdjsonMs.toFixed(0)} ms  (click → download, median of ${l.exportRounds}; ${(l.exportNdjsonBytes / 1e6).toFixed(1)} MB, ${l.exportNdjsonLines.toLocaleString('en')} events; goal < 3 s) ${ok(l.exportNdjsonMs < 3000)}`],
-    ['  until "Exported N events"', `${l.exportNdjsonDoneMs.toFixed(0)} ms  (the page counts the lines and the background records log.exported)`],
-    ['Export CSV', `${l.exportCsvMs.toFixed(0)} ms  (click → download, median of ${l.exportRounds}; ${(l.exportCsvBytes / 1e6).toFixed(1)} MB, ${l.exportCsvRows.toLocaleString('en')} events; goal < 3 s) ${ok(l.exportCsvMs < 3000)}`],
-    ['  until "Exported N events"', `${l.exportCsvDoneMs.toFixed(0)} ms`],
-  ]),
-);
+// The event-log browser bench records through extension-page messages; when the
+// extension refuses them (only the background writes events since 1.1), say so and go on.
+let l: Awaited<ReturnType<typeof benchLog>> | null = null;
+let logLoad: SectionLoad | null = null;
+try {
+  const r = await withLoad(() => benchLog());
+  l = r.result;
+  logLoad = r.load;
+  loads.log = r.load;
+} catch (e) {
+  console.log(`\nEvent log in the browser: not measured (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})`);
+}
+if (l && logLoad) {
+  const ll = l;
+  const lload = logLoad;
+  const ok = (pass: boolean) => verdict(pass, lload);
+  const sized = ll.events === 100_000 ? '100,000' : ll.events.toLocaleString('en');
+  console.log(`\nEvent log: record messages from the options page through the background (validated, one writer, resolved when durable) (${describeLoad(lload)})`);
+  console.log(
+    table([
+      ['sustained append', `${ll.appendEventsPerSec.toFixed(0)} events/s  (${ll.appendEvents.toLocaleString('en')} events, ${ll.appendConcurrency} in flight; goal ≥ 1,000/s) ${ok(ll.appendEventsPerSec >= 1000)}`],
+      ['  single sequential sender', `${ll.sequentialEventsPerSec.toFixed(0)} events/s  (${ll.sequentialEvents.toLocaleString('en')} events, one at a time: each waits for its own commit)`],
+      ['fill to the log size', `${(ll.fillMs / 1000).toFixed(1)} s for ${ll.fillEvents.toLocaleString('en')} events (${ll.fillConcurrency} in flight, ${((ll.fillEvents / ll.fillMs) * 1000).toFixed(0)} events/s)`],
+      ['bytes stored per event', `${ll.bytesPerEvent.toFixed(0)} B  (storage.estimate() usage ${(ll.usageEmptyBytes / 1e6).toFixed(2)} → ${(ll.usageFullBytes / 1e6).toFixed(2)} MB)`],
+    ]),
+  );
+  console.log(`\nLog viewer and export with ${sized} events in the store`);
+  console.log(
+    table([
+      ['viewer first paint', `${ll.viewerFirstPaintMs.toFixed(1)} ms median, p90 ${ll.viewerFirstPaintP90Ms.toFixed(1)} ms  (options page reload → log-viewer-rendered, ${ll.viewerRounds} reloads; goal < 500 ms) ${ok(ll.viewerFirstPaintMs < 500)}`],
+      ['  event count shown', `${ll.viewerCountShownMs.toFixed(1)} ms median  ("Events 1–50 of N" on screen)`],
+      ['Export NDJSON', `${ll.exportNdjsonMs.toFixed(0)} ms  (click → download, median of ${ll.exportRounds}; ${(ll.exportNdjsonBytes / 1e6).toFixed(1)} MB, ${ll.exportNdjsonLines.toLocaleString('en')} events; goal < 3 s) ${ok(ll.exportNdjsonMs < 3000)}`],
+      ['  until "Exported N events"', `${ll.exportNdjsonDoneMs.toFixed(0)} ms  (the page counts the lines and the background records log.exported)`],
+      ['Export CSV', `${ll.exportCsvMs.toFixed(0)} ms  (click → download, median of ${ll.exportRounds}; ${(ll.exportCsvBytes / 1e6).toFixed(1)} MB, ${ll.exportCsvRows.toLocaleString('en')} events; goal < 3 s) ${ok(ll.exportCsvMs < 3000)}`],
+      ['  until "Exported N events"', `${ll.exportCsvDoneMs.toFixed(0)} ms`],
+    ]),
+  );
+}
+
 const { result: t, load: toolsLoad } = await withLoad(() => benchLogTools());
 loads.logTools = toolsLoad;
 const mb = (v: number) => `${v.toFixed(0)} MB`;
@@ -155,16 +170,16 @@ if (json) {
       nativeBlockFcpMs: g.nativeBlock ? r1(g.nativeBlock.fcpMedianMs) : null,
       warningOverNativeBlock: g.warning && g.nativeBlock ? r2(g.warning.fcpMedianMs / g.nativeBlock.fcpMedianMs) : null,
       blockOverNativeBlock: g.block && g.nativeBlock ? r2(g.block.fcpMedianMs / g.nativeBlock.fcpMedianMs) : null,
-      appendEventsPerSec: Math.round(l.appendEventsPerSec),
-      appendSequentialEventsPerSec: Math.round(l.sequentialEventsPerSec),
-      fillMs: Math.round(l.fillMs),
-      bytesPerEvent: Math.round(l.bytesPerEvent),
-      viewerFirstPaintMs: r1(l.viewerFirstPaintMs),
-      exportNdjsonMs: Math.round(l.exportNdjsonMs),
-      exportCsvMs: Math.round(l.exportCsvMs),
-      exportNdjsonBytes: l.exportNdjsonBytes,
-      exportCsvBytes: l.exportCsvBytes,
-      eventsForLogBench: l.events,
+      appendEventsPerSec: l ? Math.round(l.appendEventsPerSec) : null,
+      appendSequentialEventsPerSec: l ? Math.round(l.sequentialEventsPerSec) : null,
+      fillMs: l ? Math.round(l.fillMs) : null,
+      bytesPerEvent: l ? Math.round(l.bytesPerEvent) : null,
+      viewerFirstPaintMs: l ? r1(l.viewerFirstPaintMs) : null,
+      exportNdjsonMs: l ? Math.round(l.exportNdjsonMs) : null,
+      exportCsvMs: l ? Math.round(l.exportCsvMs) : null,
+      exportNdjsonBytes: l ? l.exportNdjsonBytes : null,
+      exportCsvBytes: l ? l.exportCsvBytes : null,
+      eventsForLogBench: l ? l.events : null,
       logsVerifyEventsPerSec100k: Math.round(t.verify100k.eventsPerSec),
       logsVerifyPeakMB100k: Math.round(t.verify100k.peakMB),
       logsReportEventsPerSec100k: Math.round(t.report100k.eventsPerSec),
