@@ -40,7 +40,7 @@ function mappedIpv4(bracketed: string): string | null {
 }
 
 /**
- * A URL path as a server reads it, for matching path rules (docs/policy.md, "Host
+ * A URL path as a server reads it, for matching path rules (docs/policy-format.md, "Host
  * patterns"): lower case; percent-encoded unreserved characters decoded (`/%6Dessages`
  * is `/messages`); an encoded slash or backslash is a slash (`/messages%2Ft`); `;`
  * parameters dropped from each segment (`/messages;x`); empty segments dropped
