@@ -86,8 +86,12 @@ export const DNR_LIMITS = { dynamicRules: 30_000, unsafeDynamicRules: 5_000, reg
 const LABEL_PRIORITY = 10_000;
 /** Above any host or path rule (a host has at most 127 labels). */
 const CATCH_PRIORITY = 200 * LABEL_PRIORITY;
-/** A one-time pass for exactly one URL in one tab outranks every other rule. */
-export const BYPASS_PRIORITY = 1_000_000_000;
+/**
+ * A one-time pass for exactly one URL in one tab outranks every other rule. Every priority
+ * stays below 2^24: Chromium 156 ranks a rule by priority × 256 in 32 bits, so larger
+ * priorities wrap round and would compare out of order (src/core/tenant-restrictions.ts).
+ */
+export const BYPASS_PRIORITY = 15_000_000;
 
 /** Everything from the scheme on: the whole URL, captured for the guard page. */
 const WHOLE_URL = '^(https?://.*)$';

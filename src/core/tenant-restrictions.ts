@@ -32,10 +32,10 @@
  * "Rank", because Chromium does not compare priorities as given: it ranks a rule by
  * priority × 256 + its action's precedence, kept in 32 bits, so a priority above
  * 16,777,215 wraps around. Measured on Chromium 156: header rules at 2,000,000,000 lost
- * to an allow rule at BYPASS_PRIORITY, 1,000,000,000 (whose rank wraps to 2,596,929,536;
- * then the "continue" allowance, now the one-time pass): the sign-in page after "continue"
- * went out without headers. At 1,001,000,000 they win.
- * chromiumRank() models this and test/core/tenant-restrictions.test.ts checks the order.
+ * to an allow rule at 1,000,000,000 (whose rank wraps to 2,596,929,536): the sign-in page
+ * after "continue" went out without headers. Every priority the extension uses is now
+ * below 2^24, so none wraps. chromiumRank() models this and
+ * test/core/tenant-restrictions.test.ts checks the order.
  */
 import type { DnrRule, HeaderSet, ResourceType } from './dnr.ts';
 import { BYPASS_PRIORITY } from './dnr.ts';

@@ -24,7 +24,7 @@ test('the popup shows the policy in force and checks a pasted meeting link', asy
     await button.click();
     await expect(popup.getByTestId('link-verdict')).toContainText('not a meeting link');
 
-    const checked = (await loggedEvents(popup)).filter((e) => e.type === 'link.checked');
+    const checked = (await loggedEvents(await extensionPage(b.context, b.extensionId))).filter((e) => e.type === 'link.checked');
     expect(checked.map((e) => [e.host, e.action])).toEqual([
       ['zoom.us', 'block'],
       ['us05web.zoom.us', 'warn'],
