@@ -5,6 +5,7 @@ import { runCommand } from '../../src/cli/main.ts';
 import { memoryIO } from '../../src/cli/io.ts';
 import { chromeManagedJson, contentUuid, type Json, type PolicyObject } from '../../src/cli/deploy/formats.ts';
 import { TARGET_NAMES, TARGETS } from '../../src/cli/deploy/targets.ts';
+import { CHROME_SIDE_DOORS, sideDoorPolicies } from '../../src/cli/deploy/hardening.ts';
 import { EXTENSION_ID, GECKO_ID } from '../../src/core/identity.ts';
 import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
 import { parsePolicy } from '../../src/core/policy/parse.ts';
@@ -242,10 +243,12 @@ function mobileconfigPolicies(xml: string): Record<string, { policy: PolicyObjec
     const entries = dictEntries(payload);
     const policy: PolicyObject = {};
     const meta: Record<string, Json> = {};
+    const isExtension = /\.extensions\./.test(plistToJson(entries.get('PayloadType')!) as string);
     for (const [key, node] of entries) {
       if (key.startsWith('Payload')) meta[key] = plistToJson(node);
       else {
-        expect(PLIST_ELEMENT[topType(key)], key).toContain(node.name);
+        // The extension's payloads against its managed schema; the browsers' own (side doors) as they are.
+        if (isExtension) expect(PLIST_ELEMENT[topType(key)], key).toContain(node.name);
         policy[key] = plistToJson(node);
       }
     }
@@ -289,8 +292,9 @@ function readBack(target: string, content: string, id = target === 'firefox' ? G
     }
     case 'macos-mobileconfig': {
       const p = mobileconfigPolicies(content);
-      expect(Object.keys(p).sort()).toEqual([`com.google.Chrome.extensions.${id}`, `com.microsoft.Edge.extensions.${id}`]);
-      return Object.values(p).map((x) => x.policy);
+      const extension = Object.keys(p).filter((k) => k.includes('.extensions.'));
+      expect(extension.sort()).toEqual([`com.google.Chrome.extensions.${id}`, `com.microsoft.Edge.extensions.${id}`]);
+      return extension.map((k) => p[k]!.policy);
     }
   }
   throw new Error(target);
@@ -326,13 +330,15 @@ describe('telehealth-guard deploy: every target round-trips the policy as writte
   }
 
   it('writes the policy without filling in defaults', async () => {
-    const { content } = await deploy('chromium-linux', minimal);
+    const { content } = await deploy('chromium-linux', minimal, ['--no-hardening']);
     expect(JSON.parse(content)).toEqual({ '3rdparty': { extensions: { [EXTENSION_ID]: { schemaVersion: 1 } } } });
   });
 
   it('chromeManagedJson is the chromium-linux file', async () => {
     const { content } = await deploy('chromium-linux', strict);
-    expect(content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID));
+    expect(content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID, { browserPolicies: sideDoorPolicies(CHROME_SIDE_DOORS) }));
+    const plain = await deploy('chromium-linux', strict, ['--no-hardening']);
+    expect(plain.content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID));
   });
 
   it('uses --extension-id where the id goes', async () => {
@@ -390,7 +396,9 @@ describe('telehealth-guard deploy: formats', () => {
     const url = 'https://addons.example.org/telehealth-guard-1.0.xpi';
     const { content, out } = await deploy('firefox', small, ['--install-url', url]);
     const doc = JSON.parse(content);
-    expect(doc.policies.ExtensionSettings).toEqual({ [GECKO_ID]: { installation_mode: 'force_installed', install_url: url } });
+    expect(doc.policies.ExtensionSettings).toEqual({ [GECKO_ID]: { installation_mode: 'force_installed', install_url: url, private_browsing: true } });
+    const open = await deploy('firefox', small, ['--install-url', url, '--no-hardening']);
+    expect(JSON.parse(open.content).policies.ExtensionSettings).toEqual({ [GECKO_ID]: { installation_mode: 'force_installed', install_url: url } });
     expect(out).toContain('policies.json');
     const plain = await deploy('firefox', small);
     expect(JSON.parse(plain.content).policies.ExtensionSettings).toBeUndefined();
@@ -410,10 +418,13 @@ describe('telehealth-guard deploy: formats', () => {
     expect(a.content).toBe(b.content);
     const c = await deploy('macos-mobileconfig', small);
     const uuids = (x: string) => [...x.matchAll(/<key>PayloadUUID<\/key>\s*<string>([^<]+)<\/string>/g)].map((m) => m[1]!);
-    expect(uuids(a.content)).toHaveLength(3);
-    expect(new Set(uuids(a.content)).size).toBe(3);
+    // The profile, two extension payloads and two browser (side-door) payloads.
+    expect(uuids(a.content)).toHaveLength(5);
+    expect(new Set(uuids(a.content)).size).toBe(5);
     for (const u of uuids(a.content)) expect(u).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-8[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
-    for (const u of uuids(c.content)) expect(uuids(a.content)).not.toContain(u);
+    // A different policy, different UUIDs; the side-door payloads hold the same content either way.
+    const doorUuids = Object.values(mobileconfigPolicies(c.content)).filter((x) => !String(x.meta.PayloadType).includes('.extensions.')).map((x) => x.meta.PayloadUUID);
+    for (const u of uuids(c.content).filter((u) => !doorUuids.includes(u))) expect(uuids(a.content)).not.toContain(u);
     const ids = (x: string) => [...x.matchAll(/<key>PayloadIdentifier<\/key>\s*<string>([^<]+)<\/string>/g)].map((m) => m[1]);
     expect(ids(a.content)).toEqual(ids(c.content));
     expect(contentUuid('x')).toBe(contentUuid('x'));
@@ -431,8 +442,62 @@ describe('telehealth-guard deploy: formats', () => {
   })();
   it.runIf(python)('macos-mobileconfig is a property list Python\'s plistlib reads back to the same policy', async () => {
     const { content } = await deploy('macos-mobileconfig', hostilePolicy);
-    const json = execFileSync('python3', ['-c', 'import plistlib,sys,json; p=plistlib.loads(sys.stdin.buffer.read()); print(json.dumps([{k:v for k,v in d.items() if not k.startswith("Payload")} for d in p["PayloadContent"]]))'], { input: content });
+    const json = execFileSync('python3', ['-c', 'import plistlib,sys,json; p=plistlib.loads(sys.stdin.buffer.read()); print(json.dumps([{k:v for k,v in d.items() if not k.startswith("Payload")} for d in p["PayloadContent"] if ".extensions." in d["PayloadType"]]))'], { input: content });
     for (const p of JSON.parse(json.toString())) expect(p).toEqual(JSON.parse(hostilePolicy));
+  });
+});
+
+describe('telehealth-guard deploy: side doors (README, "Side doors")', () => {
+  const CHROME = { IncognitoModeAvailability: 1, BrowserGuestModeEnabled: false };
+  const EDGE = { InPrivateModeAvailability: 1, BrowserGuestModeEnabled: false };
+  const ours = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => k !== '3rdparty'));
+
+  it('Linux JSON: incognito and guest mode off, by the browser\'s own policy names; --no-hardening leaves them out', async () => {
+    for (const [target, expected] of [['chrome-linux', CHROME], ['chromium-linux', CHROME], ['edge-linux', EDGE]] as const) {
+      const r = await deploy(target, small);
+      expect(ours(JSON.parse(r.content)), target).toEqual(expected);
+      for (const name of Object.keys(expected)) expect(r.out, target).toContain(name);
+      const open = await deploy(target, small, ['--no-hardening']);
+      expect(ours(JSON.parse(open.content)), target).toEqual({});
+      expect(open.out).toMatch(/Side doors left open \(--no-hardening\)/);
+    }
+    // With --update-url the force-install entry sits beside them.
+    const forced = await deploy('chrome-linux', small, ['--update-url', 'https://u.example/update.xml']);
+    expect(ours(JSON.parse(forced.content))).toEqual({ ...CHROME, ExtensionInstallForcelist: [`${EXTENSION_ID};https://u.example/update.xml`] });
+  });
+
+  it('windows-reg: DWORDs on each browser\'s policy key, which is never deleted (it holds the organisation\'s other policies)', async () => {
+    const { content } = await deploy('windows-reg', small);
+    const reg = parseReg(content);
+    const chrome = reg.keys.get('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome')!;
+    const edge = reg.keys.get('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Edge')!;
+    expect(Object.fromEntries(chrome)).toEqual({ IncognitoModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 } });
+    expect(Object.fromEntries(edge)).toEqual({ InPrivateModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 } });
+    for (const d of reg.deleted) expect(d).toMatch(/\\3rdparty\\extensions\\/);
+    const open = parseReg((await deploy('windows-reg', small, ['--no-hardening'])).content);
+    expect(open.keys.has('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome')).toBe(false);
+  });
+
+  it('macos-mobileconfig: com.google.Chrome and com.microsoft.Edge payloads beside the extension payloads', async () => {
+    const p = mobileconfigPolicies((await deploy('macos-mobileconfig', small)).content);
+    expect(p['com.google.Chrome']!.policy).toEqual(CHROME);
+    expect(p['com.microsoft.Edge']!.policy).toEqual(EDGE);
+    const open = mobileconfigPolicies((await deploy('macos-mobileconfig', small, ['--no-hardening'])).content);
+    expect(Object.keys(open).sort()).toEqual([`com.google.Chrome.extensions.${EXTENSION_ID}`, `com.microsoft.Edge.extensions.${EXTENSION_ID}`]);
+  });
+
+  it('firefox: private browsing off; google-admin (extension policy only) says where to set them', async () => {
+    const ff = await deploy('firefox', small);
+    expect(Object.fromEntries(Object.entries(JSON.parse(ff.content).policies).filter(([k]) => k !== '3rdparty'))).toEqual({ DisablePrivateBrowsing: true });
+    expect(JSON.parse((await deploy('firefox', small, ['--no-hardening'])).content).policies.DisablePrivateBrowsing).toBeUndefined();
+    const admin = await deploy('google-admin', small);
+    expect(admin.out).toMatch(/Disallow incognito mode/);
+    expect(admin.out).toMatch(/Prevent guest mode/);
+    expect(Object.keys(JSON.parse(admin.content))).not.toContain('IncognitoModeAvailability');
+  });
+
+  it('--help names the flag', async () => {
+    expect((await run(['deploy', '--help'])).out).toContain('--no-hardening');
   });
 });
 

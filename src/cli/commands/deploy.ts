@@ -14,6 +14,7 @@ const width = Math.max(...TARGET_NAMES.map((t) => t.length));
 
 export const DEPLOY_HELP = `Usage: telehealth-guard deploy <policy.json> --target <target> [--out <dir>]
          [--extension-id <id>] [--edge-extension-id <id>] [--update-url <url>] [--install-url <url>]
+         [--no-hardening]
 
 Validates the policy, then writes the file that enterprise browser management pushes.
 The policy is written as you wrote it (defaults are not filled in, so the extension's
@@ -34,6 +35,11 @@ Options:
                         (ExtensionInstallForcelist "<id>;<url>")
   --install-url <url>   firefox: also force-install the add-on from this .xpi URL
                         (ExtensionSettings, installation_mode "force_installed")
+  --no-hardening        leave out the browser policies that close the side doors,
+                        written by default: incognito/InPrivate/private windows off
+                        (IncognitoModeAvailability=1, InPrivateModeAvailability=1,
+                        DisablePrivateBrowsing) and guest mode off
+                        (BrowserGuestModeEnabled=false); see README, "Side doors"
 
 Exit 0 when the file is written; exit 1 when the policy is invalid, with one line per
 problem, "<path>: <message>", and nothing written; exit 2 on a usage error.`;
@@ -50,6 +56,7 @@ export const deployCommand: Command = async (args, io) => {
     'edge-extension-id': { type: 'string' },
     'update-url': { type: 'string' },
     'install-url': { type: 'string' },
+    'no-hardening': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -72,7 +79,7 @@ export const deployCommand: Command = async (args, io) => {
   if (target.idKind === 'gecko' && !GECKO_ID_RE.test(extensionId)) {
     throw new UsageError(`--extension-id "${extensionId}" is not a Firefox add-on id (name@domain or {GUID})`);
   }
-  const opts: TargetOptions = { extensionId };
+  const opts: TargetOptions = { extensionId, hardening: !values['no-hardening'] };
   const edgeId = values['edge-extension-id'];
   if (edgeId !== undefined) {
     const takers = TARGET_NAMES.filter((t) => TARGETS[t]!.edgeId === true);

@@ -21,6 +21,8 @@ export interface ForceInstall {
   updateUrl?: string;
   /** Edge's extension id where it differs from Chrome's (store builds); Chrome's id otherwise. */
   edgeExtensionId?: string;
+  /** Browser policies written beside the extension's (hardening.ts), e.g. incognito off. */
+  browserPolicies?: PolicyObject;
 }
 
 // ---------------------------------------------------------------------------
@@ -38,6 +40,7 @@ export interface ForceInstall {
  */
 export function chromeManagedJson(policy: PolicyObject, extensionId: string, opts: ForceInstall = {}): string {
   const doc: { [key: string]: Json } = {};
+  Object.assign(doc, opts.browserPolicies);
   if (opts.updateUrl !== undefined) doc.ExtensionInstallForcelist = [`${extensionId};${opts.updateUrl}`];
   doc['3rdparty'] = { extensions: { [extensionId]: policy } };
   return JSON.stringify(doc, null, 2) + '\n';
@@ -66,13 +69,17 @@ export function googleAdminJson(policy: PolicyObject): string {
 export interface FirefoxInstall {
   /** Where Firefox downloads the signed .xpi (`ExtensionSettings` force-install). */
   installUrl?: string;
+  /** Browser policies written beside the add-on's (hardening.ts), e.g. private browsing off. */
+  browserPolicies?: PolicyObject;
+  /** Extra `ExtensionSettings` fields for the force-installed add-on, e.g. `private_browsing`. */
+  installSettings?: PolicyObject;
 }
 
 /** `policies.json`: `policies.3rdparty.Extensions.<add-on id>`, plus `ExtensionSettings` when installing. */
 export function firefoxPoliciesJson(policy: PolicyObject, geckoId: string, opts: FirefoxInstall = {}): string {
-  const policies: { [key: string]: Json } = {};
+  const policies: { [key: string]: Json } = { ...opts.browserPolicies };
   if (opts.installUrl !== undefined) {
-    policies.ExtensionSettings = { [geckoId]: { installation_mode: 'force_installed', install_url: opts.installUrl } };
+    policies.ExtensionSettings = { [geckoId]: { installation_mode: 'force_installed', install_url: opts.installUrl, ...opts.installSettings } };
   }
   policies['3rdparty'] = { Extensions: { [geckoId]: policy } };
   return JSON.stringify({ policies }, null, 2) + '\n';
@@ -119,7 +126,12 @@ export function regPolicyKey(root: string, extensionId: string): string {
  * The policy key is deleted first (`[-…]`) so a setting IT removed from the policy
  * does not linger from an earlier import.
  */
-export function windowsReg(policy: PolicyObject, extensionId: string, opts: ForceInstall = {}): string {
+export interface RegHardening {
+  /** Browser policies per root (REG_CHROME_ROOT, REG_EDGE_ROOT), set as values of the root key itself. */
+  browserPoliciesByRoot?: Record<string, PolicyObject>;
+}
+
+export function windowsReg(policy: PolicyObject, extensionId: string, opts: ForceInstall & RegHardening = {}): string {
   const lines: string[] = [
     'Windows Registry Editor Version 5.00',
     '',
@@ -130,6 +142,12 @@ export function windowsReg(policy: PolicyObject, extensionId: string, opts: Forc
     const key = regPolicyKey(root, id);
     lines.push('', `[-${key}]`, '', `[${key}]`);
     for (const [name, value] of Object.entries(policy)) lines.push(regValue(name, value));
+    const browserPolicies = opts.browserPoliciesByRoot?.[root];
+    if (browserPolicies && Object.keys(browserPolicies).length > 0) {
+      // Set value by value, never deleting the key: it holds the organisation's other policies.
+      lines.push('', '; Side doors closed (README, "Side doors"); leave them out with deploy --no-hardening.', `[${root}]`);
+      for (const [name, value] of Object.entries(browserPolicies)) lines.push(regValue(name, value));
+    }
     if (opts.updateUrl !== undefined) {
       lines.push(
         '',
@@ -205,15 +223,26 @@ export const MOBILECONFIG_IDENTIFIER = 'org.telehealth-guard.policy';
  * PayloadIdentifiers are fixed, so installing a newer profile replaces the older one;
  * PayloadUUIDs are derived from the content, so the same input gives the same file.
  */
-export function mobileconfig(policy: PolicyObject, extensionId: string, edgeExtensionId: string = extensionId): string {
+export interface MobileconfigHardening {
+  /** Browser policies for the `com.google.Chrome` and `com.microsoft.Edge` domains (hardening.ts). */
+  chromePolicies?: PolicyObject;
+  edgePolicies?: PolicyObject;
+}
+
+export function mobileconfig(policy: PolicyObject, extensionId: string, edgeExtensionId: string = extensionId, opts: MobileconfigHardening = {}): string {
+  const browserPayloads = [
+    { browser: 'Google Chrome', what: 'side doors', type: 'com.google.Chrome', id: `${MOBILECONFIG_IDENTIFIER}.chrome-browser`, body: opts.chromePolicies },
+    { browser: 'Microsoft Edge', what: 'side doors', type: 'com.microsoft.Edge', id: `${MOBILECONFIG_IDENTIFIER}.edge-browser`, body: opts.edgePolicies },
+  ].filter((p) => p.body && Object.keys(p.body).length > 0);
   const payloads = [
-    { browser: 'Google Chrome', type: `com.google.Chrome.extensions.${extensionId}`, id: `${MOBILECONFIG_IDENTIFIER}.chrome` },
-    { browser: 'Microsoft Edge', type: `com.microsoft.Edge.extensions.${edgeExtensionId}`, id: `${MOBILECONFIG_IDENTIFIER}.edge` },
+    { browser: 'Google Chrome', what: 'policy', type: `com.google.Chrome.extensions.${extensionId}`, id: `${MOBILECONFIG_IDENTIFIER}.chrome`, body: policy },
+    { browser: 'Microsoft Edge', what: 'policy', type: `com.microsoft.Edge.extensions.${edgeExtensionId}`, id: `${MOBILECONFIG_IDENTIFIER}.edge`, body: policy },
+    ...browserPayloads,
   ].map((p) => {
-    const body = plistDictEntries(policy, 3);
+    const body = plistDictEntries(p.body!, 3);
     return [
       '    <dict>',
-      plistEntry('PayloadDisplayName', `Telehealth Guard policy (${p.browser})`, 3),
+      plistEntry('PayloadDisplayName', `Telehealth Guard ${p.what} (${p.browser})`, 3),
       plistEntry('PayloadIdentifier', p.id, 3),
       plistEntry('PayloadType', p.type, 3),
       plistEntry('PayloadUUID', contentUuid(p.type + '\n' + body), 3),

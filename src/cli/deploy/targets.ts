@@ -16,6 +16,15 @@ import {
   windowsReg,
   type PolicyObject,
 } from './formats.ts';
+import {
+  CHROME_SIDE_DOORS,
+  EDGE_SIDE_DOORS,
+  FIREFOX_PRIVATE_BROWSING,
+  FIREFOX_SIDE_DOORS,
+  sideDoorPolicies,
+  sideDoorSummary,
+  type SideDoor,
+} from './hardening.ts';
 
 export interface TargetOptions {
   /** Chrome/Edge extension id, or the Firefox add-on id for `firefox`. */
@@ -24,7 +33,25 @@ export interface TargetOptions {
   edgeExtensionId?: string;
   updateUrl?: string;
   installUrl?: string;
+  /** Write the side-door browser policies too (hardening.ts); false with --no-hardening. */
+  hardening?: boolean;
 }
+
+/** The side-door policies for a browser when hardening is on, else none. */
+function doors(o: TargetOptions, list: readonly SideDoor[]): PolicyObject | undefined {
+  return o.hardening === false ? undefined : sideDoorPolicies(list);
+}
+
+function doorsLine(o: TargetOptions, browser: string, list: readonly SideDoor[]): string[] {
+  return o.hardening === false ? ['Side doors left open (--no-hardening): incognito/private windows and guest profiles escape the extension.'] : [sideDoorSummary(browser, list)];
+}
+
+/** For formats that carry only the extension's policy: where to close the side doors instead. */
+const ADMIN_CONSOLE_DOORS = [
+  'Side doors: this file carries only the extension policy. In the same organisational unit set',
+  '  "Incognito mode" to "Disallow incognito mode" and "Browser guest mode" to "Prevent guest mode"',
+  '  (policies IncognitoModeAvailability=1 and BrowserGuestModeEnabled=false), and force-install the extension.',
+];
 
 export interface Target {
   file: string;
@@ -47,14 +74,14 @@ export interface Target {
   instructions(path: string, o: TargetOptions): string[];
 }
 
-function linuxTarget(browser: string, dir: string, policyPage: string): Target {
+function linuxTarget(browser: string, dir: string, policyPage: string, sideDoors: readonly SideDoor[]): Target {
   return {
     file: 'telehealth-guard.json',
     summary: `JSON for ${dir}`,
     idKind: 'chrome',
     forceInstall: '--update-url',
     xml: false,
-    build: (policy, o) => chromeManagedJson(policy, o.extensionId, { updateUrl: o.updateUrl }),
+    build: (policy, o) => chromeManagedJson(policy, o.extensionId, { updateUrl: o.updateUrl, browserPolicies: doors(o, sideDoors) }),
     instructions: (path, o) => [
       `${browser} on Linux reads it from ${dir}. As root:`,
       `  install -D -m 644 ${path} ${dir}telehealth-guard.json`,
@@ -62,14 +89,15 @@ function linuxTarget(browser: string, dir: string, policyPage: string): Target {
       o.updateUrl !== undefined
         ? `Force-install: ExtensionInstallForcelist "${o.extensionId};${o.updateUrl}" is in the file. Chrome uses only one file's value of a policy: if another file in ${dir} sets ExtensionInstallForcelist, add this entry there instead.`
         : 'Not force-installed: only the 3rdparty extension policy was written. Add --update-url <url> to install the extension by policy too.',
+      ...doorsLine(o, browser, sideDoors),
     ],
   };
 }
 
 export const TARGETS: Record<string, Target> = {
-  'chrome-linux': linuxTarget('Google Chrome', '/etc/opt/chrome/policies/managed/', 'chrome://policy'),
-  'chromium-linux': linuxTarget('Chromium', '/etc/chromium/policies/managed/', 'chrome://policy'),
-  'edge-linux': linuxTarget('Microsoft Edge', '/etc/opt/edge/policies/managed/', 'edge://policy'),
+  'chrome-linux': linuxTarget('Google Chrome', '/etc/opt/chrome/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS),
+  'chromium-linux': linuxTarget('Chromium', '/etc/chromium/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS),
+  'edge-linux': linuxTarget('Microsoft Edge', '/etc/opt/edge/policies/managed/', 'edge://policy', EDGE_SIDE_DOORS),
   'windows-reg': {
     file: 'telehealth-guard.reg',
     edgeId: true,
@@ -77,7 +105,12 @@ export const TARGETS: Record<string, Target> = {
     idKind: 'chrome',
     forceInstall: '--update-url',
     xml: false,
-    build: (policy, o) => windowsReg(policy, o.extensionId, { updateUrl: o.updateUrl, edgeExtensionId: o.edgeExtensionId }),
+    build: (policy, o) =>
+      windowsReg(policy, o.extensionId, {
+        updateUrl: o.updateUrl,
+        edgeExtensionId: o.edgeExtensionId,
+        ...(o.hardening === false ? {} : { browserPoliciesByRoot: { [REG_CHROME_ROOT]: sideDoorPolicies(CHROME_SIDE_DOORS), [REG_EDGE_ROOT]: sideDoorPolicies(EDGE_SIDE_DOORS) } }),
+      }),
     instructions: (path, o) => [
       `Import it as Administrator on each machine (or push the same keys with Group Policy Preferences or Intune):`,
       `  reg import ${path}`,
@@ -87,6 +120,8 @@ export const TARGETS: Record<string, Target> = {
       o.updateUrl !== undefined
         ? `Force-install: value "${REG_FORCELIST_VALUE}" of ExtensionInstallForcelist for both browsers. Windows machines install extensions from outside the Chrome Web Store / Edge Add-ons only when domain- or Entra-joined or cloud-managed.`
         : 'Not force-installed: only the 3rdparty extension policy was written. Add --update-url <url> to install the extension by policy too.',
+      ...doorsLine(o, 'Chrome', CHROME_SIDE_DOORS),
+      ...doorsLine(o, 'Edge', EDGE_SIDE_DOORS),
     ],
   },
   'macos-mobileconfig': {
@@ -96,13 +131,15 @@ export const TARGETS: Record<string, Target> = {
     idKind: 'chrome',
     forceInstall: null,
     xml: true,
-    build: (policy, o) => mobileconfig(policy, o.extensionId, o.edgeExtensionId),
+    build: (policy, o) => mobileconfig(policy, o.extensionId, o.edgeExtensionId, { chromePolicies: doors(o, CHROME_SIDE_DOORS), edgePolicies: doors(o, EDGE_SIDE_DOORS) }),
     instructions: (path, o) => [
       `Payloads com.google.Chrome.extensions.${o.extensionId} and com.microsoft.Edge.extensions.${o.edgeExtensionId ?? o.extensionId}.`,
       'Upload it to your MDM as a custom configuration profile for devices. To try it on one Mac:',
       `  open ${path}   then approve it in System Settings → General → Device Management.`,
       'Check chrome://policy and edge://policy.',
       "Not force-installed: install the extension with your MDM's Chrome/Edge ExtensionInstallForcelist.",
+      ...doorsLine(o, 'Chrome (payload com.google.Chrome)', CHROME_SIDE_DOORS),
+      ...doorsLine(o, 'Edge (payload com.microsoft.Edge)', EDGE_SIDE_DOORS),
     ],
   },
   'google-admin': {
@@ -116,6 +153,7 @@ export const TARGETS: Record<string, Target> = {
       'Google Admin console → Devices → Chrome → Apps & extensions → Users & browsers:',
       `select the organisational unit, add the extension by id ${o.extensionId} (choose "Force install" there to install it),`,
       `then paste the contents of ${path} into "Policy for extensions" and save. Check chrome://policy.`,
+      ...(o.hardening === false ? [] : ADMIN_CONSOLE_DOORS),
     ],
   },
   firefox: {
@@ -124,16 +162,22 @@ export const TARGETS: Record<string, Target> = {
     idKind: 'gecko',
     forceInstall: '--install-url',
     xml: false,
-    build: (policy, o) => firefoxPoliciesJson(policy, o.extensionId, { installUrl: o.installUrl }),
+    build: (policy, o) =>
+      firefoxPoliciesJson(policy, o.extensionId, {
+        installUrl: o.installUrl,
+        ...(o.hardening === false ? {} : { browserPolicies: sideDoorPolicies(FIREFOX_SIDE_DOORS), installSettings: { ...FIREFOX_PRIVATE_BROWSING } }),
+      }),
     instructions: (path, o) => [
       `Firefox reads it as policies.json at:`,
       '  Linux    /etc/firefox/policies/policies.json (or <install dir>/distribution/policies.json)',
       '  Windows  C:\\Program Files\\Mozilla Firefox\\distribution\\policies.json',
       '  macOS    /Applications/Firefox.app/Contents/Resources/distribution/policies.json',
-      `Firefox reads one policies.json, once at start: if one exists, merge "3rdparty" and "ExtensionSettings" from ${path} into it; restart Firefox; check about:policies.`,
+      `Firefox reads one policies.json, once at start: if one exists, merge "3rdparty", "ExtensionSettings" and the side-door policies from ${path} into it; restart Firefox; check about:policies.`,
       o.installUrl !== undefined
         ? `Force-install: ExtensionSettings."${o.extensionId}" installs from ${o.installUrl}.`
         : 'Not force-installed: only 3rdparty.Extensions was written. Add --install-url <url of the signed .xpi> to install the add-on by policy too.',
+      ...doorsLine(o, 'Firefox', FIREFOX_SIDE_DOORS),
+      ...(o.hardening !== false && o.installUrl !== undefined ? ['The force-installed add-on is also allowed in private windows (ExtensionSettings private_browsing), should they be turned back on.'] : []),
     ],
   },
   admx: {
@@ -155,6 +199,12 @@ export const TARGETS: Record<string, Target> = {
       '  then Computer Configuration → Administrative Templates → Telehealth Guard. Enable "Policy format" and the settings you need.',
       `Intune: Devices → Configuration → Import ADMX: upload ${path} with the .adml, then create a profile from the imported template.`,
       'The ids are written into the templates: generate them again if an id changes. Check chrome://policy and edge://policy.',
+      ...(o.hardening === false
+        ? []
+        : [
+            "Side doors: these templates carry only the extension's settings. With Google's and Microsoft's own ADMX templates set",
+            '  IncognitoModeAvailability = 1 (Chrome), InPrivateModeAvailability = 1 (Edge) and BrowserGuestModeEnabled = false (both), or use --target windows-reg.',
+          ]),
     ],
   },
 };
