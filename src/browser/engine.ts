@@ -11,6 +11,7 @@ import { meetingGateRules } from '../core/meetings/gate.ts';
 import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
 import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, restrictionFindings, tenantRestrictionRules } from '../core/tenant-restrictions.ts';
 import { reconcileAllowances } from './allowances.ts';
+import { incognitoAccess, reportIncognitoGap } from './incognito.ts';
 import { registerAnnotator } from './content-scripts.ts';
 import { toBrowserRules } from './dnr-types.ts';
 import { record, syncReportAlarm } from './recorder.ts';
@@ -21,6 +22,8 @@ export interface EngineState {
   rules: DnrRule[];
   /** Rule-limit problems, if the policy is too large for this browser. */
   limitProblems: string[];
+  /** Whether the extension may run in incognito windows (null: the browser cannot say). */
+  incognitoAllowed: boolean | null;
 }
 
 /** Keys in storage.local. */
@@ -94,8 +97,10 @@ async function load(): Promise<EngineState> {
   await reconcileAllowances((url) => classifyUrl(compiled, url));
   await registerAnnotator(resolved.policy);
 
-  const state: EngineState = { resolved, compiled, rules, limitProblems };
+  const state: EngineState = { resolved, compiled, rules, limitProblems, incognitoAllowed: await incognitoAccess() };
   await recordPolicyEvents(state, stored);
+  // Here, before any page gets an answer, so the log's order does not depend on timing.
+  await reportIncognitoGap(state);
   await syncReportAlarm(state);
   return state;
 }

@@ -181,6 +181,7 @@ export function status(state: EngineState): PolicyStatus {
     managedPresent: resolved.managedPresent,
     fromLastValid: resolved.fromLastValid,
     managedMissing: resolved.managedMissing,
+    incognitoAllowed: state.incognitoAllowed,
     problems,
     limitProblems: state.limitProblems,
     localImported: resolved.lastValid.local !== undefined,

@@ -22,6 +22,8 @@ export interface PolicyStatus {
   fromLastValid: boolean;
   /** A managed policy was in force and is now gone or unreadable; the last one is kept (fail closed). */
   managedMissing: boolean;
+  /** Whether the extension may run in incognito windows (null: the browser cannot say). */
+  incognitoAllowed: boolean | null;
   /** `path: message` lines per source whose current content is invalid. */
   problems: Partial<Record<'managed' | 'local', string[]>>;
   limitProblems: string[];

@@ -21,6 +21,9 @@ const VALID = {
 
 const BLOCKED = 'Blocked for patient work';
 
+/** policy.invalid events about the policy, not the incognito gap headless Chromium always has (src/browser/incognito.ts). */
+const policyInvalid = (events: Array<Record<string, unknown>>) => events.filter((e) => e.type === 'policy.invalid' && !String(e.findings).startsWith('incognito:'));
+
 async function expectBlocked(browser: ManagedSession['browser'], server: TestServer, url: string): Promise<void> {
   const page = await browser.context.newPage();
   await page.goto(url);
@@ -73,7 +76,7 @@ test.describe('a wrong managed push is refused whole', () => {
       expect(status.problems.managed).toHaveLength(1);
       expect(status.problems.managed![0]).toMatch(c.line);
 
-      const invalid = (await loggedEvents(admin)).filter((e) => e.type === 'policy.invalid');
+      const invalid = policyInvalid(await loggedEvents(admin));
       expect(invalid).toHaveLength(1);
       expect(invalid[0]!.findings).toEqual(status.problems.managed);
       // Recorded under the policy still in force, not the refused one.
@@ -104,7 +107,7 @@ test.describe('fail closed: a managed policy that vanishes keeps the last one in
       expect(status.policyVersion).toBe('push-1');
       expect(status.managedMissing).toBe(true);
       expect(status.problems.managed).toEqual(['managed policy missing or unreadable']);
-      const invalid = (await loggedEvents(admin)).filter((e) => e.type === 'policy.invalid');
+      const invalid = policyInvalid(await loggedEvents(admin));
       expect(invalid.map((e) => e.findings)).toEqual([['managed policy missing or unreadable']]);
       await expectShown(browser, /managed policy is gone or cannot be read\. The last managed policy \(push-1\) stays in force until a valid one is pushed:/, [
         'managed policy missing or unreadable',

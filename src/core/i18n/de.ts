@@ -128,6 +128,7 @@ export const de: Record<MessageKey, string> = {
   tenant_ms_consumer: "Microsoft: keine persönlichen Konten",
   tenant_google: "Google: nur Konten von {list}",
   tenant_webex: "Webex: nur Konten von {list}",
+  incognito_not_allowed: 'Inkognito-Fenster (private Fenster) sind nicht geschützt: Diese Erweiterung darf dort nicht laufen. Bitten Sie Ihre IT, den Inkognito-Modus abzuschalten oder die Erweiterung dort zuzulassen.',
 
   type_navigation_blocked: 'Website gesperrt',
   type_navigation_warned: 'Warnung angezeigt',

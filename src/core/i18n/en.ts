@@ -135,6 +135,7 @@ export const en = {
   tenant_ms_consumer: "Microsoft: no personal accounts",
   tenant_google: "Google: only {list} accounts",
   tenant_webex: "Webex: only {list} accounts",
+  incognito_not_allowed: 'Incognito (private) windows are not protected: this extension is not allowed to run in them. Ask your IT team to turn incognito off or to allow the extension there.',
 
   // Event types (plain names; the code is in a tooltip)
   type_navigation_blocked: 'Site blocked',

@@ -128,6 +128,7 @@ export const es: Record<MessageKey, string> = {
   tenant_ms_consumer: "Microsoft: sin cuentas personales",
   tenant_google: "Google: solo cuentas de {list}",
   tenant_webex: "Webex: solo cuentas de {list}",
+  incognito_not_allowed: 'Las ventanas de incógnito (privadas) no están protegidas: esta extensión no tiene permiso para funcionar en ellas. Pida a su equipo de TI que desactive el modo incógnito o que permita la extensión en él.',
 
   type_navigation_blocked: 'Sitio bloqueado',
   type_navigation_warned: 'Aviso mostrado',

@@ -128,6 +128,7 @@ export const fr: Record<MessageKey, string> = {
   tenant_ms_consumer: "Microsoft : aucun compte personnel",
   tenant_google: "Google : uniquement les comptes {list}",
   tenant_webex: "Webex : uniquement les comptes {list}",
+  incognito_not_allowed: 'Les fenêtres de navigation privée ne sont pas protégées : cette extension n’a pas le droit d’y fonctionner. Demandez à votre service informatique de désactiver la navigation privée ou d’y autoriser l’extension.',
 
   type_navigation_blocked: 'Site bloqué',
   type_navigation_warned: 'Avertissement affiché',

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ask, type PolicyStatus } from '../../browser/protocol.ts';
 import { t } from '../i18n.ts';
+import { IncognitoNotice } from '../IncognitoNotice.tsx';
 import { PolicyStatusView } from '../PolicyStatusView.tsx';
 
 /**
@@ -49,6 +50,7 @@ export function PolicyPanel() {
   const managed = (status?.managedPresent ?? false) || status?.source === 'managed';
   return (
     <section aria-label={t('policy_heading')} class="panel policy">
+      {status && <IncognitoNotice status={status} />}
       <div class="policy-grid">
         {status && <PolicyStatusView status={status} />}
         {status && status.summary.length > 0 && (

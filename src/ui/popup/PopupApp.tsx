@@ -5,6 +5,7 @@ import type { LinkAnalysis } from '../../core/meetings/analyse.ts';
 import { ask, type PolicyStatus, type TabVerdict } from '../../browser/protocol.ts';
 import { setPageLanguage, t } from '../i18n.ts';
 import { LinkAnalysisView } from '../LinkAnalysisView.tsx';
+import { IncognitoNotice } from '../IncognitoNotice.tsx';
 import { PolicyStatusView } from '../PolicyStatusView.tsx';
 import { IncidentReport } from './IncidentReport.tsx';
 import './popup.css';
@@ -33,6 +34,7 @@ export function PopupApp() {
         {status && <p class="org">{orgParams(status.organization, t).Org}</p>}
       </header>
       {error && <p role="alert">{error}</p>}
+      {status && <IncognitoNotice status={status} />}
       {tab && <TabView tab={tab} />}
       <LinkChecker />
       <IncidentReport tabUrl={tabUrl} />
