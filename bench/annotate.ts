@@ -1,5 +1,5 @@
 /**
- * In-page annotation benchmark (cli-and-ui.md: "costs under 50 ms on a page of 5,000 links").
+ * In-page annotation benchmark (docs/command-line-and-pages.md: "costs under 50 ms on a page of 5,000 links").
  *
  * Real headless Chromium (CHROMIUM_PATH or /usr/bin/chromium; no extension): a webmail-like
  * page of 5,000 links, about 10% of them meeting links (Zoom, Teams, Meet, Webex, Safe Links-

@@ -40,7 +40,7 @@ console.log(
 console.log(`  (footnote: one regex per rule, first match: ${(c.naiveRegexNsPerUrl / 1e6).toFixed(1)} ms/URL on ${c.naiveSampleUrls} URLs — no one's real baseline)`);
 const heap10k = c.sizes.find((z) => z.rules === 10_000)!;
 
-// Command-line start-up (docs/command-line.md: one URL classified well under half a second, cold).
+// Command-line start-up (docs/command-line-and-pages.md: one URL classified well under half a second, cold).
 const { result: cli, load: cliLoad } = await withLoad(() => benchCliStart());
 loads.cli = cliLoad;
 console.log(`\nCommand line: one URL classified by a new process (classify ${'https://web.whatsapp.com/'}), median of ${cli.rounds}`);
@@ -52,7 +52,7 @@ console.log(
   ]),
 );
 
-// In-page annotation of meeting links (cli-and-ui.md: under 50 ms on a page of 5,000 links).
+// In-page annotation of meeting links (docs/command-line-and-pages.md: under 50 ms on a page of 5,000 links).
 const { result: a, load: annotateLoad } = await withLoad(() => benchAnnotate());
 loads.annotate = annotateLoad;
 console.log(`\nIn-page annotation: ${a.links.toLocaleString('en')} links (${a.meetingLinks} meeting links), real headless Chromium, median of ${a.rounds} fresh pages (fastest ${a.annotateMinMs.toFixed(1)} ms)`);

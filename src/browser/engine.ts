@@ -138,7 +138,7 @@ async function recordPolicyEvents(state: EngineState, stored: Record<string, unk
   const { resolved } = state;
   const applied = canonicalJson({ source: resolved.source, policy: resolved.policy });
   if (stored[APPLIED_KEY] !== applied) {
-    // events.md gives `findings` to link and schedule checks; policy.applied carries the
+    // docs/event-log.md gives `findings` to link and schedule checks; policy.applied carries the
     // tenant restrictions it put in force the same way (codes, never the tenant lists), so
     // an auditor can see from the log alone when sign-in restrictions began and ended.
     const findings = restrictionFindings(resolved.policy.tenantRestrictions);

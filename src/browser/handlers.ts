@@ -136,7 +136,7 @@ async function handleOptions(request: Exclude<OptionsRequest, { kind: 'status' }
 
 /**
  * A scheduling page's reading from its content script: decided here again with the policy in
- * force, for the page the browser says sent it, and recorded by the background (events.md:
+ * force, for the page the browser says sent it, and recorded by the background (docs/event-log.md:
  * a content script never adds an event itself).
  */
 async function checkSchedulePage(message: unknown, sender: Sender): Promise<Response<typeof SCHEDULE_CHECK>> {
@@ -148,7 +148,7 @@ async function checkSchedulePage(message: unknown, sender: Sender): Promise<Resp
 }
 
 /**
- * A clinician's incident report from the popup (events.md 1.1): recorded with the current
+ * A clinician's incident report from the popup (docs/event-log.md 1.1): recorded with the current
  * tab's host only, and sent to the collector at once rather than with the next batch.
  */
 async function reportIncident(request: Extract<Request, { kind: 'incident.report' }>, state: EngineState): Promise<Response<'incident.report'>> {

@@ -28,7 +28,7 @@ export async function* linesOf(io: CliIO, path: string): AsyncIterable<string> {
 /** A subcommand: takes the arguments after its name, returns the exit code. */
 export type Command = (args: string[], io: CliIO) => Promise<number>;
 
-/** Exit codes fixed by cli-and-ui.md. */
+/** Exit codes fixed by docs/command-line-and-pages.md. */
 export const EXIT_OK = 0;
 export const EXIT_PROBLEM = 1;
 export const EXIT_USAGE = 2;

@@ -1,6 +1,6 @@
 /**
  * Compile a policy once into lookup structures, then classify URLs with a few map
- * look-ups (policy-v1.md, "Host patterns and which rule wins").
+ * look-ups (docs/policy-format.md, "Host patterns and which rule wins").
  *
  * Every pattern is keyed by its canonical host. Classifying walks the URL's host
  * from its last label leftwards, as far as some pattern continues the suffix, and the
@@ -243,7 +243,7 @@ function lookup(table: HostTable, hash: number, host: string, start: number): nu
   return flags;
 }
 
-/** Non-web schemes are never classified (policy-v1.md): allow, no service. */
+/** Non-web schemes are never classified (docs/policy-format.md): allow, no service. */
 const UNCLASSIFIED: Decision = { action: 'allow', source: 'default', service: null, category: null, label: null, pattern: null };
 
 /** Something that yields a URL path: a string, or a URL whose pathname is read only if needed. */

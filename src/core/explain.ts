@@ -1,5 +1,5 @@
 /**
- * What the warning and block pages say (cli-and-ui.md): the organisation, the service,
+ * What the warning and block pages say (docs/command-line-and-pages.md): the organisation, the service,
  * the host (never path or query), one or two plain sentences on why, the sanctioned
  * platforms as the way forward, and the support contact. Pure: the pages render it, the
  * tests read it.
@@ -142,7 +142,7 @@ function base(
   };
 }
 
-/** The minimum reason length when a reason is required (cli-and-ui.md). */
+/** The minimum reason length when a reason is required (docs/command-line-and-pages.md). */
 export const MIN_REASON_LENGTH = 3;
 
 export function reasonAccepted(reason: string, policy: Policy): boolean {

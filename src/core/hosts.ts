@@ -1,5 +1,5 @@
 /**
- * Host patterns (policy-v1.md, "Host patterns and which rule wins").
+ * Host patterns (docs/policy-format.md, "Host patterns and which rule wins").
  *
  * A pattern is a host, optionally followed by a path prefix. Hosts are compared
  * after the WHATWG URL parser has canonicalised them (lower case, punycode,

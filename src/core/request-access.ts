@@ -1,5 +1,5 @@
 /**
- * The warning and block pages' **Request access** link (cli-and-ui.md 1.1): a mail to the
+ * The warning and block pages' **Request access** link (docs/command-line-and-pages.md 1.1): a mail to the
  * support contact when it is an e-mail address, otherwise the organisation's support URL.
  * It carries the reference, the service and the host, and never the path or query of the
  * blocked address (those may hold meeting ids, tokens or patient details).

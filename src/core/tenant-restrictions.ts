@@ -1,5 +1,5 @@
 /**
- * Tenant restrictions (policy-v1.md 1.1, README "Tenant restrictions"): the request
+ * Tenant restrictions (docs/policy-format.md 1.1, README "Tenant restrictions"): the request
  * headers with which Microsoft, Google and Cisco let an organisation allow sign-in to
  * its own tenants only, as declarativeNetRequest rules that *set* them from inside the
  * browser. The vendors document these headers for TLS-intercepting proxies; an

@@ -24,7 +24,7 @@ function classifier(input: Partial<PolicyInput> = {}) {
 }
 const pick = (r: ClassifyResult) => (isError(r) ? r : { host: r.host, action: r.action, source: r.source, service: r.service, category: r.category, label: r.label });
 
-describe('which rule wins (policy-v1.md)', () => {
+describe('which rule wins (docs/policy-format.md)', () => {
   const c = classifier();
   it('catalog match takes the category action', () => {
     expect(pick(c('https://web.whatsapp.com/'))).toEqual({ host: 'web.whatsapp.com', action: 'warn', source: 'category', service: 'whatsapp', category: 'consumer-messaging', label: 'WhatsApp' });

@@ -70,7 +70,7 @@ describe("managed_schema stays inside Chrome's subset", () => {
     expect(schema.type).toBe('object');
   });
 
-  it('checks types only: no enum, pattern, bound or required anywhere (policy-v1.md 1.1)', () => {
+  it('checks types only: no enum, pattern, bound or required anywhere (docs/policy-format.md 1.1)', () => {
     for (const [path, node] of walk(schema)) {
       for (const key of ['enum', 'pattern', 'minimum', 'maximum', 'required']) expect(node, `${path}: ${key}`).not.toHaveProperty(key);
     }
@@ -115,7 +115,7 @@ describe('managed_schema is in step with the zod schema', () => {
     }
   });
 
-  // policy-v1.md 1.1: a wrong value must reach the extension, which refuses the push
+  // docs/policy-format.md 1.1: a wrong value must reach the extension, which refuses the push
   // whole; were Chrome to drop it, the rest would apply and protection would silently fall.
   it.each([
     ['a misspelt service id', { services: { whatsap: 'block' } }, 'services.whatsap'],

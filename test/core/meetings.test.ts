@@ -13,7 +13,7 @@ import {
 } from '../../src/core/meetings/analyse.ts';
 import { policySchema, type Policy, type PolicyInput } from '../../src/core/policy/schema.ts';
 
-/** The example policy of policy-v1.md, verbatim. */
+/** The example policy of docs/policy-format.md, verbatim. */
 const EXAMPLE_INPUT: PolicyInput = {
   schemaVersion: 1,
   policyVersion: '2026-11-a',
@@ -62,7 +62,7 @@ function teamsJoin(context: unknown, host = 'teams.microsoft.com'): string {
   return `https://${host}/l/meetup-join/19%3ameeting_NjA0YjQ2ZDMtOWQ4ZS00%40thread.v2/0?context=${encodeURIComponent(ctx)}`;
 }
 
-describe('examples table of meeting-links.md (example policy)', () => {
+describe('examples table of docs/meeting-links.md (example policy)', () => {
   const rows: Array<[string, Partial<LinkAnalysis>, FindingCode[]]> = [
     [
       'https://examplehealth.zoom.us/j/81234567890?pwd=Q2xpbmljLjE',

@@ -1,5 +1,5 @@
 /**
- * A slow, obviously correct classifier written straight from policy-v1.md, used only
+ * A slow, obviously correct classifier written straight from docs/policy-format.md, used only
  * to check the fast one: try every pattern, keep those that match, sort by the
  * spec's order of specificity, take the first.
  */

@@ -53,7 +53,7 @@ describe('which policy is in force', () => {
     expect(r.problems.managed?.map((p) => p.path).sort()).toEqual(['services.whatsap', 'warn.bypassMinutes']);
   });
 
-  // Fail closed (policy-v1.md 1.1): the managed file removed, emptied or unreadable
+  // Fail closed (docs/policy-format.md 1.1): the managed file removed, emptied or unreadable
   // must not drop the profile to a weaker local or built-in policy.
   it.each([
     ['removed or emptied ({})', {}],

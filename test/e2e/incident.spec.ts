@@ -1,5 +1,5 @@
 /**
- * Report an incident (cli-and-ui.md 1.1, events.md 1.1): from the popup, keyboard only,
+ * Report an incident (docs/command-line-and-pages.md 1.1, docs/event-log.md 1.1): from the popup, keyboard only,
  * recorded as `incident.reported` by the background, at a loopback collector within 2 s
  * (sent at once, not with the next batch), shown in the log viewer that was open all
  * along, and answered with the policy's incidentResponse.

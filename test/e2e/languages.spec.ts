@@ -1,5 +1,5 @@
 /**
- * The pages in the browser's language and colour scheme (cli-and-ui.md 1.1): Chromium is
+ * The pages in the browser's language and colour scheme (docs/command-line-and-pages.md 1.1): Chromium is
  * launched with --lang es / fr / de and prefers-color-scheme light and dark; every page
  * shows its texts in that language, sets <html lang>, and passes axe-core WCAG 2.1 AA.
  * Screenshots of each page go to test-results/screenshots/ (not committed).

@@ -1,6 +1,6 @@
 /**
  * A managed push that is wrong, or a managed policy that vanishes, never lowers
- * protection (policy-v1.md 1.1; README "Check before you push" and "Ending management").
+ * protection (docs/policy-format.md 1.1; README "Check before you push" and "Ending management").
  * Real Chromium, a real managed-policy file: Chrome's own schema check runs as it does
  * for IT, so these fail if the managed schema lets Chrome trim a push, or if the
  * extension falls back to a weaker policy.

@@ -1,5 +1,5 @@
 /**
- * In-page annotation of meeting links (cli-and-ui.md, "In-page annotation"; issue 5, item 5).
+ * In-page annotation of meeting links (docs/command-line-and-pages.md, "In-page annotation"; issue 5, item 5).
  *
  * A plain DOM module: no extension APIs. The content-script glue decides where it runs
  * (`meetings.scanPages`) and passes the checker, normally `(href) => analyseLink(href, policy)`.

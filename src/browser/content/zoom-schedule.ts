@@ -1,5 +1,5 @@
 /**
- * Zoom scheduling page: reader and save guard (meeting-links.md, "Scheduling pages"; issue 5,
+ * Zoom scheduling page: reader and save guard (docs/meeting-links.md, "Scheduling pages"; issue 5,
  * item 6). A plain DOM module: no extension APIs. The content-script glue runs it on
  * `/meeting/schedule` and `/meeting/<id>/edit` of any Zoom host (`isZoomSchedulePage`) and
  * records `schedule.checked` from `onChecked`.

@@ -1,5 +1,5 @@
 /**
- * Reporting to a collector (events.md, "Reporting to a collector"; policy-v1.md `reporting.*`).
+ * Reporting to a collector (docs/event-log.md, "Reporting to a collector"; docs/policy-format.md `reporting.*`).
  *
  * The queue is the event store itself plus one persisted cursor: every event with
  * seq > `ackedSeq` is still to be sent. So the queue survives worker restarts, costs

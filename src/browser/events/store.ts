@@ -1,5 +1,5 @@
 /**
- * The extension's event store on IndexedDB (events.md; README, "For administrators"): a
+ * The extension's event store on IndexedDB (docs/event-log.md; README, "For administrators"): a
  * tamper-evident hash chain of events, kept durable across MV3 service-worker restarts,
  * each naming its install, exports signed by the install's key.
  *

@@ -42,7 +42,7 @@ export const classifyCommand: Command = async (args, io) => {
   return exit;
 };
 
-/** Exactly the fields cli-and-ui.md fixes, in its order. */
+/** Exactly the fields docs/command-line-and-pages.md fixes, in its order. */
 export function classificationJson(r: Classification) {
   return { url: r.url, host: r.host, action: r.action, service: r.service, category: r.category, source: r.source, label: r.label };
 }

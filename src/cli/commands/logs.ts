@@ -1,7 +1,7 @@
 /**
  * `telehealth-guard logs verify <file.ndjson> [--keys <keys.ndjson>]` and
  * `telehealth-guard logs report <file>… [--out report.html] [--install <id>] [--user <account>]`
- * (cli-and-ui.md; what verify proves is in README, "Verifying an export").
+ * (docs/command-line-and-pages.md; what verify proves is in README, "Verifying an export").
  *
  * Output (stable; one line per io.out/io.err call, without a trailing newline):
  *   verify, good:  `OK <file>: <n> events verified, seq <first>–<last>` then indented lines

@@ -6,7 +6,7 @@
  * Every function takes the policy **as IT wrote it** (the parsed JSON object, not the
  * defaults-filled Policy), so a later change to a default is not frozen into the push.
  * Chrome and Edge keep extension policy as top-level keys of managed storage
- * (policy-v1.md, "Where a policy comes from"), so each top-level policy key becomes one
+ * (docs/policy-format.md, "Where a policy comes from"), so each top-level policy key becomes one
  * policy value in every format.
  */
 import { createHash } from 'node:crypto';

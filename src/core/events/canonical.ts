@@ -1,5 +1,5 @@
 /**
- * Canonical JSON for hashing (events.md, "Tamper evidence"): object keys sorted by
+ * Canonical JSON for hashing (docs/event-log.md, "Tamper evidence"): object keys sorted by
  * UTF-16 code unit at every level, no whitespace, arrays in their order. Strings and
  * numbers are encoded exactly as JSON.stringify encodes them.
  *

@@ -1,5 +1,5 @@
 /**
- * The hash chain (events.md, "Tamper evidence"):
+ * The hash chain (docs/event-log.md, "Tamper evidence"):
  *
  *   hash = lower-case hex SHA-256 of UTF-8( prev + "\n" + canonical(event without hash) )
  *

@@ -1,8 +1,8 @@
 /**
- * CSV export (events.md, "Export").
+ * CSV export (docs/event-log.md, "Export").
  *
  * - Header row, then one row per event; one column per field, in this fixed order
- *   (the order of the table in events.md):
+ *   (the order of the table in docs/event-log.md):
  *     seq, ts, type, host, url, service, action, reason, findings, incident, note,
  *     policyVersion, policySource, extensionVersion, installId, user, publicKey,
  *     prev, hash

@@ -1,6 +1,6 @@
 /**
- * NDJSON export and import (events.md, "Export"): one event per line, exactly the
- * fields of events.md in their table order, in `seq` order, each line ending "\n".
+ * NDJSON export and import (docs/event-log.md, "Export"): one event per line, exactly the
+ * fields of docs/event-log.md in their table order, in `seq` order, each line ending "\n".
  */
 import { verifyChain, type VerifyResult } from './chain.ts';
 import { checkEventRecord } from './schema.ts';

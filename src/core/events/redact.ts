@@ -1,5 +1,5 @@
 /**
- * What of a URL may go into an event (policy-v1.md `logging.recordFullUrls`; README,
+ * What of a URL may go into an event (docs/policy-format.md `logging.recordFullUrls`; README,
  * "For administrators: the event log").
  *
  * - `recordFullUrls: false` (the default): the host only — WHATWG-parsed, lower case,

@@ -1,6 +1,6 @@
 /**
  * zod schema of one exported event, used when reading logs back (verify, report).
- * Strict: exactly the fields of events.md; `url`, `reason`, `findings` must be left
+ * Strict: exactly the fields of docs/event-log.md; `url`, `reason`, `findings` must be left
  * out rather than null; `host`, `service`, `action` must be present (maybe null).
  */
 import { z } from 'zod';

@@ -107,7 +107,7 @@ export interface Summary {
   duplicates: number;
   firstTs: string | null;
   lastTs: string | null;
-  /** Every event type, in events.md order, zero counts included. */
+  /** Every event type, in docs/event-log.md order, zero counts included. */
   byType: Count<EventType>[];
   /** Most events first; ties by service name. */
   byService: ServiceRow[];

@@ -1,11 +1,11 @@
 /**
- * The event log's record shape (events.md, "One event"). Pure types and constants:
+ * The event log's record shape (docs/event-log.md, "One event"). Pure types and constants:
  * no browser or Node APIs, so this runs in the extension, the CLI and tests alike.
  */
 import type { Action } from '../actions.ts';
 import type { PolicySource } from '../policy/schema.ts';
 
-/** Every event type, in the order events.md lists them. */
+/** Every event type, in the order docs/event-log.md lists them. */
 export const EVENT_TYPES = [
   'navigation.blocked',
   'navigation.warned',
@@ -27,14 +27,14 @@ export const TYPES_WITH_FINDINGS: readonly EventType[] = ['link.checked', 'sched
 /** Event types whose record carries the user's typed `reason`. */
 export const TYPES_WITH_REASON: readonly EventType[] = ['navigation.proceeded'];
 
-/** What a clinician can report (events.md 1.1, `incident.reported`). */
+/** What a clinician can report (docs/event-log.md 1.1, `incident.reported`). */
 export const INCIDENT_KINDS = ['uninvited-guest', 'wrong-recipient', 'patient-data-on-consumer-app', 'suspicious-link', 'other'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 /** Longest incident note kept: a few sentences, written by the person reporting. */
 export const INCIDENT_NOTE_MAX = 500;
 
 /**
- * Every field of an event, in the order of the table in events.md. This is the
+ * Every field of an event, in the order of the table in docs/event-log.md. This is the
  * NDJSON key order and the CSV column order.
  */
 export const EVENT_FIELDS = [

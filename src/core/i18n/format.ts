@@ -1,5 +1,5 @@
 /**
- * The extension's own texts in English, Spanish, French and German (cli-and-ui.md 1.1).
+ * The extension's own texts in English, Spanish, French and German (docs/command-line-and-pages.md 1.1).
  * One dictionary per language in this folder, English the source. The extension reads them
  * through the browser's `_locales` (generated from these files at build, see locales.ts),
  * so the browser picks the language; Node (tests, the command line) reads them here.

@@ -1,6 +1,6 @@
 /**
  * Chrome/Edge `managed_schema`, generated from the zod policy schema so the two
- * cannot drift (policy-v1.md, "The managed-storage schema", and its 1.1 addition
+ * cannot drift (docs/policy-format.md, "The managed-storage schema", and its 1.1 addition
  * "A pushed policy is refused whole, never trimmed").
  *
  * It checks **types only**. Chrome drops a managed value that fails this schema and

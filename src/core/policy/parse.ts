@@ -1,6 +1,6 @@
 /**
  * Turning policy JSON into a valid Policy, or into every problem as `path: message`
- * (cli-and-ui.md). The same function serves `telehealth-guard validate`, the
+ * (docs/command-line-and-pages.md). The same function serves `telehealth-guard validate`, the
  * extension's managed/local/default policy loading, and the options-page import.
  */
 import type { z } from 'zod';

@@ -1,11 +1,11 @@
 /**
- * Which policy is in force (policy-v1.md, "Where a policy comes from"): managed storage,
+ * Which policy is in force (docs/policy-format.md, "Where a policy comes from"): managed storage,
  * else a local policy imported on the options page, else the built-in default. An
  * invalid policy never lowers protection: it is refused whole, the last valid policy of
  * the same source stays in force (or, if there never was one, the next source down),
  * and its problems are reported.
  *
- * Fail closed (policy-v1.md 1.1): once a managed policy has been in force, an empty,
+ * Fail closed (docs/policy-format.md 1.1): once a managed policy has been in force, an empty,
  * unreadable or missing managed policy keeps that last managed policy in force and is
  * reported as MANAGED_MISSING. Only a valid managed policy replaces it; README.md, "Ending
  * management", says how IT hands a profile back. Pure, so the rules are tested without

@@ -1,5 +1,5 @@
 /**
- * Policy format v1 (policy-v1.md), as one zod schema. This is the single source of
+ * Policy format v1 (docs/policy-format.md), as one zod schema. This is the single source of
  * truth: the extension and the command line validate with it, and the Chrome
  * managed-storage schema is generated from it (managed-schema.ts).
  *
@@ -105,7 +105,7 @@ function headerList(item: z.ZodType<string>) {
 }
 
 /**
- * Tenant restrictions (policy-v1.md 1.1): request headers the vendors read at sign-in;
+ * Tenant restrictions (docs/policy-format.md 1.1): request headers the vendors read at sign-in;
  * see src/core/tenant-restrictions.ts for where each one is set, and README.md for what
  * each vendor must have configured on its side.
  */

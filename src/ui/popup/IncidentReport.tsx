@@ -6,7 +6,7 @@ import { ask, type IncidentReceipt } from '../../browser/protocol.ts';
 import { t } from '../i18n.ts';
 
 /**
- * **Report an incident** (cli-and-ui.md 1.1): what happened and a note, recorded by the
+ * **Report an incident** (docs/command-line-and-pages.md 1.1): what happened and a note, recorded by the
  * background as `incident.reported` and sent to the collector at once; then whom to call
  * and what to do (the policy's incidentResponse, or the support contact). A native
  * fieldset of radio buttons and a labelled textarea, so keyboards and screen readers need
