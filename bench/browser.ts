@@ -371,7 +371,10 @@ export async function benchLog(
   const b = await launchWithExtension({ args: [RESOLVER] });
   const ctx: BrowserContext = b.context;
   try {
-    const page = await extensionPage(ctx, b.extensionId, 'check.html');
+    // The options page for the viewer and exports; events are written by link checks from
+    // the link-check window (pages cannot write events of their own).
+    const page = await extensionPage(ctx, b.extensionId, 'options.html');
+    const checker = await extensionPage(ctx, b.extensionId, 'check.html');
     await page.getByRole('button', { name: 'Export NDJSON', exact: true }).waitFor();
     // Empty profile: whatever the extension wrote at start-up (policy.applied, install id).
     const usageEmptyBytes = await usage(page);
@@ -379,21 +382,21 @@ export async function benchLog(
 
     // Warm-up: the background's engine, the store's connection, the JIT.
     let offset = 0;
-    const warm = await send(page, 200, 10, offset);
+    const warm = await send(checker, 200, 10, offset);
     checkSent('warm-up', warm);
     offset += warm.sent;
 
-    const burst = await send(page, appendEvents, appendConcurrency, offset);
+    const burst = await send(checker, appendEvents, appendConcurrency, offset);
     checkSent('append', burst);
     offset += burst.sent;
 
-    const seq = await send(page, sequentialEvents, 1, offset);
+    const seq = await send(checker, sequentialEvents, 1, offset);
     checkSent('sequential append', seq);
     offset += seq.sent;
 
     const have = await storedEvents(page);
     const fillEvents = Math.max(0, totalEvents - have);
-    const fill = await send(page, fillEvents, fillConcurrency, offset);
+    const fill = await send(checker, fillEvents, fillConcurrency, offset);
     checkSent('fill', fill);
     const events = await storedEvents(page);
     const usageFullBytes = await usage(page);
