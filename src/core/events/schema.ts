@@ -33,11 +33,56 @@ export const eventRecordSchema = z.strictObject({
   hash,
 });
 
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(eventRecordSchema.shape));
+const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+const ACTION_SET: ReadonlySet<string> = new Set(ACTIONS);
+const INCIDENTS: ReadonlySet<string> = new Set(INCIDENT_KINDS);
+const SOURCES: ReadonlySet<string> = new Set(['managed', 'local', 'default']);
+/** What the extension writes: milliseconds, UTC. Anything else goes to the full check. */
+const TS_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const str = (v: unknown): v is string => typeof v === 'string';
+/** A real instant, written back exactly as given (2026-02-30 is not). */
+const roundTrips = (ts: string) => {
+  const t = Date.parse(ts);
+  return Number.isFinite(t) && new Date(t).toISOString() === ts;
+};
+const strOrNull = (v: unknown) => v === null || typeof v === 'string';
+const absentOr = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || ok(v);
+
+/**
+ * The common case, checked by hand: `logs verify` and `logs report` read a million events,
+ * and the zod check cost about as much as hashing them. It accepts only what the schema
+ * accepts (a stricter subset: the timestamp must be in the form the extension writes and
+ * round-trip as a date); anything else goes to zod, which also words the problem.
+ * test/core/events-schema.test.ts holds the two together on random records.
+ */
+function plainlyValid(v: Record<string, unknown>): boolean {
+  for (const k in v) if (!KNOWN_FIELDS.has(k) || v[k] === undefined) return false;
+  const { seq, ts } = v;
+  return (
+    typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 &&
+    str(ts) && TS_FORM.test(ts) && roundTrips(ts) &&
+    str(v.type) && TYPES.has(v.type) &&
+    strOrNull(v.host) && strOrNull(v.service) &&
+    (v.action === null || (str(v.action) && ACTION_SET.has(v.action))) &&
+    absentOr(v.url, str) && absentOr(v.reason, str) && absentOr(v.user, str) &&
+    absentOr(v.findings, (f) => Array.isArray(f) && f.every(str)) &&
+    absentOr(v.incident, (i) => str(i) && INCIDENTS.has(i)) &&
+    absentOr(v.note, (n) => str(n) && n.length <= INCIDENT_NOTE_MAX) &&
+    absentOr(v.installId, (i) => str(i) && i.length > 0) &&
+    absentOr(v.publicKey, (k) => str(k) && k.length > 0) &&
+    str(v.policyVersion) && str(v.extensionVersion) && str(v.policySource) && SOURCES.has(v.policySource) &&
+    str(v.prev) && HASH_REGEX.test(v.prev) && str(v.hash) && HASH_REGEX.test(v.hash)
+  );
+}
+
 /** Check a parsed JSON value is an event record; on failure, one readable message. */
 export function checkEventRecord(value: unknown): { ok: true; event: EventRecord } | { ok: false; message: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: 'not a JSON object' };
   }
+  if (plainlyValid(value as Record<string, unknown>)) return { ok: true, event: value as EventRecord };
   // zod's `.optional()` accepts an explicit undefined, which JSON cannot carry; an
   // explicit null for a left-out field is rejected by the schema itself.
   const r = eventRecordSchema.safeParse(value);

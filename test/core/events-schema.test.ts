@@ -1,0 +1,50 @@
+/** The hand-written fast check of an event record never accepts what the zod schema refuses. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkEventRecord, eventRecordSchema } from '../../src/core/events/schema.ts';
+
+const VALID = {
+  seq: 7,
+  ts: '2026-11-30T15:58:02.896Z',
+  type: 'navigation.proceeded',
+  host: 'web.whatsapp.com',
+  service: 'whatsapp',
+  action: 'warn',
+  reason: 'Patient has no other app',
+  policyVersion: '2026-11-a',
+  policySource: 'managed',
+  extensionVersion: '0.1.0',
+  installId: '34aa15e3-5882-4ecf-82cd-55b95685ecf0',
+  prev: 'a'.repeat(64),
+  hash: 'b'.repeat(64),
+};
+
+const oddValues = fc.constantFrom<unknown>(
+  undefined, null, 0, -1, 1.5, 2 ** 53, '', 'x', 'warn', 'allow', 'maybe', 'link.checked', 'nope.type', 'managed', 'elsewhere',
+  '2026-11-30T15:58:02.896Z', '2026-02-30T15:58:02.896Z', '2026-11-30T15:58:02Z', '2026-11-30T15:58:02.896+01:00', '2026-13-01T00:00:00.000Z',
+  'A'.repeat(64), 'a'.repeat(63), 'g'.repeat(64), [], ['x'], [1], {}, true, 'uninvited-guest', 'x'.repeat(501),
+);
+const fields = fc.constantFrom(...Object.keys(eventRecordSchema.shape), 'extra', '__proto__');
+
+describe('checkEventRecord', () => {
+  it('accepts exactly what the schema accepts, on valid records with random fields changed, added or removed', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fields, oddValues), { maxLength: 4 }), (changes) => {
+        const record: Record<string, unknown> = JSON.parse(JSON.stringify(VALID));
+        for (const [k, v] of changes) {
+          if (v === undefined) delete record[k];
+          else Object.defineProperty(record, k, { value: v, enumerable: true, writable: true, configurable: true });
+        }
+        const parsed = JSON.parse(JSON.stringify(record)) as unknown;
+        expect(checkEventRecord(parsed).ok, JSON.stringify(parsed)).toBe(eventRecordSchema.safeParse(parsed).success);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('an untouched record passes, and a refused one is worded by the schema', () => {
+    expect(checkEventRecord(VALID)).toEqual({ ok: true, event: VALID });
+    expect(checkEventRecord({ ...VALID, action: 'maybe' })).toMatchObject({ ok: false, message: expect.stringContaining('action') });
+    expect(checkEventRecord({ ...VALID, extra: 1 })).toEqual({ ok: false, message: 'unknown field "extra"' });
+  });
+});
