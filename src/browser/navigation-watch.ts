@@ -127,8 +127,11 @@ async function onCommitted(details: { tabId: number; frameId: number; url: strin
   if (!/^https?:/i.test(details.url)) return;
   const topFrame = details.frameId === 0;
   const passed = topFrame && !sameDocument ? await takePass(details.tabId) : null;
-  const ctx = await guardContext();
-  let d: Stop | null = secondLine(details.url, topFrame, passed, ctx);
+  // Every commit of every frame comes here: judge without allowances first (they can only
+  // lift a site's warning), and read them from storage only when a warning needs them.
+  const { compiled } = await engine();
+  let d: Stop | null = secondLine(details.url, topFrame, passed, { compiled, allowances: [], now: Date.now() });
+  if (d?.by === 'site' && d.kind === 'warn') d = secondLine(details.url, topFrame, passed, await guardContext());
   // A same-document change (history.pushState, a new #fragment) is judged as a site only:
   // web apps route inside meetings with such changes all the time.
   if (d && sameDocument && d.by === 'meeting') d = null;
