@@ -9,20 +9,20 @@ export interface CliIO {
   readFile(path: string, options?: { maxBytes?: number }): Promise<string>;
   writeFile(path: string, data: string): Promise<void>;
   /**
-   * The file's lines, streamed (without line ends), so a large log is never held whole.
+   * The file's lines (without line ends), streamed in batches from large reads, so a
+   * large log is never held whole and nothing is paid per line but the line itself.
    * Optional: without it, commands fall back to readFile.
    */
-  readLines?(path: string): AsyncIterable<string>;
+  readLines?(path: string): AsyncIterable<readonly string[]>;
 }
 
-/** Lines of a file, streamed when the IO can, else split from the whole text. */
-export async function* linesOf(io: CliIO, path: string): AsyncIterable<string> {
+/** Lines of a file in batches, streamed when the IO can, else split from the whole text. */
+export async function* lineBatchesOf(io: CliIO, path: string): AsyncIterable<readonly string[]> {
   if (io.readLines) {
     yield* io.readLines(path);
     return;
   }
-  const text = await io.readFile(path);
-  for (const line of text.split('\n')) yield line;
+  yield (await io.readFile(path)).split('\n');
 }
 
 /** A subcommand: takes the arguments after its name, returns the exit code. */

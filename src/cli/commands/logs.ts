@@ -15,8 +15,8 @@
  *                  verify is still reported, marked NOT VERIFIED, with exit 0.
  *   usage errors:  message and usage on stderr → exit 2.
  */
-import { createHash } from 'node:crypto';
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, linesOf, type CliIO, type Command } from '../io.ts';
+import crypto from 'node:crypto';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, lineBatchesOf, type CliIO, type Command } from '../io.ts';
 import type { VerifyResult } from '../../core/events/chain.ts';
 import { NdjsonLineParser, parseNdjsonLines, type NdjsonLine } from '../../core/events/ndjson.ts';
 import { renderReportHtml } from '../../core/events/report-html.ts';
@@ -83,8 +83,12 @@ function looksLikeCsv(firstLine: string): boolean {
   return /^\uFEFF?seq,ts,type,/.test(firstLine);
 }
 
-/** Node's synchronous SHA-256: the same hash as WebCrypto's, without a promise per event. */
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+/**
+ * Node's synchronous SHA-256: the same hash as WebCrypto's, without a promise per event;
+ * the one-shot crypto.hash (Node ≥ 20.12) where there is one, half the cost of a Hash object.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Lines fed to the verifier at once (their hashes are computed concurrently). */
 const BATCH = 1024;
@@ -99,15 +103,17 @@ async function streamExport(io: CliIO, file: string, each: (batch: NdjsonLine[])
   const parser = new NdjsonLineParser();
   let batch: NdjsonLine[] = [];
   let first = true;
-  for await (const raw of linesOf(io, file)) {
-    if (first) {
-      if (looksLikeCsv(raw)) throw new CsvExport();
-      first = false;
-    }
-    for (const l of parser.push(raw)) batch.push(l);
-    if (batch.length >= BATCH) {
-      await each(batch);
-      batch = [];
+  for await (const lines of lineBatchesOf(io, file)) {
+    for (const raw of lines) {
+      if (first) {
+        if (looksLikeCsv(raw)) throw new CsvExport();
+        first = false;
+      }
+      parser.push(raw, batch);
+      if (batch.length >= BATCH) {
+        await each(batch);
+        batch = [];
+      }
     }
   }
   batch.push(...parser.end());

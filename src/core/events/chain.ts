@@ -32,6 +32,39 @@ export function hashInput(prev: string, eventWithoutHash: object): string {
 }
 
 /**
+ * hashInput for a record checkEventRecord accepted (from an export), about twice as fast:
+ * such a record has only the known fields, each a string, number, null or array of
+ * strings, so an object literal naming every field but `hash` in canonical (sorted)
+ * order — absent ones undefined, which JSON.stringify leaves out as canonicalJson does —
+ * is written by JSON.stringify's native fast path in exactly canonicalJson's bytes.
+ * test/core/events-chain.test.ts holds the two to the same string on random records
+ * built from the schema's own field list (a new field missing here fails it).
+ */
+export function recordHashInput(e: EventRecord): string {
+  const sorted = {
+    action: e.action,
+    extensionVersion: e.extensionVersion,
+    findings: e.findings,
+    host: e.host,
+    incident: e.incident,
+    installId: e.installId,
+    note: e.note,
+    policySource: e.policySource,
+    policyVersion: e.policyVersion,
+    prev: e.prev,
+    publicKey: e.publicKey,
+    reason: e.reason,
+    seq: e.seq,
+    service: e.service,
+    ts: e.ts,
+    type: e.type,
+    url: e.url,
+    user: e.user,
+  };
+  return e.prev + '\n' + JSON.stringify(sorted);
+}
+
+/**
  * The hash of an event. `eventWithoutHash` should already carry `prev`; a `hash`
  * field, if present, is ignored (the definition is over the event without it).
  */
@@ -159,7 +192,7 @@ export async function verifyChain(events: readonly unknown[], options: VerifyOpt
     const window = events.slice(start, start + VERIFY_WINDOW);
     const checked = window.map((raw) => checkEventRecord(raw));
     const hashes = await Promise.all(
-      checked.map((c, j) => (c.ok ? hashEvent(c.event.prev, window[j] as object) : Promise.resolve(null))),
+      checked.map((c, j) => (c.ok ? sha256Hex(recordHashInput(window[j] as EventRecord)) : Promise.resolve(null))),
     );
     for (let j = 0; j < window.length; j++) {
       const raw = window[j];

@@ -110,22 +110,25 @@ export class NdjsonLineParser {
   private line = 0;
   private blanks: number[] = [];
 
-  push(raw: string): NdjsonLine[] {
+  /** Parse one raw line, appending what it yields (maybe nothing yet) to `into`. */
+  push(raw: string, into: NdjsonLine[]): void {
     this.line++;
     let s = this.line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (s.endsWith('\r')) s = s.slice(0, -1);
-    if (s.trim() === '') {
+    if (s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+    // An event line starts with "{": only other lines need the (copying) blank check.
+    if (s.charCodeAt(0) !== 123 && s.trim() === '') {
       this.blanks.push(this.line);
-      return [];
+      return;
     }
-    const out: NdjsonLine[] = this.blanks.map((line) => ({ line, error: 'blank line' }));
-    this.blanks = [];
+    if (this.blanks.length > 0) {
+      for (const line of this.blanks) into.push({ line, error: 'blank line' });
+      this.blanks = [];
+    }
     try {
-      out.push({ line: this.line, value: JSON.parse(s) as unknown });
+      into.push({ line: this.line, value: JSON.parse(s) as unknown });
     } catch (err) {
-      out.push({ line: this.line, error: `not valid JSON (${err instanceof Error ? err.message : String(err)})` });
+      into.push({ line: this.line, error: `not valid JSON (${err instanceof Error ? err.message : String(err)})` });
     }
-    return out;
   }
 
   end(): NdjsonLine[] {

@@ -18,10 +18,11 @@
  *   8. the ECDSA signature is valid for the trailer's key                    → bad-signature
  *   9. with pinned keys: the trailer's key is the install's pinned key       → key-not-pinned
  */
-import { GENESIS, hashEvent, hashInput } from './chain.ts';
+import { GENESIS, recordHashInput, sha256Hex } from './chain.ts';
 import type { NdjsonLine } from './ndjson.ts';
 import { checkEventRecord, HASH_REGEX } from './schema.ts';
 import { checkTrailerSignature, ExportDigest, SIGNATURE_TYPE, type SignatureTrailer } from './signature.ts';
+import type { EventRecord } from './types.ts';
 
 export type ExportFailure =
   | 'malformed'
@@ -140,10 +141,12 @@ export class ExportVerifier {
     if (this.failure) return null;
     // Hashes depend only on each line's own content: compute the batch's concurrently.
     const checked = batch.map((l) => ('value' in l && !isTrailerShaped(l.value) ? checkEventRecord(l.value) : null));
+    // Hashed over the value as parsed (not the schema's output), so nothing is normalised away.
+    const input = (j: number) => recordHashInput((batch[j] as { value: EventRecord }).value);
     const sync = this.sha256Hex;
     const hashes = sync
-      ? checked.map((c, j) => (c?.ok ? sync(hashInput(c.event.prev, (batch[j] as { value: object }).value)) : null))
-      : await Promise.all(checked.map((c, j) => (c?.ok ? hashEvent(c.event.prev, (batch[j] as { value: object }).value) : Promise.resolve(null))));
+      ? checked.map((c, j) => (c?.ok ? sync(input(j)) : null))
+      : await Promise.all(checked.map((c, j) => (c?.ok ? sha256Hex(input(j)) : Promise.resolve(null))));
     for (let j = 0; j < batch.length && !this.failure; j++) {
       const l = batch[j]!;
       this.lines++;
