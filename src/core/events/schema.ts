@@ -63,6 +63,9 @@ export function realInstant(ts: string): boolean {
   lastDay = day;
   return true;
 }
+/** The last `hash` checked: in a chain it is the next event's `prev`, already known to be well-formed. */
+let lastHash = '';
+const remember = (hash: string) => ((lastHash = hash), true);
 const strOrNull = (v: unknown) => v === null || typeof v === 'string';
 const absentOr = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || ok(v);
 
@@ -89,7 +92,7 @@ function plainlyValid(v: Record<string, unknown>): boolean {
     absentOr(v.installId, (i) => str(i) && i.length > 0) &&
     absentOr(v.publicKey, (k) => str(k) && k.length > 0) &&
     str(v.policyVersion) && str(v.extensionVersion) && str(v.policySource) && SOURCES.has(v.policySource) &&
-    str(v.prev) && HASH_REGEX.test(v.prev) && str(v.hash) && HASH_REGEX.test(v.hash)
+    str(v.prev) && (v.prev === lastHash || HASH_REGEX.test(v.prev)) && str(v.hash) && HASH_REGEX.test(v.hash) && remember(v.hash)
   );
 }
 
