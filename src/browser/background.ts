@@ -13,6 +13,14 @@ import { startNavigationWatch } from './navigation-watch.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
 
 export const RETENTION_ALARM = 'retention';
+/**
+ * Managed policy is re-read at every start and on this timer. Chrome and Edge also report
+ * a pushed change at once (storage.onChanged); Firefox has no such event and reads
+ * policies.json only when it starts, so there a change applies after a browser restart
+ * (docs/admin-guide.md). The timer catches a change whose event was missed.
+ */
+export const POLICY_ALARM = 'policy-refresh';
+const POLICY_REFRESH_MINUTES = 15;
 const CHECK_LINK_MENU = 'check-meeting-link';
 
 export function startBackground(): void {
@@ -32,6 +40,7 @@ export function startBackground(): void {
     if (alarm.name === BYPASS_ALARM) void expireAllowances().then(refreshBadges);
     if (alarm.name === RETENTION_ALARM) void prune();
     if (alarm.name === REPORT_ALARM) void report();
+    if (alarm.name === POLICY_ALARM) void reloadEngine();
   });
 
   // "Check meeting link" on any link's context menu.
@@ -70,6 +79,7 @@ export function startBackground(): void {
     });
     await expireAllowances();
     await browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 1 });
+    if (!(await browser.alarms.get(POLICY_ALARM))) await browser.alarms.create(POLICY_ALARM, { periodInMinutes: POLICY_REFRESH_MINUTES });
     await prune();
   });
 }

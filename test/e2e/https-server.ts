@@ -2,12 +2,12 @@
  * One local HTTPS server standing in for every real host: Chromium is started with
  * --host-resolver-rules mapping all names to it, and the server sees the original name
  * in the Host header. Its request log proves whether a blocked site was reached.
- * The certificate is made fresh per run with openssl and never stored in the repo.
+ * (Firefox reaches it through `proxyPort`.) The certificate is made fresh per run with openssl and never stored in the repo.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createPlainServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,6 +28,11 @@ export interface TestServer {
   pages(host: string): string[];
   route(fn: Route): void;
   resolverArgs(): string[];
+  /**
+   * A forward proxy in front of the same server, for browsers with no host-resolver switch
+   * (Firefox): every CONNECT, whatever host and port it names, is tunnelled into it.
+   */
+  proxyPort: number;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,13 @@ export async function startServer(): Promise<TestServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
+  const proxy = createPlainServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (_req: IncomingMessage, socket: import('node:net').Socket) => {
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    server.emit('connection', socket);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxyPort = (proxy.address() as { port: number }).port;
   return {
     port,
     requests,
@@ -60,6 +72,11 @@ export async function startServer(): Promise<TestServer> {
     pages: (host) => requests.filter((r) => r.host === host && r.path !== '/favicon.ico').map((r) => r.path),
     route: (fn) => void routes.push(fn),
     resolverArgs: () => [`--host-resolver-rules=MAP * 127.0.0.1:${port}`, '--ignore-certificate-errors'],
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    proxyPort,
+    close: async () => {
+      proxy.closeAllConnections();
+      server.closeAllConnections();
+      await Promise.all([new Promise<void>((resolve) => proxy.close(() => resolve())), new Promise<void>((resolve) => server.close(() => resolve()))]);
+    },
   };
 }

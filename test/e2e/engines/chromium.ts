@@ -1,0 +1,43 @@
+/**
+ * Chromium with the built extension under a real managed policy (the file
+ * `telehealth-guard deploy --target chromium-linux` writes), for the shared scenarios.
+ */
+import type { Page } from '@playwright/test';
+import { launchWithExtension } from '../browser.ts';
+import { extensionPage } from '../extension.ts';
+import { canWriteManagedPolicy, POLICY_DIR, removeManagedPolicy, writeManagedPolicy } from '../managed-policy.ts';
+import type { Engine, GuardedBrowser, Tab } from './types.ts';
+
+export const chromium: Engine = {
+  name: 'chromium',
+  unavailable: () => (canWriteManagedPolicy() ? null : `needs write access to the managed policy folder ${POLICY_DIR} (root, as in CI)`),
+  writePolicy: writeManagedPolicy,
+  removePolicy: removeManagedPolicy,
+  async launch(server) {
+    const b = await launchWithExtension({ args: [`--host-resolver-rules=MAP * 127.0.0.1:${server.port}`, '--ignore-certificate-errors'] });
+    let admin: Tab | undefined;
+    const browser: GuardedBrowser = {
+      engine: 'chromium',
+      newTab: async () => chromiumTab(await b.context.newPage()),
+      guardPage: () => b.worker.evaluate(() => chrome.runtime.getURL('guard.html')),
+      admin: async () => (admin ??= chromiumTab(await extensionPage(b.context, b.extensionId))),
+      close: () => b.close(),
+    };
+    return browser;
+  },
+};
+
+function chromiumTab(page: Page): Tab {
+  return {
+    async open(url) {
+      await page.goto(url);
+    },
+    url: async () => page.url(),
+    heading: () => page.evaluate(() => document.querySelector('h1')?.textContent?.trim() ?? ''),
+    text: () => page.evaluate(() => document.body?.innerText ?? ''),
+    fill: (label, value) => page.getByRole('textbox', { name: label }).fill(value),
+    press: (name) => page.getByRole('button', { name, exact: true }).click(),
+    buttons: () => page.evaluate(() => [...document.querySelectorAll('button')].map((b) => ({ name: (b.getAttribute('aria-label') ?? b.textContent ?? '').trim(), enabled: !b.disabled }))),
+    run: (fn, arg) => page.evaluate(fn as never, arg) as never,
+  };
+}

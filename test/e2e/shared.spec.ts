@@ -1,0 +1,163 @@
+/**
+ * One set of scenarios, run in real Chromium and in real Firefox ESR, each with the
+ * extension built for it and a real managed policy pushed the way IT pushes it (Chromium:
+ * the managed-policy folder; Firefox: policies.json). Every host name reaches one loopback
+ * HTTPS server, whose request log proves what a warned or blocked site never received.
+ * Engine details live in engines/; a scenario is written once.
+ */
+import { writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { cli } from './cli.ts';
+import { chromium } from './engines/chromium.ts';
+import { firefox } from './engines/firefox.ts';
+import { events, exportLog, useEngineSession } from './engines/session.ts';
+import type { Tab } from './engines/types.ts';
+
+const POLICY = {
+  schemaVersion: 1,
+  policyVersion: 'shared-1',
+  organization: { name: 'St Example Health', supportContact: 'Service desk x4357' },
+  sanctionedPlatforms: [{ name: 'Example Health Zoom', url: 'https://examplehealth.zoom.us/' }],
+  categories: { 'consumer-video': 'block', 'consumer-messaging': 'warn' },
+  rules: [{ match: 'portal.example.org/chat', action: 'block', label: 'Portal chat' }],
+  warn: { requireReason: true, bypassMinutes: 5 },
+  meetings: { sanctioned: { zoom: { accounts: ['examplehealth'] } } },
+};
+
+const BLOCKED = 'Blocked for patient work';
+const WARNED = 'Check before you continue';
+
+/** The test server's page for `host` is shown (a link the extension checks may pass through its guard page first). */
+async function reached(tab: Tab, host: string): Promise<void> {
+  await expect.poll(() => tab.text().catch(() => ''), { timeout: 10_000 }).toContain(`Reached ${host}`);
+}
+
+async function headingOf(tab: Tab, expected: string): Promise<void> {
+  await expect.poll(() => tab.heading().catch(() => ''), { timeout: 10_000 }).toBe(expected);
+}
+
+for (const engine of [chromium, firefox]) {
+  test.describe(`${engine.name}: the managed policy enforced`, () => {
+    const session = useEngineSession(engine, POLICY);
+
+    test('a blocked site, and a blocked host fetched from an allowed page, reach nothing', async () => {
+      const { browser, server, admin } = session;
+      const tab = await browser.newTab();
+      await tab.open('https://facetime.apple.com/join#v=1&p=secret');
+      await headingOf(tab, BLOCKED);
+      expect(await tab.url()).toMatch(/^(chrome|moz)-extension:\/\/[^/]+\/guard\.html#/);
+      const text = await tab.text();
+      expect(text).toContain('facetime.apple.com');
+      expect(text).toContain('St Example Health');
+      expect(text).toContain('Service desk x4357');
+      expect(text).not.toContain('secret');
+      expect(text).toContain('Example Health Zoom');
+      expect((await tab.buttons()).map((b) => b.name)).not.toContain('Continue to site');
+      // A path rule of the organisation, on a segment boundary only.
+      await tab.open('https://portal.example.org/chat/42?patient=Jane+Doe');
+      await headingOf(tab, BLOCKED);
+      expect(await tab.text()).toContain('Portal chat');
+      await tab.open('https://portal.example.org/chatter');
+      await reached(tab, 'portal.example.org');
+      expect(server.pages('portal.example.org')).toEqual(['/chatter']);
+
+      // An allowed page cannot reach the blocked host by a request of its own either.
+      const fetched = await tab.run((u) => fetch(u, { mode: 'no-cors' }).then(() => 'reached', () => 'refused'), 'https://facetime.apple.com/api');
+      expect(fetched).toBe('refused');
+      expect(server.hits('facetime.apple.com')).toEqual([]);
+
+      const blocked = (await events(admin)).filter((e) => e.type === 'navigation.blocked');
+      expect(blocked.map((e) => [e.host, e.service, e.action])).toEqual([
+        ['facetime.apple.com', 'facetime', 'block'],
+        ['portal.example.org', null, 'block'],
+      ]);
+      expect(JSON.stringify(blocked)).not.toMatch(/secret|join|Jane|patient|\/chat/);
+    });
+
+    test('a warned site is reached only after a reason and Continue to site, once its warning was shown', async () => {
+      const { browser, server, admin } = session;
+      const tab = await browser.newTab();
+      await tab.open('https://web.whatsapp.com/');
+      await headingOf(tab, WARNED);
+      expect(server.hits('web.whatsapp.com')).toEqual([]);
+      const go = async () => (await tab.buttons()).find((b) => b.name === 'Continue to site');
+      expect(await go()).toEqual({ name: 'Continue to site', enabled: false });
+      await tab.fill('Reason', 'Patient asked to send a photo of a rash');
+      await expect.poll(go).toEqual({ name: 'Continue to site', enabled: true });
+      await tab.press('Continue to site');
+      await reached(tab, 'web.whatsapp.com');
+      expect(server.pages('web.whatsapp.com')).toEqual(['/']);
+      // Allowed for the bypass: the next visit goes straight through.
+      await tab.open('https://web.whatsapp.com/again');
+      await reached(tab, 'web.whatsapp.com');
+
+      const log = await events(admin);
+      expect(log.filter((e) => e.type === 'navigation.warned').map((e) => e.host)).toEqual(['web.whatsapp.com']);
+      expect(log.find((e) => e.type === 'navigation.proceeded')).toMatchObject({ host: 'web.whatsapp.com', service: 'whatsapp', action: 'warn', reason: 'Patient asked to send a photo of a rash' });
+    });
+
+    test('a site that opens the guard page itself gets no way through and writes no event', async () => {
+      const { browser, server, admin } = session;
+      const tab = await browser.newTab();
+      await tab.open('https://attacker.example/');
+      await tab.run((u) => void (location.href = u), `${await browser.guardPage()}#https://web.whatsapp.com/`);
+      await new Promise((r) => setTimeout(r, 2000));
+      const go = (await tab.buttons().catch(() => [])).find((b) => b.name === 'Continue to site');
+      if (go) {
+        await tab.fill('Reason', 'The attacker types a reason');
+        await tab.press('Continue to site').catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      expect(server.hits('web.whatsapp.com')).toEqual([]);
+      expect((await events(admin)).filter((e) => /^navigation\./.test(String(e.type)))).toEqual([]);
+    });
+
+    test('a Zoom start link is blocked on open and its host token never reaches Zoom or the log', async () => {
+      const { browser, server, admin } = session;
+      const tab = await browser.newTab();
+      await tab.open('https://examplehealth.zoom.us/s/81234567890?zak=HOSTTOKEN');
+      await headingOf(tab, BLOCKED);
+      expect(await tab.text()).toMatch(/whoever opens it joins as the host/i);
+      expect(server.hits('examplehealth.zoom.us')).toEqual([]);
+      // A scheduled meeting of the organisation's own account with a passcode goes through.
+      await tab.open('https://examplehealth.zoom.us/j/81234567890?pwd=abcDEF123');
+      await reached(tab, 'examplehealth.zoom.us');
+      const checked = (await events(admin)).filter((e) => e.type === 'link.checked');
+      expect(checked.map((e) => [e.host, e.service, e.action])).toEqual([
+        ['examplehealth.zoom.us', 'zoom', 'block'],
+        ['examplehealth.zoom.us', 'zoom', 'allow'],
+      ]);
+      expect(checked[0]!.findings).toContain('start-link');
+      expect(JSON.stringify(await events(admin))).not.toMatch(/HOSTTOKEN|abcDEF123/);
+    });
+
+    test('the event log exports signed, and the command line verifies it', async () => {
+      const { browser, admin } = session;
+      const tab = await browser.newTab();
+      await tab.open('https://facetime.apple.com/');
+      await headingOf(tab, BLOCKED);
+      await tab.open('https://t.me/somechannel');
+      await headingOf(tab, WARNED);
+      expect(session.server.hits('facetime.apple.com')).toEqual([]);
+      expect(session.server.hits('t.me')).toEqual([]);
+      const text = await exportLog(admin);
+      const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.at(-1)!.type).toBe('log.signature');
+      const types = lines.map((l) => l.type);
+      expect(types[0]).toBe('log.key');
+      expect(types).toEqual(expect.arrayContaining(['policy.applied', 'navigation.blocked', 'navigation.warned']));
+      expect(lines.filter((l) => l.type !== 'log.signature').every((l) => l.policyVersion === 'shared-1' && l.policySource === 'managed')).toBe(true);
+      const file = test.info().outputPath(`${engine.name}-export.ndjson`);
+      writeFileSync(file, text);
+      const verified = cli('logs', 'verify', file);
+      expect(verified.stdout).toContain(`OK ${file}: ${lines.length - 1} events verified`);
+      expect(verified.code).toBe(0);
+      // One byte changed in an event: the same command refuses it.
+      writeFileSync(file, text.replace('"navigation.warned"', '"navigation.blocked"'));
+      expect(cli('logs', 'verify', file).code).toBe(1);
+      const csv = await exportLog(admin, 'csv');
+      expect(csv.split('\n')[0]).toMatch(/^seq,/);
+      expect(csv).toContain('t.me');
+    });
+  });
+}
