@@ -101,13 +101,11 @@ for (const engine of [chromium, firefox]) {
       const tab = await browser.newTab();
       await tab.open('https://attacker.example/');
       await tab.run((u) => void (location.href = u), `${await browser.guardPage()}#https://web.whatsapp.com/`);
+      // The page shows what it would say, but only a tab the extension's own rule sent here
+      // for this URL may go on (proof: the browser's report of that redirect).
+      await headingOf(tab, WARNED);
       await new Promise((r) => setTimeout(r, 2000));
-      const go = (await tab.buttons().catch(() => [])).find((b) => b.name === 'Continue to site');
-      if (go) {
-        await tab.fill('Reason', 'The attacker types a reason');
-        await tab.press('Continue to site').catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 1500));
-      }
+      expect((await tab.buttons()).map((b) => b.name)).toEqual(['Go back']);
       expect(server.hits('web.whatsapp.com')).toEqual([]);
       expect((await events(admin)).filter((e) => /^navigation\./.test(String(e.type)))).toEqual([]);
     });

@@ -1,0 +1,18 @@
+import { startServer } from './test/e2e/https-server.ts';
+import { firefox } from './test/e2e/engines/firefox.ts';
+const server = await startServer();
+firefox.writePolicy({ schemaVersion: 1, policyVersion: 'p-1', categories: { 'consumer-messaging': 'warn' } });
+const b = await firefox.launch(server);
+const admin = await b.admin();
+await new Promise(r=>setTimeout(r,1500));
+const tab = await b.newTab();
+await tab.open('https://attacker.example/');
+await tab.run((u) => void (location.href = u), `${await b.guardPage()}#https://web.whatsapp.com/`);
+await new Promise(r=>setTimeout(r,2500));
+console.log(await tab.url().catch(e=>String(e)), await tab.text().catch(e=>String(e)), await tab.buttons().catch(e=>String(e)));
+await tab.fill('Reason', 'The attacker types a reason');
+console.log(await tab.buttons());
+await tab.press('Continue to site').catch((e) => console.log('press', String(e)));
+await new Promise(r=>setTimeout(r,2500));
+console.log(await tab.url().catch(e=>String(e)), (await tab.text().catch(e=>String(e))).slice(0,200), server.hits('web.whatsapp.com'));
+await b.close(); firefox.removePolicy(); await server.close();
