@@ -74,8 +74,8 @@ interface HostEntry {
  * with no entry behind it: a hash collision there just continues the walk, and whatever
  * it reaches is checked exactly against the entry's host. Why a table and not a Map of
  * host strings: the same classifier on a Map (bench/baselines.ts) cuts and hashes a
- * substring per label, and costs 5–25% more per URL on the bench's browsing-like mix,
- * 3–12% on the uniform one (`npm run bench`, "table vs Map"; issue 14 keeps the table
+ * substring per label, and costs 8–27% more per URL on the bench's browsing-like mix,
+ * 3–37% on the uniform one (`npm run bench`, "table vs Map"; issue 14 keeps the table
  * only while it is more than 5% faster on some mix); why this small: heap at 10,000 rules
  * (README, "Measured").
  */
