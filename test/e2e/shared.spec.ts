@@ -22,7 +22,20 @@ const POLICY = {
   rules: [{ match: 'portal.example.org/chat', action: 'block', label: 'Portal chat' }],
   warn: { requireReason: true, bypassMinutes: 5 },
   meetings: { sanctioned: { zoom: { accounts: ['examplehealth'] } } },
+  tenantRestrictions: {
+    microsoft: { tenants: ['examplehealth.onmicrosoft.com'], context: '72f988bf-86f1-41af-91ab-2d7cd011db47', blockConsumerAccounts: true },
+    google: { allowedDomains: ['examplehealth.org'] },
+  },
 };
+/** The sign-in headers of that policy, as the vendors' hosts must receive them. */
+const MICROSOFT = {
+  'restrict-access-to-tenants': 'examplehealth.onmicrosoft.com',
+  'restrict-access-context': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+};
+/** Consumer Microsoft accounts refused, at their own sign-in host (a `sec-` header no page may set). */
+const MSA = { 'sec-restrict-tenant-access-policy': 'restrict-msa' };
+const GOOGLE = { 'x-googapps-allowed-domains': 'examplehealth.org' };
+const TENANT_HEADERS = [...Object.keys(MICROSOFT), ...Object.keys(MSA), ...Object.keys(GOOGLE)];
 
 const BLOCKED = 'Blocked for patient work';
 const WARNED = 'Check before you continue';
@@ -127,6 +140,35 @@ for (const engine of [chromium, firefox]) {
       ]);
       expect(checked[0]!.findings).toContain('start-link');
       expect(JSON.stringify(await events(admin))).not.toMatch(/HOSTTOKEN|abcDEF123/);
+    });
+
+    test("sign-in pages receive the organisation's tenant-restriction headers, other hosts none, a page cannot set its own", async () => {
+      const { browser, server } = session;
+      const seen: Array<{ host: string; path: string; headers: Record<string, string> }> = [];
+      server.route((req, _res, host) => {
+        const headers: Record<string, string> = {};
+        for (const h of TENANT_HEADERS) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h] as string;
+        seen.push({ host, path: req.url ?? '/', headers });
+        return false;
+      });
+      const headersOf = (host: string, path = '/') => seen.filter((r) => r.host === host && r.path === path).map((r) => r.headers);
+      const tab = await browser.newTab();
+      await tab.open('https://login.microsoftonline.com/');
+      await reached(tab, 'login.microsoftonline.com');
+      expect(headersOf('login.microsoftonline.com')).toEqual([MICROSOFT]);
+      await tab.open('https://login.live.com/');
+      await reached(tab, 'login.live.com');
+      expect(headersOf('login.live.com')).toEqual([MSA]);
+      await tab.open('https://accounts.google.com/');
+      await reached(tab, 'accounts.google.com');
+      expect(headersOf('accounts.google.com')).toEqual([GOOGLE]);
+      await tab.open('https://portal.example.org/');
+      await reached(tab, 'portal.example.org');
+      expect(headersOf('portal.example.org')).toEqual([{}]);
+      // A page's own value for a header it may set is replaced (same-origin, no preflight).
+      await tab.open('https://login.microsoftonline.com/home');
+      await tab.run((h) => fetch('/own', { headers: { 'Restrict-Access-To-Tenants': h } }).then((r) => r.status), 'attacker.onmicrosoft.com');
+      expect(headersOf('login.microsoftonline.com', '/own')).toEqual([MICROSOFT]);
     });
 
     test('the event log exports signed, and the command line verifies it', async () => {
