@@ -36,6 +36,7 @@ export default defineConfig({
     permissions: [
       'storage',
       'declarativeNetRequest',
+      'declarativeNetRequestFeedback',
       'alarms',
       'webNavigation',
       'webRequest',

@@ -9,7 +9,7 @@ import { allowanceFor, BYPASS_ALARM, expireAllowances } from './allowances.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
-import { startNavigationWatch } from './navigation-watch.ts';
+import { replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
 
 export const RETENTION_ALARM = 'retention';
@@ -77,6 +77,8 @@ export function startBackground(): void {
       policySource: state.resolved.source,
       extensionVersion: browser.runtime.getManifest().version,
     });
+    // What a stopped worker was told by the browser but had not yet written.
+    await replayPendingRedirects();
     await expireAllowances();
     await browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 1 });
     if (!(await browser.alarms.get(POLICY_ALARM))) await browser.alarms.create(POLICY_ALARM, { periodInMinutes: POLICY_REFRESH_MINUTES });

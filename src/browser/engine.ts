@@ -124,7 +124,7 @@ async function applyRules(rules: DnrRule[]): Promise<void> {
 }
 
 /** Its id in the manifest (wxt.config.ts). */
-const BUILTIN_RULESET = 'builtin-default';
+export const BUILTIN_RULESET = 'builtin-default';
 
 function sameRules(a: DnrRule[], b: DnrRule[]): boolean {
   if (a.length !== b.length) return false;

@@ -13,7 +13,7 @@
  */
 import { decideNavigation, navigationEvents, secondLine, type EventIntent, type GuardContext, type Stop } from '../core/guard.ts';
 import { allowances, takePass } from './allowances.ts';
-import { engine } from './engine.ts';
+import { BUILTIN_RULESET, engine } from './engine.ts';
 import { record } from './recorder.ts';
 
 const SENT_KEY = 'sentToGuard';
@@ -23,6 +23,10 @@ const SENT_KEY = 'sentToGuard';
  * and the sequence number of the event that records it (the page's reference).
  */
 const sent = new Map<number, { url: string; seq: Promise<number | null> }>();
+/** Redirect reports being handled, per tab: the page's question waits for them rather than guessing. */
+const arriving = new Map<number, { url: string; done: Promise<void> }>();
+/** Redirects the browser's record of matched rules stood in for (sentFor), per tab, by the match's time. */
+const standIns = new Map<number, { url: string; at: number }>();
 type StoredSent = Record<string, { url: string; seq: number | null }>;
 /** Resolvers waiting for a tab's redirect to be seen (the page can ask first). */
 const waiting = new Map<number, Array<() => void>>();
@@ -68,11 +72,10 @@ async function markSent(tabId: number, url: string, seq: Promise<number | null>)
  * before the redirect's report has been handled, so wait for it briefly.
  */
 export async function sentFor(tabId: number, url: string, waitMs = 1500): Promise<{ seq: Promise<number | null> } | null> {
+  const known = async () => sent.get(tabId) ?? ((await browser.storage.session.get(SENT_KEY))[SENT_KEY] as StoredSent | undefined)?.[tabId] ?? null;
   const match = async () => {
-    const m = sent.get(tabId);
-    if (m) return m.url === url ? m : null;
-    const stored = ((await browser.storage.session.get(SENT_KEY))[SENT_KEY] as StoredSent | undefined)?.[tabId];
-    return stored && stored.url === url ? { seq: Promise.resolve(stored.seq) } : null;
+    const m = await known();
+    return m && m.url === url ? { seq: m.seq instanceof Promise ? m.seq : Promise.resolve(m.seq) } : null;
   };
   const now = await match();
   if (now || waitMs <= 0) return now;
@@ -85,7 +88,43 @@ export async function sentFor(tabId: number, url: string, waitMs = 1500): Promis
     });
     waiting.set(tabId, list);
   });
+  const pending = arriving.get(tabId);
+  if (pending && pending.url === url) await pending.done;
+  const after = await match();
+  if (after || (await known())) return after;
+  // Nothing at all is known of this tab: the browser may have redirected it before this
+  // worker's listener was registered (the first navigation after the browser starts), when
+  // no report comes. Ask the browser's own record of the rules it matched instead.
+  const at = await matchedByRules(tabId, url);
+  if (at === null) return null;
+  // The report may have come while the record was read.
+  const late = arriving.get(tabId);
+  if (late || (await known())) {
+    if (late) await late.done;
+    return match();
+  }
+  standIns.set(tabId, { url, at });
+  await handleRedirect({ url, redirectUrl: '', tabId, frameId: 0, type: 'main_frame' }, at);
   return match();
+}
+
+/** How recent a rule match may be to stand in for a missed redirect report. */
+const MATCH_WINDOW_MS = 30_000;
+
+/**
+ * When one of the extension's redirect rules matched in tab `tabId` in the last few seconds
+ * (declarativeNetRequest.getMatchedRules, the browser's record), and `url` is one the rules
+ * send to the guard page: that time, else null. A site cannot add to that record, and the
+ * record names neither URL: it is asked only for a tab with no redirect reported at all.
+ */
+async function matchedByRules(tabId: number, url: string): Promise<number | null> {
+  if (navigationEvents(decideNavigation(url, await guardContext())).length === 0) return null;
+  const state = await engine();
+  const redirects = new Set(state.rules.filter((r) => r.action.type === 'redirect').map((r) => r.id));
+  // Without the declarativeNetRequestFeedback permission (or on a browser without it) there is no record to ask.
+  const matched = await (async () => (await browser.declarativeNetRequest.getMatchedRules({ tabId, minTimeStamp: Date.now() - MATCH_WINDOW_MS })).rulesMatchedInfo)().catch(() => []);
+  const ours = matched.filter((m) => (m.rule.rulesetId === '_dynamic' ? redirects.has(m.rule.ruleId) : m.rule.rulesetId === BUILTIN_RULESET));
+  return ours.length ? Math.max(...ours.map((m) => m.timeStamp)) : null;
 }
 
 /**
@@ -96,31 +135,88 @@ export async function sentFor(tabId: number, url: string, waitMs = 1500): Promis
 const recentFrameEvents = new Map<string, number>();
 const FRAME_EVENT_INTERVAL_MS = 60_000;
 
-async function write(intents: EventIntent[], tabId: number, topFrame: boolean): Promise<number | null> {
+async function write(intents: EventIntent[], tabId: number, topFrame: boolean, at = Date.now()): Promise<number | null> {
   const state = await engine();
   let seq: number | null = null;
   for (const e of intents) {
     if (!topFrame) {
       const key = `${tabId} ${e.type} ${new URL(e.url).host}`;
       const last = recentFrameEvents.get(key);
-      if (last !== undefined && Date.now() - last < FRAME_EVENT_INTERVAL_MS) continue;
-      recentFrameEvents.set(key, Date.now());
+      if (last !== undefined && at - last < FRAME_EVENT_INTERVAL_MS) continue;
+      recentFrameEvents.set(key, at);
       if (recentFrameEvents.size > 1000) recentFrameEvents.clear();
     }
     const { type, url, service, action, findings, reason } = e;
-    const written = await record({ type, url, service, action, ...(findings ? { findings } : {}), ...(reason ? { reason } : {}) }, state);
+    const written = await record({ type, url, service, action, ...(findings ? { findings } : {}), ...(reason ? { reason } : {}) }, state, new Date(at));
     seq = written.seq;
   }
   return seq;
 }
 
-async function onGuardRedirect(details: { url: string; redirectUrl: string; tabId: number; frameId: number; type: string }): Promise<void> {
+type Redirect = { url: string; redirectUrl: string; tabId: number; frameId: number; type: string };
+
+/**
+ * Write-ahead for what the rules decided. A redirect is not waited for by anyone: the
+ * browser shows the guard page while the worker is still loading the policy and opening
+ * the log (at browser start this takes a while), and a worker stopped in between would
+ * lose the event. So each redirect is first noted in session storage (kept by the browser
+ * itself, across a stopped worker, until it quits) in one call made before anything is
+ * awaited, and the note is removed once the event is durable. A worker that starts replays
+ * the notes a stopped one left (replayPendingRedirects): at worst an event is written twice
+ * (stopped between the append and the removal), never not at all.
+ */
+const PENDING_PREFIX = 'pendingRedirect:';
+/** Notes this worker made itself: they are being handled, not left behind. */
+const ownNotes = new Set<string>();
+
+async function onGuardRedirect(details: Redirect & { timeStamp?: number }): Promise<void> {
   if (!isGuardUrl(details.redirectUrl)) return;
+  // A report arriving after the rules' record already stood in for it (sentFor) is that same redirect.
+  const standIn = standIns.get(details.tabId);
+  if (standIn && standIn.url === details.url && Math.abs((details.timeStamp ?? Infinity) - standIn.at) < 2000) {
+    standIns.delete(details.tabId);
+    return;
+  }
+  const at = Date.now();
+  const key = `${PENDING_PREFIX}${at}:${Math.random().toString(36).slice(2)}`;
+  ownNotes.add(key);
+  const { url, redirectUrl, tabId, frameId, type } = details;
+  const noted = browser.storage.session.set({ [key]: { url, redirectUrl, tabId, frameId, type, at } });
+  const handled = handleRedirect(details, at);
+  if (type === 'main_frame') {
+    const done = handled.catch(() => undefined);
+    arriving.set(tabId, { url, done });
+    void done.then(() => arriving.get(tabId)?.done === done && arriving.delete(tabId));
+  }
+  try {
+    await handled;
+    await noted;
+    await browser.storage.session.remove(key);
+  } finally {
+    ownNotes.delete(key);
+  }
+}
+
+async function handleRedirect(details: Redirect, at: number): Promise<void> {
   const topFrame = details.type === 'main_frame';
   const decision = decideNavigation(details.url, await guardContext());
-  const seq = write(navigationEvents(decision), details.tabId, topFrame);
+  const seq = write(navigationEvents(decision), details.tabId, topFrame, at);
   if (topFrame && details.tabId >= 0) await markSent(details.tabId, details.url, seq);
   await seq;
+}
+
+/** Write the events of redirects a stopped worker noted but did not finish (see above). */
+export async function replayPendingRedirects(): Promise<number> {
+  const all = (await browser.storage.session.get(null)) as Record<string, unknown>;
+  const left = Object.entries(all)
+    .filter(([k]) => k.startsWith(PENDING_PREFIX) && !ownNotes.has(k))
+    .map(([k, v]) => [k, v as Redirect & { at: number }] as const)
+    .sort((a, b) => a[1].at - b[1].at);
+  for (const [key, note] of left) {
+    await handleRedirect(note, note.at);
+    await browser.storage.session.remove(key);
+  }
+  return left.length;
 }
 
 async function onCommitted(details: { tabId: number; frameId: number; url: string }, sameDocument: boolean): Promise<void> {

@@ -54,8 +54,9 @@ export function draftFor(input: RecordInput, state: EngineState, now = new Date(
   };
 }
 
-export async function record(input: RecordInput, state: EngineState): Promise<EventRecord> {
-  const now = new Date();
+/** `at`: when it happened, if earlier than now (an event replayed after the worker was stopped). */
+export async function record(input: RecordInput, state: EngineState, at?: Date): Promise<EventRecord> {
+  const now = at ?? new Date();
   const user = state.resolved.policy.logging.recordUser ? await profileUser() : undefined;
   const event = await (await eventStore()).append(draftFor(input, state, now, user));
   if (state.resolved.policy.reporting?.url) scheduleReport();

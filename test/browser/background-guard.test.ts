@@ -116,6 +116,51 @@ describe('the guard page', () => {
   });
 });
 
+describe('no event lost to a stopped worker', () => {
+  const notes = async () => Object.keys(await fakeBrowser.storage.session.get(null)).filter((k) => k.startsWith('pendingRedirect:'));
+
+  it('a redirect handled to the end leaves no note behind', async () => {
+    await redirected('https://web.whatsapp.com/noted', 21);
+    expect(await notes()).toEqual([]);
+  });
+
+  it('a redirect whose report never came (the first navigation as the browser starts) is proven by the browser\'s record of matched rules', async () => {
+    const url = 'https://line.me/at-start';
+    const redirectRule = (dynamic.dynamicRules as Array<{ id: number; action: { type: string } }>).find((r) => r.action.type === 'redirect')!;
+    // No report, and no matched rule in this tab: nothing (as for a page a site opened).
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 31, 0))).toMatchObject({ show: 'page', mayContinue: false });
+    // The browser's record says one of the extension's redirect rules matched in the tab.
+    const before = (await events()).length;
+    const matchedAt = Date.now() - 2000;
+    dynamic.matched.push({ rule: { ruleId: redirectRule.id, rulesetId: '_dynamic' }, tabId: 32, timeStamp: matchedAt });
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 32, 0))).toMatchObject({ show: 'page', mayContinue: true });
+    expect((await events()).slice(before).map((e) => [e.type, e.host])).toEqual([['navigation.warned', 'line.me']]);
+    // The report arriving late after all is the same redirect: not written twice.
+    await webRequest.onBeforeRedirect.trigger({ url, redirectUrl: `${ORIGIN}/guard.html#${url}`, tabId: 32, frameId: 0, type: 'main_frame', timeStamp: matchedAt });
+    expect(await events()).toHaveLength(before + 1);
+    // A rule that is not a redirect to the guard page proves nothing; nor does a frame.
+    const other = (dynamic.dynamicRules as Array<{ id: number; action: { type: string } }>).find((r) => r.action.type !== 'redirect')!;
+    dynamic.matched.push({ rule: { ruleId: other.id, rulesetId: '_dynamic' }, tabId: 33, timeStamp: Date.now() });
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 33, 0))).toMatchObject({ mayContinue: false });
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 32, 3))).toMatchObject({ mayContinue: false });
+    expect(await events()).toHaveLength(before + 1);
+  });
+
+  it('a redirect a stopped worker noted but never wrote is written by the next worker, at the time it happened, once', async () => {
+    const at = Date.parse('2026-11-30T08:00:00.000Z');
+    const url = 'https://facetime.apple.com/left-behind';
+    await fakeBrowser.storage.session.set({ [`pendingRedirect:${at}:x`]: { url, redirectUrl: `${ORIGIN}/guard.html#${url}`, tabId: 22, frameId: 0, type: 'main_frame', at } });
+    const { replayPendingRedirects } = await import('../../src/browser/navigation-watch.ts');
+    const before = (await events()).length;
+    expect(await replayPendingRedirects()).toBe(1);
+    const written = (await events()).slice(before);
+    expect(written.map((e) => [e.type, e.host, e.ts])).toEqual([['navigation.blocked', 'facetime.apple.com', '2026-11-30T08:00:00.000Z']]);
+    expect(await notes()).toEqual([]);
+    expect(await replayPendingRedirects()).toBe(0);
+    expect(await events()).toHaveLength(before + 1);
+  });
+});
+
 describe('the second line', () => {
   it('a commit on a warned URL without an allowance (e.g. served by a service worker) is sent to the guard page and recorded', async () => {
     await webNavigation.onCommitted.trigger({ tabId: 9, frameId: 0, url: 'https://t.me/channel' });

@@ -19,7 +19,12 @@ export function fakeEvent() {
 }
 
 export function installFakeExtension() {
-  const dynamic: { dynamicRules: Array<{ id: number }>; sessionRules: Array<{ id: number; condition: Record<string, unknown>; priority: number }> } = { dynamicRules: [], sessionRules: [] };
+  const dynamic: {
+    dynamicRules: Array<{ id: number }>;
+    sessionRules: Array<{ id: number; condition: Record<string, unknown>; priority: number }>;
+    /** What getMatchedRules reports: the browser's record of rules that matched. */
+    matched: Array<{ rule: { ruleId: number; rulesetId: string }; tabId: number; timeStamp: number }>;
+  } = { dynamicRules: [], sessionRules: [], matched: [] };
   const webRequest = { onBeforeRedirect: fakeEvent() };
   const webNavigation = { onCommitted: fakeEvent(), onHistoryStateUpdated: fakeEvent(), onReferenceFragmentUpdated: fakeEvent(), onErrorOccurred: fakeEvent() };
   const browsingDataRemove = vi.fn(async () => undefined);
@@ -37,6 +42,9 @@ export function installFakeExtension() {
         dynamic.sessionRules = [...dynamic.sessionRules.filter((r) => !removeRuleIds.includes(r.id)), ...addRules];
       },
       getEnabledRulesets: async () => [],
+      getMatchedRules: async ({ tabId, minTimeStamp = 0 }: { tabId?: number; minTimeStamp?: number }) => ({
+        rulesMatchedInfo: dynamic.matched.filter((m) => (tabId === undefined || m.tabId === tabId) && m.timeStamp >= minTimeStamp),
+      }),
       updateEnabledRulesets: async () => undefined,
     },
     scripting: { getRegisteredContentScripts: async () => [], registerContentScripts: async () => undefined, unregisterContentScripts: async () => undefined, executeScript: async () => [] },
