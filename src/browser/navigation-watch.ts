@@ -110,12 +110,20 @@ export async function sentFor(tabId: number, url: string, waitMs = 1500): Promis
 
 /** How recent a rule match may be to stand in for a missed redirect report. */
 const MATCH_WINDOW_MS = 30_000;
+/**
+ * How long after this worker (or background page) started its listener may still have been
+ * missing. A match later than that was reported to it — a sub-frame's included — so it cannot
+ * stand in for a top-level page's missing report (a site framing a warned site, then opening
+ * the guard page at the top of the same tab, would otherwise borrow the frame's match).
+ */
+const LISTENER_READY_MS = 2_000;
 
 /**
- * When one of the extension's redirect rules matched in tab `tabId` in the last few seconds
- * (declarativeNetRequest.getMatchedRules, the browser's record), and `url` is one the rules
- * send to the guard page: that time, else null. A site cannot add to that record, and the
- * record names neither URL: it is asked only for a tab with no redirect reported at all.
+ * When one of the extension's redirect rules matched in tab `tabId` shortly before this
+ * worker's listener was in place (declarativeNetRequest.getMatchedRules, the browser's
+ * record), and `url` is one the rules send to the guard page: that time, else null. A site
+ * cannot add to that record, and the record names neither URL: it is asked only for a tab
+ * with no redirect reported at all.
  */
 async function matchedByRules(tabId: number, url: string): Promise<number | null> {
   if (navigationEvents(decideNavigation(url, await guardContext())).length === 0) return null;
@@ -123,7 +131,8 @@ async function matchedByRules(tabId: number, url: string): Promise<number | null
   const redirects = new Set(state.rules.filter((r) => r.action.type === 'redirect').map((r) => r.id));
   // Without the declarativeNetRequestFeedback permission (or on a browser without it) there is no record to ask.
   const matched = await (async () => (await browser.declarativeNetRequest.getMatchedRules({ tabId, minTimeStamp: Date.now() - MATCH_WINDOW_MS })).rulesMatchedInfo)().catch(() => []);
-  const ours = matched.filter((m) => (m.rule.rulesetId === '_dynamic' ? redirects.has(m.rule.ruleId) : m.rule.rulesetId === BUILTIN_RULESET));
+  const listenerReady = performance.timeOrigin + LISTENER_READY_MS;
+  const ours = matched.filter((m) => m.timeStamp <= listenerReady && (m.rule.rulesetId === '_dynamic' ? redirects.has(m.rule.ruleId) : m.rule.rulesetId === BUILTIN_RULESET));
   return ours.length ? Math.max(...ours.map((m) => m.timeStamp)) : null;
 }
 

@@ -6,7 +6,7 @@
  * test/e2e/attacks.spec.ts; these run in milliseconds and reach every branch.
  */
 import 'fake-indexeddb/auto';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { Sender } from '../../src/browser/protocol.ts';
 import { installFakeExtension } from './fake-extension.ts';
@@ -131,6 +131,8 @@ describe('no event lost to a stopped worker', () => {
     expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 31, 0))).toMatchObject({ show: 'page', mayContinue: false });
     // The browser's record says one of the extension's redirect rules matched in the tab.
     const before = (await events()).length;
+    // This worker started a moment ago, and the rule matched just before its listener was in place.
+    const started = vi.spyOn(performance, 'timeOrigin', 'get').mockReturnValue(Date.now() - 1000);
     const matchedAt = Date.now() - 2000;
     dynamic.matched.push({ rule: { ruleId: redirectRule.id, rulesetId: '_dynamic' }, tabId: 32, timeStamp: matchedAt });
     expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 32, 0))).toMatchObject({ show: 'page', mayContinue: true });
@@ -144,6 +146,21 @@ describe('no event lost to a stopped worker', () => {
     expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 33, 0))).toMatchObject({ mayContinue: false });
     expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 32, 3))).toMatchObject({ mayContinue: false });
     expect(await events()).toHaveLength(before + 1);
+    started.mockRestore();
+  });
+
+  it('a site cannot borrow the stand-in proof: a framed warned site matches a redirect rule in its tab, yet a guard page it then opens at the top gets nothing', async () => {
+    const url = 'https://viber.com/borrowed';
+    const redirectRule = (dynamic.dynamicRules as Array<{ id: number; action: { type: string } }>).find((r) => r.action.type === 'redirect')!;
+    // The frame's redirect: matched by the rules now (long after this worker started), and reported.
+    dynamic.matched.push({ rule: { ruleId: redirectRule.id, rulesetId: '_dynamic' }, tabId: 34, timeStamp: Date.now() });
+    await redirected('https://viber.com/framed', 34, 'sub_frame');
+    const before = (await events()).length;
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 34, 0))).toMatchObject({ show: 'page', mayContinue: false });
+    // Nor without the frame's report: a match after this worker's listener was in place had its report.
+    dynamic.matched.push({ rule: { ruleId: redirectRule.id, rulesetId: '_dynamic' }, tabId: 35, timeStamp: Date.now() });
+    expect(await handleMessage({ kind: 'guard.view' }, guardSender(url, 35, 0))).toMatchObject({ show: 'page', mayContinue: false });
+    expect(await events()).toHaveLength(before);
   });
 
   it('a redirect a stopped worker noted but never wrote is written by the next worker, at the time it happened, once', async () => {
