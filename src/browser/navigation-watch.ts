@@ -72,13 +72,14 @@ async function markSent(tabId: number, url: string, seq: Promise<number | null>)
  * before the redirect's report has been handled, so wait for it briefly.
  */
 export async function sentFor(tabId: number, url: string, waitMs = 1500): Promise<{ seq: Promise<number | null> } | null> {
-  const known = async () => sent.get(tabId) ?? ((await browser.storage.session.get(SENT_KEY))[SENT_KEY] as StoredSent | undefined)?.[tabId] ?? null;
-  const match = async () => {
-    const m = await known();
-    return m && m.url === url ? { seq: m.seq instanceof Promise ? m.seq : Promise.resolve(m.seq) } : null;
+  /** What is known of the tab: a report being handled is waited for, not guessed past. */
+  const known = async () => {
+    await arriving.get(tabId)?.done;
+    return sent.get(tabId) ?? ((await browser.storage.session.get(SENT_KEY))[SENT_KEY] as StoredSent | undefined)?.[tabId] ?? null;
   };
-  const now = await match();
-  if (now || waitMs <= 0) return now;
+  const forUrl = (m: Awaited<ReturnType<typeof known>>) => (m && m.url === url ? { seq: m.seq instanceof Promise ? m.seq : Promise.resolve(m.seq) } : null);
+  let m = await known();
+  if (m?.url === url || waitMs <= 0) return forUrl(m);
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, waitMs);
     const list = waiting.get(tabId) ?? [];
@@ -88,24 +89,19 @@ export async function sentFor(tabId: number, url: string, waitMs = 1500): Promis
     });
     waiting.set(tabId, list);
   });
-  const pending = arriving.get(tabId);
-  if (pending && pending.url === url) await pending.done;
-  const after = await match();
-  if (after || (await known())) return after;
+  m = await known();
+  if (m) return forUrl(m);
   // Nothing at all is known of this tab: the browser may have redirected it before this
   // worker's listener was registered (the first navigation after the browser starts), when
   // no report comes. Ask the browser's own record of the rules it matched instead.
   const at = await matchedByRules(tabId, url);
   if (at === null) return null;
   // The report may have come while the record was read.
-  const late = arriving.get(tabId);
-  if (late || (await known())) {
-    if (late) await late.done;
-    return match();
-  }
+  m = await known();
+  if (m) return forUrl(m);
   standIns.set(tabId, { url, at });
   await handleRedirect({ url, redirectUrl: '', tabId, frameId: 0, type: 'main_frame' }, at);
-  return match();
+  return forUrl(await known());
 }
 
 /** How recent a rule match may be to stand in for a missed redirect report. */

@@ -35,7 +35,11 @@ export async function loggedEvents(page: Page): Promise<Array<Record<string, unk
     if (r.text === undefined) throw new Error(r.error ?? 'no export');
     return r.text;
   });
-  // The export's last line is its signature (README, "Signed exports"), not an event.
+  return exportedEvents(text);
+}
+
+/** The events of an NDJSON export: its last line is its signature (README, "Signed exports"), not an event. */
+export function exportedEvents(text: string): Array<Record<string, unknown>> {
   return text
     .split('\n')
     .filter(Boolean)

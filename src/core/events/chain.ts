@@ -128,26 +128,30 @@ export type ChainFailure =
   /** `seq` is not greater than the line before's. */
   | 'seq-not-increasing';
 
-export type VerifyResult =
-  | {
-      ok: true;
-      count: number;
-      /** null when there are no events. */
-      firstSeq: number | null;
-      lastSeq: number | null;
-      /** True when the first event's `prev` is GENESIS; false for a pruned (partial) log. */
-      fromGenesis: boolean;
-    }
-  | {
-      ok: false;
-      /** `seq` of the first bad event, or null when it has no readable integer `seq`. */
-      seq: number | null;
-      /** 1-based line (index + firstLine) of the first bad event. */
-      line: number;
-      failure: ChainFailure;
-      /** One sentence: what is wrong and what it means. */
-      reason: string;
-    };
+/** What an intact chain shows; an export's verdict adds what its signed last line proves. */
+export interface ChainSummary {
+  ok: true;
+  count: number;
+  /** null when there are no events. */
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** True when the first event's `prev` is GENESIS; false for a pruned (partial) log. */
+  fromGenesis: boolean;
+}
+
+/** Where and why a check failed. */
+export interface CheckFailure<F extends string> {
+  ok: false;
+  /** `seq` of the first bad event, or null when it has no readable integer `seq`. */
+  seq: number | null;
+  /** 1-based line (index + firstLine) of the first bad event. */
+  line: number;
+  failure: F;
+  /** One sentence: what is wrong and what it means. */
+  reason: string;
+}
+
+export type VerifyResult = ChainSummary | CheckFailure<ChainFailure>;
 
 /** Events whose hashes are computed concurrently during verification. */
 const VERIFY_WINDOW = 1024;

@@ -18,7 +18,7 @@
  *   8. the ECDSA signature is valid for the trailer's key                    → bad-signature
  *   9. with pinned keys: the trailer's key is the install's pinned key       → key-not-pinned
  */
-import { GENESIS, recordHashInput, sha256Hex } from './chain.ts';
+import { GENESIS, recordHashInput, sha256Hex, type ChainSummary, type CheckFailure } from './chain.ts';
 import type { NdjsonLine } from './ndjson.ts';
 import { checkEventRecord, HASH_REGEX } from './schema.ts';
 import { checkTrailerSignature, ExportDigest, SIGNATURE_TYPE, type SignatureTrailer } from './signature.ts';
@@ -42,27 +42,15 @@ export type ExportFailure =
 export type KeyPins = ReadonlyMap<string, ReadonlySet<string>>;
 
 export type ExportVerdict =
-  | {
-      ok: true;
-      count: number;
-      firstSeq: number | null;
-      lastSeq: number | null;
-      /** The first event's `prev` is GENESIS: the export starts at the first event the install wrote. */
-      fromGenesis: boolean;
+  | (ChainSummary & {
       filtered: boolean;
       installId: string;
       publicKey: string;
       exportedAt: string;
       /** True when the key was checked against pinned keys (--keys). */
       pinned: boolean;
-    }
-  | {
-      ok: false;
-      seq: number | null;
-      line: number;
-      failure: ExportFailure;
-      reason: string;
-    };
+    })
+  | CheckFailure<ExportFailure>;
 
 function readableSeq(value: unknown): number | null {
   if (typeof value !== 'object' || value === null) return null;

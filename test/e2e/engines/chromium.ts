@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { launchWithExtension } from '../browser.ts';
 import { extensionPage } from '../extension.ts';
 import { canWriteManagedPolicy, POLICY_DIR, removeManagedPolicy, writeManagedPolicy } from '../managed-policy.ts';
+import { pageReads } from './page-reads.ts';
 import type { Engine, GuardedBrowser, Tab } from './types.ts';
 
 export const chromium: Engine = {
@@ -29,15 +30,12 @@ export const chromium: Engine = {
 
 function chromiumTab(page: Page): Tab {
   return {
+    ...pageReads(page.evaluate.bind(page) as never),
     async open(url) {
       await page.goto(url);
     },
     url: async () => page.url(),
-    heading: () => page.evaluate(() => document.querySelector('h1')?.textContent?.trim() ?? ''),
-    text: () => page.evaluate(() => document.body?.innerText ?? ''),
     fill: (label, value) => page.getByRole('textbox', { name: label }).fill(value),
     press: (name) => page.getByRole('button', { name, exact: true }).click(),
-    buttons: () => page.evaluate(() => [...document.querySelectorAll('button')].map((b) => ({ name: (b.getAttribute('aria-label') ?? b.textContent ?? '').trim(), enabled: !b.disabled }))),
-    run: (fn, arg) => page.evaluate(fn as never, arg) as never,
   };
 }

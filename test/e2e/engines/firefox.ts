@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { firefoxPoliciesJson } from '../../../src/cli/deploy/formats.ts';
 import { GECKO_ID } from '../../../src/core/identity.ts';
+import { pageReads } from './page-reads.ts';
 import type { Engine, GuardedBrowser, Tab } from './types.ts';
 
 export const FIREFOX_EXTENSION_DIR = resolve(process.env.TG_FIREFOX_EXTENSION_DIR ?? '.output/firefox-mv3');
@@ -119,6 +120,7 @@ function firefoxTab(page: Page, origin: string): Tab {
     await settle(100);
   };
   const tab: Tab = {
+    ...pageReads(page.evaluate.bind(page) as never),
     async open(url) {
       if (!/^(https?|moz-extension):/.test(await tab.url().catch(() => ''))) await page.goto('https://start.test/', { waitUntil: 'load' });
       if (url.startsWith('moz-extension:') && !(await tab.url()).startsWith(origin)) {
@@ -131,8 +133,6 @@ function firefoxTab(page: Page, origin: string): Tab {
       await follow(url);
     },
     url: () => page.evaluate(() => location.href),
-    heading: () => page.evaluate(() => document.querySelector('h1')?.textContent?.trim() ?? ''),
-    text: () => page.evaluate(() => document.body?.innerText ?? ''),
     async fill(label, value) {
       const field = await page.$(`::-p-aria([name="${label}"][role="textbox"])`);
       if (!field) throw new Error(`no text field named "${label}"`);
@@ -144,8 +144,6 @@ function firefoxTab(page: Page, origin: string): Tab {
       if (!button) throw new Error(`no button named "${name}"`);
       await button.click();
     },
-    buttons: () => page.evaluate(() => [...document.querySelectorAll('button')].map((b) => ({ name: (b.getAttribute('aria-label') ?? b.textContent ?? '').trim(), enabled: !b.disabled }))),
-    run: (fn, arg) => page.evaluate(fn as never, arg) as never,
   };
   return tab;
 }

@@ -4,6 +4,7 @@
  * policy is in force. Call inside a test.describe.
  */
 import { expect, test } from '@playwright/test';
+import { exportedEvents } from '../extension.ts';
 import { startServer, type TestServer } from '../https-server.ts';
 import { requireOrSkip } from '../require.ts';
 import type { Engine, GuardedBrowser, PolicyStatus, Tab } from './types.ts';
@@ -53,9 +54,5 @@ export async function exportLog(admin: Tab, format: 'ndjson' | 'csv' = 'ndjson')
 
 /** Events in the log, oldest first (the export's signature line left out). */
 export async function events(admin: Tab): Promise<Array<Record<string, unknown>>> {
-  return (await exportLog(admin))
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((e) => e.type !== 'log.signature');
+  return exportedEvents(await exportLog(admin));
 }
