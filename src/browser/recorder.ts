@@ -6,7 +6,7 @@
  */
 import type { Action } from '../core/actions.ts';
 import { redactUrl } from '../core/events/redact.ts';
-import type { EventDraft, EventRecord, EventType, IncidentKind } from '../core/events/types.ts';
+import type { DataChannel, EventDraft, EventRecord, EventType, IncidentKind } from '../core/events/types.ts';
 import type { EngineState } from './engine.ts';
 import { openEventStore, type EventStore } from './events/store.ts';
 import { profileUser } from './profile-user.ts';
@@ -22,6 +22,11 @@ export interface RecordInput {
   findings?: readonly string[];
   incident?: IncidentKind;
   note?: string;
+  /** 1.2: the decision was made for a frame. */
+  frame?: boolean;
+  channel?: DataChannel;
+  name?: string;
+  browser?: string;
 }
 
 let store: Promise<EventStore> | undefined;
@@ -47,6 +52,10 @@ export function draftFor(input: RecordInput, state: EngineState, now = new Date(
     ...(input.findings !== undefined ? { findings: input.findings } : {}),
     ...(input.incident !== undefined ? { incident: input.incident } : {}),
     ...(input.note !== undefined ? { note: input.note } : {}),
+    ...(input.frame ? { frame: true as const } : {}),
+    ...(input.channel !== undefined ? { channel: input.channel } : {}),
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.browser !== undefined ? { browser: input.browser } : {}),
     policyVersion: policy.policyVersion,
     policySource: source,
     extensionVersion: browser.runtime.getManifest().version,

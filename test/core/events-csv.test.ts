@@ -112,8 +112,8 @@ describe('CSV cells', () => {
 
 describe('CSV export', () => {
   it('header row and fixed column order', () => {
-    expect(CSV_HEADER).toBe('seq,ts,type,host,url,service,action,reason,findings,incident,note,policyVersion,policySource,extensionVersion,installId,user,publicKey,prev,hash\r\n');
-    expect(CSV_COLUMNS.length).toBe(19);
+    expect(CSV_HEADER).toBe('seq,ts,type,host,url,service,action,reason,findings,incident,note,frame,channel,name,browser,policyVersion,policySource,extensionVersion,installId,user,publicKey,prev,hash\r\n');
+    expect(CSV_COLUMNS.length).toBe(23);
   });
 
   it('one column per field, nulls empty, findings joined with ;', async () => {
@@ -121,7 +121,7 @@ describe('CSV export', () => {
     const rows = parseCsv(formatCsv(chain));
     expect(rows.length).toBe(chain.length + 1);
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
-    for (const r of rows) expect(r.length).toBe(19);
+    for (const r of rows) expect(r.length).toBe(23);
     const link = rows[5]!;
     expect(link[CSV_COLUMNS.indexOf('type')]).toBe('link.checked');
     expect(link[CSV_COLUMNS.indexOf('findings')]).toBe('embedded-passcode;personal-room');

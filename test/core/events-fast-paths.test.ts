@@ -14,7 +14,7 @@ import { GENESIS, hashInput, recordHashInput, verifyChain } from '../../src/core
 import { ACTIONS } from '../../src/core/actions.ts';
 import { NdjsonLineParser, type NdjsonLine } from '../../src/core/events/ndjson.ts';
 import { checkEventRecord, eventRecordSchema, realInstant, roundTrips } from '../../src/core/events/schema.ts';
-import { EVENT_TYPES, INCIDENT_KINDS, type EventRecord } from '../../src/core/events/types.ts';
+import { DATA_CHANNELS, EVENT_TYPES, INCIDENT_KINDS, type EventRecord } from '../../src/core/events/types.ts';
 import { ExportVerifier } from '../../src/core/events/verify.ts';
 import { anyUnicodeString } from './unicode-arbitraries.ts';
 
@@ -44,6 +44,10 @@ const FIELD_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   findings: fc.array(text, { maxLength: 3 }),
   incident: fc.constantFrom(...INCIDENT_KINDS),
   note: text,
+  frame: fc.constant(true),
+  channel: fc.constantFrom(...DATA_CHANNELS),
+  name: text.filter((s) => s !== ''),
+  browser: text.filter((s) => s !== ''),
   policyVersion: text,
   policySource: fc.constantFrom('managed', 'local', 'default'),
   extensionVersion: text,

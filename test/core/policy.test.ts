@@ -37,6 +37,12 @@ describe('policy v1 defaults', () => {
         findingActions: {},
       },
       logging: { retentionDays: 90, maxEvents: 100000, recordFullUrls: false, recordUser: false },
+      // 1.2
+      sideDoors: { incognito: 'unknown' },
+      media: { action: 'allow', allowedSites: [], recordUse: true },
+      dataProtection: { action: 'warn', identifiers: ['us-ssn', 'nhs-number', 'medicare-mbi', 'payment-card'], patterns: [] },
+      detection: { lookalikes: 'warn', protect: [] },
+      awareness: { drills: [], lessons: true },
     });
   });
 

@@ -43,11 +43,15 @@ export function hashInput(prev: string, eventWithoutHash: object): string {
 export function recordHashInput(e: EventRecord): string {
   const sorted = {
     action: e.action,
+    browser: e.browser,
+    channel: e.channel,
     extensionVersion: e.extensionVersion,
     findings: e.findings,
+    frame: e.frame,
     host: e.host,
     incident: e.incident,
     installId: e.installId,
+    name: e.name,
     note: e.note,
     policySource: e.policySource,
     policyVersion: e.policyVersion,
@@ -97,6 +101,10 @@ export async function sealEvent(draft: EventDraft, seq: number, prev: string): P
   if (draft.findings !== undefined) e.findings = [...draft.findings];
   if (draft.incident !== undefined) e.incident = draft.incident;
   if (draft.note !== undefined) e.note = draft.note;
+  if (draft.frame !== undefined) e.frame = draft.frame;
+  if (draft.channel !== undefined) e.channel = draft.channel;
+  if (draft.name !== undefined) e.name = draft.name;
+  if (draft.browser !== undefined) e.browser = draft.browser;
   if (draft.installId !== undefined) e.installId = draft.installId;
   if (draft.user !== undefined) e.user = draft.user;
   if (draft.publicKey !== undefined) e.publicKey = draft.publicKey;

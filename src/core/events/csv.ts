@@ -4,7 +4,7 @@
  * - Header row, then one row per event; one column per field, in this fixed order
  *   (the order of the table in docs/event-log.md):
  *     seq, ts, type, host, url, service, action, reason, findings, incident, note,
- *     policyVersion, policySource, extensionVersion, installId, user, publicKey,
+ *     frame, channel, name, browser, policyVersion, policySource, extensionVersion, installId, user, publicKey,
  *     prev, hash
  * - `null` and left-out fields are empty cells; `findings` is joined with `;`.
  * - RFC 4180: rows end CRLF; a cell containing `"`, `,`, `;`, CR or LF is wrapped in
@@ -52,6 +52,10 @@ export function formatCsvRow(e: EventRecord): string {
     csvCell(e.findings === undefined ? undefined : e.findings.join(';')) + ',' +
     csvCell(e.incident) + ',' +
     csvCell(e.note) + ',' +
+    csvCell(e.frame === undefined ? undefined : 'true') + ',' +
+    csvCell(e.channel) + ',' +
+    csvCell(e.name) + ',' +
+    csvCell(e.browser) + ',' +
     csvCell(e.policyVersion) + ',' +
     csvCell(e.policySource) + ',' +
     csvCell(e.extensionVersion) + ',' +

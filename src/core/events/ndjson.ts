@@ -22,6 +22,10 @@ export function formatEventJson(e: EventRecord): string {
   if (e.findings !== undefined) o.findings = e.findings;
   if (e.incident !== undefined) o.incident = e.incident;
   if (e.note !== undefined) o.note = e.note;
+  if (e.frame !== undefined) o.frame = e.frame;
+  if (e.channel !== undefined) o.channel = e.channel;
+  if (e.name !== undefined) o.name = e.name;
+  if (e.browser !== undefined) o.browser = e.browser;
   o.policyVersion = e.policyVersion;
   o.policySource = e.policySource;
   o.extensionVersion = e.extensionVersion;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ACTIONS } from '../actions.ts';
-import { EVENT_TYPES, INCIDENT_KINDS, INCIDENT_NOTE_MAX, type EventRecord } from './types.ts';
+import { DATA_CHANNELS, EVENT_TYPES, INCIDENT_KINDS, INCIDENT_NOTE_MAX, type EventRecord } from './types.ts';
 
 export const HASH_REGEX = /^[0-9a-f]{64}$/;
 
@@ -23,6 +23,10 @@ export const eventRecordSchema = z.strictObject({
   findings: z.array(z.string()).optional(),
   incident: z.enum(INCIDENT_KINDS).optional(),
   note: z.string().max(INCIDENT_NOTE_MAX).optional(),
+  frame: z.literal(true).optional(),
+  channel: z.enum(DATA_CHANNELS).optional(),
+  name: z.string().min(1).optional(),
+  browser: z.string().min(1).optional(),
   policyVersion: z.string(),
   policySource: z.enum(['managed', 'local', 'default']),
   extensionVersion: z.string(),
@@ -38,6 +42,7 @@ const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const ACTION_SET: ReadonlySet<string> = new Set(ACTIONS);
 const INCIDENTS: ReadonlySet<string> = new Set(INCIDENT_KINDS);
 const SOURCES: ReadonlySet<string> = new Set(['managed', 'local', 'default']);
+const CHANNELS: ReadonlySet<string> = new Set(DATA_CHANNELS);
 /** What the extension writes: milliseconds, UTC. Anything else goes to the full check. */
 const TS_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -89,6 +94,10 @@ function plainlyValid(v: Record<string, unknown>): boolean {
     absentOr(v.findings, (f) => Array.isArray(f) && f.every(str)) &&
     absentOr(v.incident, (i) => str(i) && INCIDENTS.has(i)) &&
     absentOr(v.note, (n) => str(n) && n.length <= INCIDENT_NOTE_MAX) &&
+    absentOr(v.frame, (f) => f === true) &&
+    absentOr(v.channel, (c) => str(c) && CHANNELS.has(c)) &&
+    absentOr(v.name, (n) => str(n) && n.length > 0) &&
+    absentOr(v.browser, (b) => str(b) && b.length > 0) &&
     absentOr(v.installId, (i) => str(i) && i.length > 0) &&
     absentOr(v.publicKey, (k) => str(k) && k.length > 0) &&
     str(v.policyVersion) && str(v.extensionVersion) && str(v.policySource) && SOURCES.has(v.policySource) &&

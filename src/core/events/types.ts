@@ -19,13 +19,29 @@ export const EVENT_TYPES = [
   'log.pruned',
   'incident.reported',
   'log.key',
+  // 1.2
+  'media.used',
+  'media.warned',
+  'media.proceeded',
+  'media.blocked',
+  'data.warned',
+  'data.proceeded',
+  'data.blocked',
+  'training.drill',
+  'training.lesson',
+  'install.heartbeat',
+  'guard.gap',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Event types whose record carries `findings`. */
-export const TYPES_WITH_FINDINGS: readonly EventType[] = ['link.checked', 'schedule.checked'];
+export const TYPES_WITH_FINDINGS: readonly EventType[] = ['link.checked', 'schedule.checked', 'policy.applied', 'policy.invalid', 'media.warned', 'media.proceeded', 'media.blocked', 'media.used', 'data.warned', 'data.proceeded', 'data.blocked', 'guard.gap'];
 /** Event types whose record carries the user's typed `reason`. */
-export const TYPES_WITH_REASON: readonly EventType[] = ['navigation.proceeded'];
+export const TYPES_WITH_REASON: readonly EventType[] = ['navigation.proceeded', 'media.proceeded', 'data.proceeded'];
+
+/** Where data left a page (docs/event-log.md 1.2, `channel` on `data.*`). */
+export const DATA_CHANNELS = ['paste', 'drop', 'upload', 'submit'] as const;
+export type DataChannel = (typeof DATA_CHANNELS)[number];
 
 /** What a clinician can report (docs/event-log.md 1.1, `incident.reported`). */
 export const INCIDENT_KINDS = ['uninvited-guest', 'wrong-recipient', 'patient-data-on-consumer-app', 'suspicious-link', 'other'] as const;
@@ -49,6 +65,10 @@ export const EVENT_FIELDS = [
   'findings',
   'incident',
   'note',
+  'frame',
+  'channel',
+  'name',
+  'browser',
   'policyVersion',
   'policySource',
   'extensionVersion',
@@ -86,6 +106,14 @@ export interface EventRecord {
   incident?: IncidentKind;
   /** On `incident.reported`: the reporter's own words, ≤ INCIDENT_NOTE_MAX characters. */
   note?: string;
+  /** 1.2: present (always `true`) when the decision was made for a frame, not a tab. */
+  frame?: true;
+  /** 1.2, on `data.*`: how the data was leaving the page. */
+  channel?: DataChannel;
+  /** 1.2: the drill's name on `training.drill`, the lesson's id on `training.lesson`. */
+  name?: string;
+  /** 1.2, on `install.heartbeat`: the browser's name and version, e.g. `Chromium 156.0.8078.73`. */
+  browser?: string;
   policyVersion: string;
   policySource: PolicySource;
   extensionVersion: string;
@@ -123,6 +151,10 @@ export interface EventDraft {
   findings?: readonly string[];
   incident?: IncidentKind;
   note?: string;
+  frame?: true;
+  channel?: DataChannel;
+  name?: string;
+  browser?: string;
   policyVersion: string;
   policySource: PolicySource;
   extensionVersion: string;

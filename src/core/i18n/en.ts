@@ -150,6 +150,17 @@ export const en = {
   type_log_pruned: 'Old events removed',
   type_incident_reported: 'Incident reported',
   type_log_key: 'Signing key created',
+  type_media_used: 'Camera or microphone used',
+  type_media_warned: 'Camera warning shown',
+  type_media_proceeded: 'Camera allowed after warning',
+  type_media_blocked: 'Camera or microphone blocked',
+  type_data_warned: 'Patient data warning shown',
+  type_data_proceeded: 'Patient data sent after warning',
+  type_data_blocked: 'Patient data stopped',
+  type_training_drill: 'Drill link opened',
+  type_training_lesson: 'Lesson shown',
+  type_install_heartbeat: 'Daily check-in',
+  type_guard_gap: 'Place the guard cannot see',
 
   // Meeting-link findings (plain names)
   finding_start_link: 'Host start link (lets anyone start the meeting as host)',

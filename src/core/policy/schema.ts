@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ACTIONS } from '../actions.ts';
 import { CATEGORY_IDS, SERVICE_IDS } from '../catalog.ts';
 import { HOST_PATTERN_REGEX, parseHostPattern } from '../hosts.ts';
+import { IDENTIFIER_IDS } from '../data-protection/ids.ts';
 import { ADJUSTABLE_FINDING_CODES } from '../meetings/types.ts';
 import { escapeControls, findControl } from '../printable.ts';
 
@@ -138,8 +139,12 @@ export const DEFAULT_CATEGORIES: Record<string, z.infer<typeof action>> = {
 const categoryId = z.enum(CATEGORY_IDS as [string, ...string[]]);
 const serviceId = z.enum(SERVICE_IDS as [string, ...string[]]);
 
+/** `seal` (docs/policy-format.md 1.2): SHA-256 of the canonical policy without its seal. */
+export const SEAL_REGEX = '^sha256:[0-9a-f]{64}$';
+
 export const policySchema = z.strictObject({
   schemaVersion: z.literal(1, { error: 'must be 1 (the only policy format version)' }),
+  seal: z.string().regex(new RegExp(SEAL_REGEX), 'must be "sha256:" and 64 lower-case hex characters (write it with `telehealth-guard validate --seal`)').optional(),
   policyVersion: text().max(64).default(''),
   organization: z
     .strictObject({
@@ -222,6 +227,51 @@ export const policySchema = z.strictObject({
       token: text().optional(),
     })
     .optional(),
+  // 1.2 (docs/policy-format.md): what IT did about private windows, so the extension warns only when nobody said.
+  sideDoors: z
+    .strictObject({
+      incognito: z.enum(['disabled', 'allowed', 'unknown']).default('unknown'),
+    })
+    .prefault({}),
+  // 1.2: camera, microphone and screen capture on sites that are not sanctioned.
+  media: z
+    .strictObject({
+      action: action.default('allow'),
+      allowedSites: z.array(hostPattern).max(200).default([]),
+      recordUse: z.boolean().default(true),
+    })
+    .prefault({}),
+  // 1.2: patient identifiers pasted, dropped, uploaded or submitted on consumer apps.
+  dataProtection: z
+    .strictObject({
+      action: action.default('warn'),
+      identifiers: z.array(z.enum(IDENTIFIER_IDS)).default([...IDENTIFIER_IDS]),
+      patterns: z
+        .array(
+          z.strictObject({
+            name: text().min(1).max(40),
+            regex: z.string().min(1).max(200),
+            minMatches: z.number().int().min(1).max(1000).optional(),
+          }),
+        )
+        .max(20)
+        .default([]),
+    })
+    .prefault({}),
+  // 1.2: look-alike hosts of sanctioned platforms, vendor sign-in hosts and the organisation's own domains.
+  detection: z
+    .strictObject({
+      lookalikes: action.default('warn'),
+      protect: z.array(domain).max(50).default([]),
+    })
+    .prefault({}),
+  // 1.2: drills and one-minute lessons.
+  awareness: z
+    .strictObject({
+      drills: z.array(z.strictObject({ match: hostPattern, name: text().min(1).max(100) })).max(20).default([]),
+      lessons: z.boolean().default(true),
+    })
+    .prefault({}),
 });
 
 /** A valid policy with every default filled in. */

@@ -23,6 +23,17 @@ export const TYPE_COLOURS: Record<EventType, string> = {
   'log.pruned': '#a3acb6',
   'incident.reported': '#ea580c',
   'log.key': '#4b5563',
+  'media.used': '#0f766e',
+  'media.warned': '#b45309',
+  'media.proceeded': '#6d28d9',
+  'media.blocked': '#991b1b',
+  'data.warned': '#a16207',
+  'data.proceeded': '#5b21b6',
+  'data.blocked': '#7f1d1d',
+  'training.drill': '#0369a1',
+  'training.lesson': '#0891b2',
+  'install.heartbeat': '#9ca3af',
+  'guard.gap': '#9d174d',
 };
 
 export function EventChart({ counts }: { counts: DailyCount[] }) {
