@@ -264,4 +264,9 @@ export const de: Record<MessageKey, string> = {
   sum_findings: 'Besprechungsbefunde',
   sum_findings_default: 'Standard-Schweregrade',
   sum_logging_user: ', angemeldeter Benutzer wird protokolliert',
+  // In-page notice (src/ui/notice): built-in texts
+  notice_from: 'Telehealth Guard',
+  notice_reason_hint: 'Geben Sie mindestens {min} Zeichen ein; Ihre Begründung wird für Ihre Organisation aufgezeichnet.',
+  notice_continue: 'Fortfahren',
+  notice_dismiss: 'Jetzt nicht',
 };

@@ -273,6 +273,11 @@ export const en = {
   sum_findings: 'meeting findings',
   sum_findings_default: 'default severities',
   sum_logging_user: ', signed-in user recorded',
+  // In-page notice (src/ui/notice): built-in texts
+  notice_from: 'Telehealth Guard',
+  notice_reason_hint: 'Type at least {min} characters; your reason is recorded for your organisation.',
+  notice_continue: 'Continue',
+  notice_dismiss: 'Not now',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -264,4 +264,9 @@ export const es: Record<MessageKey, string> = {
   sum_findings: 'hallazgos de reunión',
   sum_findings_default: 'gravedad predeterminada',
   sum_logging_user: ', se registra el usuario con sesión iniciada',
+  // In-page notice (src/ui/notice): built-in texts
+  notice_from: 'Telehealth Guard',
+  notice_reason_hint: 'Escriba al menos {min} caracteres; su motivo queda registrado para su organización.',
+  notice_continue: 'Continuar',
+  notice_dismiss: 'Ahora no',
 };

@@ -264,4 +264,9 @@ export const fr: Record<MessageKey, string> = {
   sum_findings: 'constats de réunion',
   sum_findings_default: 'gravité par défaut',
   sum_logging_user: ', utilisateur connecté enregistré',
+  // In-page notice (src/ui/notice): built-in texts
+  notice_from: 'Telehealth Guard',
+  notice_reason_hint: 'Saisissez au moins {min} caractères ; votre raison est enregistrée pour votre organisation.',
+  notice_continue: 'Continuer',
+  notice_dismiss: 'Pas maintenant',
 };
