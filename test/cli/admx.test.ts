@@ -5,7 +5,8 @@
  * reference resolving ($(string.…), $(presentation.…), categories, supportedOn, refId).
  */
 import { readFileSync } from 'node:fs';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/main.ts';
 import { memoryIO } from '../../src/cli/io.ts';
@@ -24,8 +25,23 @@ const run = async (argv: string[], files: Record<string, string> = {}) => {
 };
 
 const ARRAYS = new Set(['policy', 'category', 'definition', 'string', 'presentation', 'text', 'decimal', 'boolean', 'enum', 'textBox', 'decimalTextBox', 'checkBox', 'target', 'using']);
+/**
+ * Well-formed XML 1.0 with namespaces, by a conformant parser (saxes, jsdom's): the Group
+ * Policy editor and Intune refuse a file that is not. fast-xml-parser's validator is lenient
+ * (it accepts "--" inside a comment, which broke the header comment once), so it only reads
+ * the structure afterwards.
+ */
+export function xmlProblem(xml: string): string | null {
+  const parser = new SaxesParser({ xmlns: true });
+  let problem: string | null = null;
+  parser.on('error', (e) => {
+    problem ??= e.message;
+  });
+  parser.write(xml).close();
+  return problem;
+}
 const parse = (xml: string) => {
-  expect(XMLValidator.validate(xml), 'well-formed XML').toBe(true);
+  expect(xmlProblem(xml), 'well-formed XML').toBeNull();
   return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ARRAYS.has(name), textNodeName: '#text' }).parse(xml);
 };
 const refs = (value: string, kind: 'string' | 'presentation') => {
@@ -35,6 +51,18 @@ const refs = (value: string, kind: 'string' | 'presentation') => {
 };
 
 describe('deploy --target admx', () => {
+  it('the strict parser refuses what the Group Policy editor refuses', () => {
+    expect(xmlProblem('<?xml version="1.0"?><!-- deploy --target admx --><a/>')).toMatch(/malformed comment/);
+    expect(xmlProblem('<a xmlns:p="urn:x"><p:b/></a>')).toBeNull();
+    expect(xmlProblem('<a><q:b/></a>')).toMatch(/prefix/);
+  });
+
+  it('prints the SYSVOL path with its backslashes', async () => {
+    const r = await run(['deploy', '--target', 'admx', '--out', 'out']);
+    expect(r.out).toContain('\\\\<domain>\\SYSVOL\\<domain>\\Policies\\PolicyDefinitions\\');
+    expect(r.out).toContain('into its en-US\\ folder');
+  });
+
   it('writes an ADMX and an en-US ADML in the schema namespace whose every reference resolves', async () => {
     const r = await run(['deploy', '--target', 'admx', '--extension-id', A, '--edge-extension-id', B, '--out', 'out']);
     expect(r.code, r.err).toBe(0);
