@@ -38,9 +38,9 @@ const topType = (key: string): string => {
 };
 
 const FILE: Record<string, string> = {
-  'chrome-linux': 'telehealth-guard.json',
-  'chromium-linux': 'telehealth-guard.json',
-  'edge-linux': 'telehealth-guard.json',
+  'chrome-linux': 'telehealth-guard-chrome.json',
+  'chromium-linux': 'telehealth-guard-chromium.json',
+  'edge-linux': 'telehealth-guard-edge.json',
   'windows-reg': 'telehealth-guard.reg',
   'macos-mobileconfig': 'telehealth-guard.mobileconfig',
   'google-admin': 'google-admin.json',
@@ -329,6 +329,17 @@ describe('telehealth-guard deploy: every target round-trips the policy as writte
     }
   }
 
+  it('targets never share a file name, so one folder holds every target', async () => {
+    const names = TARGET_NAMES.flatMap((t) => Object.keys(TARGETS[t]!.files?.({ extensionId: EXTENSION_ID }) ?? { [TARGETS[t]!.file]: '' }));
+    expect(new Set(names).size, names.join(', ')).toBe(names.length);
+    // Chrome, then Edge, into one folder: both files stay, each for its own browser.
+    const io = memoryIO({ 'p.json': strict });
+    expect(await runCommand(['deploy', 'p.json', '--target', 'chrome-linux', '--out', 'out'], io)).toBe(0);
+    expect(await runCommand(['deploy', 'p.json', '--target', 'edge-linux', '--out', 'out'], io)).toBe(0);
+    expect(JSON.parse(io.files['out/telehealth-guard-chrome.json']!)).toHaveProperty('IncognitoModeAvailability', 1);
+    expect(JSON.parse(io.files['out/telehealth-guard-edge.json']!)).toHaveProperty('InPrivateModeAvailability', 1);
+  });
+
   it('writes the policy without filling in defaults', async () => {
     const { content } = await deploy('chromium-linux', minimal, ['--no-hardening']);
     expect(JSON.parse(content)).toEqual({ '3rdparty': { extensions: { [EXTENSION_ID]: { schemaVersion: 1 } } } });
@@ -389,7 +400,7 @@ describe('telehealth-guard deploy: formats', () => {
     const plain = await deploy('chrome-linux', small);
     expect(JSON.parse(plain.content).ExtensionInstallForcelist).toBeUndefined();
     expect(plain.out).toMatch(/Not force-installed/);
-    expect(plain.out).toContain('install -D -m 644 out/telehealth-guard.json /etc/opt/chrome/policies/managed/telehealth-guard.json');
+    expect(plain.out).toContain('install -D -m 644 out/telehealth-guard-chrome.json /etc/opt/chrome/policies/managed/telehealth-guard.json');
   });
 
   it('firefox: --install-url adds an ExtensionSettings force-install entry', async () => {

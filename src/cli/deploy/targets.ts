@@ -74,9 +74,14 @@ export interface Target {
   instructions(path: string, o: TargetOptions): string[];
 }
 
-function linuxTarget(browser: string, dir: string, policyPage: string, sideDoors: readonly SideDoor[]): Target {
+/**
+ * Each Linux target writes a file named for its browser (telehealth-guard-chrome.json, …), so
+ * deploying for Chrome and then Edge into one folder keeps both; in the browser's folder it
+ * is installed as telehealth-guard.json.
+ */
+function linuxTarget(browser: string, file: string, dir: string, policyPage: string, sideDoors: readonly SideDoor[]): Target {
   return {
-    file: 'telehealth-guard.json',
+    file,
     summary: `JSON for ${dir}`,
     idKind: 'chrome',
     forceInstall: '--update-url',
@@ -95,9 +100,9 @@ function linuxTarget(browser: string, dir: string, policyPage: string, sideDoors
 }
 
 export const TARGETS: Record<string, Target> = {
-  'chrome-linux': linuxTarget('Google Chrome', '/etc/opt/chrome/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS),
-  'chromium-linux': linuxTarget('Chromium', '/etc/chromium/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS),
-  'edge-linux': linuxTarget('Microsoft Edge', '/etc/opt/edge/policies/managed/', 'edge://policy', EDGE_SIDE_DOORS),
+  'chrome-linux': linuxTarget('Google Chrome', 'telehealth-guard-chrome.json', '/etc/opt/chrome/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS),
+  'chromium-linux': linuxTarget('Chromium', 'telehealth-guard-chromium.json', '/etc/chromium/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS),
+  'edge-linux': linuxTarget('Microsoft Edge', 'telehealth-guard-edge.json', '/etc/opt/edge/policies/managed/', 'edge://policy', EDGE_SIDE_DOORS),
   'windows-reg': {
     file: 'telehealth-guard.reg',
     edgeId: true,
@@ -195,7 +200,7 @@ export const TARGETS: Record<string, Target> = {
     },
     instructions: (path, o) => [
       `Settings under "Telehealth Guard" for Chrome (extension ${o.extensionId}) and Edge (extension ${o.edgeExtensionId ?? o.extensionId}); they carry no values: set them in the editor.`,
-      'Group Policy: copy the .admx into \\<domain>\SYSVOL\<domain>\Policies\PolicyDefinitions\ and the .adml into its en-US\ folder,',
+      'Group Policy: copy the .admx into \\\\<domain>\\SYSVOL\\<domain>\\Policies\\PolicyDefinitions\\ and the .adml into its en-US\\ folder,',
       '  then Computer Configuration → Administrative Templates → Telehealth Guard. Enable "Policy format" and the settings you need.',
       `Intune: Devices → Configuration → Import ADMX: upload ${path} with the .adml, then create a profile from the imported template.`,
       'The ids are written into the templates: generate them again if an id changes. Check chrome://policy and edge://policy.',
