@@ -34,7 +34,7 @@ describe('telehealth-guard validate', () => {
         '                          Restrict-Access-Context: 72f988bf-86f1-41af-91ab-2d7cd011db47',
         '                        Microsoft, on login.live.com:',
         '                          sec-Restrict-Tenant-Access-Policy: restrict-msa',
-        '                        Chromium lets an extension set each of these headers (tested on Chromium 156); Firefox is not verified.',
+        '                        Chromium and Firefox let an extension set each of these headers (tested on Chromium 156 and Firefox ESR 153).',
       ].join('\n'),
     );
     const webex = JSON.stringify({ schemaVersion: 1, tenantRestrictions: { webex: { allowedDomains: ['examplehealth.org'] } } });

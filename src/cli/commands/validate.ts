@@ -73,7 +73,7 @@ function tenantLines(p: Policy): string[] {
   lines.push(
     refused.length
       ? `${indent}NOT SET: Chromium does not let an extension set ${refused.join(', ')}; use the vendor's proxy or device method for ${refused.length === 1 ? 'it' : 'them'}.`
-      : `${indent}Chromium lets an extension set each of these headers (tested on Chromium 156); Firefox is not verified.`,
+      : `${indent}Chromium and Firefox let an extension set each of these headers (tested on Chromium 156 and Firefox ESR 153).`,
   );
   return lines;
 }
