@@ -34,62 +34,38 @@ export interface Classification extends Decision {
 }
 
 /**
- * An organisation rule's decision. Its three constant fields live on the prototype, so
- * each of up to 5,000 (10,000 in the bench) rules costs three fields, not seven (heap at
- * 10,000 rules: README, "Measured"). Read like any Decision; build results field by
- * field (as classifyUrl does), since spreading or cloning copies own fields only.
+ * The compiled form keeps no object per rule (heap at 10,000 rules: README, "Measured";
+ * issue 25 asks for Ghostery's figure or less). A decision is a *code*: `≥ 0` the index of
+ * the organisation rule that decides (its action, label and pattern are read from
+ * `policy.rules`, which the compiled policy holds anyway), `≤ -2` one of the few catalog
+ * decisions, `NO_DECISION` none. Entries are parallel arrays (host string, bare code, path
+ * run), and the hash table is one Uint32 per slot.
  */
-class RuleDecision {
-  declare readonly source: 'rule';
-  declare readonly service: null;
-  declare readonly category: null;
-  constructor(
-    readonly action: Action,
-    readonly label: string | null,
-    readonly pattern: string,
-  ) {}
-}
-Object.defineProperties(RuleDecision.prototype, {
-  source: { value: 'rule', enumerable: true },
-  service: { value: null, enumerable: true },
-  category: { value: null, enumerable: true },
-});
-
-interface PathEntry {
-  prefix: string;
-  decision: Decision;
-}
-
-interface HostEntry {
-  host: string;
-  bare: Decision | undefined;
-  /** Longest prefix first. */
-  paths: PathEntry[] | undefined;
-}
+const NO_DECISION = -1;
+const catalogCode = (k: number) => -2 - k;
 
 /**
- * Open-addressing hash table from a host hash to its entry. Each slot is two int32s
- * side by side — (hash + 1, entry index << 2 | flags) — so probing reads one small typed
- * array, not a chain of objects. Suffixes that only lead to longer patterns are a flag
- * with no entry behind it: a hash collision there just continues the walk, and whatever
- * it reaches is checked exactly against the entry's host. Why a table and not a Map of
- * host strings: the same classifier on a Map (bench/baselines.ts) cuts and hashes a
- * substring per label, and costs 8–27% more per URL on the bench's browsing-like mix,
- * 3–37% on the uniform one (`npm run bench`, "table vs Map"; issue 14 keeps the table
- * only while it is more than 5% faster on some mix); why this small: heap at 10,000 rules
- * (README, "Measured").
+ * Open-addressing hash table from a host (read right to left) to its entry: one Uint32
+ * per slot — entry index + 1 (0 for a suffix that only leads to longer patterns), twelve
+ * check bits of the hash, and two flags — so probing reads one small typed array and
+ * compares a host string only when the check bits agree. Why a table and not a Map of host
+ * strings: the same classifier on a Map (bench/baselines.ts) cuts and hashes a substring
+ * per label; `npm run bench` prints "table vs Map", and the table stays only while it is
+ * more than 5% faster on some mix (issue 14).
  */
 interface HostTable {
   readonly mask: number;
-  readonly slots: Int32Array;
-  readonly entries: HostEntry[];
+  readonly slots: Uint32Array;
   readonly size: number;
 }
 
-const STRIDE = 2;
 const HAS_DECISION = 1;
 const LEADS_DEEPER = 2;
-const INDEX_SHIFT = 2;
+const CHECK_SHIFT = 2;
+const CHECK_MASK = 0xfff;
+const INDEX_SHIFT = 14;
+/** Entries a table can index (18 bits); far beyond the policy format's 5,000 rules plus the catalog. */
+const MAX_ENTRIES = (1 << (32 - INDEX_SHIFT)) - 2;
 
 /** One pattern host with its decisions, as the DNR compiler needs them. */
 export interface HostDecisions {
@@ -98,8 +74,26 @@ export interface HostDecisions {
   paths?: ReadonlyArray<{ prefix: string; decision: Decision }>;
 }
 
+/** The decided hosts, as parallel arrays indexed by entry. */
+interface Entries {
+  readonly hosts: readonly string[];
+  /**
+   * Decision code of the bare host (NO_DECISION for none) or, for a host with path rules,
+   * `PATH_RUN - k`: its run starts at `k` in `pathCodes`/`pathPrefixes` with the run's
+   * length, then the bare host's code, then the paths, longest prefix first.
+   */
+  readonly codes: Int32Array;
+  readonly pathCodes: Int32Array;
+  readonly pathPrefixes: readonly string[];
+}
+/** Below every decision code (catalog codes are -2 … -2 - catalog size). */
+const PATH_RUN = -(1 << 24);
+
 export interface CompiledPolicy {
-  /** Every pattern host that carries a decision. */
+  /**
+   * Every pattern host that carries a decision, built anew on each read (for the DNR
+   * compiler, once per policy load): the compiled form itself keeps no object per rule.
+   */
   readonly patterns: readonly HostDecisions[];
   /**
    * Every pattern host, and every label suffix of one (with no decision, so a walk
@@ -108,14 +102,20 @@ export interface CompiledPolicy {
    * incrementally while it walks, so no substring is ever cut or re-hashed.
    */
   readonly table: HostTable;
+  readonly entries: Entries;
+  /** Decisions of catalog services (code `-2 - k`). */
+  readonly catalogDecisions: readonly Decision[];
+  /** The pattern of a rule whose `match` is not written in canonical form, by rule index (rare). */
+  readonly rulePatterns: ReadonlyMap<number, string>;
   readonly fallback: Decision;
   readonly policy: Policy;
 }
 
 interface Slot {
-  pattern: HostPattern;
-  rule?: Decision;
-  catalog?: Decision;
+  host: string;
+  path: string;
+  rule: number;
+  catalog: number;
 }
 
 export function compilePolicy(policy: Policy, catalog: Catalog = CATALOG): CompiledPolicy {
@@ -123,10 +123,11 @@ export function compilePolicy(policy: Policy, catalog: Catalog = CATALOG): Compi
   const slotFor = (pattern: HostPattern): Slot => {
     const key = pattern.path === '' ? pattern.host : pattern.host + pattern.path;
     let slot = slots.get(key);
-    if (!slot) slots.set(key, (slot = { pattern }));
+    if (!slot) slots.set(key, (slot = { host: pattern.host, path: pattern.path, rule: NO_DECISION, catalog: NO_DECISION }));
     return slot;
   };
 
+  const catalogDecisions: Decision[] = [];
   for (const { service, pattern } of catalogPatterns(catalog)) {
     const fromService = policy.services[service.id];
     const fromCategory = policy.categories[service.category];
@@ -140,51 +141,121 @@ export function compilePolicy(policy: Policy, catalog: Catalog = CATALOG): Compi
     };
     const slot = slotFor(pattern);
     // Two catalog services on one pattern would be a catalog bug; the stricter one holds.
-    if (!slot.catalog || stricter(slot.catalog.action, decision.action) !== slot.catalog.action) slot.catalog = decision;
+    const held = slot.catalog === NO_DECISION ? undefined : catalogDecisions[-2 - slot.catalog]!;
+    if (!held || stricter(held.action, decision.action) !== held.action) {
+      slot.catalog = catalogCode(catalogDecisions.length);
+      catalogDecisions.push(decision);
+    }
   }
 
-  for (const rule of policy.rules) {
+  const rulePatterns = new Map<number, string>();
+  policy.rules.forEach((rule, index) => {
     const parsed = parseHostPattern(rule.match);
     // The schema has already rejected bad patterns; a policy object built by hand is not trusted.
     if (!parsed.ok) throw new Error(`rules: "${rule.match}" ${parsed.message}`);
-    // Most patterns are written in canonical form: then the policy's own string is kept
-    // as host and pattern, instead of copies (heap at 10,000 rules: README, "Measured").
-    const written = parsed.pattern.host + parsed.pattern.path === rule.match;
-    const pattern: HostPattern = written && parsed.pattern.path === '' ? { host: rule.match, path: '' } : parsed.pattern;
+    const canonical = parsed.pattern.host + parsed.pattern.path;
+    // Most patterns are written in canonical form: then the policy's own string is the
+    // host (and the pattern), instead of a copy.
+    if (canonical !== rule.match) rulePatterns.set(index, canonical);
+    const pattern: HostPattern = canonical === rule.match && parsed.pattern.path === '' ? { host: rule.match, path: '' } : parsed.pattern;
     const slot = slotFor(pattern);
-    const decision: Decision = new RuleDecision(rule.action, rule.label ?? null, written ? rule.match : pattern.host + pattern.path);
     // Among organisation rules for the same pattern, the strictest wins.
-    if (!slot.rule || stricter(slot.rule.action, decision.action) !== slot.rule.action) slot.rule = decision;
-  }
+    if (slot.rule === NO_DECISION || stricter(policy.rules[slot.rule]!.action, rule.action) !== policy.rules[slot.rule]!.action) slot.rule = index;
+  });
 
   // Decided hosts get an entry; suffixes that only lead to longer patterns are just
-  // flagged in the table (no object, no string kept: at 10,000 rules they are a third
+  // flagged in the table (no entry, no string kept: at 10,000 rules they are a third
   // of all keys).
-  const byHost = new Map<string, HostEntry>();
+  const byHost = new Map<string, { bare: number; paths: Array<{ prefix: string; code: number }> | undefined }>();
   const leads = new Set<string>();
   for (const slot of slots.values()) {
-    const decision = slot.rule ?? slot.catalog!;
-    const { host, path } = slot.pattern;
+    const code = slot.rule !== NO_DECISION ? slot.rule : slot.catalog;
+    const { host, path } = slot;
     let entry = byHost.get(host);
-    if (!entry) byHost.set(host, (entry = { host, bare: undefined, paths: undefined }));
-    if (path === '') entry.bare = decision;
-    else (entry.paths ??= []).push({ prefix: path, decision });
+    if (!entry) byHost.set(host, (entry = { bare: NO_DECISION, paths: undefined }));
+    if (path === '') entry.bare = code;
+    else (entry.paths ??= []).push({ prefix: path, code });
     // IP literals match exactly; their "suffixes" are not hosts.
     if (isIpHost(host)) continue;
     for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) leads.add(host.slice(dot + 1));
   }
-  for (const entry of byHost.values()) entry.paths?.sort((a, b) => b.prefix.length - a.prefix.length);
-  const table = buildTable(byHost.values(), byHost.size, leads);
+  if (byHost.size > MAX_ENTRIES) throw new Error(`compilePolicy: ${byHost.size} pattern hosts, more than ${MAX_ENTRIES}`);
+
+  // Sized exactly (an array grown by push keeps up to half again as much room).
+  const hosts: string[] = new Array<string>(byHost.size);
+  const codes = new Int32Array(byHost.size);
+  const pathCodes: number[] = [];
+  const pathPrefixes: string[] = [];
+  let i = 0;
+  for (const [host, entry] of byHost) {
+    hosts[i] = host;
+    codes[i] = entry.bare;
+    if (entry.paths) {
+      entry.paths.sort((a, b) => b.prefix.length - a.prefix.length);
+      codes[i] = PATH_RUN - pathCodes.length;
+      pathCodes.push(entry.paths.length, entry.bare);
+      pathPrefixes.push('', '');
+      for (const { prefix, code } of entry.paths) {
+        pathCodes.push(code);
+        pathPrefixes.push(prefix);
+      }
+    }
+    i++;
+  }
+  const entries: Entries = { hosts, codes, pathCodes: Int32Array.from(pathCodes), pathPrefixes: [...pathPrefixes] };
+  const table = buildTable(hosts, leads);
 
   const fallback: Decision = { action: policy.defaultAction, source: 'default', service: null, category: null, label: null, pattern: null };
-  return { table, patterns: table.entries, fallback, policy };
+  return new Compiled(table, entries, catalogDecisions, rulePatterns, fallback, policy);
+}
+
+/**
+ * A class, not an object literal with a getter: a getter made inside compilePolicy would
+ * keep that function's whole scope alive (the compile-time maps: two thirds of the heap).
+ */
+class Compiled implements CompiledPolicy {
+  constructor(
+    readonly table: HostTable,
+    readonly entries: Entries,
+    readonly catalogDecisions: readonly Decision[],
+    readonly rulePatterns: ReadonlyMap<number, string>,
+    readonly fallback: Decision,
+    readonly policy: Policy,
+  ) {}
+  get patterns(): HostDecisions[] {
+    return hostDecisions(this);
+  }
+}
+
+/** The decision a code stands for, as an object (the hot path reads the fields without one). */
+export function decisionOf(compiled: CompiledPolicy, code: number): Decision {
+  if (code === NO_DECISION) return compiled.fallback;
+  if (code < 0) return compiled.catalogDecisions[-2 - code]!;
+  const rule = compiled.policy.rules[code]!;
+  return { action: rule.action, source: 'rule', service: null, category: null, label: rule.label ?? null, pattern: compiled.rulePatterns.get(code) ?? rule.match };
+}
+
+function hostDecisions(compiled: CompiledPolicy): HostDecisions[] {
+  const { hosts, codes, pathCodes, pathPrefixes } = compiled.entries;
+  return hosts.map((host, i) => {
+    const out: HostDecisions = { host };
+    const code = codes[i]!;
+    const run = code <= PATH_RUN ? PATH_RUN - code : -1;
+    const bare = run >= 0 ? pathCodes[run + 1]! : code;
+    if (bare !== NO_DECISION) out.bare = decisionOf(compiled, bare);
+    if (run >= 0) {
+      const paths: Array<{ prefix: string; decision: Decision }> = [];
+      for (let k = run + 2; k < run + 2 + pathCodes[run]!; k++) paths.push({ prefix: pathPrefixes[k]!, decision: decisionOf(compiled, pathCodes[k]!) });
+      out.paths = paths;
+    }
+    return out;
+  });
 }
 
 // FNV-1a over UTF-16 code units, last character first, so the hash of every label
 // suffix falls out of one right-to-left pass over the host.
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
-const SMI_MASK = 0x3fffffff; // keeps hash + 1 positive in an Int32Array
 
 function suffixHash(host: string): number {
   let h = FNV_OFFSET;
@@ -192,55 +263,53 @@ function suffixHash(host: string): number {
   return h;
 }
 
-function buildTable(decided: Iterable<HostEntry>, count: number, leads: Set<string>): HostTable {
+const checkOf = (hash: number) => (hash >>> 20) & CHECK_MASK;
+
+function buildTable(hosts: readonly string[], leads: Set<string>): HostTable {
   // At most half full, so probe runs stay short.
   let capacity = 16;
-  while (capacity < (count + leads.size) * 2) capacity *= 2;
+  while (capacity < (hosts.length + leads.size) * 2) capacity *= 2;
   const mask = capacity - 1;
-  const slots = new Int32Array(capacity * STRIDE);
-  const entries: HostEntry[] = [];
-  const slotOf = (host: string): number => {
-    const key = (suffixHash(host) & SMI_MASK) + 1;
-    let i = key & mask;
-    while (slots[i * STRIDE] !== 0) i = (i + 1) & mask;
-    slots[i * STRIDE] = key;
-    return i * STRIDE + 1;
+  const slots = new Uint32Array(capacity);
+  const place = (host: string, value: number) => {
+    const hash = suffixHash(host);
+    let i = hash & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = (value | (checkOf(hash) << CHECK_SHIFT)) >>> 0;
   };
-  for (const entry of decided) {
-    const deeper = leads.delete(entry.host);
-    slots[slotOf(entry.host)] = (entries.length << INDEX_SHIFT) | HAS_DECISION | (deeper ? LEADS_DEEPER : 0);
-    entries.push(entry);
-  }
-  for (const lead of leads) slots[slotOf(lead)] = LEADS_DEEPER;
-  return { mask, slots, entries, size: entries.length + leads.size };
+  hosts.forEach((host, index) => {
+    const deeper = leads.delete(host);
+    place(host, (((index + 1) << INDEX_SHIFT) >>> 0) | HAS_DECISION | (deeper ? LEADS_DEEPER : 0));
+  });
+  for (const lead of leads) place(lead, LEADS_DEEPER);
+  return { mask, slots, size: hosts.length + leads.size };
 }
 
 /**
- * The suffix of `host` that starts at `start`: its entry, and whether longer patterns end
- * in it (LEADS_DEEPER); 0 when no pattern has this suffix.
+ * The suffix of `host` that starts at `start`: its entry index in `found` (or -1), and
+ * whether longer patterns end in it (LEADS_DEEPER); 0 when no pattern has this suffix.
  */
-let found: HostEntry | undefined;
-function lookup(table: HostTable, hash: number, host: string, start: number): number {
-  const key = (hash & SMI_MASK) + 1;
-  const { slots, mask, entries } = table;
+let found = -1;
+function lookup(compiled: CompiledPolicy, hash: number, host: string, start: number): number {
+  const { slots, mask } = compiled.table;
+  const check = checkOf(hash);
   const length = host.length - start;
   let flags = 0;
-  found = undefined;
-  for (let i = key & mask; slots[i * STRIDE] !== 0; i = (i + 1) & mask) {
-    const at = i * STRIDE;
-    if (slots[at] !== key) continue;
-    const value = slots[at + 1]!;
-    if (value & HAS_DECISION) {
-      const entry = entries[value >>> INDEX_SHIFT]!;
-      const h = entry.host;
-      if (h.length !== length) continue;
-      let k = 0;
-      while (k < length && h.charCodeAt(k) === host.charCodeAt(start + k)) k++;
-      if (k !== length) continue;
-      found = entry;
-      return value | (flags & LEADS_DEEPER);
+  found = -1;
+  for (let i = hash & mask, v = slots[i]!; v !== 0; i = (i + 1) & mask, v = slots[i]!) {
+    if (((v >>> CHECK_SHIFT) & CHECK_MASK) !== check) continue;
+    if ((v & HAS_DECISION) === 0) {
+      flags |= v & LEADS_DEEPER;
+      continue;
     }
-    flags |= value;
+    const index = (v >>> INDEX_SHIFT) - 1;
+    const h = compiled.entries.hosts[index]!;
+    if (h.length !== length) continue;
+    let k = 0;
+    while (k < length && h.charCodeAt(k) === host.charCodeAt(start + k)) k++;
+    if (k !== length) continue;
+    found = index;
+    return (v & (HAS_DECISION | LEADS_DEEPER)) | flags;
   }
   return flags;
 }
@@ -252,52 +321,59 @@ const UNCLASSIFIED: Decision = { action: 'allow', source: 'default', service: nu
 type PathSource = string | { readonly pathname: string };
 
 /**
- * Decide for a canonical host and a path. The path is only read when a matching host
- * has path rules (most hosts have none, and URL.pathname is not free).
+ * The decision code for a canonical host and a path. The path is only read when a
+ * matching host has path rules (most hosts have none, and URL.pathname is not free).
  */
-export function decideHost(compiled: CompiledPolicy, host: string, path: PathSource): Decision {
-  const { table } = compiled;
+function decideCode(compiled: CompiledPolicy, host: string, path: PathSource): number {
   if (isIpHost(host)) {
-    lookup(table, suffixHash(host), host, 0);
-    return matchEntry(found, path) ?? compiled.fallback;
+    lookup(compiled, suffixHash(host), host, 0);
+    return matchEntry(compiled, found, path);
   }
   // Walk suffixes from the last label leftwards, remembering those that carry a
   // decision; the deepest one that matches (path rules included) wins.
-  let matched: HostEntry[] | undefined;
-  let only: HostEntry | undefined;
+  let matched: number[] | undefined;
+  let only = -1;
   let h = FNV_OFFSET;
   for (let i = host.length - 1; ; i--) {
     const c = i < 0 ? 46 : host.charCodeAt(i);
     if (c === 46 /* . */) {
-      const flags = lookup(table, h, host, i + 1);
+      const flags = lookup(compiled, h, host, i + 1);
       if (flags === 0) break;
-      if (found !== undefined) {
-        if (only) (matched ??= [only]).push(found);
+      if (found >= 0) {
+        if (only >= 0) (matched ??= [only]).push(found);
         else only = found;
       }
       if (i < 0 || (flags & LEADS_DEEPER) === 0) break;
     }
     h = Math.imul(h ^ c, FNV_PRIME);
   }
-  if (!only) return compiled.fallback;
-  if (!matched) return matchEntry(only, path) ?? compiled.fallback;
+  if (only < 0) return NO_DECISION;
+  if (!matched) return matchEntry(compiled, only, path);
   for (let i = matched.length - 1; i >= 0; i--) {
-    const d = matchEntry(matched[i], path);
-    if (d) return d;
+    const code = matchEntry(compiled, matched[i]!, path);
+    if (code !== NO_DECISION) return code;
   }
-  return compiled.fallback;
+  return NO_DECISION;
 }
 
-function matchEntry(entry: HostEntry | undefined, source: PathSource): Decision | undefined {
-  if (!entry) return undefined;
-  if (entry.paths) {
-    // Matched as a server reads the path, so `//messages` or `/%6Dessages` is `/messages`.
-    const path = normalisePath(typeof source === 'string' ? source : source.pathname);
-    for (const { prefix, decision } of entry.paths) {
-      if (path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47)) return decision;
-    }
+/** Decide for a canonical host and a path. */
+export function decideHost(compiled: CompiledPolicy, host: string, path: PathSource): Decision {
+  return decisionOf(compiled, decideCode(compiled, host, path));
+}
+
+function matchEntry(compiled: CompiledPolicy, index: number, source: PathSource): number {
+  if (index < 0) return NO_DECISION;
+  const code = compiled.entries.codes[index]!;
+  if (code > PATH_RUN) return code;
+  const { pathCodes, pathPrefixes } = compiled.entries;
+  const run = PATH_RUN - code;
+  // Matched as a server reads the path, so `//messages` or `/%6Dessages` is `/messages`.
+  const path = normalisePath(typeof source === 'string' ? source : source.pathname);
+  for (let k = run + 2, end = run + 2 + pathCodes[run]!; k < end; k++) {
+    const prefix = pathPrefixes[k]!;
+    if (path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47)) return pathCodes[k]!;
   }
-  return entry.bare;
+  return pathCodes[run + 1]!;
 }
 
 export type ClassifyResult = Classification | { url: string; error: string };
@@ -317,9 +393,18 @@ export function classifyUrl(compiled: CompiledPolicy, input: string | URL): Clas
   const text = typeof input === 'string' ? input : input.href;
   const protocol = url.protocol;
   const host = canonicalHost(url.hostname);
-  const d = protocol === 'https:' || protocol === 'http:' ? decideHost(compiled, host, url) : UNCLASSIFIED;
+  if (protocol !== 'https:' && protocol !== 'http:') return classification(text, host, UNCLASSIFIED);
+  const code = decideCode(compiled, host, url);
+  if (code < 0) return classification(text, host, code === NO_DECISION ? compiled.fallback : compiled.catalogDecisions[-2 - code]!);
+  // An organisation rule: its fields straight from the policy, with no Decision in between.
+  const rule = compiled.policy.rules[code]!;
+  const pattern = compiled.rulePatterns.size === 0 ? rule.match : (compiled.rulePatterns.get(code) ?? rule.match);
+  return { url: text, host, action: rule.action, source: 'rule', service: null, category: null, label: rule.label ?? null, pattern };
+}
+
+function classification(url: string, host: string, d: Decision): Classification {
   // Spelled out rather than spread: this is the hot path, and a literal is cheaper.
-  return { url: text, host, action: d.action, source: d.source, service: d.service, category: d.category, label: d.label, pattern: d.pattern };
+  return { url, host, action: d.action, source: d.source, service: d.service, category: d.category, label: d.label, pattern: d.pattern };
 }
 
 export function isError(r: ClassifyResult): r is { url: string; error: string } {

@@ -165,16 +165,18 @@ export function compileDnrRules(compiled: CompiledPolicy, options: DnrCompileOpt
       if (d.action === 'block') ph.block.add(host);
     }
   };
-  for (const p of compiled.patterns) {
+  // Built anew on each read (classify.ts keeps no object per rule): read once.
+  const patterns = compiled.patterns;
+  for (const p of patterns) {
     if (p.bare) add(p.host, '', p.bare);
     for (const { prefix, decision } of p.paths ?? []) add(p.host, prefix, decision);
   }
 
   const defaultAction = compiled.policy.defaultAction;
   const guards = (d: Decision | undefined) => d !== undefined && d.action !== 'allow';
-  const anyGuard = defaultAction !== 'allow' || compiled.patterns.some((p) => guards(p.bare) || p.paths?.some((x) => guards(x.decision)));
+  const anyGuard = defaultAction !== 'allow' || patterns.some((p) => guards(p.bare) || p.paths?.some((x) => guards(x.decision)));
   const blocks = (d: Decision | undefined) => d !== undefined && d.action === 'block';
-  const anyBlock = defaultAction === 'block' || compiled.patterns.some((p) => blocks(p.bare) || p.paths?.some((x) => blocks(x.decision)));
+  const anyBlock = defaultAction === 'block' || patterns.some((p) => blocks(p.bare) || p.paths?.some((x) => blocks(x.decision)));
   const rules: DnrRule[] = [];
   let id = options.firstId ?? 1;
   // With nothing to warn about or block, allow rules would only cost matching time.
@@ -211,7 +213,7 @@ export function compileDnrRules(compiled: CompiledPolicy, options: DnrCompileOpt
       rules.push({ id: id++, priority, action: { type: 'block' }, condition: { requestDomains: sortHosts(block), regexFilter: ANOMALOUS_PATH, isUrlFilterCaseSensitive: false, ...OTHER_TYPES } });
     }
   }
-  const ipv4 = compiled.patterns.filter((p) => isIpHost(p.host) && !p.host.startsWith('['));
+  const ipv4 = patterns.filter((p) => isIpHost(p.host) && !p.host.startsWith('['));
   if (ipv4.length > 0) {
     rules.push({ id: id++, priority: CATCH_PRIORITY, action: guard, condition: { regexFilter: MAPPED_IPV4_HOST, resourceTypes: NAVIGATION_TYPES } });
     if (ipv4.some((p) => blocks(p.bare) || p.paths?.some((x) => blocks(x.decision)))) {
