@@ -5,16 +5,23 @@
  * browser. The vendors document these headers for TLS-intercepting proxies; an
  * extension can add them without intercepting anything.
  *
- * Where each header goes (the vendors' lists):
- * - Microsoft Entra: login.microsoftonline.com, login.microsoft.com, login.windows.net;
- *   the consumer-account block on login.live.com.
+ * Where each header goes (the vendors' lists; docs/tenant-restrictions.md cites the page for
+ * every host):
+ * - Microsoft Entra, every cloud: login.microsoftonline.com, login.microsoft.com,
+ *   login.windows.net (global); login.microsoftonline.us, login-us.microsoftonline.com (US
+ *   Government); login.partner.microsoftonline.cn, login.chinacloudapi.cn (China, 21Vianet).
+ *   Exactly these hosts: Microsoft says not to include their subdomains, because
+ *   device.login.microsoftonline.com carries the client-certificate sign-in of device
+ *   registration, which header insertion breaks. The consumer-account block goes to
+ *   login.live.com.
  * - Google: google.com and every subdomain.
- * - Webex: identity.webex.com, identity-eu.webex.com, atlas-a.wbx2.com, and the
- *   `idbroker*.webex.com` family.
+ * - Webex: identity.webex.com, identity-eu.webex.com, identity-ca.webex.com,
+ *   atlas-a.wbx2.com, and the `idbroker*.webex.com` family.
  *
  * `requestDomains` matches a host and its subdomains on label boundaries, so
  * `login.microsoftonline.com.evil.example` and `notgoogle.com` never get a header;
- * subdomains of a vendor's host are in that vendor's own DNS zone. `idbroker*.webex.com`
+ * subdomains of a vendor's host are in that vendor's own DNS zone. For Microsoft a regular
+ * expression narrows that to the named hosts themselves (one regex rule). `idbroker*.webex.com`
  * is a wildcard inside a label, which requestDomains cannot say. Cisco's list of these
  * hosts has grown over the years (idbroker, -secondary, -b-us, -eu, -au, -ca), so rather
  * than enumerate today's and miss tomorrow's region, one rule narrows `webex.com` with a
@@ -64,10 +71,34 @@ export function chromiumRank(priority: number, action: keyof typeof ACTION_PRECE
   return ((priority * 256) % 2 ** 32) + ACTION_PRECEDENCE[action];
 }
 
-export const MICROSOFT_LOGIN_HOSTS = ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net'] as const;
+/** Entra ID's sign-in hosts in every cloud Microsoft runs (docs/tenant-restrictions.md). */
+export const MICROSOFT_LOGIN_HOSTS = [
+  // Global.
+  'login.microsoftonline.com',
+  'login.microsoft.com',
+  'login.windows.net',
+  // US Government (GCC High, DoD).
+  'login.microsoftonline.us',
+  'login-us.microsoftonline.com',
+  // China, operated by 21Vianet.
+  'login.partner.microsoftonline.cn',
+  'login.chinacloudapi.cn',
+] as const;
+/**
+ * Those hosts and none of their subdomains (an optional trailing root dot, any port): Microsoft
+ * asks proxies to leave `*.login.microsoftonline.com` alone (device.login.microsoftonline.com
+ * signs devices in with a client certificate). The rule's requestDomains already keep the host
+ * among MICROSOFT_LOGIN_HOSTS and their subdomains; of those, the names themselves are exactly
+ * the hosts of three labels, plus login.partner.microsoftonline.cn (four, and the only one
+ * beginning "login.partner."). Spelling out the seven names instead compiles past Chromium's
+ * 2 KB limit for a regex rule (`isRegexSupported`: memoryLimitExceeded, Chromium 156); this
+ * form is within it (test/e2e/smoke.spec.ts checks). test/core/tenant-restrictions.test.ts
+ * holds it to the host list.
+ */
+export const MICROSOFT_LOGIN_REGEX = '^https?://([^./:]+|login\\.partner)\\.[^./:]+\\.[^./:]+\\.?(:[0-9]+)?/';
 export const MICROSOFT_CONSUMER_LOGIN_HOST = 'login.live.com';
 export const GOOGLE_DOMAIN = 'google.com';
-export const WEBEX_IDENTITY_HOSTS = ['identity.webex.com', 'identity-eu.webex.com', 'atlas-a.wbx2.com'] as const;
+export const WEBEX_IDENTITY_HOSTS = ['identity.webex.com', 'identity-eu.webex.com', 'identity-ca.webex.com', 'atlas-a.wbx2.com'] as const;
 /** One label beginning "idbroker", directly under webex.com (a trailing root dot allowed), any port. */
 export const WEBEX_IDBROKER_REGEX = '^https?://idbroker[a-z0-9-]*\\.webex\\.com\\.?(:[0-9]+)?/';
 
@@ -127,7 +158,9 @@ export function headerTargets(restrictions: Restrictions | undefined): HeaderTar
     if (ms.tenants) headers.push(set(HEADER_NAMES.tenants, ms.tenants.join(',')));
     if (ms.context) headers.push(set(HEADER_NAMES.context, ms.context));
     if (ms.v2Policy) headers.push(set(HEADER_NAMES.tenantPolicy, ms.v2Policy));
-    if (headers.length) targets.push({ vendor: 'microsoft', code: 'microsoft', where: [...MICROSOFT_LOGIN_HOSTS], headers, requestDomains: [...MICROSOFT_LOGIN_HOSTS] });
+    if (headers.length) {
+      targets.push({ vendor: 'microsoft', code: 'microsoft', where: [...MICROSOFT_LOGIN_HOSTS], headers, requestDomains: [...MICROSOFT_LOGIN_HOSTS], regexFilter: MICROSOFT_LOGIN_REGEX });
+    }
     if (ms.blockConsumerAccounts) {
       targets.push({
         vendor: 'microsoft',

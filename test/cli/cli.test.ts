@@ -29,7 +29,7 @@ describe('telehealth-guard validate', () => {
     expect(strict.out).toContain(
       [
         '  tenant restrictions:  sign-in headers set by the browser (the vendor must be configured too; see README):',
-        '                        Microsoft, on login.microsoftonline.com, login.microsoft.com, login.windows.net:',
+        '                        Microsoft, on login.microsoftonline.com, login.microsoft.com, login.windows.net, login.microsoftonline.us, login-us.microsoftonline.com, login.partner.microsoftonline.cn, login.chinacloudapi.cn:',
         '                          Restrict-Access-To-Tenants: examplehealth.onmicrosoft.com,72f988bf-86f1-41af-91ab-2d7cd011db47',
         '                          Restrict-Access-Context: 72f988bf-86f1-41af-91ab-2d7cd011db47',
         '                        Microsoft, on login.live.com:',
@@ -39,7 +39,7 @@ describe('telehealth-guard validate', () => {
     );
     const webex = JSON.stringify({ schemaVersion: 1, tenantRestrictions: { webex: { allowedDomains: ['examplehealth.org'] } } });
     expect((await run(['validate', 'w.json'], { 'w.json': webex })).out).toContain(
-      'Webex, on identity.webex.com, identity-eu.webex.com, atlas-a.wbx2.com, idbroker*.webex.com:\n                          CiscoSpark-Allowed-Domains: examplehealth.org\n',
+      'Webex, on identity.webex.com, identity-eu.webex.com, identity-ca.webex.com, atlas-a.wbx2.com, idbroker*.webex.com:\n                          CiscoSpark-Allowed-Domains: examplehealth.org\n',
     );
     expect((await run(['validate', 'n.json'], { 'n.json': '{"schemaVersion":1}' })).out).toMatch(/tenant restrictions: +none$/m);
   });

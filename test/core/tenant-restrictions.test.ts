@@ -10,6 +10,8 @@ import {
   chromiumRank,
   headerTargets,
   restrictionFindings,
+  MICROSOFT_LOGIN_HOSTS,
+  MICROSOFT_LOGIN_REGEX,
   TENANT_HEADER_PRIORITY,
   tenantRestrictionRules,
   unsettableHeaders,
@@ -91,8 +93,8 @@ describe('header rules', () => {
     expect(CHROMIUM_RESOURCE_TYPES).toContain('main_frame');
     expect(rules.map((r) => [r.condition.requestDomains, r.condition.regexFilter, r.action.type === 'modifyHeaders' && r.action.requestHeaders])).toEqual([
       [
-        ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net'],
-        undefined,
+        ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net', 'login.microsoftonline.us', 'login-us.microsoftonline.com', 'login.partner.microsoftonline.cn', 'login.chinacloudapi.cn'],
+        MICROSOFT_LOGIN_REGEX,
         [
           { header: 'Restrict-Access-To-Tenants', operation: 'set', value: `examplehealth.onmicrosoft.com,${TENANT}` },
           { header: 'Restrict-Access-Context', operation: 'set', value: TENANT },
@@ -101,7 +103,7 @@ describe('header rules', () => {
       ],
       [['login.live.com'], undefined, [{ header: 'sec-Restrict-Tenant-Access-Policy', operation: 'set', value: 'restrict-msa' }]],
       [['google.com'], undefined, [{ header: 'X-GoogApps-Allowed-Domains', operation: 'set', value: 'examplehealth.org' }]],
-      [['identity.webex.com', 'identity-eu.webex.com', 'atlas-a.wbx2.com'], undefined, [{ header: 'CiscoSpark-Allowed-Domains', operation: 'set', value: 'examplehealth.org,examplehealth.com' }]],
+      [['identity.webex.com', 'identity-eu.webex.com', 'identity-ca.webex.com', 'atlas-a.wbx2.com'], undefined, [{ header: 'CiscoSpark-Allowed-Domains', operation: 'set', value: 'examplehealth.org,examplehealth.com' }]],
       [['webex.com'], WEBEX_IDBROKER_REGEX, [{ header: 'CiscoSpark-Allowed-Domains', operation: 'set', value: 'examplehealth.org,examplehealth.com' }]],
     ]);
     expect(tenantRestrictionRules(undefined, 1)).toEqual([]);
@@ -116,12 +118,20 @@ describe('header rules', () => {
       ['login.microsoftonline.com.', MS],
       ['login.microsoft.com', MS],
       ['login.windows.net', MS],
+      // National clouds: US Government and China (21Vianet).
+      ['login.microsoftonline.us', MS],
+      ['LOGIN.MicrosoftOnline.US', MS],
+      ['login.microsoftonline.us.', MS],
+      ['login-us.microsoftonline.com', MS],
+      ['login.partner.microsoftonline.cn', MS],
+      ['login.chinacloudapi.cn', MS],
       ['login.live.com', MSA],
       ['google.com', GOOGLE],
       ['accounts.google.com', GOOGLE],
       ['mail.google.com', GOOGLE],
       ['identity.webex.com', WEBEX],
       ['identity-eu.webex.com', WEBEX],
+      ['identity-ca.webex.com', WEBEX],
       ['atlas-a.wbx2.com', WEBEX],
       ['idbroker.webex.com', WEBEX],
       ['idbroker-secondary.webex.com', WEBEX],
@@ -133,6 +143,18 @@ describe('header rules', () => {
       ['login.microsoftonline.com.evil.example', {}],
       ['evillogin.microsoftonline.com', {}],
       ['microsoftonline.com', {}],
+      // Microsoft: not the subdomains (device registration signs in there with a client certificate).
+      ['device.login.microsoftonline.com', {}],
+      ['a.login.microsoft.com', {}],
+      ['login.microsoftonline.us.evil.example', {}],
+      ['evil.login.microsoftonline.us', {}],
+      ['xlogin.microsoftonline.us', {}],
+      ['microsoftonline.us', {}],
+      ['login-us.microsoftonline.com.evil.example', {}],
+      ['login.partner.microsoftonline.cn.evil.example', {}],
+      ['partner.microsoftonline.cn', {}],
+      ['login.chinacloudapi.cn.evil.example', {}],
+      ['chinacloudapi.cn', {}],
       ['live.com', {}],
       ['notgoogle.com', {}],
       ['google.com.evil.example', {}],
@@ -143,12 +165,30 @@ describe('header rules', () => {
       ['idbroker.evil.webex.com', {}],
       ['idbroker.webex.com.evil.example', {}],
       ['identity.webex.com.evil.example', {}],
+      ['identity-ca.webex.com.evil.example', {}],
       ['examplehealth.org', {}],
     ];
     for (const type of ['main_frame', 'sub_frame', 'xmlhttprequest', 'image', 'script', 'websocket'] as const) {
       expect(cases.map(([host]) => [host, simulateHeaders(rules, `https://${host}/path?q=1`, type)]), type).toEqual(cases);
     }
     expect(simulateHeaders(rules, 'https://idbroker.webex.com:8443/idb/oauth2', 'xmlhttprequest')).toEqual(WEBEX);
+    expect(simulateHeaders(rules, 'https://login.microsoftonline.us:443/common/oauth2/v2.0/authorize', 'main_frame')).toEqual(MS);
+    expect(simulateHeaders(rules, 'http://login.chinacloudapi.cn:8080/', 'main_frame')).toEqual(MS);
+    // The host named in a query or a path is not the host.
+    expect(simulateHeaders(rules, 'https://evil.example/login.microsoftonline.us/', 'main_frame')).toEqual({});
+    expect(simulateHeaders(rules, 'https://evil.example/?u=https://login.microsoftonline.us/', 'main_frame')).toEqual({});
+  });
+
+  it('Microsoft: every named host in every cloud, none of their subdomains (the regex narrowed to fit Chromium’s 2 KB)', () => {
+    const rules = allRules({ tenantRestrictions: RESTRICTIONS });
+    for (const host of MICROSOFT_LOGIN_HOSTS) {
+      for (const url of [`https://${host}/common/oauth2/v2.0/authorize`, `https://${host}./x`, `https://${host}:443/`, `http://${host.toUpperCase()}/`]) {
+        expect(simulateHeaders(rules, url, 'main_frame'), url).toEqual(MS);
+      }
+      for (const sub of ['device.', 'a.', 'login.', 'login.partner.', 'x.y.', 'login-us.']) {
+        expect(simulateHeaders(rules, `https://${sub}${host}/`, 'xmlhttprequest'), sub + host).toEqual({});
+      }
+    }
   });
 
   it("replace a page's own value", () => {
@@ -162,7 +202,7 @@ describe('header rules', () => {
       rules: [
         { match: 'microsoftonline.com', action: 'allow' },
         { match: 'login.windows.net', action: 'warn' },
-        { match: 'a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.login.microsoft.com/some/very/long/path', action: 'allow' },
+        { match: `login.microsoft.com/${'long/'.repeat(40)}path`, action: 'allow' },
       ],
       tenantRestrictions: RESTRICTIONS,
     });
@@ -172,7 +212,7 @@ describe('header rules', () => {
     const withBypass = [...rules, allowanceRule(9000, { host: 'login.windows.net', path: '', priority: priorityOf('login.windows.net', '') }), passRule(9001, 7, 'https://login.live.com/')];
     expect(simulateHeaders(withBypass, 'https://login.windows.net/', 'main_frame')).toEqual(MS);
     expect(simulateHeaders(withBypass, 'https://login.live.com/', 'main_frame', {}, 7)).toEqual(MSA);
-    expect(simulateHeaders(rules, 'https://a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.login.microsoft.com/some/very/long/path', 'main_frame')).toEqual(MS);
+    expect(simulateHeaders(rules, `https://login.microsoft.com/${'long/'.repeat(40)}path`, 'main_frame')).toEqual(MS);
 
     // In Chromium's own order, not just numerically (priorities above 2^24 wrap).
     const top = chromiumRank(TENANT_HEADER_PRIORITY, 'modifyHeaders');
@@ -198,8 +238,9 @@ describe('header rules', () => {
     const headerRules = rules.filter((r) => r.action.type === 'modifyHeaders');
     expect(headerRules).toHaveLength(5);
     const base = countRules(allRules({}));
-    expect(countRules(rules)).toEqual({ total: base.total + 5, unsafe: base.unsafe + 5, regex: base.regex + 1 });
-    const many = Array.from({ length: DNR_LIMITS.unsafeDynamicRules + 1 }, (_, i) => ({ ...headerRules[0]!, id: i + 1 }));
+    expect(countRules(rules)).toEqual({ total: base.total + 5, unsafe: base.unsafe + 5, regex: base.regex + 2 });
+    const plain = headerRules.find((r) => !r.condition.regexFilter)!;
+    const many = Array.from({ length: DNR_LIMITS.unsafeDynamicRules + 1 }, (_, i) => ({ ...plain, id: i + 1 }));
     expect(checkLimits(many)).toEqual([`${DNR_LIMITS.unsafeDynamicRules + 1} redirect and header rules exceed the browser's limit of ${DNR_LIMITS.unsafeDynamicRules}`]);
   });
 });

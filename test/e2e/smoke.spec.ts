@@ -50,14 +50,30 @@ test('every regex the rules use fits Chromium’s regex engine (2 KB each), for 
   const { compileDnrRules } = await import('../../src/core/dnr.ts');
   const { meetingGateRules } = await import('../../src/core/meetings/gate.ts');
   const { policySchema } = await import('../../src/core/policy/schema.ts');
+  const { tenantRestrictionRules } = await import('../../src/core/tenant-restrictions.ts');
   const { makeRules } = await import('../../bench/classify.ts');
   const { rng } = await import('../../bench/util.ts');
   const guard = `chrome-extension://${EXTENSION_ID}/guard.html`;
   const inputs = ['policies/default.json', 'policies/examples/strict-hospital.json', 'policies/examples/small-practice.json'].map((f) => JSON.parse(readFileSync(f, 'utf8')));
   inputs.push({ schemaVersion: 1, rules: makeRules(5000, rng(7)) });
+  // Every vendor's tenant-restriction rules (Microsoft's and Webex's narrow hosts by regex).
+  const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  inputs.push({
+    schemaVersion: 1,
+    tenantRestrictions: {
+      microsoft: { tenants: [tenant], context: tenant, v2Policy: `${tenant}:${tenant}`, blockConsumerAccounts: true },
+      google: { allowedDomains: ['examplehealth.org'] },
+      webex: { allowedDomains: ['examplehealth.org'] },
+    },
+  });
   const regexes = new Map<string, boolean>();
   for (const input of inputs) {
-    for (const r of compileDnrRules(compilePolicy(policySchema.parse(input)), { guardPageUrl: guard, extra: (id) => meetingGateRules(guard, id) })) {
+    const policy = policySchema.parse(input);
+    const extra = (id: number) => {
+      const gates = meetingGateRules(guard, id);
+      return [...gates, ...tenantRestrictionRules(policy.tenantRestrictions, id + gates.length)];
+    };
+    for (const r of compileDnrRules(compilePolicy(policy), { guardPageUrl: guard, extra })) {
       if (r.condition.regexFilter) regexes.set(r.condition.regexFilter, r.condition.isUrlFilterCaseSensitive ?? false);
     }
   }

@@ -99,11 +99,17 @@ test.describe('tenant restrictions', () => {
     const expected: Array<[string, Record<string, string>]> = [
       ['login.microsoftonline.com', MS],
       ['login.microsoft.com', MS],
+      // National clouds: US Government, China (21Vianet).
+      ['login.microsoftonline.us', MS],
+      ['login-us.microsoftonline.com', MS],
+      ['login.partner.microsoftonline.cn', MS],
+      ['login.chinacloudapi.cn', MS],
       ['login.live.com', MSA],
       ['google.com', GOOGLE],
       ['accounts.google.com', GOOGLE],
       ['identity.webex.com', WEBEX],
       ['identity-eu.webex.com', WEBEX],
+      ['identity-ca.webex.com', WEBEX],
       ['atlas-a.wbx2.com', WEBEX],
       ['idbroker.webex.com', WEBEX],
       ['idbroker-b-us.webex.com', WEBEX],
@@ -112,6 +118,11 @@ test.describe('tenant restrictions', () => {
       ['login.microsoftonline.com.evil.example', NONE],
       ['microsoftonline.com', NONE],
       ['evillogin.microsoftonline.com', NONE],
+      // Microsoft's subdomains stay out (device registration's client-certificate sign-in).
+      ['device.login.microsoftonline.com', NONE],
+      ['login.microsoftonline.us.evil.example', NONE],
+      ['evil.login.microsoftonline.us', NONE],
+      ['login.chinacloudapi.cn.evil.example', NONE],
       ['login.live.com.evil.example', NONE],
       ['notgoogle.com', NONE],
       ['google.com.evil.example', NONE],
@@ -150,6 +161,8 @@ test.describe('tenant restrictions', () => {
           fetch('https://identity.webex.com/api/fetch');
           fetch('https://notgoogle.com/api/fetch');
           fetch('https://login.microsoftonline.com.evil.example/api/fetch');
+          fetch('https://login.microsoftonline.us/api/fetch');
+          fetch('https://device.login.microsoftonline.com/api/fetch');
           const x = new XMLHttpRequest(); x.open('GET', 'https://login.live.com/api/xhr'); x.send();
           const y = new XMLHttpRequest(); y.open('GET', 'https://idbroker-eu.webex.com/api/xhr'); y.send();
         </script>`);
@@ -163,6 +176,8 @@ test.describe('tenant restrictions', () => {
     expect(await headersOf(seen, 'identity.webex.com', '/api/fetch')).toEqual(WEBEX);
     expect(await headersOf(seen, 'notgoogle.com', '/api/fetch')).toEqual(NONE);
     expect(await headersOf(seen, 'login.microsoftonline.com.evil.example', '/api/fetch')).toEqual(NONE);
+    expect(await headersOf(seen, 'login.microsoftonline.us', '/api/fetch')).toEqual(MS);
+    expect(await headersOf(seen, 'device.login.microsoftonline.com', '/api/fetch')).toEqual(NONE);
     expect(await headersOf(seen, 'login.live.com', '/api/xhr')).toEqual(MSA);
     expect(await headersOf(seen, 'idbroker-eu.webex.com', '/api/xhr')).toEqual(WEBEX);
   });
