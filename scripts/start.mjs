@@ -48,7 +48,8 @@ server.listen(0, '127.0.0.1', () => {
     `  extension  ${extensionDir} (built-in default policy; the options page imports another)`,
     `  demo page  ${demoUrl} (example links: consumer video and messaging sites, meeting links)`,
     `  profile    ${profile} (fresh, removed by nothing: delete it when done)`,
-    'Click the Telehealth Guard button in the toolbar for the popup. Close the browser to stop.'].join('\n'));
+    'For the popup: click the puzzle-piece (Extensions) button right of the address bar, pin Telehealth Guard,',
+    'then click its button. Close the browser to stop.'].join('\n'));
   const child = spawn(browser, args, { stdio: 'ignore' });
   child.on('exit', () => server.close());
   child.on('error', (e) => {

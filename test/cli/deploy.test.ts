@@ -6,6 +6,7 @@ import { memoryIO } from '../../src/cli/io.ts';
 import { chromeManagedJson, contentUuid, type Json, type PolicyObject } from '../../src/cli/deploy/formats.ts';
 import { TARGET_NAMES, TARGETS } from '../../src/cli/deploy/targets.ts';
 import { CHROME_SIDE_DOORS, sideDoorPolicies } from '../../src/cli/deploy/hardening.ts';
+import { toolbarPinPolicies } from '../../src/cli/deploy/toolbar-pin.ts';
 import { EXTENSION_ID, GECKO_ID } from '../../src/core/identity.ts';
 import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
 import { parsePolicy } from '../../src/core/policy/parse.ts';
@@ -347,7 +348,7 @@ describe('telehealth-guard deploy: every target round-trips the policy as writte
 
   it('chromeManagedJson is the chromium-linux file', async () => {
     const { content } = await deploy('chromium-linux', strict);
-    expect(content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID, { browserPolicies: sideDoorPolicies(CHROME_SIDE_DOORS) }));
+    expect(content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID, { browserPolicies: { ...sideDoorPolicies(CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', EXTENSION_ID, true) } }));
     const plain = await deploy('chromium-linux', strict, ['--no-hardening']);
     expect(plain.content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID));
   });
@@ -461,7 +462,7 @@ describe('telehealth-guard deploy: formats', () => {
 describe('telehealth-guard deploy: side doors (README, "Side doors")', () => {
   const CHROME = { IncognitoModeAvailability: 1, BrowserGuestModeEnabled: false };
   const EDGE = { InPrivateModeAvailability: 1, BrowserGuestModeEnabled: false };
-  const ours = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => k !== '3rdparty'));
+  const ours = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => k !== '3rdparty' && k !== 'ExtensionSettings'));
 
   it('Linux JSON: incognito and guest mode off, by the browser\'s own policy names; --no-hardening leaves them out', async () => {
     for (const [target, expected] of [['chrome-linux', CHROME], ['chromium-linux', CHROME], ['edge-linux', EDGE]] as const) {
@@ -482,8 +483,9 @@ describe('telehealth-guard deploy: side doors (README, "Side doors")', () => {
     const reg = parseReg(content);
     const chrome = reg.keys.get('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome')!;
     const edge = reg.keys.get('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Edge')!;
-    expect(Object.fromEntries(chrome)).toEqual({ IncognitoModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 } });
-    expect(Object.fromEntries(edge)).toEqual({ InPrivateModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 } });
+    const doorsOnly = (m: Map<string, RegValue>) => Object.fromEntries([...m].filter(([k]) => k !== 'ExtensionSettings'));
+    expect(doorsOnly(chrome)).toEqual({ IncognitoModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 } });
+    expect(doorsOnly(edge)).toEqual({ InPrivateModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 } });
     for (const d of reg.deleted) expect(d).toMatch(/\\3rdparty\\extensions\\/);
     const open = parseReg((await deploy('windows-reg', small, ['--no-hardening'])).content);
     expect(open.keys.has('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome')).toBe(false);
@@ -491,8 +493,8 @@ describe('telehealth-guard deploy: side doors (README, "Side doors")', () => {
 
   it('macos-mobileconfig: com.google.Chrome and com.microsoft.Edge payloads beside the extension payloads', async () => {
     const p = mobileconfigPolicies((await deploy('macos-mobileconfig', small)).content);
-    expect(p['com.google.Chrome']!.policy).toEqual(CHROME);
-    expect(p['com.microsoft.Edge']!.policy).toEqual(EDGE);
+    expect(ours(p['com.google.Chrome']!.policy)).toEqual(CHROME);
+    expect(ours(p['com.microsoft.Edge']!.policy)).toEqual(EDGE);
     const open = mobileconfigPolicies((await deploy('macos-mobileconfig', small, ['--no-hardening'])).content);
     expect(Object.keys(open).sort()).toEqual([`com.google.Chrome.extensions.${EXTENSION_ID}`, `com.microsoft.Edge.extensions.${EXTENSION_ID}`]);
   });
@@ -505,6 +507,31 @@ describe('telehealth-guard deploy: side doors (README, "Side doors")', () => {
     expect(admin.out).toMatch(/Disallow incognito mode/);
     expect(admin.out).toMatch(/Prevent guest mode/);
     expect(Object.keys(JSON.parse(admin.content))).not.toContain('IncognitoModeAvailability');
+  });
+
+  it('pins the toolbar button by default (Chrome toolbar_pin, Edge toolbar_state too); --no-hardening leaves it out', async () => {
+    const chromePin = { [EXTENSION_ID]: { toolbar_pin: 'force_pinned' } };
+    const edgePin = { [EXTENSION_ID]: { toolbar_pin: 'force_pinned', toolbar_state: 'force_shown' } };
+    for (const [target, pin] of [['chrome-linux', chromePin], ['chromium-linux', chromePin], ['edge-linux', edgePin]] as const) {
+      const r = await deploy(target, small);
+      expect(JSON.parse(r.content).ExtensionSettings, target).toEqual(pin);
+      expect(r.out).toMatch(/Toolbar: .* pins the extension's button/);
+      const open = await deploy(target, small, ['--no-hardening']);
+      expect(JSON.parse(open.content).ExtensionSettings, target).toBeUndefined();
+      expect(open.out).toMatch(/not pinned \(--no-hardening\)/);
+    }
+    const other = 'abcdefghijklmnopabcdefghijklmnop';
+    const reg = parseReg((await deploy('windows-reg', small, ['--edge-extension-id', other])).content);
+    const sz = (root: string) => reg.keys.get(root)!.get('ExtensionSettings') as { type: 'sz'; data: string };
+    expect(JSON.parse(sz('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome').data)).toEqual(chromePin);
+    expect(JSON.parse(sz('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Edge').data)).toEqual({ [other]: edgePin[EXTENSION_ID] });
+    const mac = mobileconfigPolicies((await deploy('macos-mobileconfig', small)).content);
+    expect(mac['com.google.Chrome']!.policy.ExtensionSettings).toEqual(chromePin);
+    expect(mac['com.microsoft.Edge']!.policy.ExtensionSettings).toEqual(edgePin);
+    expect((await deploy('google-admin', small)).out).toMatch(/Pin to browser toolbar/);
+    const admx = await run(['deploy', '--target', 'admx', '--out', 'out']);
+    expect(admx.out).toContain('"toolbar_pin": "force_pinned"');
+    expect((await run(['deploy', '--target', 'admx', '--out', 'out', '--no-hardening'])).out).not.toContain('toolbar_pin');
   });
 
   it('--help names the flag', async () => {

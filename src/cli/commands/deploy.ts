@@ -39,7 +39,9 @@ Options:
                         written by default: incognito/InPrivate/private windows off
                         (IncognitoModeAvailability=1, InPrivateModeAvailability=1,
                         DisablePrivateBrowsing) and guest mode off
-                        (BrowserGuestModeEnabled=false); see README, "Side doors"
+                        (BrowserGuestModeEnabled=false), and the toolbar pin
+                        (ExtensionSettings toolbar_pin=force_pinned); see README,
+                        "Side doors"
 
 Exit 0 when the file is written; exit 1 when the policy is invalid, with one line per
 problem, "<path>: <message>", and nothing written; exit 2 on a usage error.`;

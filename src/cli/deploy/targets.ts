@@ -25,6 +25,7 @@ import {
   sideDoorSummary,
   type SideDoor,
 } from './hardening.ts';
+import { toolbarPinElsewhere, toolbarPinLine, toolbarPinPolicies, type PinBrowser } from './toolbar-pin.ts';
 
 export interface TargetOptions {
   /** Chrome/Edge extension id, or the Firefox add-on id for `firefox`. */
@@ -79,14 +80,14 @@ export interface Target {
  * deploying for Chrome and then Edge into one folder keeps both; in the browser's folder it
  * is installed as telehealth-guard.json.
  */
-function linuxTarget(browser: string, file: string, dir: string, policyPage: string, sideDoors: readonly SideDoor[]): Target {
+function linuxTarget(browser: string, file: string, dir: string, policyPage: string, sideDoors: readonly SideDoor[], pin: PinBrowser): Target {
   return {
     file,
     summary: `JSON for ${dir}`,
     idKind: 'chrome',
     forceInstall: '--update-url',
     xml: false,
-    build: (policy, o) => chromeManagedJson(policy, o.extensionId, { updateUrl: o.updateUrl, browserPolicies: doors(o, sideDoors) }),
+    build: (policy, o) => chromeManagedJson(policy, o.extensionId, { updateUrl: o.updateUrl, browserPolicies: { ...doors(o, sideDoors), ...toolbarPinPolicies(pin, o.extensionId, o.hardening) } }),
     instructions: (path, o) => [
       `${browser} on Linux reads it from ${dir}. As root:`,
       `  install -D -m 644 ${path} ${dir}telehealth-guard.json`,
@@ -95,14 +96,15 @@ function linuxTarget(browser: string, file: string, dir: string, policyPage: str
         ? `Force-install: ExtensionInstallForcelist "${o.extensionId};${o.updateUrl}" is in the file. Chrome uses only one file's value of a policy: if another file in ${dir} sets ExtensionInstallForcelist, add this entry there instead.`
         : 'Not force-installed: only the 3rdparty extension policy was written. Add --update-url <url> to install the extension by policy too.',
       ...doorsLine(o, browser, sideDoors),
+      ...toolbarPinLine(browser, o.hardening),
     ],
   };
 }
 
 export const TARGETS: Record<string, Target> = {
-  'chrome-linux': linuxTarget('Google Chrome', 'telehealth-guard-chrome.json', '/etc/opt/chrome/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS),
-  'chromium-linux': linuxTarget('Chromium', 'telehealth-guard-chromium.json', '/etc/chromium/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS),
-  'edge-linux': linuxTarget('Microsoft Edge', 'telehealth-guard-edge.json', '/etc/opt/edge/policies/managed/', 'edge://policy', EDGE_SIDE_DOORS),
+  'chrome-linux': linuxTarget('Google Chrome', 'telehealth-guard-chrome.json', '/etc/opt/chrome/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS, 'chrome'),
+  'chromium-linux': linuxTarget('Chromium', 'telehealth-guard-chromium.json', '/etc/chromium/policies/managed/', 'chrome://policy', CHROME_SIDE_DOORS, 'chrome'),
+  'edge-linux': linuxTarget('Microsoft Edge', 'telehealth-guard-edge.json', '/etc/opt/edge/policies/managed/', 'edge://policy', EDGE_SIDE_DOORS, 'edge'),
   'windows-reg': {
     file: 'telehealth-guard.reg',
     edgeId: true,
@@ -114,7 +116,14 @@ export const TARGETS: Record<string, Target> = {
       windowsReg(policy, o.extensionId, {
         updateUrl: o.updateUrl,
         edgeExtensionId: o.edgeExtensionId,
-        ...(o.hardening === false ? {} : { browserPoliciesByRoot: { [REG_CHROME_ROOT]: sideDoorPolicies(CHROME_SIDE_DOORS), [REG_EDGE_ROOT]: sideDoorPolicies(EDGE_SIDE_DOORS) } }),
+        ...(o.hardening === false
+          ? {}
+          : {
+              browserPoliciesByRoot: {
+                [REG_CHROME_ROOT]: { ...sideDoorPolicies(CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', o.extensionId, o.hardening) },
+                [REG_EDGE_ROOT]: { ...sideDoorPolicies(EDGE_SIDE_DOORS), ...toolbarPinPolicies('edge', o.edgeExtensionId ?? o.extensionId, o.hardening) },
+              },
+            }),
       }),
     instructions: (path, o) => [
       `Import it as Administrator on each machine (or push the same keys with Group Policy Preferences or Intune):`,
@@ -127,6 +136,8 @@ export const TARGETS: Record<string, Target> = {
         : 'Not force-installed: only the 3rdparty extension policy was written. Add --update-url <url> to install the extension by policy too.',
       ...doorsLine(o, 'Chrome', CHROME_SIDE_DOORS),
       ...doorsLine(o, 'Edge', EDGE_SIDE_DOORS),
+      ...toolbarPinLine('Chrome', o.hardening),
+      ...toolbarPinLine('Edge', o.hardening),
     ],
   },
   'macos-mobileconfig': {
@@ -136,7 +147,11 @@ export const TARGETS: Record<string, Target> = {
     idKind: 'chrome',
     forceInstall: null,
     xml: true,
-    build: (policy, o) => mobileconfig(policy, o.extensionId, o.edgeExtensionId, { chromePolicies: doors(o, CHROME_SIDE_DOORS), edgePolicies: doors(o, EDGE_SIDE_DOORS) }),
+    build: (policy, o) =>
+      mobileconfig(policy, o.extensionId, o.edgeExtensionId, {
+        chromePolicies: { ...doors(o, CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', o.extensionId, o.hardening) },
+        edgePolicies: { ...doors(o, EDGE_SIDE_DOORS), ...toolbarPinPolicies('edge', o.edgeExtensionId ?? o.extensionId, o.hardening) },
+      }),
     instructions: (path, o) => [
       `Payloads com.google.Chrome.extensions.${o.extensionId} and com.microsoft.Edge.extensions.${o.edgeExtensionId ?? o.extensionId}.`,
       'Upload it to your MDM as a custom configuration profile for devices. To try it on one Mac:',
@@ -145,6 +160,8 @@ export const TARGETS: Record<string, Target> = {
       "Not force-installed: install the extension with your MDM's Chrome/Edge ExtensionInstallForcelist.",
       ...doorsLine(o, 'Chrome (payload com.google.Chrome)', CHROME_SIDE_DOORS),
       ...doorsLine(o, 'Edge (payload com.microsoft.Edge)', EDGE_SIDE_DOORS),
+      ...toolbarPinLine('Chrome', o.hardening),
+      ...toolbarPinLine('Edge', o.hardening),
     ],
   },
   'google-admin': {
@@ -159,6 +176,7 @@ export const TARGETS: Record<string, Target> = {
       `select the organisational unit, add the extension by id ${o.extensionId} (choose "Force install" there to install it),`,
       `then paste the contents of ${path} into "Policy for extensions" and save. Check chrome://policy.`,
       ...(o.hardening === false ? [] : ADMIN_CONSOLE_DOORS),
+      ...toolbarPinElsewhere('in the same place: the extension\'s "Pin to browser toolbar" setting', o.hardening),
     ],
   },
   firefox: {
@@ -210,6 +228,7 @@ export const TARGETS: Record<string, Target> = {
             "Side doors: these templates carry only the extension's settings. With Google's and Microsoft's own ADMX templates set",
             '  IncognitoModeAvailability = 1 (Chrome), InPrivateModeAvailability = 1 (Edge) and BrowserGuestModeEnabled = false (both), or use --target windows-reg.',
           ]),
+      ...toolbarPinElsewhere(`with the vendors' ExtensionSettings policy ({"${o.extensionId}": {"toolbar_pin": "force_pinned"}}; Edge also "toolbar_state": "force_shown"), or use --target windows-reg`, o.hardening),
     ],
   },
 };
