@@ -65,6 +65,34 @@ export interface GuardBench {
   warning: PagePaint | null;
   block: PagePaint | null;
   nativeBlock: PagePaint | null;
+  /**
+   * Paired per-round ratios (first-contentful-paint of the page ÷ Chromium's own block page
+   * in the same round): their median and the width of its 95% interval (order statistics).
+   * Rounds are added until that width is under 0.1 (issue 25) or `maxRounds` is reached.
+   */
+  warningOverNative: RatioFigure | null;
+  blockOverNative: RatioFigure | null;
+}
+
+export interface RatioFigure {
+  median: number;
+  /** Width of the 95% confidence interval of the median. */
+  spread: number;
+  rounds: number;
+  converged: boolean;
+}
+
+/**
+ * The median of `xs` and the width of its distribution-free 95% interval: the order
+ * statistics n/2 ± 1.96·√n/2 (sorted), which narrows as rounds are added.
+ */
+export function medianInterval(xs: number[]): { median: number; spread: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  const half = (1.96 * Math.sqrt(n)) / 2;
+  const lo = s[Math.max(0, Math.floor(n / 2 - half))]!;
+  const hi = s[Math.min(n - 1, Math.ceil(n / 2 + half))]!;
+  return { median: median(s), spread: hi - lo };
 }
 
 export interface LogBench {
@@ -166,8 +194,12 @@ function paintOf(visits: Visit[]): PagePaint {
   return { fcpMedianMs: median(fcp), fcpP90Ms: p90(fcp), wallMedianMs: median(wall) };
 }
 
-export async function benchGuard(opts: { rounds?: number } = {}): Promise<GuardBench> {
-  const rounds = opts.rounds ?? 20;
+const SPREAD_GOAL = 0.1;
+
+export async function benchGuard(opts: { rounds?: number; maxRounds?: number } = {}): Promise<GuardBench> {
+  const minRounds = opts.rounds ?? 20;
+  const maxRounds = opts.maxRounds ?? 200;
+  let rounds = 0;
   const managed = writeBenchPolicy();
   const b = await launchWithExtension({ args: [RESOLVER] });
   const warning: Visit[] = [];
@@ -200,7 +232,11 @@ export async function benchGuard(opts: { rounds?: number } = {}): Promise<GuardB
           ] as Array<[Visit[], string, boolean, string]>)
         : []),
     ];
-    for (let round = 0; round <= rounds; round++) {
+    const spreadOf = (a: Visit[], b: Visit[]) => ratioOf(a, b).spread;
+    const done = (round: number) =>
+      round > minRounds && (!managed || round > maxRounds || (spreadOf(warning, nativeBlock) < SPREAD_GOAL && spreadOf(block, nativeBlock) < SPREAD_GOAL));
+    for (let round = 0; !done(round); round++) {
+      rounds = round;
       // Interleaved, in a rotating order: each kind sees the same machine and the same load.
       for (let k = 0; k < kinds.length; k++) {
         const [into, url, native, heading] = kinds[(round + k) % kinds.length]!;
@@ -230,7 +266,15 @@ export async function benchGuard(opts: { rounds?: number } = {}): Promise<GuardB
     warning: managed ? paintOf(warning) : null,
     block: managed ? paintOf(block) : null,
     nativeBlock: managed ? paintOf(nativeBlock) : null,
+    warningOverNative: managed ? ratioOf(warning, nativeBlock) : null,
+    blockOverNative: managed ? ratioOf(block, nativeBlock) : null,
   };
+}
+
+function ratioOf(a: Visit[], b: Visit[]): RatioFigure {
+  const paired = a.flatMap((v, i) => (v.fcp !== null && b[i]?.fcp ? [v.fcp / b[i]!.fcp!] : []));
+  const m = medianInterval(paired);
+  return { ...m, rounds: paired.length, converged: m.spread < SPREAD_GOAL };
 }
 
 interface SendResult {

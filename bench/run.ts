@@ -8,6 +8,7 @@ import { benchAnnotate } from './annotate.ts';
 import { benchGuard, benchLog } from './browser.ts';
 import { benchCliStart } from './cli-start.ts';
 import { benchLogTools } from './logs.ts';
+import { benchPageLoad, type LoadRatio } from './page-load.ts';
 
 const json = process.argv.includes('--json');
 const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
@@ -79,9 +80,23 @@ console.log(
     ...(g.warning && g.block && g.nativeBlock
       ? ([
           ['yardstick (first-contentful-paint, interleaved)', `warning ${g.warning.fcpMedianMs.toFixed(0)} ms, block ${g.block.fcpMedianMs.toFixed(0)} ms, Chromium's own URLBlocklist page ${g.nativeBlock.fcpMedianMs.toFixed(0)} ms`],
-          ['  warning ÷ native block page', `${x(g.warning.fcpMedianMs, g.nativeBlock.fcpMedianMs)}  (block ÷ native ${x(g.block.fcpMedianMs, g.nativeBlock.fcpMedianMs)}; p90 ${g.warning.fcpP90Ms.toFixed(0)} / ${g.block.fcpP90Ms.toFixed(0)} / ${g.nativeBlock.fcpP90Ms.toFixed(0)} ms)`],
+          ['  warning ÷ native block page', `${g.warningOverNative!.median.toFixed(2)}× ± ${(g.warningOverNative!.spread / 2).toFixed(2)} (median of ${g.warningOverNative!.rounds} paired rounds, 95% interval width ${g.warningOverNative!.spread.toFixed(2)}${g.warningOverNative!.converged ? '' : ', NOT under 0.1 at the round limit'}; goal ≤ 1.0: ${verdict(g.warningOverNative!.median <= 1, guardLoad)})`],
+          ['  block ÷ native block page', `${g.blockOverNative!.median.toFixed(2)}× ± ${(g.blockOverNative!.spread / 2).toFixed(2)}  (p90 ${g.warning.fcpP90Ms.toFixed(0)} / ${g.block.fcpP90Ms.toFixed(0)} / ${g.nativeBlock.fcpP90Ms.toFixed(0)} ms)`],
         ] as Array<[string, string]>)
       : ([['yardstick', 'not measured: the managed-policy folder is not writable (needs root)']] as Array<[string, string]>)),
+  ]),
+);
+
+// What the guard costs on allowed pages (issue 25): the same Chromium with and without the extension.
+const { result: pl, load: pageLoad } = await withLoad(() => benchPageLoad());
+loads.pageLoad = pageLoad;
+const lr = (r: LoadRatio) => `${r.ratio.toFixed(3)}× (interquartile spread ${r.spread.toFixed(3)}; ${r.withMs.toFixed(0)} vs ${r.withoutMs.toFixed(0)} ms median, ${r.rounds} interleaved rounds)`;
+console.log(`\nAllowed pages, with ÷ without the extension (built-in default policy), load event, median of per-round ratios (${describeLoad(pageLoad)})`);
+console.log(
+  table([
+    ['page with 20 images', `${lr(pl.images)}  goal ≤ 1.02: ${verdict(pl.images.ratio <= 1.02, pageLoad)}`],
+    ['page with 10 same-site iframes', `${lr(pl.frames)}  goal ≤ 1.05: ${verdict(pl.frames.ratio <= 1.05, pageLoad)}`],
+    ['service worker heap, 5,000 rules', pl.swHeapMB5k === null ? 'not measured: the managed-policy folder is not writable (needs root)' : `${pl.swHeapMB5k.toFixed(2)} MB after ${pl.swNavigations.toLocaleString('en')} navigations (CDP Runtime.getHeapUsage after a collection)`],
   ]),
 );
 
@@ -172,8 +187,16 @@ if (json) {
       warningFcpMs: g.warning ? r1(g.warning.fcpMedianMs) : null,
       blockFcpMs: g.block ? r1(g.block.fcpMedianMs) : null,
       nativeBlockFcpMs: g.nativeBlock ? r1(g.nativeBlock.fcpMedianMs) : null,
-      warningOverNativeBlock: g.warning && g.nativeBlock ? r2(g.warning.fcpMedianMs / g.nativeBlock.fcpMedianMs) : null,
-      blockOverNativeBlock: g.block && g.nativeBlock ? r2(g.block.fcpMedianMs / g.nativeBlock.fcpMedianMs) : null,
+      warningOverNativeBlock: g.warningOverNative ? r2(g.warningOverNative.median) : null,
+      warningOverNativeBlockSpread: g.warningOverNative ? r2(g.warningOverNative.spread) : null,
+      blockOverNativeBlock: g.blockOverNative ? r2(g.blockOverNative.median) : null,
+      blockOverNativeBlockSpread: g.blockOverNative ? r2(g.blockOverNative.spread) : null,
+      guardRounds: g.rounds,
+      pageLoadOverNoExtension: Math.round(pl.images.ratio * 1000) / 1000,
+      pageLoadOverNoExtensionSpread: Math.round(pl.images.spread * 1000) / 1000,
+      pageLoadOverNoExtensionFrames: Math.round(pl.frames.ratio * 1000) / 1000,
+      pageLoadOverNoExtensionFramesSpread: Math.round(pl.frames.spread * 1000) / 1000,
+      swHeapMB5k: pl.swHeapMB5k === null ? null : r2(pl.swHeapMB5k),
       appendEventsPerSec: l ? Math.round(l.appendEventsPerSec) : null,
       appendSequentialEventsPerSec: l ? Math.round(l.sequentialEventsPerSec) : null,
       fillMs: l ? Math.round(l.fillMs) : null,
