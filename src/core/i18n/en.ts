@@ -278,6 +278,22 @@ export const en = {
   notice_reason_hint: 'Type at least {min} characters; your reason is recorded for your organisation.',
   notice_continue: 'Continue',
   notice_dismiss: 'Not now',
+  // Camera and microphone (in-page notice, policy summary)
+  media_notice_title: 'Camera and microphone: not an approved platform',
+  media_notice_body: '{host} is not an approved platform for patient video. {Org} has no agreement with it to protect patient calls, and what is said or shown there can be recorded or shared outside its control.',
+  media_notice_block: '{Org} does not allow the camera, microphone or screen sharing on {host}.',
+  media_notice_instead_one: 'For patient video, use the approved platform below.',
+  media_notice_instead_many: 'For patient video, use one of the approved platforms below.',
+  media_notice_instead_ask: 'For patient video, use the platform {org} has approved; ask your IT service desk which one.',
+  media_notice_allowance: 'Continuing lets this site use the camera and microphone for {minutes} minutes.',
+  media_notice_continue: 'Use the camera here',
+  media_notice_dismiss: 'Not on this site',
+  sum_media: 'camera and microphone',
+  sum_media_value: 'unsanctioned sites → {action}; {sites} also allowed; {use}',
+  sum_sites_one: '{count} site',
+  sum_sites_many: '{count} sites',
+  sum_media_use_recorded: 'use on other sites recorded',
+  sum_media_use_not_recorded: 'use on other sites not recorded',
 } as const;
 
 export type MessageKey = keyof typeof en;

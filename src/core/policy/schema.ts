@@ -72,6 +72,11 @@ const hostPattern = z
   })
   .meta({ pattern: HOST_PATTERN_REGEX });
 
+/** A site where capture is fine: a host (and its subdomains). The browser grants capture per origin, so a path could not be enforced. */
+const captureSite = hostPattern.superRefine((value, ctx) => {
+  if (value.includes('/')) ctx.addIssue({ code: 'custom', message: 'must be a host without a path: the browser allows the camera and microphone per site, not per path' });
+});
+
 const label = z.string().regex(new RegExp(LABEL_REGEX), 'must be a single host label such as "examplehealth"');
 const guid = z.string().regex(new RegExp(GUID_REGEX), 'must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47');
 
@@ -237,7 +242,7 @@ export const policySchema = z.strictObject({
   media: z
     .strictObject({
       action: action.default('allow'),
-      allowedSites: z.array(hostPattern).max(200).default([]),
+      allowedSites: z.array(captureSite).max(200).default([]),
       recordUse: z.boolean().default(true),
     })
     .prefault({}),

@@ -59,6 +59,15 @@ export function policySummary(p: Policy, t: Translate): SummaryLine[] {
     ),
     line('sanctioned', 'sum_sanctioned', sanctioned),
     line('findings', 'sum_findings', Object.entries(p.meetings.findingActions).map(([k, v]) => `${k} → ${action(v!)}`).join(', ') || t('sum_findings_default')),
+    line(
+      'media',
+      'sum_media',
+      t('sum_media_value', {
+        action: action(p.media.action),
+        sites: t(p.media.allowedSites.length === 1 ? 'sum_sites_one' : 'sum_sites_many', { count: p.media.allowedSites.length }),
+        use: t(p.media.recordUse ? 'sum_media_use_recorded' : 'sum_media_use_not_recorded'),
+      }),
+    ),
     line('logging', 'sum_logging', t(p.logging.recordFullUrls ? 'sum_logging_full' : 'sum_logging_hosts', { days: p.logging.retentionDays, max: p.logging.maxEvents }) + (p.logging.recordUser ? t('sum_logging_user') : '')),
     line('reporting', 'sum_reporting', p.reporting?.url ? t('sum_reporting_to', { format: p.reporting.format, url: p.reporting.url }) : t('sum_off')),
     line('incidents', 'sum_incidents', ir && (ir.contact || ir.url || ir.steps?.length) ? [ir.contact, ir.url, ir.steps?.length ? t('sum_steps', { count: ir.steps.length }) : ''].filter(Boolean).join(' — ') : t('sum_incidents_support')),
