@@ -44,6 +44,9 @@ export default defineConfig({
       'scripting',
       'contextMenus',
       ...(browser === 'firefox' ? [] : ['identity', 'identity.email']),
+      // The browser's own camera and microphone settings under media.action block/warn
+      // (Chrome/Edge; Firefox has no such API: deploy's Permissions policy does it there).
+      ...(browser === 'firefox' ? [] : ['contentSettings']),
     ],
     // Redirecting a site to the warning page needs access to that site's requests.
     host_permissions: ['<all_urls>'],

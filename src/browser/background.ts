@@ -11,6 +11,7 @@ import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
 import { replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
+import { expireMediaAllowances, MEDIA_ALARM, watchSharingState } from './media.ts';
 
 export const RETENTION_ALARM = 'retention';
 /**
@@ -41,6 +42,7 @@ export function startBackground(): void {
     if (alarm.name === RETENTION_ALARM) void prune();
     if (alarm.name === REPORT_ALARM) void report();
     if (alarm.name === POLICY_ALARM) void reloadEngine();
+    if (alarm.name === MEDIA_ALARM) void expireMediaAllowances();
   });
 
   // "Check meeting link" on any link's context menu.
@@ -59,6 +61,8 @@ export function startBackground(): void {
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
     if (change.url || change.status === 'complete') void updateBadge(tabId, tab.url);
   });
+  // Firefox says which tabs capture (media.used from what the browser saw).
+  if (import.meta.env.BROWSER === 'firefox') watchSharingState();
   // Who was sent to the guard page, one-time passes spent, and the second line.
   startNavigationWatch();
   browser.tabs.onActivated.addListener(({ tabId }) => {

@@ -13,6 +13,7 @@ import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, restrictionFindings, tenantRes
 import { reconcileAllowances } from './allowances.ts';
 import { incognitoAccess, reportIncognitoGap } from './incognito.ts';
 import { registerAnnotator } from './content-scripts.ts';
+import { applyCaptureSettings } from './media.ts';
 import { toBrowserRules } from './dnr-types.ts';
 import { record, syncReportAlarm } from './recorder.ts';
 
@@ -96,6 +97,8 @@ async function load(): Promise<EngineState> {
   }
   await reconcileAllowances((url) => classifyUrl(compiled, url));
   await registerAnnotator(resolved.policy);
+  // The browser's camera and microphone settings follow the policy, live (Chrome, Edge).
+  await applyCaptureSettings(resolved.policy).catch(() => undefined);
 
   const state: EngineState = { resolved, compiled, rules, limitProblems, incognitoAllowed: await incognitoAccess() };
   await recordPolicyEvents(state, stored);

@@ -20,6 +20,7 @@ import { exportFileName } from './events/store.ts';
 import { extensionOrigins, guardContext, sentFor } from './navigation-watch.ts';
 import { maySend, senderKind, type GuardRequest, type OptionsRequest, type PolicyStatus, type Request, type Response, type Sender, type TabVerdict } from './protocol.ts';
 import { eventStore, record, reportNow, scheduleReport } from './recorder.ts';
+import { handleMediaMessage } from './media.ts';
 
 /** Every runtime message: the sender is classified, its request checked against what it may send, then handled. */
 export async function handleMessage(message: unknown, sender: Sender): Promise<unknown> {
@@ -49,6 +50,10 @@ export async function handleMessage(message: unknown, sender: Sender): Promise<u
       return { policy: contentPolicy((await engine()).resolved.policy) };
     case SCHEDULE_CHECK:
       return checkSchedulePage(message, sender);
+    case 'media.request':
+    case 'media.proceed':
+    case 'media.used':
+      return handleMediaMessage(request, sender);
   }
 }
 

@@ -13,6 +13,7 @@ import type { Policy, PolicySource } from '../core/policy/schema.ts';
 import { CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
 import type { SummaryLine } from '../core/policy/summary.ts';
 import type { EventFilter } from './events/store.ts';
+import type { MediaContentRequest, MediaRequestAnswer } from './media-protocol.ts';
 
 export interface PolicyStatus {
   source: PolicySource;
@@ -70,7 +71,9 @@ export interface IncidentReceipt {
 export type ContentRequest =
   | { kind: typeof CONTENT_POLICY_REQUEST }
   /** A scheduling page's reading: the background decides and records (src/core/meetings/schedule.ts). */
-  | { kind: typeof SCHEDULE_CHECK; reading: unknown; prevented: unknown };
+  | { kind: typeof SCHEDULE_CHECK; reading: unknown; prevented: unknown }
+  /** A capture request, a notice's Continue, a capture that started (src/browser/media.ts). */
+  | MediaContentRequest;
 
 export type Request = GuardRequest | PopupRequest | CheckRequest | OptionsRequest | ContentRequest;
 
@@ -82,7 +85,7 @@ export const MAY_SEND: Record<SenderKind, ReadonlyArray<Request['kind']>> = {
   popup: ['status', 'link.check', 'incident.report'],
   check: ['link.check'],
   options: ['status', 'policy.import', 'policy.clearLocal', 'log.export', 'log.exported'],
-  'content-script': [CONTENT_POLICY_REQUEST, SCHEDULE_CHECK],
+  'content-script': [CONTENT_POLICY_REQUEST, SCHEDULE_CHECK, 'media.request', 'media.proceed', 'media.used'],
 };
 
 /** The parts of `runtime.MessageSender` that are checked. */
@@ -134,6 +137,9 @@ export type Response<K extends Request['kind']> = {
   'incident.report': IncidentReceipt | { ok: false; error: string };
   [CONTENT_POLICY_REQUEST]: unknown;
   [SCHEDULE_CHECK]: { findings: Finding[] } | { error: string };
+  'media.request': MediaRequestAnswer;
+  'media.proceed': { ok: true } | { ok: false; error: string };
+  'media.used': { ok: true };
 }[K];
 
 /** Send a request to the background and get its typed answer. */

@@ -1,0 +1,102 @@
+/**
+ * The extension's side of a capture request, in the content script's isolated world
+ * (media content script, document_start, every frame): hears the page-world wrapper
+ * (media-wrapper.ts), asks the background, shows the in-page notice when the background says
+ * to ask the person, and answers the wrapper.
+ *
+ * The background decides and records; this script never writes an event and never grants:
+ * what it sends is judged again there for the origin the browser gives for this frame
+ * (src/core/media/decide.ts). A person's Continue reaches the background only from the
+ * notice's trusted click, with the ticket the background issued.
+ */
+import { orgParams } from '../../core/explain.ts';
+import { t } from '../i18n.ts';
+import { installNoticeShield, showNotice } from '../../ui/notice/index.ts';
+import { TO_BRIDGE, TO_WRAPPER, type BridgeAnswer, type WrapperMessage } from './media-channel.ts';
+import { MEDIA_NOTICE, type MediaNoticeView, type MediaRequestAnswer } from '../media-protocol.ts';
+
+export function startMediaBridge(): void {
+  // Before any page script: keeps the reason's keystrokes from the page (shield.ts).
+  installNoticeShield();
+  let notice: Promise<'allow' | 'refuse'> | null = null;
+
+  const answer = (id: number, a: BridgeAnswer['answer']) => document.dispatchEvent(new CustomEvent(TO_WRAPPER, { detail: JSON.stringify({ id, answer: a }) }));
+
+  /** One notice at a time in a frame: requests while it is open wait for the same outcome. */
+  const ask = (view: MediaNoticeView): Promise<'allow' | 'refuse'> => (notice ??= askPerson(view).finally(() => (notice = null)));
+
+  document.addEventListener(TO_BRIDGE, (e) => {
+    let m: WrapperMessage;
+    try {
+      m = JSON.parse((e as CustomEvent).detail as string) as WrapperMessage;
+    } catch {
+      return;
+    }
+    if (!m || typeof m.id !== 'number' || !Array.isArray(m.kinds)) return;
+    if (m.op === 'started') {
+      void reportStarted(m.kinds);
+      return;
+    }
+    if (m.op !== 'request') return;
+    const id = m.id;
+    void (async () => {
+      let r: MediaRequestAnswer;
+      try {
+        r = (await browser.runtime.sendMessage({ kind: 'media.request', kinds: m.kinds })) as MediaRequestAnswer;
+      } catch {
+        return; // no answer: the wrapper lets the browser decide
+      }
+      if (!r || 'error' in r) return;
+      if (r.decision === 'ask') {
+        answer(id, 'hold');
+        answer(id, await ask(r.view));
+      } else answer(id, r.decision);
+    })();
+  });
+
+  // A frame's request is shown to the person in the top frame (the background sends it here).
+  browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string; tab?: unknown }) => {
+    const m = message as { kind?: unknown; view?: MediaNoticeView };
+    if (sender.id !== browser.runtime.id || sender.tab !== undefined || m?.kind !== MEDIA_NOTICE || !m.view || window !== window.top) return;
+    void ask(m.view);
+  });
+}
+
+async function askPerson(view: MediaNoticeView): Promise<'allow' | 'refuse'> {
+  const org = orgParams(view.organization, t);
+  const instead = view.platforms.length === 0 ? 'media_notice_instead_ask' : view.platforms.length === 1 ? 'media_notice_instead_one' : 'media_notice_instead_many';
+  const notice = showNotice({
+    title: t('media_notice_title'),
+    body: [t('media_notice_body', { host: view.host, ...org }), t(instead, org)],
+    platforms: view.platforms,
+    proceed: { minLength: view.minReason, allowance: t('media_notice_allowance', { minutes: view.bypassMinutes }), continueLabel: t('media_notice_continue') },
+    dismissLabel: t('media_notice_dismiss'),
+  });
+  const result = await notice.result;
+  if (result.outcome !== 'continue') return 'refuse';
+  try {
+    const r = (await browser.runtime.sendMessage({ kind: 'media.proceed', ticket: view.ticket, reason: result.reason })) as { ok?: boolean };
+    return r?.ok === true ? 'allow' : 'refuse';
+  } catch {
+    return 'refuse';
+  }
+}
+
+/**
+ * A capture started, says the page world. Passed on only when the browser agrees this site
+ * holds the permission (the Permissions API, asked from this isolated world): a page can
+ * claim a capture it never made only where it could have made it.
+ */
+async function reportStarted(kinds: string[]): Promise<void> {
+  const names: Record<string, string> = { camera: 'camera', microphone: 'microphone' };
+  for (const k of kinds) {
+    if (!(k in names)) continue;
+    try {
+      const status = await navigator.permissions.query({ name: names[k] as PermissionName });
+      if (status.state !== 'granted') return;
+    } catch {
+      /* this browser cannot say (Firefox before 131): the background's limits still apply */
+    }
+  }
+  await browser.runtime.sendMessage({ kind: 'media.used', kinds }).catch(() => undefined);
+}

@@ -1,0 +1,24 @@
+/**
+ * Messages about capture between the content script (media-bridge.ts) and the background
+ * (media.ts). Content scripts may send `media.request`, `media.proceed` and `media.used`
+ * (protocol.ts, MAY_SEND); every one is judged for the origin the browser gives for the sender.
+ */
+import type { NoticePlatform } from '../ui/notice/index.ts';
+
+/** Background → the top frame of a tab: show the notice for a frame's request. */
+export const MEDIA_NOTICE = 'media.notice';
+
+/** What the notice shows; `ticket` is what its Continue must carry back. */
+export interface MediaNoticeView {
+  ticket: string;
+  host: string;
+  organization: string;
+  platforms: NoticePlatform[];
+  bypassMinutes: number;
+  /** Characters the reason needs (0 when the policy asks none). */
+  minReason: number;
+}
+
+export type MediaRequestAnswer = { decision: 'allow' } | { decision: 'refuse' } | { decision: 'ask'; view: MediaNoticeView } | { error: string };
+
+export type MediaContentRequest = { kind: 'media.request'; kinds: unknown } | { kind: 'media.proceed'; ticket: unknown; reason: unknown } | { kind: 'media.used'; kinds: unknown };
