@@ -151,7 +151,7 @@ export const deployCommand: Command = async (args, io) => {
     io.err(`${path}: cannot write (${(e as Error).message})`);
     return EXIT_PROBLEM;
   }
-  io.out([`Wrote ${path} for ${targetName} (${target.idKind === 'gecko' ? 'add-on' : 'extension'} id ${extensionId}).`, ...target.instructions(path, opts)].join('\n'));
+  io.out([`Wrote ${path} for ${targetName} (${target.idKind === 'gecko' ? 'add-on' : 'extension'} id ${extensionId}).`, ...target.instructions(path, opts, policy)].join('\n'));
   return EXIT_OK;
 };
 

@@ -25,6 +25,7 @@ import {
   sideDoorSummary,
   type SideDoor,
 } from './hardening.ts';
+import { captureFloor, captureFloorAdvice, captureFloorLine, type FloorBrowser } from './capture.ts';
 import { toolbarPinElsewhere, toolbarPinLine, toolbarPinPolicies, type PinBrowser } from './toolbar-pin.ts';
 
 export interface TargetOptions {
@@ -41,6 +42,11 @@ export interface TargetOptions {
 /** The side-door policies for a browser when hardening is on, else none. */
 function doors(o: TargetOptions, list: readonly SideDoor[]): PolicyObject | undefined {
   return o.hardening === false ? undefined : sideDoorPolicies(list);
+}
+
+/** The side doors and the capture floor (capture.ts) for a browser when hardening is on, else none. */
+function hardened(o: TargetOptions, list: readonly SideDoor[], policy: PolicyObject, browser: FloorBrowser): PolicyObject | undefined {
+  return o.hardening === false ? undefined : { ...sideDoorPolicies(list), ...captureFloor(policy, browser) };
 }
 
 function doorsLine(o: TargetOptions, browser: string, list: readonly SideDoor[]): string[] {
@@ -71,8 +77,8 @@ export interface Target {
   edgeId?: boolean;
   /** Targets that carry no policy values (admx): the policy file is optional. */
   policyOptional?: boolean;
-  /** What to do with the written file at `path`. */
-  instructions(path: string, o: TargetOptions): string[];
+  /** What to do with the written file at `path` (`policy`: the policy written, when there is one). */
+  instructions(path: string, o: TargetOptions, policy?: PolicyObject): string[];
 }
 
 /**
@@ -87,8 +93,8 @@ function linuxTarget(browser: string, file: string, dir: string, policyPage: str
     idKind: 'chrome',
     forceInstall: '--update-url',
     xml: false,
-    build: (policy, o) => chromeManagedJson(policy, o.extensionId, { updateUrl: o.updateUrl, browserPolicies: { ...doors(o, sideDoors), ...toolbarPinPolicies(pin, o.extensionId, o.hardening) } }),
-    instructions: (path, o) => [
+    build: (policy, o) => chromeManagedJson(policy, o.extensionId, { updateUrl: o.updateUrl, browserPolicies: { ...hardened(o, sideDoors, policy, pin), ...toolbarPinPolicies(pin, o.extensionId, o.hardening) } }),
+    instructions: (path, o, policy) => [
       `${browser} on Linux reads it from ${dir}. As root:`,
       `  install -D -m 644 ${path} ${dir}telehealth-guard.json`,
       `The change arrives within seconds, no restart needed; check ${policyPage}.`,
@@ -97,6 +103,7 @@ function linuxTarget(browser: string, file: string, dir: string, policyPage: str
         : 'Not force-installed: only the 3rdparty extension policy was written. Add --update-url <url> to install the extension by policy too.',
       ...doorsLine(o, browser, sideDoors),
       ...toolbarPinLine(browser, o.hardening),
+      ...(o.hardening === false || !policy ? [] : captureFloorLine(policy, pin)),
     ],
   };
 }
@@ -125,7 +132,7 @@ export const TARGETS: Record<string, Target> = {
               },
             }),
       }),
-    instructions: (path, o) => [
+    instructions: (path, o, policy) => [
       `Import it as Administrator on each machine (or push the same keys with Group Policy Preferences or Intune):`,
       `  reg import ${path}`,
       `It sets ${regPolicyKey(REG_CHROME_ROOT, o.extensionId).replace('HKEY_LOCAL_MACHINE', 'HKLM')}`,
@@ -152,7 +159,7 @@ export const TARGETS: Record<string, Target> = {
         chromePolicies: { ...doors(o, CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', o.extensionId, o.hardening) },
         edgePolicies: { ...doors(o, EDGE_SIDE_DOORS), ...toolbarPinPolicies('edge', o.edgeExtensionId ?? o.extensionId, o.hardening) },
       }),
-    instructions: (path, o) => [
+    instructions: (path, o, policy) => [
       `Payloads com.google.Chrome.extensions.${o.extensionId} and com.microsoft.Edge.extensions.${o.edgeExtensionId ?? o.extensionId}.`,
       'Upload it to your MDM as a custom configuration profile for devices. To try it on one Mac:',
       `  open ${path}   then approve it in System Settings → General → Device Management.`,
@@ -160,6 +167,7 @@ export const TARGETS: Record<string, Target> = {
       "Not force-installed: install the extension with your MDM's Chrome/Edge ExtensionInstallForcelist.",
       ...doorsLine(o, 'Chrome (payload com.google.Chrome)', CHROME_SIDE_DOORS),
       ...doorsLine(o, 'Edge (payload com.microsoft.Edge)', EDGE_SIDE_DOORS),
+      ...(o.hardening === false || !policy ? [] : captureFloorLine(policy, 'chrome')),
       ...toolbarPinLine('Chrome', o.hardening),
       ...toolbarPinLine('Edge', o.hardening),
     ],
@@ -171,7 +179,7 @@ export const TARGETS: Record<string, Target> = {
     forceInstall: null,
     xml: false,
     build: (policy) => googleAdminJson(policy),
-    instructions: (path, o) => [
+    instructions: (path, o, policy) => [
       'Google Admin console → Devices → Chrome → Apps & extensions → Users & browsers:',
       `select the organisational unit, add the extension by id ${o.extensionId} (choose "Force install" there to install it),`,
       `then paste the contents of ${path} into "Policy for extensions" and save. Check chrome://policy.`,
@@ -188,9 +196,9 @@ export const TARGETS: Record<string, Target> = {
     build: (policy, o) =>
       firefoxPoliciesJson(policy, o.extensionId, {
         installUrl: o.installUrl,
-        ...(o.hardening === false ? {} : { browserPolicies: sideDoorPolicies(FIREFOX_SIDE_DOORS), installSettings: { ...FIREFOX_PRIVATE_BROWSING } }),
+        ...(o.hardening === false ? {} : { browserPolicies: hardened(o, FIREFOX_SIDE_DOORS, policy, 'firefox'), installSettings: { ...FIREFOX_PRIVATE_BROWSING } }),
       }),
-    instructions: (path, o) => [
+    instructions: (path, o, policy) => [
       `Firefox reads it as policies.json at:`,
       '  Linux    /etc/firefox/policies/policies.json (or <install dir>/distribution/policies.json)',
       '  Windows  C:\\Program Files\\Mozilla Firefox\\distribution\\policies.json',
@@ -200,6 +208,7 @@ export const TARGETS: Record<string, Target> = {
         ? `Force-install: ExtensionSettings."${o.extensionId}" installs from ${o.installUrl}.`
         : 'Not force-installed: only 3rdparty.Extensions was written. Add --install-url <url of the signed .xpi> to install the add-on by policy too.',
       ...doorsLine(o, 'Firefox', FIREFOX_SIDE_DOORS),
+      ...(o.hardening === false || !policy ? [] : captureFloorLine(policy, 'firefox')),
       ...(o.hardening !== false && o.installUrl !== undefined ? ['The force-installed add-on is also allowed in private windows (ExtensionSettings private_browsing), should they be turned back on.'] : []),
     ],
   },
