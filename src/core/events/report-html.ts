@@ -291,6 +291,18 @@ export function renderReportHtml(s: Summary, opts: ReportOptions): string {
     `</section>`,
   );
 
+  // Capture on sites nobody sanctioned: how IT finds the platforms nobody listed.
+  parts.push(
+    `<section aria-labelledby="h-media"><h2 id="h-media">Sites that used camera or microphone and are not sanctioned</h2>`,
+    table(
+      'Sites where the camera, microphone or screen was used (media.used, or continued after the notice) that are not sanctioned, by number of installs',
+      ['Host', 'Installs', 'Events', 'Captured', 'First seen', 'Last seen'],
+      s.mediaSites.map((m) => [m.host, m.installs, m.events, m.kinds.join(', '), readableTs(m.firstTs), readableTs(m.lastTs)]),
+      'No capture on unsanctioned sites was recorded.',
+    ),
+    `</section>`,
+  );
+
   // Who: installs and users.
   const whoCols = ['Events', 'Warned', 'Blocked', 'Continued past warning'];
   parts.push(

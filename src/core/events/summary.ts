@@ -75,6 +75,21 @@ export interface UnsafeLinkRow {
   lastTs: string;
 }
 
+/**
+ * A site that used the camera, microphone or screen without being sanctioned (`media.used`, and
+ * `media.proceeded` after the notice): how IT finds the platforms nobody listed.
+ */
+export interface MediaSiteRow {
+  host: string;
+  /** Installs (browser profiles) on which it happened: the sort key. */
+  installs: number;
+  events: number;
+  /** What was captured: camera, microphone, screen. */
+  kinds: string[];
+  firstTs: string;
+  lastTs: string;
+}
+
 export interface PolicyRow {
   policyVersion: string;
   policySource: string;
@@ -120,6 +135,8 @@ export interface Summary {
   proceedReasons: ReasonRow[];
   /** `link.checked` events with action warn or block, grouped by host + findings. */
   unsafeLinks: UnsafeLinkRow[];
+  /** Sites that used camera or microphone and are not sanctioned, most installs first. */
+  mediaSites: MediaSiteRow[];
   policies: PolicyRow[];
   /** Most events first. */
   byInstall: WhoRow[];
@@ -245,6 +262,7 @@ export class SummaryBuilder {
   private readonly blocked = new Map<string, number>();
   private readonly reasons = new Map<string, { reason: string; count: number; services: Map<string, number> }>();
   private readonly links = new Map<string, UnsafeLinkRow>();
+  private readonly media = new Map<string, { row: MediaSiteRow; installs: Set<string>; kinds: Set<string> }>();
   private readonly policies = new Map<string, PolicyRow>();
   private readonly sourceRows: SourceSummary[] = [];
   private current: { name: string; events: number; counted: number; first: string | null; last: string | null } | null = null;
@@ -335,6 +353,18 @@ export class SummaryBuilder {
         }
         break;
       }
+      case 'media.used':
+      case 'media.proceeded': {
+        const host = e.host ?? UNKNOWN_HOST;
+        let m = this.media.get(host);
+        if (!m) this.media.set(host, (m = { row: { host, installs: 0, events: 0, kinds: [], firstTs: e.ts, lastTs: e.ts }, installs: new Set(), kinds: new Set() }));
+        m.row.events++;
+        m.installs.add(e.installId ?? UNKNOWN_WHO);
+        for (const k of e.findings ?? []) m.kinds.add(k);
+        m.row.firstTs = minTs(m.row.firstTs, e.ts);
+        m.row.lastTs = maxTs(m.row.lastTs, e.ts);
+        break;
+      }
       default:
         break;
     }
@@ -371,6 +401,9 @@ export class SummaryBuilder {
       unsafeLinks: [...this.links.values()].sort(
         (a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1) || b.count - a.count || compareCodeUnits(a.host, b.host),
       ),
+      mediaSites: [...this.media.values()]
+        .map(({ row, installs, kinds }) => ({ ...row, installs: installs.size, kinds: ['camera', 'microphone', 'screen'].filter((k) => kinds.has(k)) }))
+        .sort((a, b) => b.installs - a.installs || b.events - a.events || compareCodeUnits(a.host, b.host)),
       policies: [...this.policies.values()].sort((a, b) => b.count - a.count || compareCodeUnits(a.policyVersion, b.policyVersion)),
       byInstall: finishWho(this.installs),
       byUser: finishWho(this.users),
