@@ -1,3 +1,5 @@
+import { MAX_LINE_BYTES } from '../core/events/json-line.ts';
+
 /**
  * What a command needs from the outside world. The real one is process-backed
  * (main.ts); tests pass a recording one, so every command is tested without spawning.
@@ -14,15 +16,34 @@ export interface CliIO {
    * Optional: without it, commands fall back to readFile.
    */
   readLines?(path: string): AsyncIterable<readonly string[]>;
+  /**
+   * The last line of a regular file (read from its end, at most MAX_LINE_BYTES), or null
+   * for anything that cannot be read twice (a pipe) or has none. Optional.
+   */
+  lastLine?(path: string): Promise<string | null>;
+  /** Whether two paths name the same file (same device and inode). Optional. */
+  sameFile?(a: string, b: string): Promise<boolean>;
 }
 
-/** Lines of a file in batches, streamed when the IO can, else split from the whole text. */
+/** A line longer than MAX_LINE_BYTES: refused when the limit is passed, before the rest is read. */
+export class LineTooLongError extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line} is longer than ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes (1 MiB); no event is that long: refused without reading the rest`);
+  }
+}
+
+/** Lines of a file in batches, streamed when the IO can, else split from the whole text; no line over MAX_LINE_BYTES. */
 export async function* lineBatchesOf(io: CliIO, path: string): AsyncIterable<readonly string[]> {
   if (io.readLines) {
     yield* io.readLines(path);
     return;
   }
-  yield (await io.readFile(path)).split('\n');
+  const lines = (await io.readFile(path)).split('\n');
+  // A character is at most 3 UTF-8 bytes per UTF-16 unit: only long lines need measuring.
+  lines.forEach((l, i) => {
+    if (l.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(l) > MAX_LINE_BYTES + (l.endsWith('\r') ? 1 : 0)) throw new LineTooLongError(i + 1);
+  });
+  yield lines;
 }
 
 /** A subcommand: takes the arguments after its name, returns the exit code. */
@@ -59,5 +80,12 @@ export function memoryIO(files: Record<string, string> = {}): CliIO & { stdout: 
       return f;
     },
     writeFile: async (p, d) => void (files[p] = d),
+    lastLine: async (p) => {
+      const f = files[p];
+      if (f === undefined) return null;
+      const lines = f.split('\n').filter((l) => l.trim() !== '');
+      return lines.at(-1)?.replace(/\r$/, '') ?? null;
+    },
+    sameFile: async (a, b) => a === b,
   };
 }

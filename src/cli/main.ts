@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { open, writeFile, mkdir } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
+import { open, writeFile, mkdir, stat } from 'node:fs/promises';
+import { MAX_LINE_BYTES } from '../core/events/json-line.ts';
 import { dirname } from 'node:path';
 import { checkLinkCommand } from './commands/check-link.ts';
 import { classifyCommand } from './commands/classify.ts';
@@ -9,7 +9,7 @@ import { logsCommand } from './commands/logs.ts';
 import { packageCommand } from './commands/package.ts';
 import { validateCommand } from './commands/validate.ts';
 import { escapeControls, escapeControlsKeepingLines } from '../core/printable.ts';
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, UsageError, type CliIO, type Command } from './io.ts';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, LineTooLongError, UsageError, type CliIO, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: 'check policy files before pushing them' },
@@ -79,19 +79,59 @@ export function describeFailure(e: unknown): string {
 }
 
 /**
- * A file's lines in batches, from 1 MiB reads (a log of 100,000 events is ≈ 40 MB): split
- * on "\n" as parseNdjsonLines splits a whole text (a "\r" before it is the parser's to drop).
+ * A file's lines in batches, from 1 MiB reads (a log of 100,000 events is ≈ 40 MB), split on
+ * "\n" as parseNdjsonLines splits a whole text (a "\r" before it is the parser's to drop).
+ * A line is cut from the bytes (a "\n" byte is never inside a UTF-8 character), so its length
+ * is known before it is decoded: one over `maxLineBytes` is refused as soon as the limit is
+ * passed, without reading it whole (a 1 GB line from a pipe fails after the first 2 MiB).
  */
-export async function* readLineBatches(path: string, chunkBytes = 1 << 20): AsyncIterable<string[]> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+export async function* readLineBatches(path: string, chunkBytes = 1 << 20, maxLineBytes = MAX_LINE_BYTES): AsyncIterable<string[]> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let line = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes })) {
-    const lines = (rest + decoder.write(chunk as Buffer)).split('\n');
-    rest = lines.pop()!;
-    yield lines;
+    const buf = chunk as Buffer;
+    const out: string[] = [];
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      line++;
+      const bytes = pendingBytes + nl - start;
+      // (+1: the "\r" of a CRLF line end is not the line's own.)
+      if (bytes > maxLineBytes + 1) throw new LineTooLongError(line);
+      if (pendingBytes > 0) {
+        pending.push(buf.subarray(start, nl));
+        out.push(Buffer.concat(pending, bytes).toString('utf8'));
+        pending = [];
+        pendingBytes = 0;
+      } else out.push(buf.toString('utf8', start, nl));
+      start = nl + 1;
+    }
+    if (start < buf.length) {
+      pending.push(buf.subarray(start));
+      pendingBytes += buf.length - start;
+      if (pendingBytes > maxLineBytes + 1) throw new LineTooLongError(line + 1);
+    }
+    if (out.length > 0) yield out;
   }
-  rest += decoder.end();
-  if (rest !== '') yield [rest];
+  if (pendingBytes > 0) yield [Buffer.concat(pending, pendingBytes).toString('utf8')];
+}
+
+/** The last non-empty line of a regular file, read from its end; null for a pipe or a device. */
+export async function lastLineOf(path: string): Promise<string | null> {
+  const handle = await open(path, 'r');
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return null;
+    const want = Math.min(st.size, MAX_LINE_BYTES + 4);
+    const buf = Buffer.alloc(want);
+    const { bytesRead } = await handle.read(buf, 0, want, st.size - want);
+    const text = buf.subarray(0, bytesRead).toString('utf8').replace(/[\r\n]+$/, '');
+    const nl = text.lastIndexOf('\n');
+    const last = (nl === -1 ? text : text.slice(nl + 1)).replace(/\r$/, '');
+    return nl === -1 && st.size > want ? null : last === '' ? null : last;
+  } finally {
+    await handle.close();
+  }
 }
 
 export const processIO: CliIO = {
@@ -114,6 +154,15 @@ export const processIO: CliIO = {
     await writeFile(p, d);
   },
   readLines: readLineBatches,
+  lastLine: (p) => lastLineOf(p).catch(() => null),
+  sameFile: async (a, b) => {
+    try {
+      const [x, y] = await Promise.all([stat(a), stat(b)]);
+      return x.dev === y.dev && x.ino === y.ino;
+    } catch {
+      return false;
+    }
+  },
 };
 
 export function runCli(argv: string[]): Promise<number> {

@@ -16,8 +16,8 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-function keysOf(text: string) {
-  const k = parseKeyLines(parseNdjsonLines(text));
+async function keysOf(text: string) {
+  const k = await parseKeyLines(parseNdjsonLines(text));
   if (!k.ok) throw new Error(k.reason);
   return k.keys;
 }
@@ -36,7 +36,7 @@ describe('identity and signing in the store', () => {
     expect(events.every((e) => e.installId === id)).toBe(true);
     expect(events[0]).toMatchObject({ policyVersion: CONTEXT.policyVersion, publicKey: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) });
     // pinned with the log.key event itself, as a collector would have received it
-    const pins = keysOf(JSON.stringify(events[0]));
+    const pins = await keysOf(JSON.stringify(events[0]));
     expect(await verifyExportLines(parseNdjsonLines(text), { keys: pins })).toMatchObject({ ok: true, pinned: true, installId: id, count: 3 });
     const trailer = JSON.parse(text.trimEnd().split('\n').at(-1)!);
     expect(Object.keys(trailer)).toEqual(['type', 'installId', 'publicKey', 'count', 'firstSeq', 'lastSeq', 'digest', 'exportedAt', 'filtered', 'signature']);

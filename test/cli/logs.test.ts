@@ -148,20 +148,27 @@ describe('logs verify', () => {
 });
 
 describe('logs report', () => {
-  it('writes report.html by default, merging files and showing each file’s verification', async () => {
+  it('writes report.html by default, merging files; only files that verify count, and any that does not makes exit 1', async () => {
     const io = memoryIO(await files());
-    expect(await logsCommand(['report', 'good.ndjson', 'edited.ndjson', 'hostile.ndjson'], io)).toBe(0);
+    expect(await logsCommand(['report', 'good.ndjson', 'edited.ndjson', 'hostile.ndjson'], io)).toBe(1);
     const html = io.files['report.html']!;
-    expect(html).toBeDefined();
     expect(html).toContain('<!DOCTYPE html>');
-    // good and edited share every event but line 4 (same hashes): duplicates counted once.
-    expect(html).toContain('<dt>Files</dt><dd>3 (2 verified)</dd>');
+    expect(html).toContain('<dt>Files</dt><dd>3 (2 counted)</dd>');
+    expect(html).toContain('<dt>Events</dt><dd>22</dd>');
+    expect(html).toContain('<strong>Not counted:</strong> edited.ndjson: did not verify: line 5, seq 5: hash mismatch');
     expect(html).toContain('NOT VERIFIED: line 5, seq 5: hash mismatch');
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
-    expect(io.stdout.join('')).toMatch(/OK good.ndjson: 11 events verified/);
+    expect(io.stdout.join('\n')).toMatch(/OK good.ndjson: 11 events verified/);
     expect(io.stderr.join('')).toMatch(/FAIL edited.ndjson: seq 5, line 5/);
-    expect(io.stdout.join('')).toMatch(/Wrote report.html: \d+ events from 3 files \(2 verified\)/);
+    expect(io.stdout.join('')).toMatch(/Wrote report.html: 22 events from 3 files \(2 counted\)/);
+  });
+
+  it('all good: exit 0', async () => {
+    const io = memoryIO(await files());
+    expect(await logsCommand(['report', 'good.ndjson', 'hostile.ndjson'], io)).toBe(0);
+    expect(io.stderr).toEqual([]);
+    expect(io.files['report.html']).not.toContain('Read first');
   });
 
   it('--out and --out= choose the output file', async () => {
@@ -178,18 +185,18 @@ describe('logs report', () => {
     const io = memoryIO(await files());
     expect(await logsCommand(['report', 'good.ndjson', 'nope.ndjson', 'export.csv'], io)).toBe(1);
     expect(io.stderr.join('')).toMatch(/FAIL nope.ndjson: cannot read/);
-    expect(io.stderr.join('')).toMatch(/FAIL export.csv: CSV export/);
+    expect(io.stderr.join('')).toMatch(/FAIL export.csv: this is a CSV export/);
     const html = io.files['report.html']!;
     expect(html).toContain('Unreadable: cannot read: ENOENT');
     expect(html).toContain('<dt>Events</dt><dd>11</dd>');
   });
 
-  it('a file with malformed lines is reported with the good events kept', async () => {
+  it('a file with malformed lines does not count at all', async () => {
     const io = memoryIO(await files());
-    expect(await logsCommand(['report', 'garbage.ndjson'], io)).toBe(0);
+    expect(await logsCommand(['report', 'garbage.ndjson'], io)).toBe(1);
     const html = io.files['report.html']!;
     expect(html).toContain('NOT VERIFIED: line 3: malformed line');
-    expect(html).toContain('<dt>Events</dt><dd>2</dd>');
+    expect(html).toContain('<dt>Events</dt><dd>0</dd>');
   });
 
   it('a write failure exits 1', async () => {

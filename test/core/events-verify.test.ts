@@ -25,7 +25,7 @@ beforeAll(async () => {
   signer = await makeSigner();
   attacker = await makeSigner(); // same install id, another key
   chain = await installChain(signer);
-  const k = parseKeyLines(parseNdjsonLines(keysFileFrom(chain)));
+  const k = await parseKeyLines(parseNdjsonLines(keysFileFrom(chain)));
   if (!k.ok) throw new Error(k.reason);
   pins = k.keys;
 });
@@ -138,7 +138,7 @@ describe('every tamper is caught', () => {
   });
 
   it('a keys file for other installs only: the export is not pinned and fails', async () => {
-    const other = new Map([['another-install', new Set([signer.publicKey])]]);
+    const other = new Map([['another-install', signer.publicKey]]);
     expect(await check(await signed(chain, signer), other)).toMatchObject({ ok: false, failure: 'key-not-pinned', reason: expect.stringMatching(/no key for install/) });
   });
 
@@ -213,12 +213,28 @@ describe('the signature is plain ECDSA P-256 / SHA-256 in IEEE P1363 form', () =
 });
 
 describe('keys file', () => {
-  it('takes {installId, publicKey} lines and log.key events, skips other events, refuses junk', () => {
-    const ok = parseKeyLines(parseNdjsonLines(`{"installId":"a","publicKey":"K1"}\n${JSON.stringify(chain[1])}\n${JSON.stringify(chain[0])}\n`));
-    expect(ok).toMatchObject({ ok: true });
-    if (ok.ok) expect([...ok.keys.keys()]).toEqual(['a', INSTALL]);
-    expect(parseKeyLines(parseNdjsonLines('{"installId":"a"}\n'))).toMatchObject({ ok: false, line: 1, reason: 'missing "publicKey"' });
-    expect(parseKeyLines(parseNdjsonLines('[1]\n'))).toMatchObject({ ok: false, reason: 'not a JSON object' });
-    expect(parseKeyLines(parseNdjsonLines(''))).toMatchObject({ ok: false, reason: expect.stringMatching(/no keys/) });
+  it('takes {installId, publicKey} lines and log.key events, skips other events, refuses junk', async () => {
+    const ok = await parseKeyLines(parseNdjsonLines(`{"installId":"a","publicKey":"K1"}\n${JSON.stringify(chain[1])}\n${JSON.stringify(chain[0])}\n`));
+    expect(ok).toMatchObject({ ok: true, ignored: [] });
+    if (ok.ok) expect([...ok.keys]).toEqual([['a', 'K1'], [INSTALL, signer.publicKey]]);
+    expect(await parseKeyLines(parseNdjsonLines('{"installId":"a"}\n'))).toMatchObject({ ok: false, line: 1, reason: 'missing "publicKey"' });
+    expect(await parseKeyLines(parseNdjsonLines('[1]\n'))).toMatchObject({ ok: false, reason: 'not a JSON object' });
+    expect(await parseKeyLines(parseNdjsonLines(''))).toMatchObject({ ok: false, reason: expect.stringMatching(/no keys/) });
+  });
+
+  it('pinned means one key: an install given a second, different key is refused, naming it', async () => {
+    const twice = `${JSON.stringify(chain[0])}\n{"installId":"${INSTALL}","publicKey":"${attacker.publicKey}"}\n`;
+    expect(await parseKeyLines(parseNdjsonLines(twice))).toEqual({ ok: false, line: 2, reason: expect.stringMatching(new RegExp(`^install ${INSTALL} is given a second, different key \\(the first on line 1\\)`)) });
+    // The same key twice is still one key.
+    expect(await parseKeyLines(parseNdjsonLines(`${JSON.stringify(chain[0])}\n{"installId":"${INSTALL}","publicKey":"${signer.publicKey}"}\n`))).toMatchObject({ ok: true });
+  });
+
+  it("a log.key line counts only if its own hash is right: one edited to another key is not used", async () => {
+    const edited = JSON.stringify({ ...chain[0], publicKey: attacker.publicKey });
+    const r = await parseKeyLines(parseNdjsonLines(`${edited}\n`));
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/no keys/) });
+    const r2 = await parseKeyLines(parseNdjsonLines(`{"installId":"b","publicKey":"K"}\n${edited}\n`));
+    expect(r2).toMatchObject({ ok: true, ignored: [{ line: 2, reason: expect.stringMatching(/hash does not match its content/) }] });
+    if (r2.ok) expect(r2.keys.has(INSTALL)).toBe(false);
   });
 });

@@ -1,28 +1,32 @@
 /**
  * `telehealth-guard logs verify <file.ndjson> [--keys <keys.ndjson>]` and
- * `telehealth-guard logs report <file>… [--out report.html] [--install <id>] [--user <account>]`
- * (docs/command-line-and-pages.md; what verify proves is in README, "Verifying an export").
+ * `telehealth-guard logs report <file>… [--out report.html|report.txt] [--keys <keys.ndjson>]
+ *    [--install <id>] [--user <account>]`
+ * (docs/command-line-and-pages.md; what verify proves and what report counts:
+ * docs/audit-trail.md).
  *
  * Output (stable; one line per io.out/io.err call, without a trailing newline):
  *   verify, good:  `OK <file>: <n> events verified, seq <first>–<last>` then indented lines
  *                  saying plainly what was proven (chain, completeness, signer, key pinned
  *                  or not, where the log starts)                                   → exit 0
  *   verify, bad:   `FAIL <file>: seq <s>, line <l>: <reason>` (seq `?` when not an event) → exit 1
- *   report:        one `OK`/`FAIL` line per input file on stdout (as verify), then
- *                  `Wrote <out>: <n> events from <m> files (<k> verified)`.
- *                  Exit 1 when a file cannot be read or is not an NDJSON export (the
- *                  report is still written from the others); a file that does not
- *                  verify is still reported, marked NOT VERIFIED, with exit 0.
+ *   report:        one `OK`/`FAIL` line per input file (as verify; FAIL on stderr), each
+ *                  conflict and each filter that matched nothing on stderr, then
+ *                  `Wrote <out>: <n> events from <m> files (<k> counted)`. Only inputs that
+ *                  verify (pinned under --keys) count; exit 1 when any input does not count
+ *                  (unreadable, not verified, in a conflict) or a filter matched nothing.
+ *   warnings:      `warning: …` on stderr (keys file lines not used; a keys file that is the
+ *                  export itself).
  *   usage errors:  message and usage on stderr → exit 2.
  */
 import crypto from 'node:crypto';
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, lineBatchesOf, type CliIO, type Command } from '../io.ts';
-import type { VerifyResult } from '../../core/events/chain.ts';
-import { NdjsonLineParser, parseNdjsonLines, type NdjsonLine } from '../../core/events/ndjson.ts';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, LineTooLongError, lineBatchesOf, type CliIO, type Command } from '../io.ts';
+import { NdjsonLineParser, type NdjsonLine } from '../../core/events/ndjson.ts';
 import { renderReportHtml } from '../../core/events/report-html.ts';
-import { checkEventRecord } from '../../core/events/schema.ts';
-import { SIGNATURE_TYPE } from '../../core/events/signature.ts';
-import { SummaryBuilder } from '../../core/events/summary.ts';
+import { ReportIntake, readingOrder, trailerFacts, type TrailerFacts } from '../../core/events/report-intake.ts';
+import { renderReportText } from '../../core/events/report-text.ts';
+import type { Conflict } from '../../core/events/summary.ts';
+import type { IncrementalSha256 } from '../../core/events/signature.ts';
 import { ExportVerifier, parseKeyLines, type ExportVerdict, type KeyPins } from '../../core/events/verify.ts';
 import { escapeControls } from '../../core/printable.ts';
 
@@ -30,14 +34,18 @@ export const LOGS_USAGE = `Usage:
   telehealth-guard logs verify <file.ndjson> [--keys <keys.ndjson>]
       Check a signed NDJSON export: every event's hash, the chain links, the count,
       first and last seq and digest against the signed last line, and its signature.
-      --keys pins each install's public key (lines of {"installId","publicKey"},
+      --keys pins each install's one public key (lines of {"installId","publicKey"},
       e.g. the log.key events your collector received), so a log rebuilt and
       re-signed with another key fails. Exit 0 saying what was proven, or exit 1
       naming the first bad seq or line and why.
-  telehealth-guard logs report <file.ndjson>… [--out report.html] [--install <id>] [--user <account>]
+  telehealth-guard logs report <file.ndjson>… [--out report.html] [--keys <keys.ndjson>]
+                               [--install <id>] [--user <account>]
       Merge NDJSON exports from many machines into one self-contained HTML report
-      (default report.html), by install and user. Each file is verified and the
-      result shown. --install / --user (repeatable) keep only those events.
+      (default report.html; a --out ending in .txt writes plain text). Only exports
+      that verify count (with --keys: signed by their install's pinned key); two
+      files holding different events for one install and seq are named as a
+      conflict and neither counts. --install / --user (repeatable) keep only those
+      events. Exit 1 when any file does not count or a filter matches nothing.
 `;
 
 function usage(io: CliIO, message: string): number {
@@ -45,12 +53,12 @@ function usage(io: CliIO, message: string): number {
   return EXIT_USAGE;
 }
 
-function failLine(file: string, r: Extract<ExportVerdict | VerifyResult, { ok: false }>): string {
+function failLine(file: string, r: Extract<ExportVerdict, { ok: false }>): string {
   return `FAIL ${file}: seq ${r.seq ?? '?'}, line ${r.line}: ${escapeControls(r.reason)}`;
 }
 
 /** The verdict in words: the first line as before, then what exactly was proven. */
-function describe(file: string, r: ExportVerdict): string[] {
+function describe(file: string, r: ExportVerdict, selfPinned = false): string[] {
   if (!r.ok) return [failLine(file, r)];
   const range = r.count === 0 ? 'no events' : `seq ${r.firstSeq}–${r.lastSeq}`;
   const out = [`OK ${file}: ${r.count} events verified, ${range}`];
@@ -62,11 +70,13 @@ function describe(file: string, r: ExportVerdict): string[] {
     out.push(`  chain intact: every event's hash matches its content and links to the event before`);
     if (r.count > 0) out.push(`  complete between seq ${r.firstSeq} and ${r.lastSeq}: count, first and last seq and digest match the signed last line`);
   }
-  out.push(`  signed by the key of install ${r.installId} (exported ${r.exportedAt})`);
+  out.push(`  signed by the key of install ${escapeControls(r.installId)} (exported ${escapeControls(r.exportedAt)})`);
   out.push(
-    r.pinned
-      ? '  key pinned: it is the key --keys gives for this install'
-      : "  key NOT pinned: the signature only shows the file is as its signer wrote it; pass --keys with the install's log.key to prove who signed",
+    !r.pinned
+      ? "  key NOT pinned: the signature only shows the file is as its signer wrote it; pass --keys with the install's log.key to prove who signed"
+      : selfPinned
+        ? '  key pinned, but from this same file: that proves nothing about who signed it (see the warning)'
+        : '  key pinned: it is the key --keys gives for this install',
   );
   if (r.count > 0 && !r.filtered) {
     out.push(r.fromGenesis ? '  starts at the first event the install ever wrote' : `  partial log: starts at seq ${r.firstSeq}, after pruning (log.pruned) of older events`);
@@ -89,17 +99,25 @@ function looksLikeCsv(firstLine: string): boolean {
  */
 const sha256Hex: (text: string) => string =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+/** The export digest, hashed as it is read (flat memory). */
+const digest = (): IncrementalSha256 => {
+  const h = crypto.createHash('sha256');
+  return { update: (t) => void h.update(t), hex: () => h.digest('hex') };
+};
+/** Long values in the report's tables are keyed by their SHA-256 (report-intake.ts). */
+const fingerprint: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'base64') : (text) => crypto.createHash('sha256').update(text).digest('base64');
 
-/** Lines fed to the verifier at once (their hashes are computed concurrently). */
+/** Lines handed on at once. */
 const BATCH = 1024;
 
 class CsvExport extends Error {}
 
 /**
- * Stream one export: every line is parsed and handed to `each` in batches, so memory
- * stays flat however long the file is (issue 14: a fleet's logs on one machine).
+ * Stream one file: every line is parsed and handed to `each` in batches, so memory stays
+ * flat however long the file is; `each` returns false to stop reading (a failed input).
  */
-async function streamExport(io: CliIO, file: string, each: (batch: NdjsonLine[]) => Promise<void>): Promise<void> {
+async function streamLines(io: CliIO, file: string, each: (batch: NdjsonLine[]) => Promise<boolean>): Promise<void> {
   const parser = new NdjsonLineParser();
   let batch: NdjsonLine[] = [];
   let first = true;
@@ -111,7 +129,7 @@ async function streamExport(io: CliIO, file: string, each: (batch: NdjsonLine[])
       }
       parser.push(raw, batch);
       if (batch.length >= BATCH) {
-        await each(batch);
+        if (!(await each(batch))) return;
         batch = [];
       }
     }
@@ -120,35 +138,134 @@ async function streamExport(io: CliIO, file: string, each: (batch: NdjsonLine[])
   if (batch.length > 0) await each(batch);
 }
 
+/** Why a file could not be read, in words. */
+function readProblem(e: unknown, what: string): string {
+  if (e instanceof CsvExport) return `this is a CSV export; ${what} reads the NDJSON export`;
+  if (e instanceof LineTooLongError) return e.message;
+  return `cannot read: ${errorMessage(e)}`;
+}
+
 async function readKeys(io: CliIO, file: string): Promise<{ keys: KeyPins } | { error: string }> {
-  let text: string;
+  const lines: NdjsonLine[] = [];
   try {
-    text = await io.readFile(file);
+    await streamLines(io, file, async (batch) => {
+      lines.push(...batch);
+      return true;
+    });
   } catch (e) {
-    return { error: `FAIL ${file}: cannot read the keys file: ${errorMessage(e)}` };
+    return { error: `FAIL ${escapeControls(file)}: cannot read the keys file: ${escapeControls(e instanceof CsvExport ? 'a CSV file' : readProblem(e, 'the keys file'))}` };
   }
-  const r = parseKeyLines(parseNdjsonLines(text));
-  if (!r.ok) return { error: `FAIL ${file}: keys file, line ${r.line}: ${r.reason}` };
+  const r = await parseKeyLines(lines, { sha256Hex });
+  if (!r.ok) return { error: `FAIL ${escapeControls(file)}: keys file, line ${r.line}: ${escapeControls(r.reason)}` };
+  for (const x of r.ignored) io.err(`warning: ${escapeControls(file)}, line ${x.line}: not used as a key: ${escapeControls(x.reason)}`);
   return { keys: r.keys };
 }
 
-async function verify(args: string[], io: CliIO): Promise<number> {
+/** Split `--name value` / `--name=value` options from positional arguments. */
+function parseArgs(args: string[], names: { single: string[]; repeat: string[] }): { files: string[]; single: Map<string, string>; repeat: Map<string, string[]> } | { usage: string } {
   const files: string[] = [];
-  let keysFile: string | undefined;
+  const single = new Map<string, string>();
+  const repeat = new Map<string, string[]>(names.repeat.map((n) => [n, []]));
   let optionsDone = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (!optionsDone && a === '--') optionsDone = true;
-    else if (!optionsDone && (a === '--keys' || a.startsWith('--keys='))) {
-      const v = a === '--keys' ? args[++i] : a.slice('--keys='.length);
-      if (v === undefined || v === '') return usage(io, '--keys needs a file name');
-      if (keysFile !== undefined) return usage(io, '--keys given twice');
-      keysFile = v;
-    } else if (!optionsDone && a.startsWith('-') && a !== '-') return usage(io, `unknown option ${a}`);
-    else files.push(a);
+    if (!optionsDone && a === '--') {
+      optionsDone = true;
+      continue;
+    }
+    if (optionsDone || !a.startsWith('-') || a === '-') {
+      files.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq === -1 ? a : a.slice(0, eq);
+    if (!names.single.includes(name) && !names.repeat.includes(name)) return { usage: `unknown option ${a}` };
+    const value = eq === -1 ? args[++i] : a.slice(eq + 1);
+    if (value === undefined || value === '') return { usage: `${name} needs ${name === '--keys' || name === '--out' ? 'a file name' : 'a value'}` };
+    if (names.single.includes(name)) {
+      if (single.has(name)) return { usage: `${name} given twice` };
+      single.set(name, value);
+    } else repeat.get(name)!.push(value);
   }
-  if (files.length !== 1) return usage(io, files.length === 0 ? 'logs verify needs a file' : 'logs verify takes exactly one file');
-  const file = files[0]!;
+  return { files, single, repeat };
+}
+
+async function verify(args: string[], io: CliIO): Promise<number> {
+  const p = parseArgs(args, { single: ['--keys'], repeat: [] });
+  if ('usage' in p) return usage(io, p.usage);
+  if (p.files.length !== 1) return usage(io, p.files.length === 0 ? 'logs verify needs a file' : 'logs verify takes exactly one file');
+  const file = p.files[0]!;
+  const keysFile = p.single.get('--keys');
+  let keys: KeyPins | undefined;
+  let selfPinned = false;
+  if (keysFile !== undefined) {
+    const k = await readKeys(io, keysFile);
+    if ('error' in k) {
+      io.err(k.error);
+      return EXIT_PROBLEM;
+    }
+    keys = k.keys;
+    if (io.sameFile && (await io.sameFile(keysFile, file))) {
+      selfPinned = true;
+      io.err(`warning: the keys file is the export being verified: a key taken from the file being checked proves nothing about who signed it; use the log.key lines your collector received`);
+    }
+  }
+  const verifier = new ExportVerifier({ ...(keys ? { keys } : {}), sha256Hex, digest });
+  try {
+    await streamLines(io, file, async (batch) => {
+      await verifier.add(batch);
+      return !verifier.failed; // the first failure is the verdict: stop reading
+    });
+  } catch (e) {
+    io.err(`FAIL ${escapeControls(file)}: ${escapeControls(readProblem(e, 'logs verify'))}`);
+    return EXIT_PROBLEM;
+  }
+  const r = await verifier.finish();
+  for (const line of describe(escapeControls(file), r, selfPinned)) io.out(line);
+  return r.ok ? EXIT_OK : EXIT_PROBLEM;
+}
+
+/** One reading of every input (a second one leaves out inputs found in a conflict). */
+async function readAll(io: CliIO, files: string[], facts: Array<TrailerFacts | null>, intakeOptions: ConstructorParameters<typeof ReportIntake>[0], lines: Map<string, string[]>, second: boolean): Promise<ReportIntake> {
+  const intake = new ReportIntake(intakeOptions);
+  for (const i of readingOrder(files.map((name, j) => ({ name, facts: facts[j]! })))) {
+    const file = files[i]!;
+    const shown = escapeControls(file);
+    const say = (line: string) => lines.set(file, [...(lines.get(file) ?? []), line]);
+    if (intake.skips(file)) {
+      intake.notRead(file, 'in a conflict (see above): not counted');
+      continue;
+    }
+    if (second && facts[i] === null) {
+      // A pipe cannot be read again to count it without the conflicting files.
+      intake.notRead(file, 'could not be read a second time (not a regular file) to count it without the files in conflict');
+      say(`FAIL ${shown}: not counted: it could not be read again without the files in conflict`);
+      continue;
+    }
+    const run = intake.begin(file, facts[i]!);
+    try {
+      await streamLines(io, file, async (batch) => {
+        await run.add(batch);
+        return !run.done;
+      });
+    } catch (e) {
+      const why = readProblem(e, 'logs report');
+      run.fail(why);
+      say(`FAIL ${shown}: ${escapeControls(why)}`);
+    }
+    const v = await run.finish();
+    if (v) say(v.ok ? describe(shown, v)[0]! : failLine(shown, v));
+  }
+  return intake;
+}
+
+async function report(args: string[], io: CliIO): Promise<number> {
+  const p = parseArgs(args, { single: ['--out', '--keys'], repeat: ['--install', '--user'] });
+  if ('usage' in p) return usage(io, p.usage);
+  const files = p.files;
+  if (files.length === 0) return usage(io, 'logs report needs at least one file');
+  const out = p.single.get('--out') ?? 'report.html';
+  const keysFile = p.single.get('--keys');
   let keys: KeyPins | undefined;
   if (keysFile !== undefined) {
     const k = await readKeys(io, keysFile);
@@ -157,99 +274,39 @@ async function verify(args: string[], io: CliIO): Promise<number> {
       return EXIT_PROBLEM;
     }
     keys = k.keys;
-  }
-  const verifier = new ExportVerifier(keys ? { keys, sha256Hex } : { sha256Hex });
-  try {
-    await streamExport(io, file, async (batch) => {
-      if (!verifier.failed) await verifier.add(batch);
-    });
-  } catch (e) {
-    if (e instanceof CsvExport) io.err(`FAIL ${escapeControls(file)}: this is a CSV export; verify the NDJSON export instead`);
-    else io.err(`FAIL ${escapeControls(file)}: cannot read: ${escapeControls(errorMessage(e))}`);
-    return EXIT_PROBLEM;
-  }
-  const r = await verifier.finish();
-  for (const line of describe(escapeControls(file), r)) io.out(line);
-  return r.ok ? EXIT_OK : EXIT_PROBLEM;
-}
-
-async function report(args: string[], io: CliIO): Promise<number> {
-  const files: string[] = [];
-  let out: string | undefined;
-  const filter: { installs: string[]; users: string[] } = { installs: [], users: [] };
-  let optionsDone = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!optionsDone && a === '--') optionsDone = true;
-    else if (!optionsDone && (a === '--install' || a === '--user' || a.startsWith('--install=') || a.startsWith('--user='))) {
-      const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, args[++i]];
-      if (inline === undefined || inline === '') return usage(io, `${name} needs a value`);
-      (name === '--install' ? filter.installs : filter.users).push(inline);
-    } else if (!optionsDone && a === '--out') {
-      const v = args[++i];
-      if (v === undefined || v === '') return usage(io, '--out needs a file name');
-      if (out !== undefined) return usage(io, '--out given twice');
-      out = v;
-    } else if (!optionsDone && a.startsWith('--out=')) {
-      const v = a.slice('--out='.length);
-      if (v === '') return usage(io, '--out needs a file name');
-      if (out !== undefined) return usage(io, '--out given twice');
-      out = v;
-    } else if (!optionsDone && a.startsWith('-') && a !== '-') return usage(io, `unknown option ${a}`);
-    else files.push(a);
-  }
-  if (files.length === 0) return usage(io, 'logs report needs at least one file');
-  out ??= 'report.html';
-
-  let exit = EXIT_OK;
-  // One pass per file: each line goes to the file's verifier and each event to the
-  // aggregates; nothing else is kept (de-duplication keeps seq ranges per install).
-  const builder = new SummaryBuilder(filter);
-  let verified = 0;
-  for (const file of files) {
-    const shown = escapeControls(file);
-    builder.startSource(file);
-    const verifier = new ExportVerifier({ sha256Hex });
-    let badLines = 0;
-    try {
-      await streamExport(io, file, async (batch) => {
-        // The verifier's own check of each line, while it runs; after a failure, our own.
-        const checked = verifier.failed ? null : await verifier.add(batch);
-        batch.forEach((l, j) => {
-          if ('error' in l) badLines++;
-          else if ((l.value as { type?: unknown } | null)?.type === SIGNATURE_TYPE) return; // the signed trailer, not an event
-          else {
-            const c = checked?.[j] ?? checkEventRecord(l.value);
-            if (c.ok) builder.add(c.event);
-            else badLines++;
-          }
-        });
-      });
-    } catch (e) {
-      const msg = e instanceof CsvExport ? 'CSV export; logs report reads NDJSON exports' : `cannot read: ${errorMessage(e)}`;
-      io.err(`FAIL ${shown}: ${escapeControls(msg)}`);
-      builder.endSource({ error: msg });
-      exit = EXIT_PROBLEM;
-      continue;
+    for (const f of files) {
+      if (io.sameFile && (await io.sameFile(keysFile, f))) io.err(`warning: the keys file is also an input (${escapeControls(f)}): a key taken from the file being checked proves nothing about who signed it`);
     }
-    const verification = await verifier.finish();
-    if (verification.ok) {
-      verified++;
-      io.out(describe(shown, verification)[0]!);
-    } else io.err(failLine(shown, verification));
-    builder.endSource({ verification, badLines });
   }
+  // Each file's signature line first, from its end (report-intake.ts: the reading order).
+  const facts = await Promise.all(files.map(async (f) => (io.lastLine ? trailerFacts((await io.lastLine(f).catch(() => null)) ?? '') : null)));
+  const options = { ...(keys ? { keys } : {}), filter: { installs: p.repeat.get('--install')!, users: p.repeat.get('--user')! }, sha256Hex, digest, fingerprint };
+  let lines = new Map<string, string[]>();
+  let intake = await readAll(io, files, facts, options, lines, false);
+  if (intake.conflicted.length > 0) {
+    // The first file of a conflict was counted before the second showed it: count again without both.
+    const conflicts: Conflict[] = [...intake.conflicted];
+    lines = new Map();
+    intake = await readAll(io, files, facts, { ...options, conflicts }, lines, true);
+  }
+  const summary = intake.summary();
+  for (const f of files) for (const l of lines.get(f) ?? []) (l.startsWith('OK') ? io.out : io.err)(l);
+  for (const c of summary.conflicts) {
+    io.err(`CONFLICT: ${escapeControls(c.inputs[0])} and ${escapeControls(c.inputs[1])} hold different events for install ${escapeControls(c.installId)}, seq ${c.seq}: tampering; neither file is counted`);
+  }
+  for (const f of summary.filter.unmatched) io.err(`FAIL ${escapeControls(f)}: matched no event`);
 
-  const summary = builder.finish();
-  const html = renderReportHtml(summary, { generatedAt: new Date().toISOString() });
+  const generatedAt = new Date().toISOString();
+  const text = /\.txt$/i.test(out) ? renderReportText(summary, { generatedAt }) : renderReportHtml(summary, { generatedAt });
   try {
-    await io.writeFile(out, html);
+    await io.writeFile(out, text);
   } catch (e) {
-    io.err(`telehealth-guard logs: cannot write ${out}: ${errorMessage(e)}`);
+    io.err(`telehealth-guard logs: cannot write ${escapeControls(out)}: ${escapeControls(errorMessage(e))}`);
     return EXIT_PROBLEM;
   }
-  io.out(`Wrote ${escapeControls(out)}: ${summary.total} events from ${files.length} files (${verified} verified)`);
-  return exit;
+  const counted = summary.inputs.filter((x) => x.counts).length;
+  io.out(`Wrote ${escapeControls(out)}: ${summary.total} events from ${files.length} files (${counted} counted)`);
+  return summary.exclusions.length > 0 || summary.conflicts.length > 0 || summary.filter.unmatched.length > 0 ? EXIT_PROBLEM : EXIT_OK;
 }
 
 export const logsCommand: Command = async (args, io) => {

@@ -8,7 +8,6 @@
  * browsers, extension service workers and Node ≥ 20.
  */
 import { canonicalJson } from './canonical.ts';
-import { checkEventRecord } from './schema.ts';
 import type { EventDraft, EventRecord, UnhashedEvent } from './types.ts';
 
 /** `prev` of the first event ever written on a profile. */
@@ -125,17 +124,6 @@ export async function sealChain(drafts: readonly EventDraft[], firstSeq = 1, pre
   return out;
 }
 
-/** Why a chain failed to verify. */
-export type ChainFailure =
-  /** Not an event record (bad JSON, wrong/missing/unknown field, wrong type). */
-  | 'malformed'
-  /** The line's hash does not match its content: the event was edited. */
-  | 'hash-mismatch'
-  /** The line's `prev` is not the hash of the line before: a line was deleted, reordered or inserted. */
-  | 'prev-mismatch'
-  /** `seq` is not greater than the line before's. */
-  | 'seq-not-increasing';
-
 /** What an intact chain shows; an export's verdict adds what its signed last line proves. */
 export interface ChainSummary {
   ok: true;
@@ -157,87 +145,4 @@ export interface CheckFailure<F extends string> {
   failure: F;
   /** One sentence: what is wrong and what it means. */
   reason: string;
-}
-
-export type VerifyResult = ChainSummary | CheckFailure<ChainFailure>;
-
-/** Events whose hashes are computed concurrently during verification. */
-const VERIFY_WINDOW = 1024;
-
-export interface VerifyOptions {
-  /** Line number of `events[0]`; default 1. */
-  firstLine?: number;
-}
-
-function readableSeq(value: unknown): number | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const s = (value as { seq?: unknown }).seq;
-  return typeof s === 'number' && Number.isSafeInteger(s) ? s : null;
-}
-
-/**
- * Verify a sequence of parsed events (plain JSON values, e.g. from NDJSON lines) and
- * name the FIRST bad one. Each event is checked, in this order:
- *   1. it is a well-formed event record (schema.ts)                 → `malformed`
- *   2. its `hash` matches its own content                           → `hash-mismatch` (edited)
- *   3. its `prev` equals the previous line's `hash`                 → `prev-mismatch` (deleted / reordered / inserted)
- *   4. its `seq` is greater than the previous line's                → `seq-not-increasing`
- * Step 2 comes first so that an edit to any field, `prev` and `seq` included, is
- * reported at the edited line. The first line's `prev` is not checked against
- * anything, so a pruned log verifies from its first line. `seq` may have gaps
- * (IndexedDB key generators skip numbers on aborted writes); only `prev` links lines.
- *
- * Limits inherent in a hash chain without signatures: removing lines from the start
- * looks like pruning and removing lines from the end looks like an earlier export;
- * neither is detectable from the file alone.
- */
-export async function verifyChain(events: readonly unknown[], options: VerifyOptions = {}): Promise<VerifyResult> {
-  const firstLine = options.firstLine ?? 1;
-  let prevHash: string | null = null;
-  let prevSeq = 0;
-  let firstSeq: number | null = null;
-  let fromGenesis = false;
-  // Each event's hash depends only on its own content (its `prev` is in it), so a
-  // window of hashes is computed concurrently (WebCrypto digests are async and
-  // overlap well), then the window is checked strictly in order.
-  for (let start = 0; start < events.length; start += VERIFY_WINDOW) {
-    const window = events.slice(start, start + VERIFY_WINDOW);
-    const checked = window.map((raw) => checkEventRecord(raw));
-    const hashes = await Promise.all(
-      checked.map((c, j) => (c.ok ? sha256Hex(recordHashInput(window[j] as EventRecord)) : Promise.resolve(null))),
-    );
-    for (let j = 0; j < window.length; j++) {
-      const raw = window[j];
-      const c = checked[j]!;
-      const line = firstLine + start + j;
-      if (!c.ok) {
-        return { ok: false, seq: readableSeq(raw), line, failure: 'malformed', reason: `malformed event: ${c.message}` };
-      }
-      const e = c.event;
-      // Hashed over the value as parsed (not the schema's output), so nothing is normalised away.
-      if (hashes[j] !== e.hash) {
-        return { ok: false, seq: e.seq, line, failure: 'hash-mismatch', reason: 'hash mismatch: the event was edited after it was written' };
-      }
-      if (prevHash === null) {
-        firstSeq = e.seq;
-        fromGenesis = e.prev === GENESIS;
-      } else {
-        if (e.prev !== prevHash) {
-          return {
-            ok: false,
-            seq: e.seq,
-            line,
-            failure: 'prev-mismatch',
-            reason: `prev mismatch: "prev" is not the hash of the line before (seq ${prevSeq}); an event was deleted, reordered or inserted before this one`,
-          };
-        }
-        if (e.seq <= prevSeq) {
-          return { ok: false, seq: e.seq, line, failure: 'seq-not-increasing', reason: `seq not increasing: ${e.seq} follows ${prevSeq}` };
-        }
-      }
-      prevHash = e.hash;
-      prevSeq = e.seq;
-    }
-  }
-  return { ok: true, count: events.length, firstSeq, lastSeq: events.length > 0 ? prevSeq : null, fromGenesis };
 }

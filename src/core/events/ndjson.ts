@@ -2,7 +2,7 @@
  * NDJSON export and import (docs/event-log.md, "Export"): one event per line, exactly the
  * fields of docs/event-log.md in their table order, in `seq` order, each line ending "\n".
  */
-import { verifyChain, type VerifyResult } from './chain.ts';
+import { parseJsonLine } from './json-line.ts';
 import { checkEventRecord } from './schema.ts';
 import type { EventRecord } from './types.ts';
 
@@ -96,11 +96,7 @@ export function parseNdjsonLines(text: string): NdjsonLine[] {
       out.push({ line, error: 'blank line' });
       continue;
     }
-    try {
-      out.push({ line, value: JSON.parse(s) as unknown });
-    } catch (err) {
-      out.push({ line, error: `not valid JSON (${err instanceof Error ? err.message : String(err)})` });
-    }
+    out.push({ line, ...parseJsonLine(s) });
   }
   return out;
 }
@@ -128,11 +124,7 @@ export class NdjsonLineParser {
       for (const line of this.blanks) into.push({ line, error: 'blank line' });
       this.blanks = [];
     }
-    try {
-      into.push({ line: this.line, value: JSON.parse(s) as unknown });
-    } catch (err) {
-      into.push({ line: this.line, error: `not valid JSON (${err instanceof Error ? err.message : String(err)})` });
-    }
+    into.push({ line: this.line, ...parseJsonLine(s) });
   }
 
   end(): NdjsonLine[] {
@@ -153,44 +145,4 @@ export function parseNdjson(text: string): ParseResult {
     events.push(c.event);
   }
   return { ok: true, events };
-}
-
-/**
- * Parse leniently for reporting: every line that is a well-formed event is kept;
- * the others are counted with the first one's line and reason.
- */
-export function parseNdjsonLenient(text: string): { events: EventRecord[]; bad: number; firstBad?: { line: number; reason: string } } {
-  const events: EventRecord[] = [];
-  let bad = 0;
-  let firstBad: { line: number; reason: string } | undefined;
-  for (const l of parseNdjsonLines(text)) {
-    let reason: string | undefined;
-    if ('error' in l) reason = l.error;
-    else if ((l.value as { type?: unknown } | null)?.type === 'log.signature') continue; // the signed trailer, not an event
-    else {
-      const c = checkEventRecord(l.value);
-      if (c.ok) events.push(c.event);
-      else reason = `malformed event: ${c.message}`;
-    }
-    if (reason !== undefined) {
-      bad++;
-      firstBad ??= { line: l.line, reason };
-    }
-  }
-  return firstBad ? { events, bad, firstBad } : { events, bad };
-}
-
-/**
- * Verify an NDJSON export's hash chain, naming the first bad line. A line that is not
- * JSON is reported as `malformed` unless an earlier line already broke the chain.
- */
-export async function verifyNdjson(text: string): Promise<VerifyResult> {
-  const lines = parseNdjsonLines(text);
-  const firstError = lines.findIndex((l) => 'error' in l);
-  const upTo = firstError === -1 ? lines : lines.slice(0, firstError);
-  const values = upTo.map((l) => ('value' in l ? l.value : undefined));
-  const r = await verifyChain(values);
-  if (!r.ok || firstError === -1) return r;
-  const bad = lines[firstError]!;
-  return { ok: false, seq: null, line: bad.line, failure: 'malformed', reason: `malformed line: ${'error' in bad ? bad.error : ''}` };
 }

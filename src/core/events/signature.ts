@@ -71,21 +71,31 @@ export function base64ToBytes(text: string): Uint8Array | null {
   return out;
 }
 
+/** An incremental SHA-256 (Node's crypto.createHash): lower-case hex at the end. */
+export interface IncrementalSha256 {
+  update(text: string): void;
+  hex(): string;
+}
+
 /**
- * The digest of an export, fed one event hash at a time (in file order). Keeps the
- * hashes (65 bytes per event) and hashes them once at the end: WebCrypto has no
- * incremental SHA-256.
+ * The digest of an export, fed one event hash at a time (in file order). With an
+ * incremental SHA-256 (the command line passes Node's) memory stays flat; without one
+ * (WebCrypto has none) it keeps the hashes (65 bytes per event) and hashes them once.
  */
 export class ExportDigest {
   private parts: string[] = [];
+  private n = 0;
+  constructor(private readonly incremental?: IncrementalSha256) {}
   add(hash: string): void {
-    this.parts.push(hash);
+    if (this.incremental) this.incremental.update(this.n === 0 ? hash : '\n' + hash);
+    else this.parts.push(hash);
+    this.n++;
   }
   get count(): number {
-    return this.parts.length;
+    return this.n;
   }
   finish(): Promise<string> {
-    return sha256Hex(this.parts.join('\n'));
+    return this.incremental ? Promise.resolve(this.incremental.hex()) : sha256Hex(this.parts.join('\n'));
   }
 }
 
@@ -105,9 +115,44 @@ export function signedBytes(trailer: UnsignedTrailer | SignatureTrailer): Uint8A
   return new TextEncoder().encode(canonicalJson(rest));
 }
 
+/** The order of P-256's group, n, and n / 2: an ECDSA signature (r, s) is valid as (r, n − s) too. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const P256_HALF_N = P256_N >> 1n;
+
+function bigOf(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+function bytesOf(v: bigint, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = length - 1; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+}
+
+/**
+ * Whether a P1363 signature (r || s, 64 bytes) has s ≤ n/2. ECDSA signatures are malleable:
+ * anyone can turn (r, s) into (r, n − s), which verifies too, so one export could carry two
+ * different valid signature lines. Exports are signed low-S (lowS) and verified only so.
+ */
+export function isLowS(sig: Uint8Array): boolean {
+  if (sig.length !== 64) return false;
+  const s = bigOf(sig.subarray(32));
+  return s >= 1n && s <= P256_HALF_N;
+}
+
+/** The low-S form of a P1363 signature (WebCrypto may produce either). */
+export function lowS(sig: Uint8Array): Uint8Array {
+  if (sig.length !== 64 || isLowS(sig)) return sig;
+  const out = new Uint8Array(64);
+  out.set(sig.subarray(0, 32));
+  out.set(bytesOf(P256_N - bigOf(sig.subarray(32)), 32), 32);
+  return out;
+}
+
 export async function signTrailer(unsigned: UnsignedTrailer, privateKey: CryptoKey): Promise<SignatureTrailer> {
   const sig = await globalThis.crypto.subtle.sign(ECDSA_SHA256, privateKey, signedBytes(unsigned) as BufferSource);
-  return { ...unsigned, signature: bytesToBase64(new Uint8Array(sig)) };
+  return { ...unsigned, signature: bytesToBase64(lowS(new Uint8Array(sig))) };
 }
 
 /** The trailer as its NDJSON line (no newline), fields in TRAILER_FIELDS order. */
@@ -152,6 +197,8 @@ export async function checkTrailerSignature(t: SignatureTrailer): Promise<boolea
   const spki = base64ToBytes(t.publicKey);
   const sig = base64ToBytes(t.signature);
   if (!spki || !sig) return false;
+  // A high-S signature is the malleable twin of a valid one: refused (see isLowS).
+  if (!isLowS(sig)) return false;
   try {
     const key = await globalThis.crypto.subtle.importKey('spki', spki as BufferSource, ECDSA, false, ['verify']);
     return await globalThis.crypto.subtle.verify(ECDSA_SHA256, key, sig as BufferSource, signedBytes(t) as BufferSource);

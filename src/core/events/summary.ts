@@ -1,73 +1,137 @@
 /**
- * Aggregate events from many machines' exports into the numbers the report shows.
- * Pure: no I/O, no clock (the caller passes `generatedAt` to the renderer).
+ * THE SUMMARY: what `logs report` (and `fleet report --clickhouse`) tell an auditor, as one
+ * plain, JSON-able data structure. It is COMPUTED in one of two ways and RENDERED in one:
  *
- * - A "machine" is one input source (the CLI uses the export's file name, which
- *   carries the profile's install id).
- * - The same event exported twice (overlapping exports of one install) is counted once,
- *   for the first source that contains it: identified by (installId, seq), or by `hash`
- *   for events from before installId (SeenEvents).
- * - Days are UTC calendar days (`ts` is UTC).
+ *   events streamed from verified exports ─ summary-builder.ts (SummaryBuilder) ─┐
+ *                                                                                  ├─► Summary ─► report-html.ts (renderReportHtml)
+ *   a database's queries (fleet report --clickhouse: one query per field below) ─┘            └► report-text.ts (renderReportText)
+ *
+ * The renderers read nothing but this structure (and the clock the caller passes), so the
+ * two ways give the same words and the same HTML for the same events. Every field says what
+ * it counts, in words a query can follow. Conventions:
+ *
+ * - Only events that COUNT are in the numbers: events of inputs that verified (with the
+ *   pinned key under --keys), not excluded for a conflict, matching the filters, each
+ *   (installId, seq) once. `inputs` and `exclusions` say what did not count and why.
+ * - A distinct-value table is a `TopRows<R>`: the `keep` largest rows (TOP_N unless said),
+ *   most events first, ties by `key` in code-unit order; plus how many distinct values and
+ *   events the table counted in all, so "the rest" (`restOf`) is exact. A query fills it
+ *   with `ORDER BY count DESC, key LIMIT n` and `uniqExact(key)`, `count()`. Memory and the
+ *   HTML stay bounded however many distinct values an input holds (docs/audit-trail.md).
+ * - `untracked` (a stream only): events whose value was first seen after the run's budget
+ *   of distinct values (SUMMARY_DISTINCT_BUDGET) was spent; counted in `events`, never
+ *   ranked. A database fills 0.
+ * - Text is as recorded (the renderers escape it); codes (types, services, findings,
+ *   incident kinds) are codes — the renderers give their plain names (core/i18n/names.ts,
+ *   the options page's words).
+ * - Times are ISO 8601 UTC strings, as in events.
+ *
+ * ADDING A SECTION (e.g. "sites that used camera or microphone and are not sanctioned",
+ * drill results): add a field here (a `TopRows` of a row type with `key` and `count`, or a
+ * small fixed array), fill it in SummaryBuilder.add (the per-type switch) and in the fleet's
+ * queries, and add one renderer to SECTIONS in report-html.ts (and report-text.ts). Fields a
+ * producer does not know yet are filled with emptyTop() by both.
  */
 import type { Action } from '../actions.ts';
-import type { VerifyResult } from './chain.ts';
-import type { ExportVerdict } from './verify.ts';
-import { compareCodeUnits } from './canonical.ts';
-import { EVENT_TYPES, type EventRecord, type EventType } from './types.ts';
+import type { DataChannel, EventType, IncidentKind } from './types.ts';
 
-/** One input to the summary: a machine's export. */
-export interface SummarySource {
-  /** Label shown in the report, e.g. the file name. */
-  name: string;
-  events: readonly EventRecord[];
-  /** Result of verifying this source's chain, when it was checked. */
-  verification?: VerifyResult | ExportVerdict;
-  /** Lines that could not be read as events (they are not in `events`). */
-  badLines?: number;
-  /** Set when the source could not be read at all. */
-  error?: string;
-}
-
-export interface SourceSummary {
-  name: string;
-  /** Events read from the source (before de-duplication). */
-  events: number;
-  /** Events counted for this source (after de-duplication across sources). */
-  counted: number;
-  badLines: number;
-  verification?: VerifyResult | ExportVerdict;
-  error?: string;
-  firstTs: string | null;
-  lastTs: string | null;
-}
+/** Rows kept and shown per distinct-value table (docs/audit-trail.md, "Reading the report"). */
+export const TOP_N = 100;
+/** Incidents listed one by one (the most recent; the rest are counted by kind). */
+export const INCIDENTS_LISTED = 200;
+/** Distinct values a streamed run tracks in all its tables before it stops ranking new ones. */
+export const SUMMARY_DISTINCT_BUDGET = 500_000;
+/** Characters of a recorded text kept for display (longer ones end in "…"). */
+export const DISPLAY_MAX = 300;
 
 export interface Count<K extends string = string> {
   key: K;
   count: number;
 }
 
+/** The largest rows of a distinct-value table, and what the table held in all. */
+export interface TopRows<R extends { count: number }> {
+  /** At most TOP_N, most events first, ties by key. */
+  rows: R[];
+  /** Distinct values counted (rows included). */
+  distinct: number;
+  /** Events counted in the table (rows included). */
+  events: number;
+  /** Of `events`: those whose value was never ranked (the distinct-value budget was spent). */
+  untracked: number;
+}
+
+export function emptyTop<R extends { count: number }>(): TopRows<R> {
+  return { rows: [], distinct: 0, events: 0, untracked: 0 };
+}
+
+/** What a table held beyond its rows: the report's "and N more values, M events" line. */
+export function restOf(t: TopRows<{ count: number }>): { distinct: number; events: number } {
+  let shown = 0;
+  for (const r of t.rows) shown += r.count;
+  return { distinct: t.distinct - t.rows.length, events: t.events - shown };
+}
+
+/** One input (an export file, or for a database one install's stored log). */
+export interface InputRow {
+  name: string;
+  /** The install the input is signed by, once known. */
+  installId: string | null;
+  /** Events read from it (before de-duplication and filters). */
+  events: number;
+  /** Events it added to the numbers (0 when it does not count). */
+  counted: number;
+  firstTs: string | null;
+  lastTs: string | null;
+  /** True when its events count: it verified (pinned under --keys) and is in no conflict. */
+  counts: boolean;
+  /** The verification result in one sentence (verdictWords in report-intake.ts). */
+  verdict: string;
+}
+
+/** Something that did not count, and why (the report's first lines). */
+export interface Exclusion {
+  /** The input's name (a file), or `install <id>`. */
+  input: string;
+  why: string;
+}
+
+/** Two inputs holding different events for one (installId, seq): tampering. */
+export interface Conflict {
+  installId: string;
+  seq: number;
+  inputs: [string, string];
+}
+
 export interface ServiceRow {
-  /** Catalog service id / platform, or `(none)`. */
-  service: string;
-  total: number;
+  /** Catalog service id or meeting platform; NO_SERVICE when the event had none. */
+  key: string;
+  count: number;
   warned: number;
   blocked: number;
   proceeded: number;
   redirected: number;
   linksChecked: number;
+  /** media.* and data.* events (1.2). */
+  media: number;
+  data: number;
 }
 
 export interface ReasonRow {
-  /** The reason as first seen (trimmed, whitespace collapsed); `(no reason given)` when empty. */
-  reason: string;
+  /** The reason, trimmed and with whitespace collapsed, as first written; NO_REASON when empty. Grouped ignoring case. */
+  key: string;
   count: number;
-  /** Services / hosts it was given for, most frequent first. */
+  /** The continue-past-warning type it was typed on (navigation, media or data), most first. */
+  types: Count<EventType>[];
+  /** Services (host when none) it was given for: the largest few, most first. */
   services: Count[];
 }
 
 export interface UnsafeLinkRow {
+  /** `host` + findings, joined with U+0000 (unique per row). */
+  key: string;
   host: string;
-  /** Strictest action seen for this host and set of findings. */
+  /** Strictest action seen. */
   action: Action;
   findings: string[];
   count: number;
@@ -76,353 +140,110 @@ export interface UnsafeLinkRow {
 }
 
 /**
- * A site that used the camera, microphone or screen without being sanctioned (`media.used`, and
- * `media.proceeded` after the notice): how IT finds the platforms nobody listed.
+ * A site that used the camera, microphone or screen without being sanctioned (`media.used`,
+ * written only for unsanctioned sites, and `media.proceeded` after the notice): how IT finds
+ * the platforms nobody listed. Ranked by installs: `count` is the number of installs.
  */
 export interface MediaSiteRow {
-  host: string;
+  /** The host. */
+  key: string;
   /** Installs (browser profiles) on which it happened: the sort key. */
-  installs: number;
+  count: number;
   events: number;
-  /** What was captured: camera, microphone, screen. */
+  /** What was captured: camera, microphone, screen (in that order). */
   kinds: string[];
   firstTs: string;
   lastTs: string;
 }
 
 export interface PolicyRow {
+  /** policyVersion + U+0000 + policySource. */
+  key: string;
   policyVersion: string;
   policySource: string;
   count: number;
 }
 
-/** Events of one install (or one user), with the decisions that matter for "who was warned". */
+/** An install's or a user's events, with the decisions that matter for "who was warned". */
 export interface WhoRow {
-  /** The installId (or user); `(unknown)` for events written before version 1.1 / without a user. */
+  /** installId (UNKNOWN_WHO: none recorded) or user. */
   key: string;
-  total: number;
+  count: number;
   warned: number;
   blocked: number;
   proceeded: number;
-  /** For an install: the users seen on it; for a user: the installs they used. */
+  incidents: number;
+  /** The latest event's time: an install that went silent shows here. */
+  lastTs: string;
+  /** For an install: users seen on it; for a user: installs used (the largest few). */
   related: string[];
 }
 
-/** Keep only some installs / users (empty or absent: no constraint). */
-export interface SummaryFilter {
-  installs?: readonly string[];
-  users?: readonly string[];
+/** One `incident.reported`. */
+export interface IncidentRow {
+  ts: string;
+  installId: string;
+  seq: number;
+  user?: string;
+  kind: IncidentKind;
+  note?: string;
+  host: string | null;
 }
 
-export const UNKNOWN_WHO = '(unknown)';
-
 export interface Summary {
+  /** Every input, in the order given. */
+  inputs: InputRow[];
+  /** Inputs (or installs) whose events do not count, and why; empty when everything counted. */
+  exclusions: Exclusion[];
+  conflicts: Conflict[];
+  /** True when keys were pinned (--keys): every counted input is signed by its install's pinned key. */
+  pinned: boolean;
+  /** The --install / --user filters, and the values that matched no event. */
+  filter: { installs: string[]; users: string[]; unmatched: string[] };
+  /** Events counted. */
   total: number;
-  /** Events dropped as duplicates of an event already counted (same hash). */
+  /** Events read again in another input (same installId and seq, same content): counted once. */
   duplicates: number;
   firstTs: string | null;
   lastTs: string | null;
   /** Every event type, in docs/event-log.md order, zero counts included. */
   byType: Count<EventType>[];
-  /** Most events first; ties by service name. */
-  byService: ServiceRow[];
-  /** Ascending by day (`YYYY-MM-DD`); only days with events. */
-  byDay: Count[];
-  /** `navigation.warned` by service (host when no service), most first. */
-  topWarned: Count[];
-  /** `navigation.blocked` by service (host when no service), most first. */
-  topBlocked: Count[];
-  proceedReasons: ReasonRow[];
-  /** `link.checked` events with action warn or block, grouped by host + findings. */
-  unsafeLinks: UnsafeLinkRow[];
-  /** Sites that used camera or microphone and are not sanctioned, most installs first. */
-  mediaSites: MediaSiteRow[];
-  policies: PolicyRow[];
-  /** Most events first. */
-  byInstall: WhoRow[];
-  /** Most events first; only events that carry `user` (logging.recordUser). */
-  byUser: WhoRow[];
-  sources: SourceSummary[];
+  /** Per UTC day (YYYY-MM-DD), ascending; every day with events. */
+  byDay: TopRows<Count>;
+  services: TopRows<ServiceRow>;
+  /** navigation.warned by service (host when no service). */
+  warned: TopRows<Count>;
+  /** navigation.blocked by service (host when no service). */
+  blocked: TopRows<Count>;
+  /** Reasons typed to continue past a warning (navigation.proceeded, media.proceeded, data.proceeded). */
+  reasons: TopRows<ReasonRow>;
+  /** link.checked with action warn or block, by host and findings. */
+  unsafeLinks: TopRows<UnsafeLinkRow>;
+  /** Sites that used camera or microphone and are not sanctioned, most installs first (`events` = their media events). */
+  mediaSites: TopRows<MediaSiteRow>;
+  policies: TopRows<PolicyRow>;
+  installs: TopRows<WhoRow>;
+  /** Only events that carry `user` (logging.recordUser). */
+  users: TopRows<WhoRow>;
+  incidents: {
+    /** Every incident kind, zero counts included. */
+    byKind: Count<IncidentKind>[];
+    /** The most recent INCIDENTS_LISTED, newest first; `events` = all incidents. */
+    recent: TopRows<IncidentRow & { count: 1 }>;
+  };
+  /** data.* events by channel (1.2). */
+  dataChannels: Count<DataChannel>[];
+  /** Findings of media.* events (camera, microphone, screen). */
+  mediaFindings: TopRows<Count>;
+  /** guard.gap findings: places the guard could not see. */
+  gaps: TopRows<Count>;
+  /** training.drill by drill name. */
+  drills: TopRows<Count>;
+  /** install.heartbeat by browser name and version. */
+  browsers: TopRows<Count>;
 }
 
 export const NO_SERVICE = '(none)';
 export const NO_REASON = '(no reason given)';
 export const UNKNOWN_HOST = '(unknown)';
-
-function bump(m: Map<string, number>, k: string, n = 1): void {
-  m.set(k, (m.get(k) ?? 0) + n);
-}
-
-/** Most first, ties by key (code-unit order) so output is deterministic. */
-function sortedCounts(m: Map<string, number>): Count[] {
-  return [...m].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || compareCodeUnits(a.key, b.key));
-}
-
-function minTs(a: string | null, b: string): string {
-  return a === null || b < a ? b : a;
-}
-function maxTs(a: string | null, b: string): string {
-  return a === null || b > a ? b : a;
-}
-
-function normaliseReason(r: string | undefined): string {
-  return (r ?? '').trim().replace(/\s+/g, ' ');
-}
-
-function whoRow(m: Map<string, WhoRow & { rel: Set<string> }>, key: string): WhoRow & { rel: Set<string> } {
-  let r = m.get(key);
-  if (!r) m.set(key, (r = { key, total: 0, warned: 0, blocked: 0, proceeded: 0, related: [], rel: new Set() }));
-  return r;
-}
-
-function countWho(r: WhoRow, e: EventRecord): void {
-  r.total++;
-  if (e.type === 'navigation.warned') r.warned++;
-  else if (e.type === 'navigation.blocked') r.blocked++;
-  else if (e.type === 'navigation.proceeded') r.proceeded++;
-}
-
-function finishWho(m: Map<string, WhoRow & { rel: Set<string> }>): WhoRow[] {
-  return [...m.values()]
-    .map(({ rel, ...r }) => ({ ...r, related: [...rel].sort(compareCodeUnits) }))
-    .sort((a, b) => b.total - a.total || compareCodeUnits(a.key, b.key));
-}
-
-/**
- * Events already counted, for de-duplication across overlapping exports, in bounded
- * memory: an event is identified by (installId, seq) — an install never reuses a seq —
- * and each install's counted seqs are kept as merged ranges, so a fleet's exports (each
- * a contiguous run of one install's seqs) cost a few numbers per install, not a hash per
- * event. Events without an installId (exports from before 1.1) fall back to their hash.
- */
-export class SeenEvents {
-  private readonly ranges = new Map<string, number[]>(); // flat [start, end, start, end, …], sorted, disjoint
-  private readonly legacy = new Set<string>();
-
-  /** True if the event was seen before; else records it. */
-  check(e: Pick<EventRecord, 'installId' | 'seq' | 'hash'>): boolean {
-    if (e.installId === undefined) {
-      if (this.legacy.has(e.hash)) return true;
-      this.legacy.add(e.hash);
-      return false;
-    }
-    let r = this.ranges.get(e.installId);
-    if (!r) this.ranges.set(e.installId, (r = []));
-    const seq = e.seq;
-    const n = r.length;
-    // The common case: the next seq of the run being read.
-    if (n > 0 && r[n - 1] === seq - 1) {
-      r[n - 1] = seq;
-      return false;
-    }
-    // Binary search for the last range starting at or before seq.
-    let lo = 0;
-    let hi = n / 2 - 1;
-    let at = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (r[mid * 2]! <= seq) {
-        at = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (at >= 0 && seq <= r[at * 2 + 1]!) return true;
-    // Extend the range before, the range after, or insert a new one (merging if they meet).
-    const before = at >= 0 && r[at * 2 + 1] === seq - 1;
-    const after = at + 1 < n / 2 && r[(at + 1) * 2] === seq + 1;
-    if (before && after) r.splice(at * 2 + 1, 2);
-    else if (before) r[at * 2 + 1] = seq;
-    else if (after) r[(at + 1) * 2] = seq;
-    else r.splice((at + 1) * 2, 0, seq, seq);
-    return false;
-  }
-}
-
-type WhoMap = Map<string, WhoRow & { rel: Set<string> }>;
-
-/**
- * The report's aggregates, built one event at a time: `startSource`, `add` each of its
- * events, `endSource`, …, then `finish`. Keeps only counters and the de-duplication
- * ranges, so `logs report` streams any number of exports in flat memory.
- */
-export class SummaryBuilder {
-  private readonly onlyInstalls: Set<string> | null;
-  private readonly onlyUsers: Set<string> | null;
-  private readonly installs: WhoMap = new Map();
-  private readonly users: WhoMap = new Map();
-  private readonly seen = new SeenEvents();
-  private total = 0;
-  private duplicates = 0;
-  private firstTs: string | null = null;
-  private lastTs: string | null = null;
-  private readonly byType = new Map<string, number>();
-  private readonly services = new Map<string, ServiceRow>();
-  private readonly byDay = new Map<string, number>();
-  private readonly warned = new Map<string, number>();
-  private readonly blocked = new Map<string, number>();
-  private readonly reasons = new Map<string, { reason: string; count: number; services: Map<string, number> }>();
-  private readonly links = new Map<string, UnsafeLinkRow>();
-  private readonly media = new Map<string, { row: MediaSiteRow; installs: Set<string>; kinds: Set<string> }>();
-  private readonly policies = new Map<string, PolicyRow>();
-  private readonly sourceRows: SourceSummary[] = [];
-  private current: { name: string; events: number; counted: number; first: string | null; last: string | null } | null = null;
-
-  constructor(filter: SummaryFilter = {}) {
-    this.onlyInstalls = filter.installs && filter.installs.length > 0 ? new Set(filter.installs) : null;
-    this.onlyUsers = filter.users && filter.users.length > 0 ? new Set(filter.users) : null;
-  }
-
-  startSource(name: string): void {
-    this.current = { name, events: 0, counted: 0, first: null, last: null };
-  }
-
-  add(e: EventRecord): void {
-    const src = this.current;
-    if (!src) throw new Error('SummaryBuilder.add before startSource');
-    src.events++;
-    if (this.onlyInstalls && (e.installId === undefined || !this.onlyInstalls.has(e.installId))) return;
-    if (this.onlyUsers && (e.user === undefined || !this.onlyUsers.has(e.user))) return;
-    src.first = minTs(src.first, e.ts);
-    src.last = maxTs(src.last, e.ts);
-    if (this.seen.check(e)) {
-      this.duplicates++;
-      return;
-    }
-    src.counted++;
-    this.total++;
-    this.firstTs = minTs(this.firstTs, e.ts);
-    this.lastTs = maxTs(this.lastTs, e.ts);
-    bump(this.byType, e.type);
-    bump(this.byDay, e.ts.slice(0, 10));
-    const install = whoRow(this.installs, e.installId ?? UNKNOWN_WHO);
-    countWho(install, e);
-    if (e.user !== undefined) {
-      install.rel.add(e.user);
-      const u = whoRow(this.users, e.user);
-      countWho(u, e);
-      u.rel.add(e.installId ?? UNKNOWN_WHO);
-    }
-
-    const svc = e.service ?? NO_SERVICE;
-    let row = this.services.get(svc);
-    if (!row) {
-      row = { service: svc, total: 0, warned: 0, blocked: 0, proceeded: 0, redirected: 0, linksChecked: 0 };
-      this.services.set(svc, row);
-    }
-    row.total++;
-    const label = e.service ?? e.host ?? UNKNOWN_HOST;
-    switch (e.type) {
-      case 'navigation.warned':
-        row.warned++;
-        bump(this.warned, label);
-        break;
-      case 'navigation.blocked':
-        row.blocked++;
-        bump(this.blocked, label);
-        break;
-      case 'navigation.proceeded': {
-        row.proceeded++;
-        const shown = normaliseReason(e.reason);
-        const key = shown.toLowerCase();
-        let r = this.reasons.get(key);
-        if (!r) {
-          r = { reason: shown === '' ? NO_REASON : shown, count: 0, services: new Map() };
-          this.reasons.set(key, r);
-        }
-        r.count++;
-        bump(r.services, label);
-        break;
-      }
-      case 'navigation.redirected':
-        row.redirected++;
-        break;
-      case 'link.checked': {
-        row.linksChecked++;
-        if (e.action === 'warn' || e.action === 'block') {
-          const host = e.host ?? UNKNOWN_HOST;
-          const findings = [...new Set(e.findings ?? [])].sort(compareCodeUnits);
-          const key = JSON.stringify([host, findings]);
-          const l = this.links.get(key);
-          if (!l) this.links.set(key, { host, action: e.action, findings, count: 1, firstTs: e.ts, lastTs: e.ts });
-          else {
-            l.count++;
-            if (e.action === 'block') l.action = 'block';
-            l.firstTs = minTs(l.firstTs, e.ts);
-            l.lastTs = maxTs(l.lastTs, e.ts);
-          }
-        }
-        break;
-      }
-      case 'media.used':
-      case 'media.proceeded': {
-        const host = e.host ?? UNKNOWN_HOST;
-        let m = this.media.get(host);
-        if (!m) this.media.set(host, (m = { row: { host, installs: 0, events: 0, kinds: [], firstTs: e.ts, lastTs: e.ts }, installs: new Set(), kinds: new Set() }));
-        m.row.events++;
-        m.installs.add(e.installId ?? UNKNOWN_WHO);
-        for (const k of e.findings ?? []) m.kinds.add(k);
-        m.row.firstTs = minTs(m.row.firstTs, e.ts);
-        m.row.lastTs = maxTs(m.row.lastTs, e.ts);
-        break;
-      }
-      default:
-        break;
-    }
-    const pk = JSON.stringify([e.policyVersion, e.policySource]);
-    const p = this.policies.get(pk);
-    if (p) p.count++;
-    else this.policies.set(pk, { policyVersion: e.policyVersion, policySource: e.policySource, count: 1 });
-  }
-
-  endSource(more: { verification?: VerifyResult | ExportVerdict; badLines?: number; error?: string } = {}): void {
-    const src = this.current;
-    if (!src) throw new Error('SummaryBuilder.endSource before startSource');
-    const s: SourceSummary = { name: src.name, events: src.events, counted: src.counted, badLines: more.badLines ?? 0, firstTs: src.first, lastTs: src.last };
-    if (more.verification) s.verification = more.verification;
-    if (more.error !== undefined) s.error = more.error;
-    this.sourceRows.push(s);
-    this.current = null;
-  }
-
-  finish(): Summary {
-    return {
-      total: this.total,
-      duplicates: this.duplicates,
-      firstTs: this.firstTs,
-      lastTs: this.lastTs,
-      byType: EVENT_TYPES.map((key) => ({ key, count: this.byType.get(key) ?? 0 })),
-      byService: [...this.services.values()].sort((a, b) => b.total - a.total || compareCodeUnits(a.service, b.service)),
-      byDay: [...this.byDay].map(([key, count]) => ({ key, count })).sort((a, b) => compareCodeUnits(a.key, b.key)),
-      topWarned: sortedCounts(this.warned),
-      topBlocked: sortedCounts(this.blocked),
-      proceedReasons: [...this.reasons.values()]
-        .map((r) => ({ reason: r.reason, count: r.count, services: sortedCounts(r.services) }))
-        .sort((a, b) => b.count - a.count || compareCodeUnits(a.reason, b.reason)),
-      unsafeLinks: [...this.links.values()].sort(
-        (a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1) || b.count - a.count || compareCodeUnits(a.host, b.host),
-      ),
-      mediaSites: [...this.media.values()]
-        .map(({ row, installs, kinds }) => ({ ...row, installs: installs.size, kinds: ['camera', 'microphone', 'screen'].filter((k) => kinds.has(k)) }))
-        .sort((a, b) => b.installs - a.installs || b.events - a.events || compareCodeUnits(a.host, b.host)),
-      policies: [...this.policies.values()].sort((a, b) => b.count - a.count || compareCodeUnits(a.policyVersion, b.policyVersion)),
-      byInstall: finishWho(this.installs),
-      byUser: finishWho(this.users),
-      sources: this.sourceRows,
-    };
-  }
-}
-
-/** The whole summary of sources held in memory (the builder, fed source by source). */
-export function summarize(sources: readonly SummarySource[], filter: SummaryFilter = {}): Summary {
-  const b = new SummaryBuilder(filter);
-  for (const src of sources) {
-    b.startSource(src.name);
-    for (const e of src.events) b.add(e);
-    b.endSource({
-      ...(src.verification ? { verification: src.verification } : {}),
-      ...(src.badLines !== undefined ? { badLines: src.badLines } : {}),
-      ...(src.error !== undefined ? { error: src.error } : {}),
-    });
-  }
-  return b.finish();
-}
+export const UNKNOWN_WHO = '(unknown)';

@@ -21,7 +21,7 @@
 import { GENESIS, recordHashInput, sha256Hex, type ChainSummary, type CheckFailure } from './chain.ts';
 import type { NdjsonLine } from './ndjson.ts';
 import { checkEventRecord, HASH_REGEX } from './schema.ts';
-import { checkTrailerSignature, ExportDigest, SIGNATURE_TYPE, type SignatureTrailer } from './signature.ts';
+import { base64ToBytes, checkTrailerSignature, ExportDigest, isLowS, SIGNATURE_TYPE, type IncrementalSha256, type SignatureTrailer } from './signature.ts';
 import type { EventRecord } from './types.ts';
 
 export type ExportFailure =
@@ -38,8 +38,8 @@ export type ExportFailure =
   | 'bad-signature'
   | 'key-not-pinned';
 
-/** installId → the public keys (SPKI base64) known for it. */
-export type KeyPins = ReadonlyMap<string, ReadonlySet<string>>;
+/** installId → its one pinned public key (SPKI base64). */
+export type KeyPins = ReadonlyMap<string, string>;
 
 export type ExportVerdict =
   | (ChainSummary & {
@@ -87,6 +87,8 @@ export interface VerifierOptions {
    * Same definition of the hash; WebCrypto is used without it.
    */
   sha256Hex?: (text: string) => string;
+  /** An incremental SHA-256 for the export's digest (flat memory); without it the hashes are kept until the end. */
+  digest?: () => IncrementalSha256;
 }
 
 export class ExportVerifier {
@@ -98,7 +100,7 @@ export class ExportVerifier {
   private prevSeq = 0;
   private firstSeq: number | null = null;
   private fromGenesis = false;
-  private readonly digest = new ExportDigest();
+  private readonly digest: ExportDigest;
   private trailer: SignatureTrailer | null = null;
   private trailerLine = 0;
   /** First link that does not hold across a gap in seq (fatal only in a whole export). */
@@ -109,6 +111,12 @@ export class ExportVerifier {
   constructor(options: VerifierOptions = {}) {
     this.keys = options.keys;
     this.sha256Hex = options.sha256Hex;
+    this.digest = new ExportDigest(options.digest?.());
+  }
+
+  /** The signature line, once read (null before, or when there is none). */
+  get trailerRead(): SignatureTrailer | null {
+    return this.trailer;
   }
 
   /** True once a failure was found (later input is ignored). */
@@ -233,16 +241,20 @@ export class ExportVerifier {
         return { ok: false, seq: k.seq, line: k.line, failure: 'key-mismatch', reason: `the install's log.key event (seq ${k.seq}) holds another key than the one that signed the export: re-signed` };
       }
     }
+    const sig = base64ToBytes(t.signature);
+    if (sig !== null && sig.length === 64 && !isLowS(sig)) {
+      return { ok: false, seq: null, line: this.trailerLine, failure: 'bad-signature', reason: 'the signature is in high-S form, the re-encoded twin of a valid signature (exports are signed low-S): the signature line was altered' };
+    }
     if (!(await checkTrailerSignature(t))) {
       return { ok: false, seq: null, line: this.trailerLine, failure: 'bad-signature', reason: 'the signature does not match the signature line with the key it names: the line was edited or signed with another key' };
     }
     let pinned = false;
     if (this.keys) {
-      const known = this.keys.get(t.installId);
-      if (!known || known.size === 0) {
+      const pinnedKey = this.keys.get(t.installId);
+      if (pinnedKey === undefined) {
         return { ok: false, seq: null, line: this.trailerLine, failure: 'key-not-pinned', reason: `the keys file has no key for install ${t.installId}` };
       }
-      if (!known.has(t.publicKey)) {
+      if (pinnedKey !== t.publicKey) {
         return { ok: false, seq: null, line: this.trailerLine, failure: 'key-not-pinned', reason: `signed with a key that is not install ${t.installId}'s pinned key: the log was re-signed by someone else` };
       }
       pinned = true;
@@ -272,13 +284,23 @@ export async function verifyExportLines(lines: readonly NdjsonLine[], options: V
   return v.finish();
 }
 
+/** A keys file read: one key per install, and lines that were not used (with why). */
+export type KeysFile = { ok: true; keys: Map<string, string>; ignored: { line: number; reason: string }[] } | { ok: false; line: number; reason: string };
+
 /**
- * Read a keys file (NDJSON): each line an object with string `installId` and
- * `publicKey` — e.g. the `log.key` events a collector received, as they are (other
- * fields are ignored; lines of other event types are skipped). Blank lines are skipped.
+ * Read a keys file (NDJSON; docs/audit-trail.md "Pinning keys"): each line either an object
+ * with string `installId` and `publicKey`, or a `log.key` event as a collector received it.
+ * Lines of other event types and blank lines are skipped.
+ *
+ * Pinned means ONE key: an install given two different keys is refused (whichever line is
+ * the attacker's, the file cannot say). A `log.key` event counts only if it is a well-formed
+ * event whose own hash matches its content: one edited to carry another key is not used
+ * (it is listed in `ignored`).
  */
-export function parseKeyLines(lines: readonly NdjsonLine[]): { ok: true; keys: Map<string, Set<string>> } | { ok: false; line: number; reason: string } {
-  const keys = new Map<string, Set<string>>();
+export async function parseKeyLines(lines: readonly NdjsonLine[], options: { sha256Hex?: (text: string) => string } = {}): Promise<KeysFile> {
+  const keys = new Map<string, string>();
+  const firstLine = new Map<string, number>();
+  const ignored: { line: number; reason: string }[] = [];
   for (const l of lines) {
     if ('error' in l) {
       if (l.error === 'blank line') continue;
@@ -287,12 +309,34 @@ export function parseKeyLines(lines: readonly NdjsonLine[]): { ok: true; keys: M
     const v = l.value as Record<string, unknown> | null;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, line: l.line, reason: 'not a JSON object' };
     if (typeof v.type === 'string' && v.type !== 'log.key') continue;
+    if (v.type === 'log.key') {
+      const c = checkEventRecord(v);
+      if (!c.ok) {
+        ignored.push({ line: l.line, reason: `not a well-formed log.key event (${c.message})` });
+        continue;
+      }
+      const input = recordHashInput(c.event);
+      const h = options.sha256Hex ? options.sha256Hex(input) : await sha256Hex(input);
+      if (h !== c.event.hash) {
+        ignored.push({ line: l.line, reason: "a log.key event whose hash does not match its content: it was edited after it was written" });
+        continue;
+      }
+    }
     if (typeof v.installId !== 'string' || v.installId === '') return { ok: false, line: l.line, reason: 'missing "installId"' };
     if (typeof v.publicKey !== 'string' || v.publicKey === '') return { ok: false, line: l.line, reason: 'missing "publicKey"' };
-    let set = keys.get(v.installId);
-    if (!set) keys.set(v.installId, (set = new Set()));
-    set.add(v.publicKey);
+    const had = keys.get(v.installId);
+    if (had !== undefined && had !== v.publicKey) {
+      return {
+        ok: false,
+        line: l.line,
+        reason: `install ${v.installId} is given a second, different key (the first on line ${firstLine.get(v.installId)}): a pinned key must be one key; keep only the log.key your collector received when the install started`,
+      };
+    }
+    if (had === undefined) {
+      keys.set(v.installId, v.publicKey);
+      firstLine.set(v.installId, l.line);
+    }
   }
   if (keys.size === 0) return { ok: false, line: 1, reason: 'no keys in the file (lines of {"installId", "publicKey"} or log.key events)' };
-  return { ok: true, keys };
+  return { ok: true, keys, ignored };
 }
