@@ -294,8 +294,8 @@ test('logs report turns three machines’ exports into one readable HTML report'
   await page.goto(`file://${out}`);
   await expect(page.locator('h1')).toBeVisible();
   await expect(page.locator('body')).toContainText('Events14');
-  await expect(page.locator('body')).toContainText('Files3 (3 verified)');
-  await expect(page.locator('body')).toContainText('whatsapp');
+  await expect(page.locator('body')).toContainText('Files3 (3 counted)');
+  await expect(page.locator('body')).toContainText('WhatsApp');
   await expect(page.locator('body')).toContainText('Patient has no other app');
   // Untrusted text is shown, never run.
   await expect(page.locator('body')).toContainText('<script>alert(1)</script>');
