@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, MAX_POLICY_BYTES, parseJson } from '../../src/core/policy/json.ts';
+import { IDENTIFIER_IDS } from '../../src/core/data-protection/ids.ts';
 import { MAX_DUPLICATES_LISTED, formatProblem, parsePolicy, parsePolicyText } from '../../src/core/policy/parse.ts';
 
 const problems = (value: unknown) => {
@@ -40,7 +41,7 @@ describe('policy v1 defaults', () => {
       // 1.2
       sideDoors: { incognito: 'unknown' },
       media: { action: 'allow', allowedSites: [], recordUse: true },
-      dataProtection: { action: 'warn', identifiers: ['us-ssn', 'nhs-number', 'medicare-mbi', 'payment-card'], patterns: [] },
+      dataProtection: { action: 'warn', identifiers: [...IDENTIFIER_IDS], patterns: [] },
       detection: { lookalikes: 'warn', protect: [] },
       awareness: { drills: [], lessons: true },
     });
@@ -122,6 +123,14 @@ describe('policy v1 problems, each named by path', () => {
     ['misspelt top-level key', { schemaVersion: 1, defaultActon: 'block' }, 'defaultActon: unknown field (did you mean "defaultAction"?)'],
     ['misspelt nested key', { schemaVersion: 1, meetings: { requireWaitingroom: false } }, 'meetings.requireWaitingroom: unknown field (did you mean "requireWaitingRoom"?)'],
     ['not an object', [], 'a policy must be a JSON object'],
+    // 1.2: data protection (docs/data-protection.md)
+    ['dataProtection.action', { schemaVersion: 1, dataProtection: { action: 'ask' } }, 'dataProtection.action: must be one of "allow", "warn", "block"'],
+    ['unknown identifier', { schemaVersion: 1, dataProtection: { identifiers: ['us-ssn', 'uk-nino'] } }, 'dataProtection.identifiers[1]: must be one of'],
+    ['pattern with look-ahead', { schemaVersion: 1, dataProtection: { patterns: [{ name: 'MRN', regex: '(?=M)MRN\\d{6}' }] } }, 'dataProtection.patterns[0].regex: character 1: look-ahead (?=…) is not allowed'],
+    ['pattern unbounded', { schemaVersion: 1, dataProtection: { patterns: [{ name: 'MRN', regex: 'MRN\\d{6}' }, { name: 'Acct', regex: 'ACCT\\d+' }] } }, 'dataProtection.patterns[1].regex: character 7: unbounded repetition "+"'],
+    ['pattern too long', { schemaVersion: 1, dataProtection: { patterns: [{ name: 'MRN', regex: 'M'.repeat(201) }] } }, 'dataProtection.patterns[0].regex: must be at most 200 characters long'],
+    ['pattern name twice', { schemaVersion: 1, dataProtection: { patterns: [{ name: 'MRN', regex: 'MRN\\d{6}' }, { name: 'MRN', regex: 'MR\\d{7}' }] } }, 'dataProtection.patterns[1].name: "MRN" names two patterns'],
+    ['more than 20 patterns', { schemaVersion: 1, dataProtection: { patterns: Array.from({ length: 21 }, (_, i) => ({ name: `P${i}`, regex: 'MRN\\d{6}' })) } }, 'dataProtection.patterns: must have at most 20 items'],
   ])('%s', (_name, value, expected) => {
     const list = problems(value);
     expect(list.some((p) => p.startsWith(expected)), list.join('\n')).toBe(true);

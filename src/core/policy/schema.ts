@@ -11,6 +11,7 @@ import { ACTIONS } from '../actions.ts';
 import { CATEGORY_IDS, SERVICE_IDS } from '../catalog.ts';
 import { HOST_PATTERN_REGEX, parseHostPattern } from '../hosts.ts';
 import { IDENTIFIER_IDS } from '../data-protection/ids.ts';
+import { checkPattern, MAX_PATTERN_LENGTH, patternProblemText } from '../data-protection/pattern-syntax.ts';
 import { ADJUSTABLE_FINDING_CODES } from '../meetings/types.ts';
 import { escapeControls, findControl } from '../printable.ts';
 
@@ -251,15 +252,30 @@ export const policySchema = z.strictObject({
     .strictObject({
       action: action.default('warn'),
       identifiers: z.array(z.enum(IDENTIFIER_IDS)).default([...IDENTIFIER_IDS]),
+      // Checked for what a backtracking engine can run fast and RE2 reads the same way
+      // (core/data-protection/pattern-syntax.ts): a pattern that is not is refused, never skipped.
       patterns: z
         .array(
           z.strictObject({
             name: text().min(1).max(40),
-            regex: z.string().min(1).max(200),
+            regex: z
+              .string()
+              .min(1)
+              .max(MAX_PATTERN_LENGTH)
+              .superRefine((regex, ctx) => {
+                for (const p of checkPattern(regex).problems) ctx.addIssue({ code: 'custom', message: patternProblemText(p) });
+              }),
             minMatches: z.number().int().min(1).max(1000).optional(),
           }),
         )
         .max(20)
+        .superRefine((list, ctx) => {
+          const seen = new Set<string>();
+          list.forEach((p, i) => {
+            if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${p.name}" names two patterns: each finding is recorded under its pattern's name` });
+            seen.add(p.name);
+          });
+        })
         .default([]),
     })
     .prefault({}),
