@@ -44,6 +44,31 @@ describe('telehealth-guard validate', () => {
     expect((await run(['validate', 'n.json'], { 'n.json': '{"schemaVersion":1}' })).out).toMatch(/tenant restrictions: +none$/m);
   });
 
+  it('prints what will be detected: each built-in with its rule, each organisation pattern with a sample and its false-positive count', async () => {
+    const p = JSON.stringify({
+      schemaVersion: 1,
+      dataProtection: { action: 'block', identifiers: ['us-ssn', 'nhs-number'], patterns: [{ name: 'Epic MRN', regex: 'MRN[- ]?\\d{7}' }, { name: 'Bare', regex: '\\d{7}', minMatches: 3 }, { name: 'Never', regex: '\\d\\b\\d{5}' }] },
+    });
+    const r = await run(['validate', 'p.json'], { 'p.json': p });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/patient data: +block in consumer apps: 2 built-in detectors, 3 organisation patterns/);
+    expect(r.out).toMatch(/data detectors: +refused when pasted, dropped, uploaded or sent/);
+    expect(r.out).toMatch(/^ +us-ssn: US Social Security number: AAA-GG-SSSS/m);
+    expect(r.out).toMatch(/^ +nhs-number: NHS number: ten digits/m);
+    expect(r.out).not.toMatch(/payment-card/);
+    expect(r.out).toContain('pattern "Epic MRN": MRN[- ]?\\d{7}\n                          matches e.g. "MRN-1234567"\n                          matched 0 of 10,000 lines of ordinary clinical text');
+    expect(r.out).toMatch(/pattern "Bare": \\d\{7\} \(counts from 3 different matches in one text\)\n +matches e\.g\. "1234567"\n +matched [1-9]\d* of 10,000 lines .*consider/);
+    expect(r.out).toContain('NO SAMPLE: no text of its shape could be made to match');
+    expect((await run(['validate', 'a.json'], { 'a.json': JSON.stringify({ schemaVersion: 1, dataProtection: { action: 'allow' } }) })).out).toMatch(/patient data: +not checked \(allow\)/);
+  });
+
+  it('refuses an organisation pattern a backtracking engine could stall on, naming where', async () => {
+    const p = JSON.stringify({ schemaVersion: 1, dataProtection: { patterns: [{ name: 'MRN', regex: '(?<=MRN)\\d+' }] } });
+    const r = await run(['validate', 'p.json'], { 'p.json': p });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('dataProtection.patterns[0].regex: character 1: look-behind (?<=…) is not allowed (RE2 has no look-around)');
+  });
+
   it('says plainly when Chromium would not let the extension set a header', async () => {
     CHROMIUM_SETS_HEADER['sec-Restrict-Tenant-Access-Policy'] = false;
     try {

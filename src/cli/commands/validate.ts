@@ -1,3 +1,7 @@
+import { falsePositiveCorpus } from '../../core/data-protection/corpus.ts';
+import { detectorById } from '../../core/data-protection/detectors/index.ts';
+import { samplePattern } from '../../core/data-protection/pattern-syntax.ts';
+import { compileDetection, isEmpty, scanText } from '../../core/data-protection/scan.ts';
 import type { Policy } from '../../core/policy/schema.ts';
 import { escapeControls } from '../../core/printable.ts';
 import { headerTargets, unsettableHeaders } from '../../core/tenant-restrictions.ts';
@@ -47,8 +51,40 @@ function summarise(file: string, p: Policy): string {
     ...lines.map((l) => `  ${(l.label + ':').padEnd(width)}${l.value}`),
     // Tenant restrictions: header by header, as IT configures them (the pages show a short form).
     ...tenantLines(p),
+    ...dataLines(p),
   ].join('\n');
 }
+
+/**
+ * What will be detected (docs/data-protection.md): each built-in with its rule, and each of the
+ * organisation's patterns with a text it matches and how often it matches ordinary text.
+ */
+function dataLines(p: Policy): string[] {
+  const dp = p.dataProtection;
+  if (dp.action === 'allow') return [];
+  const indent = '                        ';
+  const lines = [`  data detectors:       ${dp.action === 'block' ? 'refused' : 'held for a reason'} when pasted, dropped, uploaded or sent in consumer apps and unsanctioned meetings' web clients:`];
+  for (const id of dp.identifiers) {
+    const d = detectorById(id);
+    lines.push(`${indent}${id}: ${d.name}: ${d.rule}`);
+  }
+  if (dp.identifiers.length === 0) lines.push(`${indent}no built-in detectors (dataProtection.identifiers is empty)`);
+  const corpus = falsePositiveCorpus(FP_LINES);
+  for (const pattern of dp.patterns) {
+    const sample = samplePattern(pattern.regex);
+    const detection = compileDetection({ identifiers: [], patterns: [pattern] });
+    const hits = corpus.filter((l) => !isEmpty(scanText(l.text, detection))).length;
+    const min = pattern.minMatches ?? 1;
+    lines.push(
+      `${indent}pattern ${JSON.stringify(pattern.name)}: ${pattern.regex}${min > 1 ? ` (counts from ${min} different matches in one text)` : ''}`,
+      `${indent}  ${sample === null ? 'NO SAMPLE: no text of its shape could be made to match; check that the pattern can match at all' : `matches e.g. ${JSON.stringify(sample)}`}`,
+      `${indent}  matched ${hits} of ${FP_LINES.toLocaleString('en-US')} lines of ordinary clinical text (false positives${hits > 0 ? '; consider \\b, a prefix or minMatches' : ''})`,
+    );
+  }
+  return lines;
+}
+
+const FP_LINES = 10_000;
 
 const VENDOR_NAMES = { microsoft: 'Microsoft', google: 'Google', webex: 'Webex' } as const;
 

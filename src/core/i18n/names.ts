@@ -6,6 +6,7 @@
 import { EVENT_TYPES, type EventType } from '../events/types.ts';
 import { FINDING_CODES, PLATFORM_NAMES, type Platform } from '../meetings/analyse.ts';
 import { serviceById } from '../catalog.ts';
+import { describeFinding } from '../data-protection/describe.ts';
 import type { MessageKey } from './en.ts';
 import type { Translate } from './format.ts';
 
@@ -24,9 +25,10 @@ export function typeName(type: EventType | string, t: Translate): string {
   return (EVENT_TYPES as readonly string[]).includes(type) ? t(typeKey(type)) : type;
 }
 
-/** A finding's plain name; an unknown code (a newer extension's log) is shown as is. */
+/** A finding's plain name (a data finding with its count: "3 US Social Security numbers"); an unknown code (a newer extension's log) is shown as is. */
 export function findingText(code: string, t: Translate): string {
-  return (FINDING_CODES as readonly string[]).includes(code) ? t(findingKey(code)) : code;
+  if ((FINDING_CODES as readonly string[]).includes(code)) return t(findingKey(code));
+  return describeFinding(code, t) ?? code;
 }
 
 /** A catalog service or meeting platform by its display name; unknown ids as they are. */

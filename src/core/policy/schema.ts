@@ -263,6 +263,8 @@ export const policySchema = z.strictObject({
               .min(1)
               .max(MAX_PATTERN_LENGTH)
               .superRefine((regex, ctx) => {
+                // A control character is refused as in every text field (printed by validate, shown on pages).
+                if (findControl(regex) !== null) return refuseControls(regex, ctx);
                 for (const p of checkPattern(regex).problems) ctx.addIssue({ code: 'custom', message: patternProblemText(p) });
               }),
             minMatches: z.number().int().min(1).max(1000).optional(),

@@ -68,6 +68,13 @@ export function policySummary(p: Policy, t: Translate): SummaryLine[] {
         use: t(p.media.recordUse ? 'sum_media_use_recorded' : 'sum_media_use_not_recorded'),
       }),
     ),
+    line(
+      'data',
+      'sum_data',
+      p.dataProtection.action === 'allow'
+        ? t('sum_data_off')
+        : t('sum_data_value', { action: action(p.dataProtection.action), detectors: p.dataProtection.identifiers.length, patterns: p.dataProtection.patterns.length }),
+    ),
     line('logging', 'sum_logging', t(p.logging.recordFullUrls ? 'sum_logging_full' : 'sum_logging_hosts', { days: p.logging.retentionDays, max: p.logging.maxEvents }) + (p.logging.recordUser ? t('sum_logging_user') : '')),
     line('reporting', 'sum_reporting', p.reporting?.url ? t('sum_reporting_to', { format: p.reporting.format, url: p.reporting.url }) : t('sum_off')),
     line('incidents', 'sum_incidents', ir && (ir.contact || ir.url || ir.steps?.length) ? [ir.contact, ir.url, ir.steps?.length ? t('sum_steps', { count: ir.steps.length }) : ''].filter(Boolean).join(' — ') : t('sum_incidents_support')),
