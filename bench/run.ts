@@ -9,6 +9,7 @@ import { benchGuard, benchLog } from './browser.ts';
 import { benchCliStart } from './cli-start.ts';
 import { benchLogTools } from './logs.ts';
 import { benchPageLoad, type LoadRatio } from './page-load.ts';
+import { printDataProtection } from './data-protection.ts';
 
 const json = process.argv.includes('--json');
 const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
@@ -55,6 +56,10 @@ console.log(
     ['before: tsx on the sources', `${cli.tsxMs.toFixed(0)} ms  (compiled is ${(cli.tsxMs / cli.compiledMs).toFixed(1)}× faster)`],
   ]),
 );
+
+// Data protection (docs/data-protection.md): pasted text checked in < 5 ms per 100 KB; false positives per detector.
+const { figures: dp, load: dataLoad } = await printDataProtection();
+loads.dataProtection = dataLoad;
 
 // In-page annotation of meeting links (docs/command-line-and-pages.md: under 50 ms on a page of 5,000 links).
 const { result: a, load: annotateLoad } = await withLoad(() => benchAnnotate());
@@ -213,6 +218,11 @@ if (json) {
       logsReportPeakMB100k: Math.round(t.report100k.peakMB),
       logsReportEventsPerSec1M: Math.round(t.report1M.eventsPerSec),
       logsReportPeakMB1M: Math.round(t.report1M.peakMB),
+      dataScanMs100k: Object.fromEntries(Object.entries(dp.texts).map(([k, v]) => [k, r2(v.scanMs)])),
+      dataScanOverNaive: Object.fromEntries(Object.entries(dp.texts).map(([k, v]) => [k, r2(v.scanMs / v.naiveMs)])),
+      dataFile1MiBMs: r1(dp.fileMiBMs),
+      dataWorstPatternMs100k: r2(dp.worstPatternMs),
+      dataFalsePositivesPer10kLines: Object.fromEntries(dp.perDetector.map((p) => [p.id, r1(p.flaggedPer10k)])),
       cpus: loadNow().cpus,
       load: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, { start: v.start.load1, end: v.end.load1, underLoad: v.underLoad }])),
     }),
