@@ -5,6 +5,7 @@ import { EXTENSION_ID, EXTENSION_KEY, GECKO_ID } from './src/core/identity.ts';
 import { LANGUAGES, type Language } from './src/core/i18n/format.ts';
 import { chromeMessages } from './src/core/i18n/locales.ts';
 import { meetingGateRules } from './src/core/meetings/gate.ts';
+import { lookalikeCandidateRules } from './src/core/lookalike/candidates.ts';
 import { defaultPolicy } from './src/core/policy/default.ts';
 import { generateManagedSchema } from './src/core/policy/managed-schema.ts';
 
@@ -17,7 +18,14 @@ import { generateManagedSchema } from './src/core/policy/managed-schema.ts';
  */
 function builtinRules() {
   const guardPageUrl = `chrome-extension://${EXTENSION_ID}/guard.html`;
-  return compileDnrRules(compilePolicy(defaultPolicy()), { guardPageUrl, extra: (id) => meetingGateRules(guardPageUrl, id) });
+  const compiled = compilePolicy(defaultPolicy());
+  return compileDnrRules(compiled, {
+    guardPageUrl,
+    extra: (id) => {
+      const gates = meetingGateRules(guardPageUrl, id);
+      return [...gates, ...lookalikeCandidateRules(compiled, guardPageUrl, id + gates.length)];
+    },
+  });
 }
 
 export const BUILTIN_RULESET = 'builtin-default';

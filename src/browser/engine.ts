@@ -8,6 +8,7 @@ import { canonicalJson } from '../core/events/canonical.ts';
 import { checkLimits, compileDnrRules, type DnrRule } from '../core/dnr.ts';
 import { formatProblem } from '../core/policy/parse.ts';
 import { meetingGateRules } from '../core/meetings/gate.ts';
+import { lookalikeCandidateRules } from '../core/lookalike/candidates.ts';
 import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
 import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, restrictionFindings, tenantRestrictionRules } from '../core/tenant-restrictions.ts';
 import { reconcileAllowances } from './allowances.ts';
@@ -85,7 +86,9 @@ async function load(): Promise<EngineState> {
     guardPageUrl,
     extra: (firstId: number) => {
       const gates = policy.meetings.checkNavigation ? meetingGateRules(guardPageUrl, firstId) : [];
-      return [...gates, ...tenantRestrictionRules(policy.tenantRestrictions, firstId + gates.length, headerTypes)];
+      const lookalikes = lookalikeCandidateRules(compiled, guardPageUrl, firstId + gates.length);
+      const next = firstId + gates.length + lookalikes.length;
+      return [...gates, ...lookalikes, ...tenantRestrictionRules(policy.tenantRestrictions, next, headerTypes)];
     },
   });
   const limitProblems = checkLimits(rules);

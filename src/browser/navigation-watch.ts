@@ -151,8 +151,8 @@ async function write(intents: EventIntent[], tabId: number, topFrame: boolean, a
       recentFrameEvents.set(key, at);
       if (recentFrameEvents.size > 1000) recentFrameEvents.clear();
     }
-    const { type, url, service, action, findings, reason } = e;
-    const written = await record({ type, url, service, action, ...(findings ? { findings } : {}), ...(reason ? { reason } : {}) }, state, new Date(at));
+    const { type, url, service, action, findings, reason, name } = e;
+    const written = await record({ type, url, service, action, ...(findings ? { findings } : {}), ...(reason ? { reason } : {}), ...(name ? { name } : {}) }, state, new Date(at));
     seq = written.seq;
   }
   return seq;

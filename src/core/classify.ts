@@ -12,6 +12,7 @@
 import { stricter, type Action } from './actions.ts';
 import { CATALOG, catalogPatterns, type Catalog } from './catalog.ts';
 import { canonicalHost, isIpHost, normalisePath, parseHostPattern, type HostPattern } from './hosts.ts';
+import { compileLookalikes, type LookalikeIndex } from './lookalike/detect.ts';
 import type { Policy } from './policy/schema.ts';
 
 export type DecisionSource = 'rule' | 'service' | 'category' | 'default';
@@ -109,6 +110,8 @@ export interface CompiledPolicy {
   readonly rulePatterns: ReadonlyMap<number, string>;
   readonly fallback: Decision;
   readonly policy: Policy;
+  /** Look-alike targets of this policy (docs/lookalikes.md), compiled with it. */
+  readonly lookalikes: LookalikeIndex;
 }
 
 interface Slot {
@@ -224,6 +227,11 @@ class Compiled implements CompiledPolicy {
   ) {}
   get patterns(): HostDecisions[] {
     return hostDecisions(this);
+  }
+  #lookalikes: LookalikeIndex | undefined;
+  /** Compiled on first use, once per policy (the heap bench's compiled policy never needs it). */
+  get lookalikes(): LookalikeIndex {
+    return (this.#lookalikes ??= compileLookalikes(this.policy));
   }
 }
 

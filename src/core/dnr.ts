@@ -62,6 +62,7 @@ export interface DnrRule {
     | { type: 'modifyHeaders'; requestHeaders: HeaderSet[] };
   condition: {
     requestDomains?: string[];
+    excludedRequestDomains?: string[];
     tabIds?: number[];
     regexFilter?: string;
     urlFilter?: string;

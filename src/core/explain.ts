@@ -7,6 +7,7 @@
 import type { Action } from './actions.ts';
 import { CATALOG } from './catalog.ts';
 import type { Decision } from './classify.ts';
+import type { Lookalike } from './lookalike/detect.ts';
 import type { Finding } from './meetings/analyse.ts';
 import type { MessageKey } from './i18n/en.ts';
 import type { Msg, Translate } from './i18n/format.ts';
@@ -38,6 +39,8 @@ export interface GuardView {
   findings: Array<{ code: Finding['code']; severity: Finding['severity']; message: string }>;
   /** The recorded event, to quote to the service desk (formatReference). */
   reference?: GuardReference;
+  /** For a look-alike host: what it imitates ("this is not Zoom"). */
+  imitates?: string;
 }
 
 /** The warned or blocked event's seq on this install. */
@@ -89,6 +92,15 @@ export function navigationView(decision: Decision, host: string, policy: Policy)
   else if (decision.source === 'rule') why = { key: 'why_rule_unnamed' };
   else why = { key: 'why_default' };
   return base(decision.action === 'block' ? 'block' : 'warn', host, name, decision.service, why, policy, [], 'site', null);
+}
+
+/**
+ * The page for a look-alike host (docs/lookalikes.md): it says plainly what this is not, and
+ * how the address imitates it. Continuing, where allowed, is for this host like any site.
+ */
+export function lookalikeView(mode: GuardView['mode'], host: string, lookalike: Lookalike, policy: Policy): GuardView {
+  const why: Msg = { key: `why_lookalike_${lookalike.form}`, params: { name: lookalike.name } };
+  return { ...base(mode, host, null, null, why, policy, [], 'site', null), imitates: lookalike.name };
 }
 
 /**

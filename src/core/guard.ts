@@ -13,11 +13,13 @@
  * decided are written by the background when it sees the redirect happen, never on a
  * page's say-so.
  */
-import type { Action } from './actions.ts';
+import { stricter, type Action } from './actions.ts';
 import { classifyUrl, isError, type Classification, type CompiledPolicy } from './classify.ts';
 import { priorityOfDecision } from './dnr.ts';
-import { meetingView, navigationView, reasonAccepted, type GuardView } from './explain.ts';
+import { lookalikeView, meetingView, navigationView, reasonAccepted, type GuardView } from './explain.ts';
 import { normalisePath, pathUnder } from './hosts.ts';
+import { lookalikeOf, lookalikeFindings, LOOKALIKE_PRIORITY } from './lookalike/decide.ts';
+import type { Lookalike } from './lookalike/detect.ts';
 import { analyseLink, PLATFORM_NAMES, type LinkAnalysis } from './meetings/analyse.ts';
 import { normaliseReason } from './reason.ts';
 
@@ -46,13 +48,18 @@ export interface EventIntent {
   action: Action | null;
   findings?: string[];
   reason?: string;
+  /** What a look-alike imitates (`name` on the event). */
+  name?: string;
 }
 
 export type NavigationDecision =
-  /** Nothing stops it (allowed, or an allowance covers it, or a meeting link checked ok). */
-  | { kind: 'go'; classification: Classification; meeting: LinkAnalysis | null }
+  /**
+   * Nothing stops it (allowed, or an allowance covers it, or a meeting link checked ok).
+   * `lookalike`: the host imitates something all the same (its password fields are disabled).
+   */
+  | { kind: 'go'; classification: Classification; meeting: LinkAnalysis | null; lookalike?: Lookalike | null }
   /** The warning or block page. `continuable`: a way through may be offered (warn only). */
-  | { kind: 'warn' | 'block'; view: GuardView; classification: Classification; meeting: LinkAnalysis | null; by: 'site' | 'meeting' };
+  | { kind: 'warn' | 'block'; view: GuardView; classification: Classification; meeting: LinkAnalysis | null; by: 'site' | 'meeting' | 'lookalike'; lookalike?: Lookalike | null };
 
 /** A decision that stops the navigation at the warning or block page. */
 export type Stop = Extract<NavigationDecision, { kind: 'warn' | 'block' }>;
@@ -85,6 +92,12 @@ export function decideNavigation(url: string, ctx: GuardContext): NavigationDeci
   const c = classifyUrl(ctx.compiled, url);
   if (isError(c)) return { kind: 'unreadable' };
   const { policy } = ctx.compiled;
+  // A look-alike (docs/lookalikes.md) takes the policy's action, or the site's if stricter.
+  const lookalike = lookalikeOf(c, ctx.compiled);
+  const lookalikeAction = lookalike ? stricter(policy.detection.lookalikes, c.action) : 'allow';
+  if (lookalike && (lookalikeAction === 'block' || (lookalikeAction === 'warn' && !coveringAllowance(c, ctx.allowances, ctx.now)))) {
+    return { kind: lookalikeAction, view: lookalikeView(lookalikeAction, c.host, lookalike, policy), classification: c, meeting: null, by: 'lookalike', lookalike };
+  }
   if (c.action === 'block' || (c.action === 'warn' && !coveringAllowance(c, ctx.allowances, ctx.now))) {
     return { kind: c.action, view: navigationView(c, c.host, policy), classification: c, meeting: null, by: 'site' };
   }
@@ -93,7 +106,7 @@ export function decideNavigation(url: string, ctx: GuardContext): NavigationDeci
     const view = meetingView(meeting.verdict, c.host, PLATFORM_NAMES[meeting.platform], meeting.findings, policy, meeting.platform);
     return { kind: meeting.verdict, view, classification: c, meeting, by: 'meeting' };
   }
-  return { kind: 'go', classification: c, meeting: meeting?.platform ? meeting : null };
+  return { kind: 'go', classification: c, meeting: meeting?.platform ? meeting : null, lookalike };
 }
 
 /**
@@ -108,8 +121,9 @@ export function navigationEvents(d: NavigationDecision | Unreadable): EventInten
     events.push({ type: 'link.checked', url: c.url, service: meeting.platform, action: verdictAction(meeting.verdict), findings: meeting.findings.map((f) => f.code) });
   }
   if (d.kind === 'warn' || d.kind === 'block') {
-    const service = d.by === 'site' ? c.service : (meeting?.platform ?? null);
-    events.push({ type: d.kind === 'block' ? 'navigation.blocked' : 'navigation.warned', url: c.url, service, action: d.kind });
+    const service = d.by === 'meeting' ? (meeting?.platform ?? null) : c.service;
+    const type = d.kind === 'block' ? 'navigation.blocked' : 'navigation.warned';
+    events.push({ type, url: c.url, service, action: d.kind, ...(d.by === 'lookalike' && d.lookalike ? { findings: lookalikeFindings(d.lookalike), name: d.lookalike.name } : {}) });
   }
   return events;
 }
@@ -172,17 +186,21 @@ export function decideProceed(sender: GuardSender, rawReason: string, ctx: Guard
   if (!reasonAccepted(reason, policy)) return { ok: false, error: 'Please type a reason of at least 3 characters.' };
   const c = d.classification;
   let allowance: (Omit<Allowance, 'expiresAt'> & { minutes: number }) | null = null;
-  if (d.kind === 'warn' && d.by === 'site') {
+  if (d.kind === 'warn' && d.by === 'lookalike') {
+    // The whole host, above the look-alike rules that send it to the guard page (dnr.ts).
+    allowance = { host: c.host, path: '', priority: LOOKALIKE_PRIORITY, minutes: policy.warn.bypassMinutes };
+  } else if (d.kind === 'warn' && d.by === 'site') {
     const slash = c.pattern?.indexOf('/') ?? -1;
     const path = slash >= 0 ? c.pattern!.slice(slash) : '';
     allowance = { host: c.host, path, priority: priorityOfDecision(c), minutes: policy.warn.bypassMinutes };
   }
-  const service = d.kind === 'warn' && d.by === 'site' ? c.service : (d.meeting?.platform ?? c.service);
+  const service = d.kind === 'warn' && d.by !== 'meeting' ? c.service : (d.meeting?.platform ?? c.service);
+  const lookalike = d.kind === 'warn' && d.by === 'lookalike' && d.lookalike ? { findings: lookalikeFindings(d.lookalike), name: d.lookalike.name } : {};
   return {
     ok: true,
     allowance,
     pass: true,
-    event: { type: 'navigation.proceeded', url: c.url, service, action: 'warn', ...(reason ? { reason } : {}) },
+    event: { type: 'navigation.proceeded', url: c.url, service, action: 'warn', ...(reason ? { reason } : {}), ...lookalike },
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Chromium's declarativeNetRequest matching, reduced to what our rules use, for tests:
- * requestDomains on label boundaries, regexFilter (case-insensitive unless said
+ * requestDomains and excludedRequestDomains on label boundaries, regexFilter (case-insensitive unless said
  * otherwise), urlFilter with both ends anchored (an exact match), resource types and
  * excluded resource types (neither: every type but main_frame), tab ids. The highest
  * rank wins (priority, then allow over block over redirect, compared the way Chromium
@@ -42,6 +42,7 @@ function matching(rules: readonly DnrRule[], url: string, resourceType: Resource
     // Tab-scoped rules (one-time passes) match only a request from that tab.
     if (r.condition.tabIds && (tabId === undefined || !r.condition.tabIds.includes(tabId))) return false;
     if (r.condition.requestDomains && (ipv6 || !r.condition.requestDomains.some((d) => hostUnder(host, d)))) return false;
+    if (r.condition.excludedRequestDomains?.some((d) => hostUnder(host, d))) return false;
     const flags = r.condition.isUrlFilterCaseSensitive ? '' : 'i';
     if (r.condition.regexFilter && !new RegExp(r.condition.regexFilter, flags).test(requestUrl)) return false;
     if (r.condition.urlFilter && !urlFilterMatches(r.condition.urlFilter, requestUrl)) return false;

@@ -49,8 +49,8 @@ export interface LookalikeIndex {
   readonly own: ReadonlySet<string>;
   /** Skeleton of a target label → the label and its target. */
   readonly labelSkeletons: ReadonlyMap<string, { label: string; target: Target }>;
-  /** Skeleton of a target's own registrable domain → the target (IDN hosts only). */
-  readonly domainSkeletons: ReadonlyMap<string, Target>;
+  /** Skeleton of a target's own registrable domain → the target; made on the first IDN host. */
+  domainSkeletons: ReadonlyMap<string, Target> | undefined;
   readonly typos: readonly TypoEntry[];
   readonly brands: ReadonlyArray<{ word: string; target: Target }>;
   /** Answers already given, by host (browsing repeats hosts); bounded. */
@@ -147,14 +147,10 @@ export function compileLookalikes(policy: Policy): LookalikeIndex {
   const targets = targetsFor(policy);
   const own = new Set<string>();
   const labelSkeletons = new Map<string, { label: string; target: Target }>();
-  const domainSkeletons = new Map<string, Target>();
   const typos: TypoEntry[] = [];
   const brands: Array<{ word: string; target: Target }> = [];
   for (const target of targets) {
-    for (const d of target.own) {
-      own.add(d);
-      if (!domainSkeletons.has(skeleton(d))) domainSkeletons.set(skeleton(d), target);
-    }
+    for (const d of target.own) own.add(d);
     const suffixes = new Set(target.own.map((d) => publicSuffix(registrable(d) ?? d)));
     for (const label of target.labels) {
       const key = labelSkeleton(label);
@@ -163,7 +159,7 @@ export function compileLookalikes(policy: Policy): LookalikeIndex {
     }
     for (const word of target.brands) brands.push({ word, target });
   }
-  return { targets, own, labelSkeletons, domainSkeletons, typos, brands, cache: new Map() };
+  return { targets, own, labelSkeletons, domainSkeletons: undefined, typos, brands, cache: new Map() };
 }
 
 /** The look-alike a canonical host is, or null. */
@@ -193,7 +189,7 @@ function detect(index: LookalikeIndex, host: string): Lookalike | null {
   const same = index.labelSkeletons.get(labelSkeleton(label));
   if (same && same.label !== label) return hit(same.target, 'confusable');
   if (apex.includes('xn--')) {
-    const t = index.domainSkeletons.get(skeleton(decodeHost(apex)));
+    const t = domainSkeletons(index).get(skeleton(decodeHost(apex)));
     if (t) return hit(t, 'confusable');
   }
 
@@ -223,6 +219,14 @@ function detect(index: LookalikeIndex, host: string): Lookalike | null {
     }
   }
   return null;
+}
+
+/** Unicode's table is loaded only when an IDN host is first judged (most policies never meet one). */
+function domainSkeletons(index: LookalikeIndex): ReadonlyMap<string, Target> {
+  if (index.domainSkeletons) return index.domainSkeletons;
+  const map = new Map<string, Target>();
+  for (const target of index.targets) for (const d of target.own) if (!map.has(skeleton(d))) map.set(skeleton(d), target);
+  return (index.domainSkeletons = map);
 }
 
 /** Before or after a brand word: the host's start or end, a dot or a hyphen. */

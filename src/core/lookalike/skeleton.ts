@@ -27,15 +27,18 @@ export function skeleton(text: string): string {
 }
 
 /**
- * ASCII characters with a prototype of their own in the table (`0`→`O`, `1`→`l`, `m`→`rn`;
- * upper case never reaches a host). An ASCII label without them is its own skeleton.
+ * The table's entries for the characters a canonical ASCII host label can hold (`0`→`O`,
+ * `1`→`l`, `m`→`rn`; upper case never reaches a host), lower-cased: so a plain label's
+ * skeleton needs neither the table in memory nor a pass over it
+ * (test/core/lookalike/detect.test.ts holds this to the table).
  */
-const ASCII_SOURCES = /[01m]/;
+export const ASCII_PROTOTYPES: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', m: 'rn' };
+const ASCII_SOURCES = /[01m]/g;
 
 /** The skeleton of one canonical (lower-case, punycode) host label; cheap for plain labels. */
 export function labelSkeleton(label: string): string {
   if (label.startsWith('xn--')) return skeleton(decodeLabel(label));
-  return ASCII_SOURCES.test(label) ? skeleton(label) : label;
+  return label.replace(ASCII_SOURCES, (c) => ASCII_PROTOTYPES[c]!);
 }
 
 /** A punycode label as the person sees it; the label itself when it does not decode. */

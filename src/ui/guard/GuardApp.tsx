@@ -74,7 +74,13 @@ function Guard({ view, url, mayContinue }: { view: GuardView; url: string; mayCo
       <p class="org">{orgParams(view.organization.name, t).Org} · Telehealth Guard</p>
       <h1 ref={heading} tabIndex={-1}>{title}</h1>
       <p class="what">
-        {view.name ? (
+        {view.imitates ? (
+          <>
+            <strong class="not-brand">{t('guard_not_brand', { name: view.imitates })}</strong> {t('guard_lookalike_before')}
+            <strong class="host">{view.host}</strong>
+            {t('guard_lookalike_after', { name: view.imitates })}
+          </>
+        ) : view.name ? (
           <>
             {t('guard_opening_named_before')}
             <strong>{view.name}</strong>

@@ -1,7 +1,8 @@
 /** The look-alike detector (src/core/lookalike/detect.ts): every form, and what it must leave alone. */
 import { describe, expect, it } from 'vitest';
 import { compileLookalikes, detectLookalike, oneSlip, type LookalikeIndex } from '../../../src/core/lookalike/detect.ts';
-import { labelSkeleton } from '../../../src/core/lookalike/skeleton.ts';
+import table from 'unhomoglyph/data.json' with { type: 'json' };
+import { ASCII_PROTOTYPES, labelSkeleton, skeleton } from '../../../src/core/lookalike/skeleton.ts';
 import { policySchema, type PolicyInput } from '../../../src/core/policy/schema.ts';
 
 const POLICY: PolicyInput = {
@@ -146,5 +147,12 @@ describe('skeletons', () => {
     expect(labelSkeleton('zoom')).toBe(labelSkeleton(host('zооm.us').split('.')[0]!));
     expect(labelSkeleton('microsoft')).toBe('rnicrosoft');
     expect(labelSkeleton('g00gle')).toBe('google');
+  });
+
+  it('the shortcut for plain labels is the table’s own entries for what a host label can hold', () => {
+    const hostChars = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+    const fromTable = Object.fromEntries(Object.entries(table as Record<string, string>).filter(([k]) => hostChars.includes(k)).map(([k, v]) => [k, v.toLowerCase()]));
+    expect(ASCII_PROTOTYPES).toEqual(fromTable);
+    for (const label of ['microsoft', 'g00gle', 'l1m1t', 'plain']) expect(labelSkeleton(label)).toBe(skeleton(label));
   });
 });
