@@ -135,6 +135,16 @@ describe('telehealth-guard classify', () => {
     expect(b).toMatchObject({ host: 't.me', action: 'warn' });
   });
 
+  it('names a look-alike and gives it detection.lookalikes (docs/lookalikes.md)', async () => {
+    const r = await run(['classify', '--json', 'https://www.whatsаpp.com/', 'https://zооm.us/j/1', 'https://zoom.us/j/1']);
+    const [a, b, c] = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(a).toMatchObject({ host: 'www.xn--whatspp-6fg.com', action: 'warn', source: 'lookalike', label: 'WhatsApp' });
+    expect(b).toMatchObject({ host: 'xn--zm-fmca.us', action: 'warn', source: 'lookalike', label: 'Zoom' });
+    expect(c).toMatchObject({ host: 'zoom.us', action: 'allow', source: 'default' });
+    const text = await run(['classify', 'https://microsoftonIine.com/']);
+    expect(text.out).toContain('look-alike: this is not Microsoft (one typing slip)');
+  });
+
   it('refuses an invalid --policy, naming its problems', async () => {
     const r = await run(['classify', '--policy', 'p.json', 'https://t.me/'], { 'p.json': '{"schemaVersion":1,"defaultAction":"deny"}' });
     expect(r.code).toBe(1);

@@ -53,6 +53,8 @@ export interface LookalikeIndex {
   domainSkeletons: ReadonlyMap<string, Target> | undefined;
   readonly typos: readonly TypoEntry[];
   readonly brands: ReadonlyArray<{ word: string; target: Target }>;
+  /** The brand words' skeletons; made on the first host that may hide one. */
+  brandSkeletons?: ReadonlyArray<{ word: string; target: Target }>;
   /** Answers already given, by host (browsing repeats hosts); bounded. */
   readonly cache: Map<string, Lookalike | null>;
 }
@@ -204,18 +206,44 @@ function detect(index: LookalikeIndex, host: string): Lookalike | null {
     }
   }
 
-  // Brand: a target's name borrowed by a host elsewhere.
+  // Brand: a target's name borrowed by a host elsewhere, spelt plainly or confusably
+  // (`zоom-us.example` with a Cyrillic о; `z0om-us.example`; `zoorn-us.example`).
   const labelStart = host.length - apex.length;
-  for (const { word, target } of index.brands) {
+  const plain = brandIn(index.brands, host, labelStart, label);
+  if (plain) return hit(plain, 'brand');
+  if (MAY_HIDE_BRAND.test(host)) {
+    const labels = host.split('.').map(labelSkeleton);
+    const skel = labels.join('.');
+    const apexLabels = apex.split('.').length;
+    const skelApex = labels.slice(-apexLabels).join('.');
+    const found = brandIn(brandSkeletons(index), skel, skel.length - skelApex.length, labels[labels.length - apexLabels]!);
+    if (found) return hit(found, 'brand');
+  }
+  return null;
+}
+
+/** Hosts whose skeleton can show a brand their spelling hides: IDN labels, digits that look like letters, `rn`. */
+const MAY_HIDE_BRAND = /xn--|[01]|rn/;
+
+function brandSkeletons(index: LookalikeIndex): ReadonlyArray<{ word: string; target: Target }> {
+  return (index.brandSkeletons ??= index.brands.map(({ word, target }) => ({ word: labelSkeleton(word), target })));
+}
+
+/**
+ * The target whose brand word `host` borrows: a whole label or hyphen-separated part in a
+ * subdomain, or of a longer registrable label (`label`, starting at `labelStart`); or the
+ * registrable label is the word joined to a lure word.
+ */
+function brandIn(brands: ReadonlyArray<{ word: string; target: Target }>, host: string, labelStart: number, label: string): Target | null {
+  for (const { word, target } of brands) {
     for (let at = host.indexOf(word); at >= 0; at = host.indexOf(word, at + 1)) {
       const end = at + word.length;
       if (!boundary(host, at - 1) || !boundary(host, end)) continue;
-      // In a subdomain (`zoom.us.example.net`), or part of a longer registrable label (`zoom-us.example`).
-      if (end <= labelStart || (at < labelStart + label.length && label !== word)) return hit(target, 'brand');
+      if (end <= labelStart || (at < labelStart + label.length && label !== word)) return target;
     }
-    if (label.length > word.length && label.length - word.length >= 2) {
-      if (label.startsWith(word) && LURE_WORDS.has(label.slice(word.length))) return hit(target, 'brand');
-      if (label.endsWith(word) && LURE_WORDS.has(label.slice(0, label.length - word.length))) return hit(target, 'brand');
+    if (label.length - word.length >= 2) {
+      if (label.startsWith(word) && LURE_WORDS.has(label.slice(word.length))) return target;
+      if (label.endsWith(word) && LURE_WORDS.has(label.slice(0, label.length - word.length))) return target;
     }
   }
   return null;

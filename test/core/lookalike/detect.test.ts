@@ -92,6 +92,10 @@ describe('the brand inside another domain', () => {
     ['microsoftlogin.com', 'Microsoft'],
     ['securewebex.net', 'Webex'],
     ['examplehealth-login.example', 'examplehealth.org'],
+    ['zоom-us.meeting-join.com', 'Zoom'], // the brand spelt confusably (Cyrillic о)
+    ['z0om-us.example', 'Zoom'],
+    ['zoorn-us.example', 'Zoom'],
+    ['login.rnicrosoftonline.example.net', 'Microsoft'],
   ])('%s is not %s', (spelt, name) => {
     expect(judge(spelt)).toMatchObject({ name, form: 'brand' });
   });
