@@ -10,6 +10,7 @@ import { answerGuardPage, decideNavigation, decideProceed, verdictAction, type G
 import { hostOfUrl } from '../core/hosts.ts';
 import { analyseLink } from '../core/meetings/analyse.ts';
 import { decideScheduleCheck, SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
+import { LOOKALIKE_PASSWORD, passwordEvent, passwordGuardFor } from '../core/lookalike/password.ts';
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
 import { addAllowance, addPass, allowanceFor } from './allowances.ts';
 import { policySummary } from '../core/policy/summary.ts';
@@ -54,6 +55,8 @@ export async function handleMessage(message: unknown, sender: Sender): Promise<u
     case 'media.proceed':
     case 'media.used':
       return handleMediaMessage(request, sender);
+    case LOOKALIKE_PASSWORD:
+      return passwordDisabled(sender);
   }
 }
 
@@ -150,6 +153,26 @@ async function checkSchedulePage(message: unknown, sender: Sender): Promise<Resp
   if ('error' in decided) return decided;
   await record(decided.event, state);
   return { findings: decided.check.findings };
+}
+
+/** Frames (tab, host) whose disabled password field is already recorded: once each, however often a page redraws its form. */
+const passwordsRecorded = new Set<string>();
+
+/**
+ * A content script disabled a password field: decided again for the frame the browser says
+ * sent it, recorded once per tab and host, and the imitated name sent back for its note.
+ */
+async function passwordDisabled(sender: Sender): Promise<Response<typeof LOOKALIKE_PASSWORD>> {
+  const state = await engine();
+  const lookalike = sender.url ? passwordGuardFor(sender.url, state.compiled) : null;
+  if (!lookalike || !sender.url) return { name: null };
+  const key = `${sender.tab?.id ?? -1} ${hostOfUrl(sender.url)}`;
+  if (!passwordsRecorded.has(key)) {
+    passwordsRecorded.add(key);
+    if (passwordsRecorded.size > 1000) passwordsRecorded.clear();
+    await record({ ...passwordEvent(sender.url, lookalike), ...(sender.frameId ? { frame: true } : {}) }, state);
+  }
+  return { name: lookalike.name };
 }
 
 /**

@@ -12,6 +12,7 @@
  *   route the rules missed) is sent to the guard page after all.
  */
 import { decideNavigation, navigationEvents, secondLine, type EventIntent, type GuardContext, type Stop } from '../core/guard.ts';
+import { passwordGuardFor } from '../core/lookalike/password.ts';
 import { allowances, takePass } from './allowances.ts';
 import { BUILTIN_RULESET, engine } from './engine.ts';
 import { record } from './recorder.ts';
@@ -236,8 +237,19 @@ async function onCommitted(details: { tabId: number; frameId: number; url: strin
   // A same-document change (history.pushState, a new #fragment) is judged as a site only:
   // web apps route inside meetings with such changes all the time.
   if (d && sameDocument && d.by === 'meeting') d = null;
-  if (!d) return;
+  if (!d) {
+    if (!sameDocument && passwordGuardFor(details.url, compiled)) await guardPasswordFields(details.tabId, details.frameId);
+    return;
+  }
   await sendToGuard(details.tabId, details.frameId, details.url, d);
+}
+
+/**
+ * A page on a look-alike host that opens (allowed by policy, or continued past the warning):
+ * its password fields are disabled, in this frame only (docs/lookalikes.md, "Password fields").
+ */
+async function guardPasswordFields(tabId: number, frameId: number): Promise<void> {
+  await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/content-scripts/password-guard.js'] }).catch(() => undefined);
 }
 
 async function sendToGuard(tabId: number, frameId: number, url: string, d: Stop): Promise<void> {

@@ -11,6 +11,7 @@ import { SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
 import type { IncidentKind } from '../core/events/types.ts';
 import type { Policy, PolicySource } from '../core/policy/schema.ts';
 import { CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
+import { LOOKALIKE_PASSWORD, type LookalikePasswordAnswer } from '../core/lookalike/password.ts';
 import type { SummaryLine } from '../core/policy/summary.ts';
 import type { EventFilter } from './events/store.ts';
 import type { MediaContentRequest, MediaRequestAnswer } from './media-protocol.ts';
@@ -73,7 +74,9 @@ export type ContentRequest =
   /** A scheduling page's reading: the background decides and records (src/core/meetings/schedule.ts). */
   | { kind: typeof SCHEDULE_CHECK; reading: unknown; prevented: unknown }
   /** A capture request, a notice's Continue, a capture that started (src/browser/media.ts). */
-  | MediaContentRequest;
+  | MediaContentRequest
+  /** A password field disabled on a look-alike host: the background decides again and records (src/core/lookalike/password.ts). */
+  | { kind: typeof LOOKALIKE_PASSWORD };
 
 export type Request = GuardRequest | PopupRequest | CheckRequest | OptionsRequest | ContentRequest;
 
@@ -85,7 +88,7 @@ export const MAY_SEND: Record<SenderKind, ReadonlyArray<Request['kind']>> = {
   popup: ['status', 'link.check', 'incident.report'],
   check: ['link.check'],
   options: ['status', 'policy.import', 'policy.clearLocal', 'log.export', 'log.exported'],
-  'content-script': [CONTENT_POLICY_REQUEST, SCHEDULE_CHECK, 'media.request', 'media.proceed', 'media.used'],
+  'content-script': [CONTENT_POLICY_REQUEST, SCHEDULE_CHECK, 'media.request', 'media.proceed', 'media.used', LOOKALIKE_PASSWORD],
 };
 
 /** The parts of `runtime.MessageSender` that are checked. */
@@ -140,6 +143,7 @@ export type Response<K extends Request['kind']> = {
   'media.request': MediaRequestAnswer;
   'media.proceed': { ok: true } | { ok: false; error: string };
   'media.used': { ok: true };
+  [LOOKALIKE_PASSWORD]: LookalikePasswordAnswer;
 }[K];
 
 /** Send a request to the background and get its typed answer. */

@@ -40,6 +40,8 @@ export const de: Record<MessageKey, string> = {
   why_lookalike_confusable: "Ihr Name ist mit Zeichen geschrieben, die wie die von {name} aussehen, aber andere sind. Solche Seiten kopieren Anmelde- und Besprechungsseiten, um Passwörter abzugreifen und in Patiententermine zu gelangen; öffnen Sie {name} über ein Lesezeichen oder die Adresse, die Ihre Organisation Ihnen gegeben hat.",
   why_lookalike_typo: "Ihr Name weicht nur um einen Buchstaben von {name} ab, ein häufiger Trick. Solche Seiten kopieren Anmelde- und Besprechungsseiten, um Passwörter abzugreifen und in Patiententermine zu gelangen; öffnen Sie {name} über ein Lesezeichen oder die Adresse, die Ihre Organisation Ihnen gegeben hat.",
   why_lookalike_brand: "Sie verwendet den Namen {name} in einer Adresse, die nicht zu {name} gehört. Solche Seiten kopieren Anmelde- und Besprechungsseiten, um Passwörter abzugreifen und in Patiententermine zu gelangen; öffnen Sie {name} über ein Lesezeichen oder die Adresse, die Ihre Organisation Ihnen gegeben hat.",
+  password_disabled: "Telehealth Guard hat dieses Passwortfeld abgeschaltet: Diese Website ist nicht {name}. Geben Sie Ihr Passwort hier nicht ein.",
+  password_disabled_unnamed: "Telehealth Guard hat dieses Passwortfeld abgeschaltet: Diese Website ahmt eine andere nach. Geben Sie Ihr Passwort hier nicht ein.",
   guard_framed: 'Dieser Inhalt wird innerhalb einer anderen Seite angezeigt. Öffnen Sie die Website in einem eigenen Tab, um Ihre Möglichkeiten zu sehen.',
   guard_reason: 'Begründung',
   guard_reason_hint: 'Warum benötigen Sie diese Website? Geben Sie mindestens {min} Zeichen ein; Ihre Begründung wird für Ihre Organisation protokolliert.',

@@ -43,6 +43,8 @@ export const en = {
   why_lookalike_confusable: "Its name is written with letters that look like {name}'s but are different. Pages like this copy sign-in and meeting pages to take passwords and to join patient visits; open {name} from a bookmark or the address your organisation gave you.",
   why_lookalike_typo: "Its name is one letter away from {name}'s, a common trick. Pages like this copy sign-in and meeting pages to take passwords and to join patient visits; open {name} from a bookmark or the address your organisation gave you.",
   why_lookalike_brand: "It uses {name}'s name inside an address that does not belong to {name}. Pages like this copy sign-in and meeting pages to take passwords and to join patient visits; open {name} from a bookmark or the address your organisation gave you.",
+  password_disabled: "Telehealth Guard turned off this password field: this site is not {name}. Do not type your password here.",
+  password_disabled_unnamed: "Telehealth Guard turned off this password field: this site imitates another. Do not type your password here.",
   guard_framed: 'This content is shown inside another page. Open the site in its own tab to see your options.',
   guard_reason: 'Reason',
   guard_reason_hint: 'Why do you need this site? Type at least {min} characters; your reason is recorded for your organisation.',

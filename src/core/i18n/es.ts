@@ -40,6 +40,8 @@ export const es: Record<MessageKey, string> = {
   why_lookalike_confusable: "Su nombre está escrito con letras que se parecen a las de {name}, pero son otras. Estas páginas copian las de inicio de sesión y de reuniones para robar contraseñas y entrar en consultas con pacientes; abra {name} desde un marcador o desde la dirección que le dio su organización.",
   why_lookalike_typo: "Su nombre se diferencia en una sola letra del de {name}, un truco habitual. Estas páginas copian las de inicio de sesión y de reuniones para robar contraseñas y entrar en consultas con pacientes; abra {name} desde un marcador o desde la dirección que le dio su organización.",
   why_lookalike_brand: "Usa el nombre de {name} dentro de una dirección que no pertenece a {name}. Estas páginas copian las de inicio de sesión y de reuniones para robar contraseñas y entrar en consultas con pacientes; abra {name} desde un marcador o desde la dirección que le dio su organización.",
+  password_disabled: "Telehealth Guard desactivó este campo de contraseña: este sitio no es {name}. No escriba aquí su contraseña.",
+  password_disabled_unnamed: "Telehealth Guard desactivó este campo de contraseña: este sitio imita a otro. No escriba aquí su contraseña.",
   guard_framed: 'Este contenido se muestra dentro de otra página. Abra el sitio en su propia pestaña para ver sus opciones.',
   guard_reason: 'Motivo',
   guard_reason_hint: '¿Por qué necesita este sitio? Escriba al menos {min} caracteres; su motivo queda registrado para su organización.',

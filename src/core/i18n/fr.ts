@@ -40,6 +40,8 @@ export const fr: Record<MessageKey, string> = {
   why_lookalike_confusable: "Son nom est écrit avec des lettres qui ressemblent à celles de {name} mais qui sont différentes. Ces pages copient les pages de connexion et de réunion pour voler des mots de passe et entrer dans des consultations ; ouvrez {name} depuis un favori ou l’adresse donnée par votre organisation.",
   why_lookalike_typo: "Son nom ne diffère de celui de {name} que d’une lettre, une ruse courante. Ces pages copient les pages de connexion et de réunion pour voler des mots de passe et entrer dans des consultations ; ouvrez {name} depuis un favori ou l’adresse donnée par votre organisation.",
   why_lookalike_brand: "Elle utilise le nom de {name} dans une adresse qui n’appartient pas à {name}. Ces pages copient les pages de connexion et de réunion pour voler des mots de passe et entrer dans des consultations ; ouvrez {name} depuis un favori ou l’adresse donnée par votre organisation.",
+  password_disabled: "Telehealth Guard a désactivé ce champ de mot de passe : ce site n’est pas {name}. Ne tapez pas votre mot de passe ici.",
+  password_disabled_unnamed: "Telehealth Guard a désactivé ce champ de mot de passe : ce site en imite un autre. Ne tapez pas votre mot de passe ici.",
   guard_framed: 'Ce contenu est affiché dans une autre page. Ouvrez le site dans son propre onglet pour voir vos options.',
   guard_reason: 'Motif',
   guard_reason_hint: 'Pourquoi avez-vous besoin de ce site ? Saisissez au moins {min} caractères ; votre motif est enregistré pour votre organisation.',

@@ -25,9 +25,22 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The regex of hosts that contain one of `words` (in the host, before any path). */
-export function brandHostRegex(words: readonly string[]): string {
-  return `^(https?://[^/?#]*(?:${words.map(escapeRegex).join('|')})[^/?#]*(?:[/?#].*)?)$`;
+/**
+ * The regex of hosts that contain `word` (in the host, before any path). One small rule per
+ * word: Chromium refuses a regexFilter that compiles past 2 KB, and then the whole rule set
+ * with it (an alternation of a dozen brands, tried first, let `zoom.us.example.net` through in
+ * Chromium 156; test/e2e/lookalikes.spec.ts now checks the browser took every rule).
+ */
+export function brandHostRegex(word: string): string {
+  return `^(https?://[^/?#]*${escapeRegex(word)}.*)$`;
+}
+
+/** The fewest words that contain every brand (`microsoft` covers `microsoftonline`). */
+export function coveringWords(words: Iterable<string>): string[] {
+  const sorted = [...new Set(words)].sort((a, b) => a.length - b.length || a.localeCompare(b));
+  const kept: string[] = [];
+  for (const w of sorted) if (!kept.some((k) => w.includes(k))) kept.push(w);
+  return kept.sort();
 }
 
 /** The candidate rules for a compiled policy; none when it lets look-alikes through (`detection.lookalikes: allow`). */
@@ -35,17 +48,16 @@ export function lookalikeCandidateRules(compiled: CompiledPolicy, guardPageUrl: 
   if (compiled.policy.detection.lookalikes === 'allow') return [];
   const index = compiled.lookalikes;
   const action: DnrRule['action'] = { type: 'redirect', redirect: { regexSubstitution: `${guardPageUrl}#\\1` } };
-  const words = [...new Set(index.brands.map((b) => b.word))].sort();
   const own = [...index.own].sort();
   const rules: DnrRule[] = [
     { id: firstId, priority: LOOKALIKE_PRIORITY, action, condition: { regexFilter: IDN_HOST, isUrlFilterCaseSensitive: false, resourceTypes: ['main_frame'] } },
   ];
-  if (words.length > 0) {
+  for (const word of coveringWords(index.brands.map((b) => b.word))) {
     rules.push({
-      id: firstId + 1,
+      id: firstId + rules.length,
       priority: LOOKALIKE_PRIORITY,
       action,
-      condition: { regexFilter: brandHostRegex(words), excludedRequestDomains: own, isUrlFilterCaseSensitive: false, resourceTypes: ['main_frame'] },
+      condition: { regexFilter: brandHostRegex(word), excludedRequestDomains: own, isUrlFilterCaseSensitive: false, resourceTypes: ['main_frame'] },
     });
   }
   return rules;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../../src/core/classify.ts';
 import { allowanceRule, compileDnrRules, passRule } from '../../../src/core/dnr.ts';
 import { decideNavigation, decideProceed, navigationEvents, secondLine, type Allowance, type GuardContext } from '../../../src/core/guard.ts';
-import { lookalikeCandidateRules } from '../../../src/core/lookalike/candidates.ts';
+import { coveringWords, lookalikeCandidateRules } from '../../../src/core/lookalike/candidates.ts';
 import { LOOKALIKE_PRIORITY } from '../../../src/core/lookalike/decide.ts';
 import { meetingGateRules } from '../../../src/core/meetings/gate.ts';
 import { policySchema, type PolicyInput } from '../../../src/core/policy/schema.ts';
@@ -152,12 +152,15 @@ describe('before any request: the candidate rules', () => {
     expect(LOOKALIKE_PRIORITY).toBeLessThan(gate.priority);
   });
 
-  it('none when the policy allows look-alikes; two regex rules otherwise', () => {
+  it('none when the policy allows look-alikes; otherwise one for IDN hosts and one per covering brand word', () => {
     const compiled = (input: PolicyInput) => compilePolicy(policySchema.parse(input));
     expect(lookalikeCandidateRules(compiled({ ...POLICY, detection: { lookalikes: 'allow' } }), GUARD, 1)).toEqual([]);
-    const two = lookalikeCandidateRules(compiled(POLICY), GUARD, 1);
-    expect(two.map((r) => r.condition.regexFilter !== undefined)).toEqual([true, true]);
-    // Chrome refuses a regexFilter over 2 KB compiled; the brand rule stays small.
-    expect(two[1]!.condition.regexFilter!.length).toBeLessThan(300);
+    const rules = lookalikeCandidateRules(compiled(POLICY), GUARD, 1);
+    expect(rules.map((r) => r.id)).toEqual(rules.map((_, i) => 1 + i));
+    expect(rules.map((r) => r.condition.regexFilter)).toEqual([
+      '^(https?://[^/?#]*xn--.*)$',
+      ...['examplehealth', 'gmail', 'google', 'microsoft', 'office365', 'webex', 'zoom'].map((w) => `^(https?://[^/?#]*${w}.*)$`),
+    ]);
+    expect(coveringWords(['microsoftonline', 'microsoft', 'zoomgov', 'zoom', 'gmail'])).toEqual(['gmail', 'microsoft', 'zoom']);
   });
 });
