@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { CATALOG } from '../src/core/catalog.ts';
 import { classifyUrl, compilePolicy, isError } from '../src/core/classify.ts';
+import { lookalikeOf } from '../src/core/lookalike/decide.ts';
 import { policySchema } from '../src/core/policy/schema.ts';
 import { ghosteryEngine, ghosteryRequest, ghosteryStops, mapWalkClassifier } from './baselines.ts';
 import { median, rng, timeNs } from './util.ts';
@@ -20,6 +21,11 @@ export interface MixFigures {
   urlParseNs: number;
   classifyNs: number;
   mapWalkNs: number;
+  /**
+   * classify and then the guard decision's look-alike check (docs/lookalikes.md), per URL: what
+   * the one decision costs with look-alikes against `classifyNs` without.
+   */
+  lookalikeNs: number;
   /** On the Ghostery sample: classify, Ghostery with request building, Ghostery match alone. */
   sampleClassifyNs: number;
   ghosteryNs: number;
@@ -181,6 +187,7 @@ export function benchClassify(opts: { rules?: number; urls?: number; rounds?: nu
     const variants: Record<keyof MixFigures, [() => void, number]> = {
       urlParseNs: [() => { for (const u of urls) sink += new URL(u).hostname.length; }, urls.length],
       classifyNs: [() => { for (const u of urls) { const r = classifyUrl(compiled, u); if (!isError(r)) sink += r.action.length; } }, urls.length],
+      lookalikeNs: [() => { for (const u of urls) { const r = classifyUrl(compiled, u); if (!isError(r)) sink += r.action.length + (lookalikeOf(r, compiled) ? 1 : 0); } }, urls.length],
       mapWalkNs: [() => { for (const u of urls) sink += mapWalk(u).action.length; }, urls.length],
       sampleClassifyNs: [() => { for (const u of sample) { const r = classifyUrl(compiled, u); if (!isError(r)) sink += r.action.length; } }, sample.length],
       ghosteryNs: [() => { for (const u of sample) sink += ghosteryStops(engine, ghosteryRequest(u)) ? 1 : 0; }, sample.length],

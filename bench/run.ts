@@ -29,6 +29,8 @@ console.log(
     row('uniform mix (cache-cold)', c.uniform),
     ['agreement', `Map walk: ${c.mapWalkDifferences} differences (any field) over ${(c.urls * 2).toLocaleString('en')} URLs; Ghostery: ${c.ghosteryDisagreements} stop/let-through differences over ${(c.ghosteryUrls * 2).toLocaleString('en')}`],
     ['goal: ≤ 2× new URL', verdict(c.skewed.classifyNs <= 2 * c.skewed.urlParseNs, classifyLoad)],
+    // docs/lookalikes.md: the one guard decision with look-alike checks, against classify alone.
+    ['with look-alike checks', `browsing-like mix ${ns(c.skewed.lookalikeNs)}/URL = ${x(c.skewed.lookalikeNs, c.skewed.classifyNs)} classify alone; uniform ${ns(c.uniform.lookalikeNs)}/URL = ${x(c.uniform.lookalikeNs, c.uniform.classifyNs)}`],
     // Issue 14: the packed host table stays only while it beats the same classifier on a plain Map by > 5% on some mix.
     ['table vs Map (issue 14)', tableKept(c) ? `table kept: > 5% faster on some mix` : `within 5% on every mix: a plain Map would do${classifyLoad.underLoad ? ' (measured under load: check on a quiet machine)' : ''}`],
   ]),
@@ -164,6 +166,9 @@ if (json) {
       rules: c.rules,
       urls: c.urls,
       classifyNsPerUrl: Math.round(c.skewed.classifyNs),
+      lookalikeNsPerUrl: Math.round(c.skewed.lookalikeNs),
+      lookalikeOverClassify: r2(c.skewed.lookalikeNs / c.skewed.classifyNs),
+      lookalikeOverClassifyUniform: r2(c.uniform.lookalikeNs / c.uniform.classifyNs),
       urlParseNsPerUrl: Math.round(c.skewed.urlParseNs),
       naiveRegexNsPerUrl: Math.round(c.naiveRegexNsPerUrl),
       classifyUniformNsPerUrl: Math.round(c.uniform.classifyNs),

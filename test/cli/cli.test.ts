@@ -108,6 +108,17 @@ describe('telehealth-guard validate', () => {
   });
 });
 
+describe('telehealth-guard validate: look-alike warnings', () => {
+  it('warns (exit 0) about a rule allowing a Cyrillic look-alike of a catalog host, and mixed scripts', async () => {
+    const r = await run(['validate', 'p.json'], { 'p.json': JSON.stringify({ schemaVersion: 1, rules: [{ match: 'whatsаpp.com', action: 'allow' }] }) });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('warning: rules[0].match: "whatsаpp" mixes Latin and Cyrillic letters in one name');
+    expect(r.out).toContain('warning: rules[0].match: "whatsаpp.com (xn--whatspp-6fg.com)" looks like WhatsApp (a confusable spelling)');
+    const clean = await run(['validate', 'p.json'], { 'p.json': JSON.stringify({ schemaVersion: 1, rules: [{ match: 'whatsapp.com', action: 'allow' }] }) });
+    expect(clean.out).not.toContain('warning:');
+  });
+});
+
 describe('telehealth-guard classify', () => {
   it('--json prints exactly the contract fields, one object per line', async () => {
     const r = await run(['classify', '--json', 'https://web.whatsapp.com/chat?patient=Jane', 'https://intranet.example.org/']);

@@ -2,6 +2,7 @@ import { falsePositiveCorpus } from '../../core/data-protection/corpus.ts';
 import { detectorById } from '../../core/data-protection/detectors/index.ts';
 import { samplePattern } from '../../core/data-protection/pattern-syntax.ts';
 import { compileDetection, isEmpty, scanText } from '../../core/data-protection/scan.ts';
+import { policyWarnings } from '../../core/lookalike/warnings.ts';
 import type { Policy } from '../../core/policy/schema.ts';
 import { escapeControls } from '../../core/printable.ts';
 import { headerTargets, unsettableHeaders } from '../../core/tenant-restrictions.ts';
@@ -15,7 +16,10 @@ export const VALIDATE_HELP = `Usage: telehealth-guard validate <policy.json>…
 
 Checks policy files against policy format v1 before IT pushes them.
 Exit 0 with a summary of each valid policy; exit 1 with one line per problem,
-"<path>: <message>" (for example "rules[3].match: must not contain a port").`;
+"<path>: <message>" (for example "rules[3].match: must not contain a port").
+A valid policy may also print "warning: <path>: <message>" lines (exit 0): a rule whose
+host looks like a meeting platform, sign-in host, protected domain or catalog service,
+and any host that mixes scripts (Latin and Cyrillic, say) in one name.`;
 
 export const validateCommand: Command = async (args, io) => {
   const { positionals, values } = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' } });
@@ -33,6 +37,8 @@ export const validateCommand: Command = async (args, io) => {
       exit = EXIT_PROBLEM;
     } else if (r.ok) {
       io.out(summarise(shown, r.policy));
+      // Still valid (exit 0): things IT should look at twice before pushing (docs/lookalikes.md).
+      for (const w of policyWarnings(r.policy)) io.out(`warning: ${w.path}: ${escapeControls(w.message)}`);
     } else {
       exit = EXIT_PROBLEM;
       io.err(`${shown}: invalid policy, ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}:`);

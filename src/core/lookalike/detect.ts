@@ -57,6 +57,10 @@ export interface LookalikeIndex {
   brandSkeletons?: ReadonlyArray<{ word: string; target: Target }>;
   /** Answers already given, by host (browsing repeats hosts); bounded. */
   readonly cache: Map<string, Lookalike | null>;
+  /** The letter masks of the target labels' skeletons (`mightBe`). */
+  readonly skeletonMasks: ReadonlySet<number>;
+  /** The fewest brand words that contain every brand (`mightBe`). */
+  readonly brandWords: readonly string[];
 }
 
 /**
@@ -152,7 +156,8 @@ export function compileLookalikes(policy: Policy): LookalikeIndex {
   const typos: TypoEntry[] = [];
   const brands: Array<{ word: string; target: Target }> = [];
   for (const target of targets) {
-    for (const d of target.own) own.add(d);
+    // Kept as registrable domains: one look-up decides whether a host is under one.
+    for (const d of target.own) own.add(registrable(d) ?? d);
     const suffixes = new Set(target.own.map((d) => publicSuffix(registrable(d) ?? d)));
     for (const label of target.labels) {
       const key = labelSkeleton(label);
@@ -161,7 +166,10 @@ export function compileLookalikes(policy: Policy): LookalikeIndex {
     }
     for (const word of target.brands) brands.push({ word, target });
   }
-  return { targets, own, labelSkeletons, domainSkeletons: undefined, typos, brands, cache: new Map() };
+  const skeletonMasks = new Set([...labelSkeletons.keys(), ...brands.map((b) => labelSkeleton(b.word))].map(letterMask));
+  const words = [...new Set(brands.map((b) => b.word))].sort((a, b) => a.length - b.length);
+  const brandWords = words.filter((w, i) => !words.slice(0, i).some((k) => w.includes(k)));
+  return { targets, own, labelSkeletons, domainSkeletons: undefined, typos, brands, cache: new Map(), skeletonMasks, brandWords };
 }
 
 /** The look-alike a canonical host is, or null. */
@@ -176,15 +184,52 @@ export function detectLookalike(index: LookalikeIndex, host: string): Lookalike 
 
 const hit = (target: Target, form: LookalikeForm): Lookalike => ({ id: target.id, name: target.name, form });
 
-function detect(index: LookalikeIndex, host: string): Lookalike | null {
-  if (host.length === 0 || isIpHost(host)) return null;
-  // A target's own host, or a subdomain of one: the real thing.
-  if (index.own.has(host)) return null;
-  for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-    if (index.own.has(host.slice(dot + 1))) return null;
+/**
+ * A cheap, allocation-free test that a host *might* be a look-alike, so most hosts are
+ * answered without the public suffix list: the host contains a brand word; some label is
+ * punycode, or within one slip's letters and length of a target label; or some label or
+ * hyphen-separated part has exactly the letters of a target label's or brand's skeleton
+ * (`z0om`, `rnicrosoft`). Every host the full check flags passes this (the unit tests and
+ * the popular-hosts list run both).
+ */
+function mightBe(index: LookalikeIndex, host: string): boolean {
+  for (const word of index.brandWords) if (host.includes(word)) return true;
+  let label = 0; // where the current dot-separated label starts
+  let part = 0; // where the current dot- or hyphen-separated part starts
+  let raw = 0;
+  let skel = 0;
+  for (let i = 0; i <= host.length; i++) {
+    const c = i < host.length ? host.charCodeAt(i) : 46;
+    if (c === 46 || c === 45) {
+      // A part whose skeleton has the letters of a target label or brand word.
+      if (i - part >= MIN_LABEL - 1 && index.skeletonMasks.has(skel)) return true;
+      skel = 0;
+      part = i + 1;
+      if (c === 45) continue;
+      const len = i - label;
+      if (len >= MIN_LABEL - 1) {
+        if (host.startsWith('xn--', label)) return true;
+        for (const e of index.typos) if (Math.abs(e.label.length - len) <= 1 && popcount(raw ^ e.mask) <= 2) return true;
+      }
+      raw = 0;
+      label = i + 1;
+      continue;
+    }
+    const letter = c - 97;
+    const bit = letter >= 0 && letter < 26 ? 1 << letter : 1 << 26;
+    raw |= bit;
+    // The skeleton's letters: 0 → o, 1 → l, m → r and n (ASCII_PROTOTYPES).
+    skel |= c === 48 ? 1 << 14 : c === 49 ? 1 << 11 : c === 109 ? (1 << 17) | (1 << 13) : bit;
   }
+  return false;
+}
+
+function detect(index: LookalikeIndex, host: string): Lookalike | null {
+  if (host.length === 0 || isIpHost(host) || !mightBe(index, host)) return null;
   const apex = registrable(host);
   if (apex === null) return null;
+  // A target's own host, or a subdomain of one: the real thing.
+  if (index.own.has(apex)) return null;
   const label = apex.slice(0, apex.indexOf('.'));
 
   // Confusable: looks the same, spelt differently.
