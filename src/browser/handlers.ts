@@ -12,6 +12,7 @@ import { analyseLink } from '../core/meetings/analyse.ts';
 import { decideScheduleCheck, SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
 import { LOOKALIKE_PASSWORD, passwordEvent, passwordGuardFor } from '../core/lookalike/password.ts';
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
+import { incognitoGap } from '../core/side-doors.ts';
 import { addAllowance, addPass, allowanceFor } from './allowances.ts';
 import { policySummary } from '../core/policy/summary.ts';
 import { t } from './i18n.ts';
@@ -210,6 +211,7 @@ export function status(state: EngineState): PolicyStatus {
     fromLastValid: resolved.fromLastValid,
     managedMissing: resolved.managedMissing,
     incognitoAllowed: state.incognitoAllowed,
+    incognitoGap: incognitoGap(resolved.policy, state.incognitoAllowed),
     problems,
     limitProblems: state.limitProblems,
     localImported: resolved.lastValid.local !== undefined,

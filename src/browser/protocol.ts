@@ -26,6 +26,8 @@ export interface PolicyStatus {
   managedMissing: boolean;
   /** Whether the extension may run in incognito windows (null: the browser cannot say). */
   incognitoAllowed: boolean | null;
+  /** Incognito windows escape the guard and the policy does not say IT turned them off (core/side-doors.ts). */
+  incognitoGap: boolean;
   /** `path: message` lines per source whose current content is invalid. */
   problems: Partial<Record<'managed' | 'local', string[]>>;
   limitProblems: string[];

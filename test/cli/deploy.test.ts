@@ -10,6 +10,8 @@ import { toolbarPinPolicies } from '../../src/cli/deploy/toolbar-pin.ts';
 import { EXTENSION_ID, GECKO_ID } from '../../src/core/identity.ts';
 import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
 import { parsePolicy } from '../../src/core/policy/parse.ts';
+import { checkSeal } from '../../src/core/policy/seal.ts';
+import { preparePush, sealOf } from '../../src/cli/deploy/prepare.ts';
 
 const run = async (argv: string[], files: Record<string, string> = {}) => {
   const io = memoryIO(files);
@@ -313,14 +315,23 @@ describe('telehealth-guard deploy: every target round-trips the policy as writte
     for (const [name, text] of Object.entries(POLICIES)) {
       it(`${target}: ${name}`, async () => {
         const { content, out } = await deploy(target, text);
-        const input = JSON.parse(text);
+        const input = JSON.parse(text) as PolicyObject;
+        // As IT wrote it, plus what deploy adds: sideDoors.incognito where this file also turns
+        // incognito off, and the seal, last.
+        const incognitoOff = TARGETS[target]!.closesIncognito === true;
+        const expected = preparePush(input, { incognitoOff, seal: true }).policy;
+        expect(expected.seal).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(Object.keys(expected).slice(0, Object.keys(input).length)).toEqual(Object.keys(input).filter((k) => k !== 'seal'));
         const back = readBack(target, content);
         expect(back.length).toBeGreaterThan(0);
         for (const p of back) {
-          expect(p).toEqual(input);
+          expect(p).toEqual(expected);
           // Key order too: IT's file, not a re-sorted one.
-          expect(Object.keys(p)).toEqual(Object.keys(input));
+          expect(Object.keys(p)).toEqual(Object.keys(expected));
           expect(parsePolicy(p).ok).toBe(true);
+          // What the browser reads out of this format matches the seal, as the extension checks it.
+          expect(await checkSeal(p)).toBe('valid');
+          expect((p.sideDoors as { incognito?: string } | undefined)?.incognito).toBe(incognitoOff ? 'disabled' : (input.sideDoors as { incognito?: string } | undefined)?.incognito);
         }
         if (name === 'hostile') {
           expect(back[0]!.organization).toEqual({ name: HOSTILE, supportContact: '<x> & "y" \\z' });
@@ -342,15 +353,17 @@ describe('telehealth-guard deploy: every target round-trips the policy as writte
   });
 
   it('writes the policy without filling in defaults', async () => {
-    const { content } = await deploy('chromium-linux', minimal, ['--no-hardening']);
+    const { content } = await deploy('chromium-linux', minimal, ['--no-hardening', '--no-seal']);
     expect(JSON.parse(content)).toEqual({ '3rdparty': { extensions: { [EXTENSION_ID]: { schemaVersion: 1 } } } });
+    const sealed = await deploy('chromium-linux', minimal, ['--no-hardening']);
+    expect(JSON.parse(sealed.content)['3rdparty'].extensions[EXTENSION_ID]).toEqual({ schemaVersion: 1, seal: sealOf({ schemaVersion: 1 }) });
   });
 
-  it('chromeManagedJson is the chromium-linux file', async () => {
+  it('chromeManagedJson of the prepared push is the chromium-linux file', async () => {
     const { content } = await deploy('chromium-linux', strict);
-    expect(content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID, { browserPolicies: { ...sideDoorPolicies(CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', EXTENSION_ID, true) } }));
+    expect(content).toBe(chromeManagedJson(preparePush(JSON.parse(strict), { incognitoOff: true, seal: true }).policy, EXTENSION_ID, { browserPolicies: { ...sideDoorPolicies(CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', EXTENSION_ID, true) } }));
     const plain = await deploy('chromium-linux', strict, ['--no-hardening']);
-    expect(plain.content).toBe(chromeManagedJson(JSON.parse(strict), EXTENSION_ID));
+    expect(plain.content).toBe(chromeManagedJson(preparePush(JSON.parse(strict), { incognitoOff: false, seal: true }).policy, EXTENSION_ID));
   });
 
   it('uses --extension-id where the id goes', async () => {
@@ -358,10 +371,10 @@ describe('telehealth-guard deploy: every target round-trips the policy as writte
     for (const target of ['chrome-linux', 'windows-reg', 'macos-mobileconfig']) {
       const { content } = await deploy(target, small, ['--extension-id', other]);
       expect(content).not.toContain(EXTENSION_ID);
-      for (const p of readBack(target, content, other)) expect(p).toEqual(JSON.parse(small));
+      for (const p of readBack(target, content, other)) expect(p).toEqual(preparePush(JSON.parse(small), { incognitoOff: true, seal: true }).policy);
     }
     const ff = await deploy('firefox', small, ['--extension-id', 'other@example.org']);
-    expect(readBack('firefox', ff.content, 'other@example.org')[0]).toEqual(JSON.parse(small));
+    expect(readBack('firefox', ff.content, 'other@example.org')[0]).toEqual(preparePush(JSON.parse(small), { incognitoOff: true, seal: true }).policy);
   });
 });
 
@@ -455,7 +468,10 @@ describe('telehealth-guard deploy: formats', () => {
   it.runIf(python)('macos-mobileconfig is a property list Python\'s plistlib reads back to the same policy', async () => {
     const { content } = await deploy('macos-mobileconfig', hostilePolicy);
     const json = execFileSync('python3', ['-c', 'import plistlib,sys,json; p=plistlib.loads(sys.stdin.buffer.read()); print(json.dumps([{k:v for k,v in d.items() if not k.startswith("Payload")} for d in p["PayloadContent"] if ".extensions." in d["PayloadType"]]))'], { input: content });
-    for (const p of JSON.parse(json.toString())) expect(p).toEqual(JSON.parse(hostilePolicy));
+    for (const p of JSON.parse(json.toString())) {
+      expect(p).toEqual(preparePush(JSON.parse(hostilePolicy), { incognitoOff: true, seal: true }).policy);
+      expect(await checkSeal(p)).toBe('valid');
+    }
   });
 });
 
@@ -615,5 +631,48 @@ describe('telehealth-guard deploy: errors', () => {
     for (const t of Object.keys(FILE)) expect(r.out).toContain(t);
     const top = await run(['--help']);
     expect(top.out).toMatch(/deploy +write the policy file/);
+  });
+});
+
+describe('telehealth-guard deploy: what deploy adds to the policy (sideDoors, seal)', () => {
+  const policyOf = (target: string, content: string) => readBack(target, content)[0]!;
+
+  it('sideDoors.incognito "disabled" exactly where the same file turns incognito off', async () => {
+    for (const target of Object.keys(FILE)) {
+      const hardened = await deploy(target, small);
+      const closes = TARGETS[target]!.closesIncognito === true;
+      expect(policyOf(target, hardened.content).sideDoors, target).toEqual(closes ? { incognito: 'disabled' } : undefined);
+      if (closes) expect(hardened.out, target).toContain('sideDoors.incognito set to "disabled"');
+      // --no-hardening writes no browser policy: the policy says nothing it cannot know.
+      const open = await deploy(target, small, ['--no-hardening']);
+      expect(policyOf(target, open.content).sideDoors, target).toBeUndefined();
+      expect(open.out, target).not.toContain('sideDoors');
+    }
+    // google-admin and admx carry only the extension's policy: IT turns incognito off in the console.
+    expect(TARGET_NAMES.filter((t) => TARGETS[t]!.closesIncognito !== true).sort()).toEqual(['admx', 'google-admin']);
+  });
+
+  it('what IT wrote in sideDoors is kept, and replaced (said so) only where this file turns incognito off', async () => {
+    const allowed = JSON.stringify({ schemaVersion: 1, sideDoors: { incognito: 'allowed' } });
+    const r = await deploy('chromium-linux', allowed);
+    expect(policyOf('chromium-linux', r.content).sideDoors).toEqual({ incognito: 'disabled' });
+    expect(r.out).toContain('sideDoors.incognito set to "disabled" (was "allowed")');
+    const admin = await deploy('google-admin', allowed);
+    expect(policyOf('google-admin', admin.content).sideDoors).toEqual({ incognito: 'allowed' });
+  });
+
+  it('seals by default, says so, replaces a stale seal, and --no-seal leaves it out', async () => {
+    const r = await deploy('chromium-linux', small);
+    const p = policyOf('chromium-linux', r.content);
+    expect(r.out).toContain(`Sealed ${String(p.seal)}: the extension refuses the push if the browser delivers anything else`);
+    expect(await checkSeal(p)).toBe('valid');
+    const stale = JSON.stringify({ ...JSON.parse(small), seal: `sha256:${'0'.repeat(64)}` });
+    const again = await deploy('chromium-linux', stale);
+    expect(again.out).toContain('seal replaced');
+    expect(policyOf('chromium-linux', again.content)).toEqual(p);
+    const unsealed = await deploy('chromium-linux', stale, ['--no-seal']);
+    expect(policyOf('chromium-linux', unsealed.content).seal).toBeUndefined();
+    expect(unsealed.out).toContain('Not sealed (--no-seal)');
+    expect((await run(['deploy', '--help'])).out).toContain('--no-seal');
   });
 });

@@ -6,6 +6,7 @@ import { parsePolicy, parsePolicyText, type PolicyProblem } from '../../core/pol
 import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { unrepresentable, type PolicyObject } from '../deploy/formats.ts';
+import { preparePush } from '../deploy/prepare.ts';
 import { TARGET_NAMES, TARGETS, type Target, type TargetOptions } from '../deploy/targets.ts';
 import { EXIT_OK, EXIT_PROBLEM, FileTooLargeError, UsageError, type CliIO, type Command } from '../io.ts';
 import { problemLine } from '../policy-option.ts';
@@ -14,11 +15,12 @@ const width = Math.max(...TARGET_NAMES.map((t) => t.length));
 
 export const DEPLOY_HELP = `Usage: telehealth-guard deploy <policy.json> --target <target> [--out <dir>]
          [--extension-id <id>] [--edge-extension-id <id>] [--update-url <url>] [--install-url <url>]
-         [--no-hardening]
+         [--no-hardening] [--no-seal]
 
 Validates the policy, then writes the file that enterprise browser management pushes.
 The policy is written as you wrote it (defaults are not filled in, so the extension's
-own defaults keep applying), and it prints where the file must go.
+own defaults keep applying), sealed (a digest of the whole policy, so the extension
+refuses a push the browser trimmed), and it prints where the file must go.
 
 Targets:
 ${TARGET_NAMES.map((t) => `  ${t.padEnd(width)}  ${TARGETS[t]!.file}: ${TARGETS[t]!.summary}`).join('\n')}
@@ -41,7 +43,11 @@ Options:
                         DisablePrivateBrowsing) and guest mode off
                         (BrowserGuestModeEnabled=false), and the toolbar pin
                         (ExtensionSettings toolbar_pin=force_pinned); see README,
-                        "Side doors"
+                        "Side doors". With them, the policy gets sideDoors.incognito
+                        "disabled"
+  --no-seal             write the policy without its "seal" (the extension then
+                        applies it marked unsealed and cannot notice a value the
+                        browser dropped); see README, "Sealed pushes"
 
 Exit 0 when the file is written; exit 1 when the policy is invalid, with one line per
 problem, "<path>: <message>", and nothing written; exit 2 on a usage error.`;
@@ -59,6 +65,7 @@ export const deployCommand: Command = async (args, io) => {
     'update-url': { type: 'string' },
     'install-url': { type: 'string' },
     'no-hardening': { type: 'boolean' },
+    'no-seal': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -143,7 +150,8 @@ export const deployCommand: Command = async (args, io) => {
 
   if (target.files) return writeTargetFiles(target, targetName, opts, values.out ?? '.', io, `${shown} is valid; these templates carry no values: set them in the editor (windows-reg writes this policy's values).`);
 
-  const content = target.build(policy, opts);
+  const pushed = preparePush(policy, { incognitoOff: target.closesIncognito === true && opts.hardening !== false, seal: !values['no-seal'] });
+  const content = target.build(pushed.policy, opts);
   const path = join(values.out ?? '.', target.file);
   try {
     await io.writeFile(path, content);
@@ -151,7 +159,7 @@ export const deployCommand: Command = async (args, io) => {
     io.err(`${path}: cannot write (${(e as Error).message})`);
     return EXIT_PROBLEM;
   }
-  io.out([`Wrote ${path} for ${targetName} (${target.idKind === 'gecko' ? 'add-on' : 'extension'} id ${extensionId}).`, ...target.instructions(path, opts, policy)].join('\n'));
+  io.out([`Wrote ${path} for ${targetName} (${target.idKind === 'gecko' ? 'add-on' : 'extension'} id ${extensionId}).`, ...pushed.notes, sealLine(pushed.policy), ...target.instructions(path, opts, pushed.policy)].join('\n'));
   return EXIT_OK;
 };
 
@@ -170,6 +178,12 @@ async function writeTargetFiles(target: Target, targetName: string, opts: Target
   }
   io.out([`Wrote ${written.join(' and ')} for ${targetName}.`, ...(note ? [note] : []), ...target.instructions(written[0]!, opts)].join('\n'));
   return EXIT_OK;
+}
+
+function sealLine(policy: PolicyObject): string {
+  return typeof policy.seal === 'string'
+    ? `Sealed ${policy.seal}: the extension refuses the push if the browser delivers anything else (a value it dropped). Edit the policy file and deploy again, never the written file.`
+    : 'Not sealed (--no-seal): the extension applies it marked unsealed and cannot tell if the browser dropped a value.';
 }
 
 function isUrl(value: string, schemes: readonly string[]): boolean {

@@ -77,6 +77,12 @@ export interface Target {
   edgeId?: boolean;
   /** Targets that carry no policy values (admx): the policy file is optional. */
   policyOptional?: boolean;
+  /**
+   * With hardening, the file also turns incognito/private windows off, so deploy writes
+   * `sideDoors.incognito: "disabled"` into the policy (prepare.ts). Formats that carry only
+   * the extension's policy (google-admin, admx) say where to turn them off instead.
+   */
+  closesIncognito?: boolean;
   /** What to do with the written file at `path` (`policy`: the policy written, when there is one). */
   instructions(path: string, o: TargetOptions, policy?: PolicyObject): string[];
 }
@@ -93,6 +99,7 @@ function linuxTarget(browser: string, file: string, dir: string, policyPage: str
     idKind: 'chrome',
     forceInstall: '--update-url',
     xml: false,
+    closesIncognito: true,
     build: (policy, o) => chromeManagedJson(policy, o.extensionId, { updateUrl: o.updateUrl, browserPolicies: { ...hardened(o, sideDoors, policy, pin), ...toolbarPinPolicies(pin, o.extensionId, o.hardening) } }),
     instructions: (path, o, policy) => [
       `${browser} on Linux reads it from ${dir}. As root:`,
@@ -119,6 +126,7 @@ export const TARGETS: Record<string, Target> = {
     idKind: 'chrome',
     forceInstall: '--update-url',
     xml: false,
+    closesIncognito: true,
     build: (policy, o) =>
       windowsReg(policy, o.extensionId, {
         updateUrl: o.updateUrl,
@@ -154,6 +162,7 @@ export const TARGETS: Record<string, Target> = {
     idKind: 'chrome',
     forceInstall: null,
     xml: true,
+    closesIncognito: true,
     build: (policy, o) =>
       mobileconfig(policy, o.extensionId, o.edgeExtensionId, {
         chromePolicies: { ...doors(o, CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', o.extensionId, o.hardening) },
@@ -193,6 +202,7 @@ export const TARGETS: Record<string, Target> = {
     idKind: 'gecko',
     forceInstall: '--install-url',
     xml: false,
+    closesIncognito: true,
     build: (policy, o) =>
       firefoxPoliciesJson(policy, o.extensionId, {
         installUrl: o.installUrl,

@@ -176,6 +176,7 @@ export const de: Record<MessageKey, string> = {
   finding_public_room: 'Öffentlicher Raum, dem jeder beitreten kann',
   finding_unwrapped: 'Link hinter einer Weiterleitung versteckt',
   finding_wrapped_unresolved: "Link hinter einem Mail-Gateway, das sein Ziel verbirgt",
+  finding_incognito_unguarded: 'Inkognito-Fenster ungeschützt (die Erweiterung kann dort nicht laufen)',
 
   // Options page: policy summary, import, log viewer, chart
   action_allow: 'erlauben',

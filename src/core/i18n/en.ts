@@ -185,6 +185,7 @@ export const en = {
   finding_public_room: 'Public room anyone can join',
   finding_unwrapped: 'Link hidden behind a redirect',
   finding_wrapped_unresolved: "Link behind a mail gateway that hides where it leads",
+  finding_incognito_unguarded: 'Incognito windows not protected (the extension cannot run there)',
 
   // Options page: policy summary, import, log viewer, chart
   action_allow: 'allow',

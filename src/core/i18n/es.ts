@@ -176,6 +176,7 @@ export const es: Record<MessageKey, string> = {
   finding_public_room: 'Sala pública a la que cualquiera puede entrar',
   finding_unwrapped: 'Enlace oculto tras una redirección',
   finding_wrapped_unresolved: "Enlace tras una pasarela de correo que oculta su destino",
+  finding_incognito_unguarded: 'Ventanas de incógnito sin protección (la extensión no puede funcionar en ellas)',
 
   // Options page: policy summary, import, log viewer, chart
   action_allow: 'permitir',

@@ -176,6 +176,7 @@ export const fr: Record<MessageKey, string> = {
   finding_public_room: 'Salle publique ouverte à tous',
   finding_unwrapped: 'Lien caché derrière une redirection',
   finding_wrapped_unresolved: "Lien derrière une passerelle de messagerie qui masque sa destination",
+  finding_incognito_unguarded: 'Fenêtres de navigation privée non protégées (l’extension ne peut pas y fonctionner)',
 
   // Options page: policy summary, import, log viewer, chart
   action_allow: 'autoriser',

@@ -9,6 +9,11 @@ import { serviceById } from '../catalog.ts';
 import { describeFinding } from '../data-protection/describe.ts';
 import type { MessageKey } from './en.ts';
 import type { Translate } from './format.ts';
+import { INCOGNITO_GAP_FINDING } from '../side-doors.ts';
+
+/** Findings of the guard's own events (guard.gap), named like meeting findings. */
+export const GUARD_FINDING_CODES = [INCOGNITO_GAP_FINDING] as const;
+const NAMED_FINDINGS: readonly string[] = [...FINDING_CODES, ...GUARD_FINDING_CODES];
 
 const keyOf = (prefix: string, code: string) => `${prefix}_${code.replace(/[.-]/g, '_')}` as MessageKey;
 
@@ -18,7 +23,7 @@ export const incidentKey = (kind: string): MessageKey => keyOf('incident', kind)
 
 /** Every key this module can ask for (the dictionary test checks each exists). */
 export function namedKeys(incidentKinds: readonly string[]): MessageKey[] {
-  return [...EVENT_TYPES.map(typeKey), ...FINDING_CODES.map(findingKey), ...incidentKinds.map(incidentKey)];
+  return [...EVENT_TYPES.map(typeKey), ...NAMED_FINDINGS.map(findingKey), ...incidentKinds.map(incidentKey)];
 }
 
 export function typeName(type: EventType | string, t: Translate): string {
@@ -27,7 +32,7 @@ export function typeName(type: EventType | string, t: Translate): string {
 
 /** A finding's plain name (a data finding with its count: "3 US Social Security numbers"); an unknown code (a newer extension's log) is shown as is. */
 export function findingText(code: string, t: Translate): string {
-  if ((FINDING_CODES as readonly string[]).includes(code)) return t(findingKey(code));
+  if (NAMED_FINDINGS.includes(code)) return t(findingKey(code));
   return describeFinding(code, t) ?? code;
 }
 

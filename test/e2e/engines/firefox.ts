@@ -12,7 +12,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync,
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { firefoxPoliciesJson } from '../../../src/cli/deploy/formats.ts';
+import { firefoxPoliciesJson, type PolicyObject } from '../../../src/cli/deploy/formats.ts';
+import { preparePush } from '../../../src/cli/deploy/prepare.ts';
 import { GECKO_ID } from '../../../src/core/identity.ts';
 import { pageReads } from './page-reads.ts';
 import type { Engine, GuardedBrowser, Tab } from './types.ts';
@@ -51,7 +52,9 @@ export const firefox: Engine = {
   },
   writePolicy(policy) {
     if (!policiesFileIsOurs()) throw new Error(`${FIREFOX_POLICIES} exists and is not a test's`);
-    const text = firefoxPoliciesJson(policy as never, GECKO_ID);
+    // As deploy --target firefox --no-hardening writes it: sealed (a seal already there is kept).
+    const given = policy as PolicyObject;
+    const text = firefoxPoliciesJson('seal' in given ? given : preparePush(given, { incognitoOff: false, seal: true }).policy, GECKO_ID);
     const marked = JSON.stringify({ [MARK]: true, ...(JSON.parse(text) as object) }, null, 2);
     mkdirSync(dirname(FIREFOX_POLICIES), { recursive: true });
     writeFileSync(FIREFOX_POLICIES + '.tmp', marked);
