@@ -40,7 +40,7 @@ export function eventStore(): Promise<EventStore> {
 
 export function draftFor(input: RecordInput, state: EngineState, now = new Date(), user?: string): EventDraft {
   const { policy, source } = state.resolved;
-  const redacted = input.url !== undefined ? redactUrl(input.url, policy.logging.recordFullUrls) : undefined;
+  const redacted = input.url !== undefined ? redactUrl(input.url, policy.logging.recordFullUrls, { params: policy.logging.redactParams }) : undefined;
   return {
     ts: now.toISOString(),
     type: input.type,

@@ -89,7 +89,8 @@ export async function* readLineBatches(path: string, chunkBytes = 1 << 20, maxLi
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes })) {
+  // "-" is standard input (`gunzip -c export.ndjson.gz | telehealth-guard logs verify -`).
+  for await (const chunk of path === '-' ? process.stdin : createReadStream(path, { highWaterMark: chunkBytes })) {
     const buf = chunk as Buffer;
     const out: string[] = [];
     let start = 0;
@@ -118,6 +119,7 @@ export async function* readLineBatches(path: string, chunkBytes = 1 << 20, maxLi
 
 /** The last non-empty line of a regular file, read from its end; null for a pipe or a device. */
 export async function lastLineOf(path: string): Promise<string | null> {
+  if (path === '-') return null;
   const handle = await open(path, 'r');
   try {
     const st = await handle.stat();

@@ -5,7 +5,7 @@
  * and the key handling. A real force-install is test/e2e/self-hosted-package.spec.ts.
  */
 import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -173,22 +173,45 @@ describe('telehealth-guard package', () => {
     expect(rules.split(`chrome-extension://${key.extensionId}/guard.html`)).toHaveLength(3);
   });
 
-  it('without --key makes a new key, readable by its owner only, and never overwrites one', async () => {
+  it('without --key makes a new key at --key-out, readable by its owner only, and never overwrites one', async () => {
     const ext = fakeBuild();
     const out = join(dir, 'out');
-    const r = await run(['package', '--extension', ext, '--out', out]);
+    const keyPath = join(dir, 'keys', 'new-key.pem');
+    const r = await run(['package', '--extension', ext, '--out', out, '--key-out', keyPath, '--update-url', 'https://intranet.example.org/tg/update.xml']);
     expect(r.code, r.err).toBe(0);
-    const keyPath = join(out, 'telehealth-guard-signing-key.pem');
     expect(statSync(keyPath).mode & 0o777).toBe(0o600);
     const id = parseSigningKey(readFileSync(keyPath, 'utf8')).extensionId;
     expect(r.out).toContain(`signed for extension id ${id}`);
-    expect(r.out).toContain('made a new signing key');
-    expect(r.out).toContain('No --update-url');
+    expect(r.out).toContain(`made a new signing key, ${keyPath} (readable by you only; not in ${out}, which you publish)`);
+    // The folder IT is told to publish holds the package and its manifest, never the private key.
+    expect(readdirSync(out).sort()).toEqual(['telehealth-guard-1.2.3.crx', 'update.xml']);
+    for (const f of readdirSync(out)) expect(readFileSync(join(out, f)).includes('PRIVATE KEY')).toBe(false);
     const before = readFileSync(keyPath, 'utf8');
-    const again = await run(['package', '--extension', ext, '--out', out]);
+    const again = await run(['package', '--extension', ext, '--out', out, '--key-out', keyPath]);
     expect(again.code).toBe(1);
     expect(again.err).toContain('already exists');
     expect(readFileSync(keyPath, 'utf8')).toBe(before);
+  });
+
+  it('never writes a new private key into the folder it publishes (--out), whichever way --key-out points there', async () => {
+    const ext = fakeBuild();
+    const out = join(dir, 'pub');
+    for (const keyOut of [join(out, 'k.pem'), join(out, 'sub', '..', 'k.pem'), out]) {
+      const r = await run(['package', '--extension', ext, '--out', out, '--key-out', keyOut]);
+      expect(r.code, keyOut).toBe(1);
+      expect(r.err).toContain('the new private key would be inside');
+    }
+    // By default the key goes to the working directory: with --out there, it is refused too.
+    const here = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await run(['package', '--extension', ext, '--out', '.']);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('telehealth-guard-signing-key.pem: the new private key would be inside .');
+    } finally {
+      process.chdir(here);
+    }
+    expect((await run(['package', '--key', 'a.pem', '--key-out', 'b.pem'])).code).toBe(2);
   });
 
   it('names what is wrong with the key, the build or the options', async () => {

@@ -66,10 +66,10 @@ describe('redactUrl, host only (recordFullUrls false)', () => {
 
 describe('redactUrl, full URLs (recordFullUrls true)', () => {
   it('keeps path and query but removes user info, fragment and passcodes', () => {
-    expect(redactUrl(hostile[0]!, true)).toEqual({ host: 'zoom.us', url: `https://zoom.us./j/85551234567?pwd=${REDACTED}&uname=Jane+Doe` });
-    expect(redactUrl(hostile[1]!, true)).toEqual({ host: 'teams.microsoft.com', url: `https://teams.microsoft.com/meet/2345678901234?p=${REDACTED}&patient=John+Smith` });
+    expect(redactUrl(hostile[0]!, true)).toEqual({ host: 'zoom.us', url: `https://zoom.us./j/85551234567?pwd=${REDACTED}&uname=${REDACTED}` });
+    expect(redactUrl(hostile[1]!, true)).toEqual({ host: 'teams.microsoft.com', url: `https://teams.microsoft.com/meet/2345678901234?p=${REDACTED}&patient=${REDACTED}` });
     expect(redactUrl(hostile[3]!, true)).toEqual({ host: 'facetime.apple.com', url: 'https://facetime.apple.com/join' });
-    expect(redactUrl(hostile[4]!, true)).toEqual({ host: 'doxy.me', url: 'http://doxy.me/dr-jones/waiting?name=Bob%20Patient' });
+    expect(redactUrl(hostile[4]!, true)).toEqual({ host: 'doxy.me', url: `http://doxy.me/dr-jones/waiting?name=${REDACTED}` });
     const z = redactUrl(hostile[5]!, true);
     expect(z.host).toBe('zoom.us');
     expect(z.url).not.toContain('Abc123xyz');
@@ -97,7 +97,7 @@ describe('redactUrl, full URLs: host tokens and passcodes of every platform, wra
 
   it('removes each platform\'s tokens and passcodes, keeping the rest', () => {
     const cases: Array<[string, string]> = [
-      ['https://zoom.us/s/81234567890?zak=eyJHOSTTOKEN&tk=REGTOKEN&uname=Dr+Who', `https://zoom.us/s/81234567890?zak=${REDACTED}&tk=${REDACTED}&uname=Dr+Who`],
+      ['https://zoom.us/s/81234567890?zak=eyJHOSTTOKEN&tk=REGTOKEN&uname=Dr+Who', `https://zoom.us/s/81234567890?zak=${REDACTED}&tk=${REDACTED}&uname=${REDACTED}`],
       ['https://examplehealth.zoom.us/j/81234567890?pwd=Q2xpbmljLjE', `https://examplehealth.zoom.us/j/81234567890?pwd=${REDACTED}`],
       ['https://zoom.us/wc/81234567890/start?zpk=OLDSTART', `https://zoom.us/wc/81234567890/start?zpk=${REDACTED}`],
       ['https://teams.microsoft.com/meet/2345678901234?p=PassWord99', `https://teams.microsoft.com/meet/2345678901234?p=${REDACTED}`],
@@ -186,6 +186,56 @@ describe('redactUrl, full URLs: host tokens and passcodes of every platform, wra
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+describe('identifiers in full URLs (recordFullUrls): e-mail addresses and identifier parameters', () => {
+  it('redacts e-mail addresses anywhere, plain or percent-encoded, and the values of MRN, SSN, name, date-of-birth … parameters', () => {
+    const cases: Array<[string, string]> = [
+      ['https://portal.clinic.example/patients/jane.doe@example.org/chart?tab=notes', `https://portal.clinic.example/patients/${REDACTED}/chart?tab=notes`],
+      ['https://portal.clinic.example/invite?to=jane.doe%40example.org&lang=en', `https://portal.clinic.example/invite?to=${REDACTED}&lang=en`],
+      ['https://portal.clinic.example/visit?mrn=00123456&ssn=123-45-6789&dob=1961-04-02&room=7', `https://portal.clinic.example/visit?mrn=${REDACTED}&ssn=${REDACTED}&dob=${REDACTED}&room=7`],
+      ['https://ehr.example/launch?PatientName=Smith%2C+John&patient_id=991&Date-Of-Birth=02%2F04%2F1961&encounter=5', `https://ehr.example/launch?PatientName=${REDACTED}&patient_id=${REDACTED}&Date-Of-Birth=${REDACTED}&encounter=5`],
+      ['https://ehr.example/launch?ptMrn=1&first_name=John&lastName=Smith&email=j%40x.org', `https://ehr.example/launch?ptMrn=${REDACTED}&first_name=${REDACTED}&lastName=${REDACTED}&email=${REDACTED}`],
+      ['https://ehr.example/a;mrn=00123456/b', `https://ehr.example/a;mrn=${REDACTED}/b`],
+    ];
+    for (const [input, want] of cases) expect(redactUrl(input, true).url, input).toBe(want);
+  });
+
+  it('the policy adds parameter names (logging.redactParams), compared as the built-in ones', () => {
+    const url = 'https://portal.clinic.example/visit?visitorRef=A-77&ward=3&Bed_No=12';
+    expect(redactUrl(url, true).url).toBe(url);
+    expect(redactUrl(url, true, { params: ['visitor-ref', 'BED.NO'] }).url).toBe(`https://portal.clinic.example/visit?visitorRef=${REDACTED}&ward=3&Bed_No=${REDACTED}`);
+  });
+
+  it('host only (the default) never holds them anyway', () => {
+    expect(redactUrl('https://portal.clinic.example/p/jane@example.org?mrn=1', false)).toEqual({ host: 'portal.clinic.example' });
+  });
+
+  it('property: no identifier value or e-mail address survives a chain of wrappers, in any encoding', () => {
+    const wrap = (u: string) => `https://eur01.safelinks.protection.outlook.com/?url=${encodeURIComponent(u)}&data=05`;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('mrn', 'MRN', 'ssn', 'dob', 'patientName', 'first_name', 'email', 'visitRef'),
+        fc.stringMatching(/^[A-Za-z0-9]{10,20}$/),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        (name, value, asEmail, depth) => {
+          const secret = asEmail ? `${value}@clinic.example` : value;
+          let url = `https://portal.clinic.example/p?${asEmail ? 'to' : name}=${encodeURIComponent(secret)}&x=1`;
+          for (let i = 0; i < depth; i++) url = wrap(url);
+          let view = redactUrl(url, true, { params: ['visitRef'] }).url ?? '';
+          for (let i = 0; i < 5; i++) {
+            expect(view).not.toContain(value);
+            try {
+              view = decodeURIComponent(view);
+            } catch {
+              break;
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

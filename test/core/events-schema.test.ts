@@ -47,4 +47,10 @@ describe('checkEventRecord', () => {
     expect(checkEventRecord({ ...VALID, action: 'maybe' })).toMatchObject({ ok: false, message: expect.stringContaining('action') });
     expect(checkEventRecord({ ...VALID, extra: 1 })).toEqual({ ok: false, message: 'unknown field "extra"' });
   });
+
+  it('reasons and notes have a length limit (500 code units, what the warning page and the incident form keep)', () => {
+    expect(checkEventRecord({ ...VALID, reason: 'r'.repeat(500) }).ok).toBe(true);
+    expect(checkEventRecord({ ...VALID, reason: 'r'.repeat(501) })).toMatchObject({ ok: false, message: expect.stringMatching(/field "reason": Too big/) });
+    expect(checkEventRecord({ ...VALID, type: 'incident.reported', reason: undefined, note: 'n'.repeat(501), incident: 'other' })).toMatchObject({ ok: false, message: expect.stringMatching(/field "note"/) });
+  });
 });

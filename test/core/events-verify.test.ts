@@ -224,7 +224,7 @@ describe('keys file', () => {
 
   it('pinned means one key: an install given a second, different key is refused, naming it', async () => {
     const twice = `${JSON.stringify(chain[0])}\n{"installId":"${INSTALL}","publicKey":"${attacker.publicKey}"}\n`;
-    expect(await parseKeyLines(parseNdjsonLines(twice))).toEqual({ ok: false, line: 2, reason: expect.stringMatching(new RegExp(`^install ${INSTALL} is given a second, different key \\(the first on line 1\\)`)) });
+    expect(await parseKeyLines(parseNdjsonLines(twice))).toMatchObject({ ok: false, line: 2, reason: expect.stringMatching(new RegExp(`^install ${INSTALL} is given a second, different key \\(the first on line 1\\)`)) });
     // The same key twice is still one key.
     expect(await parseKeyLines(parseNdjsonLines(`${JSON.stringify(chain[0])}\n{"installId":"${INSTALL}","publicKey":"${signer.publicKey}"}\n`))).toMatchObject({ ok: true });
   });

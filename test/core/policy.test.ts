@@ -37,7 +37,7 @@ describe('policy v1 defaults', () => {
         unsanctionedAction: 'warn',
         findingActions: {},
       },
-      logging: { retentionDays: 90, maxEvents: 100000, recordFullUrls: false, recordUser: false },
+      logging: { retentionDays: 90, maxEvents: 100000, recordFullUrls: false, recordUser: false, redactParams: [] },
       // 1.2
       sideDoors: { incognito: 'unknown' },
       media: { action: 'allow', allowedSites: [], recordUse: true },
@@ -72,7 +72,7 @@ describe('policy v1 defaults', () => {
       },
       logging: { retentionDays: 180 },
     });
-    expect(p.logging).toEqual({ retentionDays: 180, maxEvents: 100000, recordFullUrls: false, recordUser: false });
+    expect(p.logging).toEqual({ retentionDays: 180, maxEvents: 100000, recordFullUrls: false, recordUser: false, redactParams: [] });
     expect(p.meetings.sanctioned?.zoom?.accounts).toEqual(['examplehealth']);
   });
 });

@@ -26,7 +26,7 @@ test('a packed CRX force-installed from a loopback update URL runs with the id i
   const server = await startServer();
   try {
     const updateUrl = `https://127.0.0.1:${server.port}/tg/update.xml`;
-    const packed = cli('package', '--out', join(work, 'out'), '--update-url', updateUrl, '--extension', EXTENSION_DIR);
+    const packed = cli('package', '--out', join(work, 'out'), '--key-out', join(work, 'signing-key.pem'), '--update-url', updateUrl, '--extension', EXTENSION_DIR);
     expect(packed.code, packed.stderr).toBe(0);
     const id = /signed for extension id ([a-p]{32})/.exec(packed.stdout)?.[1];
     expect(id, packed.stdout).toBeTruthy();

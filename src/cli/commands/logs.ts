@@ -156,8 +156,8 @@ async function readKeys(io: CliIO, file: string): Promise<{ keys: KeyPins } | { 
     return { error: `FAIL ${escapeControls(file)}: cannot read the keys file: ${escapeControls(e instanceof CsvExport ? 'a CSV file' : readProblem(e, 'the keys file'))}` };
   }
   const r = await parseKeyLines(lines, { sha256Hex });
-  if (!r.ok) return { error: `FAIL ${escapeControls(file)}: keys file, line ${r.line}: ${escapeControls(r.reason)}` };
   for (const x of r.ignored) io.err(`warning: ${escapeControls(file)}, line ${x.line}: not used as a key: ${escapeControls(x.reason)}`);
+  if (!r.ok) return { error: `FAIL ${escapeControls(file)}: keys file, line ${r.line}: ${escapeControls(r.reason)}` };
   return { keys: r.keys };
 }
 

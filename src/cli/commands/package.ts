@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type Command } from '../io.ts';
 import { packCrx, type BuiltManifest } from '../package/crx.ts';
@@ -11,8 +11,8 @@ export const DEFAULT_PACKAGE_DIR = '.output/package';
 export const NEW_KEY_FILE = 'telehealth-guard-signing-key.pem';
 export const UPDATE_MANIFEST_FILE = 'update.xml';
 
-export const PACKAGE_HELP = `Usage: telehealth-guard package [--key <key.pem>] [--update-url <url>] [--out <dir>]
-         [--extension <dir>]
+export const PACKAGE_HELP = `Usage: telehealth-guard package [--key <key.pem> | --key-out <new-key.pem>] [--update-url <url>]
+         [--out <dir>] [--extension <dir>]
 
 Packs the built Chrome/Edge extension (npm run build) into a CRX3 signed with your
 organisation's key, for hosting on your own web server, and prints the extension id that
@@ -20,8 +20,10 @@ key gives: use that id in policy (deploy --extension-id, ExtensionInstallForceli
 
 Options:
   --key <key.pem>     your organisation's RSA private key (PEM). Without it a new key is
-                      made and saved in the output directory: keep it safe and sign every
-                      later version with it, or Chrome sees a different extension.
+                      made and saved at --key-out: keep it safe and sign every later
+                      version with it, or Chrome sees a different extension.
+  --key-out <path>    where a new key is saved (default ./${NEW_KEY_FILE}); never inside
+                      --out, the folder you publish.
   --update-url <url>  where you will serve the update manifest (e.g.
                       https://intranet.example.org/telehealth-guard/update.xml); writes
                       ${UPDATE_MANIFEST_FILE}, which points at the .crx in the same folder.
@@ -33,6 +35,7 @@ Exit 0 when written; 1 when the build or key cannot be used; 2 on a usage error.
 export const packageCommand: Command = async (args, io) => {
   const { positionals, values } = parseCommandArgs(args, {
     key: { type: 'string' },
+    'key-out': { type: 'string' },
     'update-url': { type: 'string' },
     out: { type: 'string', short: 'o' },
     extension: { type: 'string' },
@@ -47,6 +50,13 @@ export const packageCommand: Command = async (args, io) => {
   if (updateUrl !== undefined && !isHttpUrl(updateUrl)) throw new UsageError(`--update-url "${updateUrl}" is not an absolute https or http URL`);
   const outDir = values.out ?? DEFAULT_PACKAGE_DIR;
   const extensionDir = values.extension ?? DEFAULT_EXTENSION_DIR;
+  if (values.key !== undefined && values['key-out'] !== undefined) throw new UsageError('--key-out is where a NEW key goes; with --key, nothing is written but the package');
+  // The private key never goes into the folder IT is told to publish (beside the .crx and update.xml).
+  const newKeyPath = values['key-out'] ?? NEW_KEY_FILE;
+  if (values.key === undefined && inside(resolve(newKeyPath), resolve(outDir))) {
+    io.err(`${newKeyPath}: the new private key would be inside ${outDir}, the folder you publish; give --key-out a path outside it`);
+    return EXIT_PROBLEM;
+  }
 
   // The build.
   let manifest: BuiltManifest;
@@ -80,9 +90,9 @@ export const packageCommand: Command = async (args, io) => {
   } else {
     const made = newSigningKey();
     key = made.key;
-    keyPath = join(outDir, NEW_KEY_FILE);
+    keyPath = newKeyPath;
     try {
-      await mkdir(outDir, { recursive: true });
+      await mkdir(dirname(resolve(keyPath)), { recursive: true });
       await writeFile(keyPath, made.pem, { flag: 'wx', mode: 0o600 });
     } catch (e) {
       io.err(
@@ -93,7 +103,7 @@ export const packageCommand: Command = async (args, io) => {
       return EXIT_PROBLEM;
     }
     notes.push(
-      `No --key given: made a new signing key, ${keyPath} (readable by you only).`,
+      `No --key given: made a new signing key, ${keyPath} (readable by you only; not in ${outDir}, which you publish).`,
       '  It is the extension\'s identity: keep it safe and out of source control (a vault or password manager),',
       `  and sign every later version with --key. A package signed with another key is another extension to Chrome.`,
     );
@@ -126,6 +136,12 @@ export const packageCommand: Command = async (args, io) => {
   io.out([...lines, ...notes].join('\n'));
   return EXIT_OK;
 };
+
+/** Whether `path` is `dir` or inside it (both resolved). */
+function inside(path: string, dir: string): boolean {
+  const r = relative(dir, path);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -14,6 +14,11 @@
  *   precisely (base64- or Proofpoint-encoded) takes the whole parameter with it, and a
  *   URL in which one is still found at the end keeps only its origin.
  *
+ * - and, with full URLs, what identifies a patient or a person (docs/event-log.md,
+ *   "Identifiers in full URLs"): e-mail addresses anywhere in the URL, and the values of
+ *   identifier parameters (IDENTIFIER_PARAMS: MRN, SSN, patient name, date of birth, …, and
+ *   any name the policy adds in `logging.redactParams`), the same way as secrets.
+ *
  * A string that does not parse as a URL, or a URL without a host (`mailto:`, `data:`),
  * gives `{ host: null }` — the raw input is never echoed into the log.
  */
@@ -46,7 +51,45 @@ const SECRET_NAME_PARTS = ['token', 'passw', 'passcode', 'secret', 'signature', 
 /** Name endings that mark a secret: `roomKey`, `hostKey`, `apiKey`, `meetingPwd`, `hostPin`. */
 const SECRET_NAME_ENDINGS = ['key', 'pwd', 'pin'];
 
+/**
+ * Parameter names (compared in lower case without `-`, `_`, `.`) whose values identify a
+ * patient or a person: patient portals, EHR deep links (Epic, Cerner, athenahealth),
+ * scheduling and intake forms put them in the query.
+ */
+export const IDENTIFIER_PARAMS: ReadonlySet<string> = new Set([
+  // record numbers and national identifiers
+  'mrn', 'medicalrecordnumber', 'medicalrecord', 'recordnumber', 'patientid', 'pid', 'personid', 'memberid', 'subscriberid',
+  'insuranceid', 'policynumber', 'ssn', 'socialsecuritynumber', 'sin', 'nhsnumber', 'nhs', 'chi', 'nino', 'nationalid', 'healthcardnumber',
+  'fin', 'encounterid', 'csn', 'accountnumber',
+  // names
+  'name', 'patient', 'patientname', 'fullname', 'firstname', 'lastname', 'givenname', 'familyname', 'surname', 'fname', 'lname',
+  'middlename', 'displayname', 'uname', 'username', 'guestname',
+  // birth, contact
+  'dob', 'dateofbirth', 'birthdate', 'birthday', 'bdate', 'email', 'emailaddress', 'mail', 'phone', 'phonenumber', 'mobile', 'tel',
+  'address', 'street', 'zip', 'zipcode', 'postcode', 'postalcode',
+]);
+/** Name parts that mark an identifier anywhere in a name (`patientMrn`, `pt_dob`, `ptSSN`). */
+const IDENTIFIER_NAME_PARTS = ['mrn', 'ssn', 'dob', 'birth', 'patient', 'email', 'firstname', 'lastname', 'surname', 'fullname'];
+
+/** A parameter name as compared: lower case, without `-`, `_`, `.` and a trailing `[]`. */
+export function bareParamName(name: string): string {
+  return name.trim().toLowerCase().replace(/\[\]$/, '').replace(/[-_.]/g, '');
+}
+
+/** Whether a parameter of this name carries an identifier (besides `extra`: the policy's `logging.redactParams`, bare). */
+export function isIdentifierParam(name: string, extra: ReadonlySet<string> = NONE): boolean {
+  const bare = bareParamName(name);
+  return IDENTIFIER_PARAMS.has(bare) || extra.has(bare) || IDENTIFIER_NAME_PARTS.some((p) => bare.includes(p));
+}
+const NONE: ReadonlySet<string> = new Set();
+
+/** An e-mail address, written plainly or percent-encoded (`%40`) in a URL. */
+const EMAIL = /[A-Za-z0-9._%+'-]+(?:@|%40)(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/gi;
+
 export const REDACTED = 'REDACTED';
+
+/** What a parameter name hides, decided once per redactUrl call (secrets always; identifiers with the policy's additions). */
+type Sensitive = (name: string) => boolean;
 
 /** How deep wrapped links are followed (a Safe Link inside a Proofpoint link inside …). */
 const MAX_DEPTH = 5;
@@ -66,7 +109,12 @@ export function normaliseHost(hostname: string): string | null {
   return h === '' ? null : h;
 }
 
-export function redactUrl(input: string, recordFullUrls: boolean): RedactedUrl {
+export interface RedactOptions {
+  /** More parameter names whose values identify someone (`logging.redactParams`). */
+  params?: readonly string[];
+}
+
+export function redactUrl(input: string, recordFullUrls: boolean, options: RedactOptions = {}): RedactedUrl {
   let u: URL;
   try {
     u = new URL(input);
@@ -76,9 +124,11 @@ export function redactUrl(input: string, recordFullUrls: boolean): RedactedUrl {
   const host = normaliseHost(u.hostname);
   if (host === null) return { host: null };
   if (!recordFullUrls) return { host };
-  let href = redactParsed(u, 0);
-  // The last word: if any view of what is left still shows a secret, keep the origin only.
-  if (containsSecret(href)) href = originOnly(u);
+  const extra = new Set((options.params ?? []).map(bareParamName));
+  const sensitive: Sensitive = (name) => isSecretParam(name) || isIdentifierParam(name, extra);
+  let href = redactParsed(u, 0, sensitive);
+  // The last word: if any view of what is left still shows a secret or an identifier, keep the origin only.
+  if (containsSecret(href, sensitive) || containsEmail(href)) href = originOnly(u);
   return { host, url: href };
 }
 
@@ -86,21 +136,37 @@ function originOnly(u: URL): string {
   return `${u.protocol}//${u.host}/${REDACTED}`;
 }
 
-function redactParsed(u: URL, depth: number): string {
+/** Whether any readable view of the text shows an e-mail address. */
+function containsEmail(text: string): boolean {
+  EMAIL.lastIndex = 0;
+  if (EMAIL.test(text)) return true;
+  const decoded = decodeFully(text);
+  EMAIL.lastIndex = 0;
+  return decoded !== text && EMAIL.test(decoded);
+}
+
+/** Text with every e-mail address replaced. */
+function redactEmails(text: string): string {
+  EMAIL.lastIndex = 0;
+  return text.replace(EMAIL, REDACTED);
+}
+
+function redactParsed(u: URL, depth: number, sensitive: Sensitive): string {
   u.username = '';
   u.password = '';
   u.hash = '';
-  // `;name=value` parameters in the path (Java servlets' `;jsessionid=`, some meeting portals).
-  const path = redactPairs(u.pathname, true);
+  // `;name=value` parameters in the path (Java servlets' `;jsessionid=`, some meeting portals),
+  // and e-mail addresses in it (`/patients/jane.doe@example.org/chart`).
+  const path = redactEmails(redactPairs(u.pathname, true, sensitive));
   if (path !== u.pathname) u.pathname = path;
   // Proofpoint v3 writes the wrapped link into the path, partly encoded.
   const v3 = decodeProofpointV3(u.href);
-  if (v3 !== null && containsSecret(v3)) return originOnly(u);
+  if (v3 !== null && containsSecret(v3, sensitive)) return originOnly(u);
   if (u.search === '') return u.href;
   const kept: [string, string][] = [];
   let changed = false;
   for (const [k, v] of new URLSearchParams(u.search)) {
-    const value = isSecretParam(k) ? REDACTED : redactValue(v, depth);
+    const value = sensitive(k) ? REDACTED : redactEmails(redactValue(v, depth, sensitive));
     if (value !== v) changed = true;
     kept.push([k, value]);
   }
@@ -109,22 +175,22 @@ function redactParsed(u: URL, depth: number): string {
 }
 
 /** A parameter's (decoded) value: a wrapped link is redacted as a URL of its own, anything else as text. */
-function redactValue(v: string, depth: number): string {
+function redactValue(v: string, depth: number, sensitive: Sensitive): string {
   if (v === '' || v === REDACTED) return v;
   // Percent-encoded again, perhaps more than once (a wrapper inside a wrapper).
   const decoded = decodeFully(v);
   if (depth < MAX_DEPTH) {
     for (const candidate of decoded === v ? [v] : [v, decoded]) {
       const inner = absoluteUrl(candidate);
-      if (inner !== null) return redactParsed(inner, depth + 1);
+      if (inner !== null) return redactParsed(inner, depth + 1, sensitive);
     }
   }
   // A relative link (the Teams launcher's `/_#/l/meetup-join/…?p=…`) or any text with
   // `name=value` pairs in it.
-  const redacted = redactPairs(decoded);
+  const redacted = redactPairs(decoded, false, sensitive);
   if (redacted !== decoded) return redacted;
   // Encodings that hide the pairs from view (Proofpoint v2's -XX, base64): the whole value goes.
-  if ([v, decoded].some((x) => hiddenViews(x).some((view) => hidesSecret(view, depth + 1)))) return REDACTED;
+  if ([v, decoded].some((x) => hiddenViews(x).some((view) => hidesSecret(view, depth + 1, sensitive)))) return REDACTED;
   return v;
 }
 
@@ -153,11 +219,11 @@ interface SecretPair {
 }
 
 /** Every secret `name=value` pair in the text whose value is not empty or already redacted. */
-function secretPairs(text: string, end: RegExp): SecretPair[] {
+function secretPairs(text: string, end: RegExp, sensitive: Sensitive): SecretPair[] {
   const found: SecretPair[] = [];
   PAIR_NAME.lastIndex = 0;
   for (let m = PAIR_NAME.exec(text); m !== null; m = PAIR_NAME.exec(text)) {
-    if (!isSecretParam(m[1]!)) continue;
+    if (!sensitive(m[1]!)) continue;
     const valueStart = m.index + m[0].length;
     let valueEnd = valueStart;
     while (valueEnd < text.length && !end.test(text[valueEnd]!)) valueEnd++;
@@ -170,10 +236,10 @@ function secretPairs(text: string, end: RegExp): SecretPair[] {
 }
 
 /** The text with the value of every secret `name=value` pair replaced. */
-export function redactPairs(text: string, inPath = false): string {
+export function redactPairs(text: string, inPath = false, sensitive: Sensitive = isSecretParam): string {
   let out = '';
   let last = 0;
-  for (const p of secretPairs(text, inPath ? PATH_VALUE_END : VALUE_END)) {
+  for (const p of secretPairs(text, inPath ? PATH_VALUE_END : VALUE_END, sensitive)) {
     if (p.valueStart < last) continue; // inside a value already replaced
     out += text.slice(last, p.valueStart) + REDACTED;
     last = p.valueEnd;
@@ -198,8 +264,8 @@ function decodeFully(text: string): string {
 }
 
 /** Whether a secret shows in the text or in anything hidden in it (wrappers inside wrappers). */
-function hidesSecret(text: string, depth: number): boolean {
-  if (containsSecret(text)) return true;
+function hidesSecret(text: string, depth: number, sensitive: Sensitive): boolean {
+  if (containsSecret(text, sensitive) || containsEmail(text)) return true;
   if (depth >= MAX_DEPTH) return false;
   const decoded = decodeFully(text);
   const inner = decoded === text ? hiddenViews(text) : [...hiddenViews(text), ...hiddenViews(decoded)];
@@ -207,7 +273,7 @@ function hidesSecret(text: string, depth: number): boolean {
     const url = absoluteUrl(candidate);
     if (url !== null) for (const [, value] of url.searchParams) inner.push(value);
   }
-  return inner.some((view) => hidesSecret(view, depth + 1));
+  return inner.some((view) => hidesSecret(view, depth + 1, sensitive));
 }
 
 function hiddenViews(text: string): string[] {
@@ -220,9 +286,9 @@ function hiddenViews(text: string): string[] {
 }
 
 /** Whether any readable view of the text (as is, percent-decoded, or un-hidden) shows a secret pair with a value. */
-export function containsSecret(text: string): boolean {
+export function containsSecret(text: string, sensitive: Sensitive = isSecretParam): boolean {
   const views = [text, decodeFully(text)];
   const v3 = decodeProofpointV3(text);
   if (v3 !== null) views.push(v3, decodeFully(v3));
-  return views.some((view) => secretPairs(view, VALUE_END).length > 0);
+  return views.some((view) => secretPairs(view, VALUE_END, sensitive).length > 0);
 }

@@ -267,7 +267,8 @@ export class InputRun {
     const hash = e.hash;
     if (st) {
       const other = st.checks.get(seq);
-      if (other && other[0] !== hash) this.found.push({ installId, seq, inputs: [other[1], this.name] });
+      // Named in name order: the message is the same whatever order the files came in.
+      if (other && other[0] !== hash) this.found.push({ installId, seq, inputs: other[1] < this.name ? [other[1], this.name] : [this.name, other[1]] });
     }
     // Runs of consecutive seqs (a whole export is one).
     const r = this.runs;
@@ -307,7 +308,8 @@ export class InputRun {
       return v;
     }
     if (this.found.length > 0) {
-      this.intake.exclude({ ...row, verdict: `Conflict: differs from ${this.found[0]!.inputs[0]} at seq ${this.found[0]!.seq}` }, this.staged, '', this.found);
+      const c = this.found[0]!;
+      this.intake.exclude({ ...row, verdict: `Conflict: differs from ${c.inputs[0] === this.name ? c.inputs[1] : c.inputs[0]} at seq ${c.seq}` }, this.staged, '', this.found);
       return v;
     }
     if (!this.keepEvery && this.runs.length > 0) this.checks.push([this.runs[this.runs.length - 1]!, this.lastHash]);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ACTIONS } from '../actions.ts';
+import { REASON_MAX_LENGTH } from '../reason.ts';
 import { DATA_CHANNELS, EVENT_TYPES, INCIDENT_KINDS, INCIDENT_NOTE_MAX, type EventRecord } from './types.ts';
 
 export const HASH_REGEX = /^[0-9a-f]{64}$/;
@@ -19,7 +20,8 @@ export const eventRecordSchema = z.strictObject({
   url: z.string().optional(),
   service: z.string().nullable(),
   action: z.enum(ACTIONS).nullable(),
-  reason: z.string().optional(),
+  // The warning page and the in-page notice keep at most REASON_MAX_LENGTH (core/reason.ts).
+  reason: z.string().max(REASON_MAX_LENGTH).optional(),
   findings: z.array(z.string()).optional(),
   incident: z.enum(INCIDENT_KINDS).optional(),
   note: z.string().max(INCIDENT_NOTE_MAX).optional(),
@@ -90,7 +92,7 @@ function plainlyValid(v: Record<string, unknown>): boolean {
     str(v.type) && TYPES.has(v.type) &&
     strOrNull(v.host) && strOrNull(v.service) &&
     (v.action === null || (str(v.action) && ACTION_SET.has(v.action))) &&
-    absentOr(v.url, str) && absentOr(v.reason, str) && absentOr(v.user, str) &&
+    absentOr(v.url, str) && absentOr(v.reason, (r) => str(r) && r.length <= REASON_MAX_LENGTH) && absentOr(v.user, str) &&
     absentOr(v.findings, (f) => Array.isArray(f) && f.every(str)) &&
     absentOr(v.incident, (i) => str(i) && INCIDENTS.has(i)) &&
     absentOr(v.note, (n) => str(n) && n.length <= INCIDENT_NOTE_MAX) &&

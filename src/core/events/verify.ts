@@ -285,7 +285,7 @@ export async function verifyExportLines(lines: readonly NdjsonLine[], options: V
 }
 
 /** A keys file read: one key per install, and lines that were not used (with why). */
-export type KeysFile = { ok: true; keys: Map<string, string>; ignored: { line: number; reason: string }[] } | { ok: false; line: number; reason: string };
+export type KeysFile = { ok: true; keys: Map<string, string>; ignored: { line: number; reason: string }[] } | { ok: false; line: number; reason: string; ignored: { line: number; reason: string }[] };
 
 /**
  * Read a keys file (NDJSON; docs/audit-trail.md "Pinning keys"): each line either an object
@@ -304,10 +304,10 @@ export async function parseKeyLines(lines: readonly NdjsonLine[], options: { sha
   for (const l of lines) {
     if ('error' in l) {
       if (l.error === 'blank line') continue;
-      return { ok: false, line: l.line, reason: l.error };
+      return { ok: false, line: l.line, reason: l.error, ignored };
     }
     const v = l.value as Record<string, unknown> | null;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, line: l.line, reason: 'not a JSON object' };
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, line: l.line, reason: 'not a JSON object', ignored };
     if (typeof v.type === 'string' && v.type !== 'log.key') continue;
     if (v.type === 'log.key') {
       const c = checkEventRecord(v);
@@ -322,12 +322,13 @@ export async function parseKeyLines(lines: readonly NdjsonLine[], options: { sha
         continue;
       }
     }
-    if (typeof v.installId !== 'string' || v.installId === '') return { ok: false, line: l.line, reason: 'missing "installId"' };
-    if (typeof v.publicKey !== 'string' || v.publicKey === '') return { ok: false, line: l.line, reason: 'missing "publicKey"' };
+    if (typeof v.installId !== 'string' || v.installId === '') return { ok: false, line: l.line, reason: 'missing "installId"', ignored };
+    if (typeof v.publicKey !== 'string' || v.publicKey === '') return { ok: false, line: l.line, reason: 'missing "publicKey"', ignored };
     const had = keys.get(v.installId);
     if (had !== undefined && had !== v.publicKey) {
       return {
         ok: false,
+        ignored,
         line: l.line,
         reason: `install ${v.installId} is given a second, different key (the first on line ${firstLine.get(v.installId)}): a pinned key must be one key; keep only the log.key your collector received when the install started`,
       };
@@ -337,6 +338,6 @@ export async function parseKeyLines(lines: readonly NdjsonLine[], options: { sha
       firstLine.set(v.installId, l.line);
     }
   }
-  if (keys.size === 0) return { ok: false, line: 1, reason: 'no keys in the file (lines of {"installId", "publicKey"} or log.key events)' };
+  if (keys.size === 0) return { ok: false, line: 1, reason: 'no keys in the file (lines of {"installId", "publicKey"} or log.key events)', ignored };
   return { ok: true, keys, ignored };
 }

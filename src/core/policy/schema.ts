@@ -215,6 +215,14 @@ export const policySchema = z.strictObject({
       recordFullUrls: z.boolean().default(false),
       /** Events carry `user`: the account signed in to the browser profile, when the browser gives one. */
       recordUser: z.boolean().default(false),
+      /**
+       * With recordFullUrls: more query or path parameter names whose values identify someone
+       * (redacted like the built-in list: MRN, SSN, names, date of birth …; docs/event-log.md).
+       */
+      redactParams: z
+        .array(z.string().regex(/^[A-Za-z0-9_.[\]-]{1,64}$/, 'must be a parameter name: 1 to 64 letters, digits, _ . - [ ]'))
+        .max(200)
+        .default([]),
     })
     .prefault({}),
   // Who to call and what to do, shown when a clinician reports an incident (popup).
