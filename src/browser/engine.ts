@@ -9,6 +9,7 @@ import { checkLimits, compileDnrRules, type DnrRule } from '../core/dnr.ts';
 import { formatProblem } from '../core/policy/parse.ts';
 import { meetingGateRules } from '../core/meetings/gate.ts';
 import { lookalikeCandidateRules } from '../core/lookalike/candidates.ts';
+import { drillRules } from '../core/awareness/drills.ts';
 import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
 import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, restrictionFindings, tenantRestrictionRules } from '../core/tenant-restrictions.ts';
 import { reconcileAllowances } from './allowances.ts';
@@ -87,8 +88,9 @@ async function load(): Promise<EngineState> {
     extra: (firstId: number) => {
       const gates = policy.meetings.checkNavigation ? meetingGateRules(guardPageUrl, firstId) : [];
       const lookalikes = lookalikeCandidateRules(compiled, guardPageUrl, firstId + gates.length);
-      const next = firstId + gates.length + lookalikes.length;
-      return [...gates, ...lookalikes, ...tenantRestrictionRules(policy.tenantRestrictions, next, headerTypes)];
+      const drills = drillRules(policy, guardPageUrl, firstId + gates.length + lookalikes.length);
+      const next = firstId + gates.length + lookalikes.length + drills.length;
+      return [...gates, ...lookalikes, ...drills, ...tenantRestrictionRules(policy.tenantRestrictions, next, headerTypes)];
     },
   });
   const limitProblems = checkLimits(rules);

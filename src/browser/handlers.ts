@@ -14,6 +14,7 @@ import { LOOKALIKE_PASSWORD, passwordEvent, passwordGuardFor } from '../core/loo
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
 import { incognitoGap } from '../core/side-doors.ts';
 import { addAllowance, addPass, allowanceFor } from './allowances.ts';
+import { takeLesson } from './awareness.ts';
 import { policySummary } from '../core/policy/summary.ts';
 import { t } from './i18n.ts';
 import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
@@ -88,7 +89,8 @@ async function handleGuard(request: GuardRequest, sender: Sender): Promise<unkno
       // The event is usually written by now; the page is not held up for long if not.
       const seq = await Promise.race([who.seq, new Promise<null>((resolve) => setTimeout(() => resolve(null), 500))]);
       const view = seq !== null ? { ...answer.view, reference: { seq, installId: await (await eventStore()).installId() } } : answer.view;
-      return { show: 'page', view, mayContinue: answer.mayContinue } satisfies Response<'guard.view'>;
+      const lesson = await takeLesson(answer.lesson, await engine());
+      return { show: 'page', view, mayContinue: answer.mayContinue, lesson } satisfies Response<'guard.view'>;
     }
     case 'guard.proceed': {
       const answer = decideProceed(who, request.reason, ctx);

@@ -6,6 +6,7 @@
  */
 import type { ClassifyResult } from '../core/classify.ts';
 import type { GuardView } from '../core/explain.ts';
+import type { LessonText } from '../core/awareness/lessons.ts';
 import type { Finding, LinkAnalysis } from '../core/meetings/analyse.ts';
 import { SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
 import type { IncidentKind } from '../core/events/types.ts';
@@ -127,7 +128,7 @@ export function maySend(kind: SenderKind, request: unknown): request is Request 
 }
 
 /** What the guard page gets. The view's `reference` identifies the recorded event, for the service desk. */
-export type GuardViewResponse = { show: 'nothing' } | { show: 'go'; navigate: boolean } | { show: 'page'; view: GuardView; mayContinue: boolean };
+export type GuardViewResponse = { show: 'nothing' } | { show: 'go'; navigate: boolean } | { show: 'page'; view: GuardView; mayContinue: boolean; lesson?: LessonText | null };
 
 export type Response<K extends Request['kind']> = {
   'guard.view': GuardViewResponse;

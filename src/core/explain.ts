@@ -41,6 +41,8 @@ export interface GuardView {
   reference?: GuardReference;
   /** For a look-alike host: what it imitates ("this is not Zoom"). */
   imitates?: string;
+  /** For a drill link (docs/awareness.md): the drill's name; the page is its lesson. */
+  drill?: string;
 }
 
 /** The warned or blocked event's seq on this install. */
@@ -101,6 +103,11 @@ export function navigationView(decision: Decision, host: string, policy: Policy)
 export function lookalikeView(mode: GuardView['mode'], host: string, lookalike: Lookalike, policy: Policy): GuardView {
   const why: Msg = { key: `why_lookalike_${lookalike.form}`, params: { name: lookalike.name } };
   return { ...base(mode, host, null, null, why, policy, [], 'site', null), imitates: lookalike.name };
+}
+
+/** The lesson page of a drill link: nothing to continue to, nothing to fear. */
+export function drillView(host: string, name: string, policy: Policy): GuardView {
+  return { ...base('block', host, null, null, { key: 'drill_why' }, policy, [], 'site', null), drill: name };
 }
 
 /**

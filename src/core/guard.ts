@@ -16,7 +16,9 @@
 import { stricter, type Action } from './actions.ts';
 import { classifyUrl, isError, type Classification, type CompiledPolicy } from './classify.ts';
 import { priorityOfDecision } from './dnr.ts';
-import { lookalikeView, meetingView, navigationView, reasonAccepted, type GuardView } from './explain.ts';
+import { drillView, lookalikeView, meetingView, navigationView, reasonAccepted, type GuardView } from './explain.ts';
+import { drillFor, type Drill } from './awareness/drills.ts';
+import { lessonForStop, type LessonId } from './awareness/lessons.ts';
 import { normalisePath, pathUnder } from './hosts.ts';
 import { lookalikeOf, lookalikeFindings, LOOKALIKE_PRIORITY } from './lookalike/decide.ts';
 import type { Lookalike } from './lookalike/detect.ts';
@@ -42,7 +44,7 @@ export interface GuardContext {
 
 /** What an event to write says; the background stamps policy context, time and hash. */
 export interface EventIntent {
-  type: 'navigation.blocked' | 'navigation.warned' | 'navigation.proceeded' | 'link.checked';
+  type: 'navigation.blocked' | 'navigation.warned' | 'navigation.proceeded' | 'link.checked' | 'training.drill';
   url: string;
   service: string | null;
   action: Action | null;
@@ -59,7 +61,7 @@ export type NavigationDecision =
    */
   | { kind: 'go'; classification: Classification; meeting: LinkAnalysis | null; lookalike?: Lookalike | null }
   /** The warning or block page. `continuable`: a way through may be offered (warn only). */
-  | { kind: 'warn' | 'block'; view: GuardView; classification: Classification; meeting: LinkAnalysis | null; by: 'site' | 'meeting' | 'lookalike'; lookalike?: Lookalike | null };
+  | { kind: 'warn' | 'block'; view: GuardView; classification: Classification; meeting: LinkAnalysis | null; by: 'site' | 'meeting' | 'lookalike' | 'drill'; lookalike?: Lookalike | null; drill?: Drill };
 
 /** A decision that stops the navigation at the warning or block page. */
 export type Stop = Extract<NavigationDecision, { kind: 'warn' | 'block' }>;
@@ -92,6 +94,9 @@ export function decideNavigation(url: string, ctx: GuardContext): NavigationDeci
   const c = classifyUrl(ctx.compiled, url);
   if (isError(c)) return { kind: 'unreadable' };
   const { policy } = ctx.compiled;
+  // IT's own simulated invitation (docs/awareness.md): the drill's lesson, never the site.
+  const drill = drillFor(url, policy);
+  if (drill) return { kind: 'block', view: drillView(c.host, drill.name, policy), classification: c, meeting: null, by: 'drill', drill };
   // A look-alike (docs/lookalikes.md) takes the policy's action, or the site's if stricter.
   const lookalike = lookalikeOf(c, ctx.compiled);
   const lookalikeAction = lookalike ? stricter(policy.detection.lookalikes, c.action) : 'allow';
@@ -120,6 +125,7 @@ export function navigationEvents(d: NavigationDecision | Unreadable): EventInten
   if (meeting && meeting.platform !== null) {
     events.push({ type: 'link.checked', url: c.url, service: meeting.platform, action: verdictAction(meeting.verdict), findings: meeting.findings.map((f) => f.code) });
   }
+  if (d.kind === 'block' && d.by === 'drill' && d.drill) return [{ type: 'training.drill', url: c.url, service: null, action: null, name: d.drill.name }];
   if (d.kind === 'warn' || d.kind === 'block') {
     const service = d.by === 'meeting' ? (meeting?.platform ?? null) : c.service;
     const type = d.kind === 'block' ? 'navigation.blocked' : 'navigation.warned';
@@ -150,7 +156,8 @@ export type GuardAnswer =
    * back here by the same rule, so it just says the content cannot be shown there.
    */
   | { show: 'go'; pass: boolean; navigate: boolean }
-  | { show: 'page'; view: GuardView; mayContinue: boolean };
+  /** `lesson`: the one-minute lesson this stop teaches, for a page that may act (shown if the person has not had it). */
+  | { show: 'page'; view: GuardView; mayContinue: boolean; lesson: LessonId | null };
 
 /** What the guard page shows, and whether it offers a way through. */
 export function answerGuardPage(sender: GuardSender, ctx: GuardContext): GuardAnswer {
@@ -163,7 +170,8 @@ export function answerGuardPage(sender: GuardSender, ctx: GuardContext): GuardAn
     // page just goes on, through the rules again.
     return { show: 'go', pass: acting, navigate: sender.topLevel };
   }
-  return { show: 'page', view: d.view, mayContinue: acting && d.kind === 'warn' };
+  const lesson = acting ? lessonForStop(d.by, d.classification.category) : null;
+  return { show: 'page', view: d.view, mayContinue: acting && d.kind === 'warn', lesson };
 }
 
 export type ProceedAnswer =
@@ -215,7 +223,7 @@ export function secondLine(url: string, topFrame: boolean, passedUrl: string | n
   if (passedUrl !== null && sameDocument(passedUrl, url)) return null;
   const d = decideNavigation(url, ctx);
   if (d.kind !== 'warn' && d.kind !== 'block') return null;
-  if (d.by === 'meeting' && !topFrame) return null;
+  if ((d.by === 'meeting' || d.by === 'drill') && !topFrame) return null;
   return d;
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatReference, MIN_REASON_LENGTH, orgParams, viewText, type GuardView } from '../../core/explain.ts';
 import { findingText } from '../../core/i18n/names.ts';
+import type { LessonText } from '../../core/awareness/lessons.ts';
 import { requestAccessHref } from '../../core/request-access.ts';
 import { REASON_MAX_LENGTH } from '../../core/reason.ts';
 import { ask, type GuardViewResponse } from '../../browser/protocol.ts';
@@ -53,10 +54,59 @@ export function GuardApp() {
 
   if (failure) return <main class="guard"><p role="alert">{t('guard_failed', { reason: failure })}</p></main>;
   if (!page) return <main class="guard" aria-busy="true" />;
-  return <Guard view={page.view} url={url} mayContinue={page.mayContinue} />;
+  if (page.view.drill !== undefined) return <DrillLesson view={page.view} />;
+  return <Guard view={page.view} url={url} mayContinue={page.mayContinue} lesson={page.lesson ?? null} />;
 }
 
-function Guard({ view, url, mayContinue }: { view: GuardView; url: string; mayContinue: boolean }) {
+/**
+ * A drill link's page (docs/awareness.md): calm, short, nothing to continue to. What
+ * happened, what to check next time, and that the opening was recorded for training only.
+ */
+function DrillLesson({ view }: { view: GuardView }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const org = orgParams(view.organization.name, t);
+  document.title = `${t('drill_title')} — Telehealth Guard`;
+  return (
+    <main class="guard drill">
+      <p class="org">{org.Org} · Telehealth Guard</p>
+      <h1 ref={heading} tabIndex={-1}>{t('drill_title')}</h1>
+      <p>{t('drill_intro', org)}</p>
+      <section aria-labelledby="drill-check">
+        <h2 id="drill-check">{t('drill_check_title')}</h2>
+        <ul class="lesson-lines">
+          <li>{t('drill_check_1', org)}</li>
+          <li>{t('drill_check_2', org)}</li>
+          <li>{t('drill_check_3', org)}</li>
+        </ul>
+      </section>
+      <p class="hint">{t('drill_recorded', org)}</p>
+      <div class="buttons">
+        <button type="button" class="primary" onClick={goBack}>
+          {t('drill_close')}
+        </button>
+      </div>
+      <Support view={view} />
+    </main>
+  );
+}
+
+/** The one-minute lesson a person gets with the first warning of its kind (docs/awareness.md). */
+function Lesson({ lesson }: { lesson: LessonText }) {
+  return (
+    <section class="lesson" aria-labelledby="lesson-title">
+      <p class="lesson-label">{t('lesson_label')}</p>
+      <h2 id="lesson-title">{lesson.title}</h2>
+      <ul class="lesson-lines">
+        {lesson.lines.map((line) => (
+          <li>{line}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Guard({ view, url, mayContinue, lesson }: { view: GuardView; url: string; mayContinue: boolean; lesson: LessonText | null }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -105,6 +155,7 @@ function Guard({ view, url, mayContinue }: { view: GuardView; url: string; mayCo
         </ul>
       )}
       {view.askHost && <p class="ask-host">{viewText(view.askHost, view, t)}</p>}
+      {lesson && <Lesson lesson={lesson} />}
       <p>{viewText(view.instead, view, t)}</p>
       {view.sanctionedPlatforms.length > 0 && (
         <nav aria-label={t('guard_platforms_label')}>

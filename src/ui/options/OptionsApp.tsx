@@ -1,3 +1,4 @@
+import { LessonsPanel } from './LessonsPanel.tsx';
 import { LogViewer } from './LogViewer.tsx';
 import { PolicyPanel } from './PolicyPanel.tsx';
 import { setPageLanguage, t } from '../i18n.ts';
@@ -10,6 +11,7 @@ export function OptionsApp() {
       <h1>Telehealth Guard</h1>
       <PolicyPanel />
       <LogViewer />
+      <LessonsPanel />
     </main>
   );
 }
