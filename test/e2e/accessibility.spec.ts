@@ -6,7 +6,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { launchWithExtension } from './browser.ts';
-import { extensionPage } from './extension.ts';
+import { extensionPage, importLocalPolicy } from './extension.ts';
 
 async function violations(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -15,6 +15,8 @@ async function violations(page: Page): Promise<string[]> {
 
 // Both colour schemes (prefers-color-scheme); other languages: languages.spec.ts.
 for (const colorScheme of ['light', 'dark'] as const) test(`the extension’s pages pass automated WCAG 2.1 AA checks (${colorScheme})`, async () => {
+  // Seven pages, each analysed by axe, and a policy import: past the default minute on a loaded 2-core machine.
+  test.setTimeout(120_000);
   const b = await launchWithExtension({ colorScheme, args: ['--host-resolver-rules=MAP * 127.0.0.1:1'] });
   try {
     const page = await b.context.newPage();
@@ -40,6 +42,15 @@ for (const colorScheme of ['light', 'dark'] as const) test(`the extension’s pa
     const check = await extensionPage(b.context, b.extensionId, 'check.html#https://meet.jit.si/Room');
     await expect(check.getByTestId('link-verdict')).toBeVisible();
     expect(await violations(check), 'check page').toEqual([]);
+
+    // A look-alike's warning with its one-minute lesson, and a drill's lesson page (docs/awareness.md).
+    await page.goto('https://zооm.us/j/1');
+    await expect(page.getByRole('region', { name: 'Why look-alike addresses are stopped' })).toBeVisible();
+    expect(await violations(page), 'look-alike warning with its lesson').toEqual([]);
+    await importLocalPolicy(options, { schemaVersion: 1, awareness: { drills: [{ match: 'zoom-us.drill-example.net', name: 'drill' }] } });
+    await page.goto('https://zoom-us.drill-example.net/j/1');
+    await expect(page.getByRole('heading', { name: 'This was a practice link' })).toBeVisible();
+    expect(await violations(page), 'drill lesson page').toEqual([]);
   } finally {
     await b.close();
   }
