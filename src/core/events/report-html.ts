@@ -340,10 +340,21 @@ const SECTIONS: Array<(s: Summary, ctx: Ctx) => string> = [
   },
   (s) => {
     if (s.drills.events === 0 && s.byType.every((t) => t.key !== 'training.lesson' || t.count === 0)) return '';
+    // docs/awareness.md: which installs (and users, when recorded) opened which drill link.
+    const opened = new Set(s.drillResults.rows.map((r) => r.installId)).size;
     return (
       `<section aria-labelledby="h-training"><h2 id="h-training">Training</h2>` +
       table('Drill links opened, by drill', ['Drill', 'Times opened'], s.drills.rows.map((c) => [c.key, c.count]), 'No drill links were opened.') +
       restLine(s.drills, 'drills') +
+      table(
+        'Drill results, per install (and user, when recorded)',
+        ['Drill', 'Install', 'User', 'Times opened', 'First opened', 'Last opened'],
+        s.drillResults.rows.map((r) => [r.drill, r.installId, r.user ?? '', r.count, readableTs(r.firstTs), readableTs(r.lastTs)]),
+        'No drill links were opened.',
+      ) +
+      (s.drillResults.events > 0 ? `<p>${fmt(opened)} of ${fmt(s.installs.distinct)} installs in these logs opened a drill link.</p>` : '') +
+      restLine(s.drillResults, 'drill results') +
+      table('One-minute lessons shown', ['Lesson', 'Times shown'], s.lessons.rows.map((c) => [c.key, c.count]), 'No lessons were shown.') +
       `</section>`
     );
   },

@@ -74,5 +74,13 @@ export function renderReportText(s: Summary, opts: { generatedAt: string; title?
     ...columns(['Install', 'Events', 'Warned', 'Blocked', 'Continued', 'Last event'], s.installs.rows.map((r) => [r.key, r.count, r.warned, r.blocked, r.proceeded, readableTs(r.lastTs)])),
     ...rest(s.installs, 'installs'),
   );
+  if (s.drillResults.events > 0) {
+    out.push(
+      '',
+      'Drill results, per install (and user, when recorded)',
+      ...columns(['Drill', 'Install', 'User', 'Times opened', 'First opened'], s.drillResults.rows.map((r) => [r.drill, r.installId, r.user ?? '', r.count, readableTs(r.firstTs)])),
+      ...rest(s.drillResults, 'drill results'),
+    );
+  }
   return out.join('\n') + '\n';
 }

@@ -21,6 +21,7 @@ import {
   UNKNOWN_WHO,
   type Count,
   type IncidentRow,
+  type DrillResultRow,
   type MediaSiteRow,
   type PolicyRow,
   type ReasonRow,
@@ -113,6 +114,12 @@ interface WhoCols extends Columns {
   last: number;
 }
 
+/** A count and the first and last time it happened (drill results). */
+interface SpanCols extends Columns {
+  first: number;
+  last: number;
+}
+
 const counted = () => ({ count: 0 });
 const addCount = (a: Counted, b: Counted) => void (a.count += b.count);
 
@@ -174,6 +181,12 @@ function makeTables(b: Budget) {
     mediaFindings: simple(),
     gaps: simple(),
     drills: simple(),
+    drillResults: t<SpanCols, { drill: string; installId: string; user: string }>(TOP_N, () => ({ count: 0, first: Infinity, last: -Infinity }), (a, x) => {
+      a.count += x.count;
+      a.first = Math.min(a.first, x.first);
+      a.last = Math.max(a.last, x.last);
+    }),
+    lessons: simple(),
     browsers: simple(),
   };
 }
@@ -370,7 +383,21 @@ export class SummaryBuilder {
         break;
       }
       case 'training.drill':
-        if (e.name !== undefined) this.bump(T.drills, e.name);
+        if (e.name !== undefined) {
+          this.bump(T.drills, e.name);
+          const user = e.user ?? '';
+          const key = e.name + '\u0000' + installId + '\u0000' + user;
+          const r = T.drillResults.open(this.idOf(key));
+          if (r) {
+            r.count++;
+            if (ms < r.first) r.first = ms;
+            if (ms > r.last) r.last = ms;
+            T.drillResults.rank(key, { drill: clip(e.name), installId: clip(installId), user: clip(user) });
+          }
+        }
+        break;
+      case 'training.lesson':
+        if (e.name !== undefined) this.bump(T.lessons, e.name);
         break;
       case 'install.heartbeat':
         if (e.browser !== undefined) this.bump(T.browsers, e.browser);
@@ -520,6 +547,16 @@ export class SummaryBuilder {
       mediaFindings: T.mediaFindings.top(count),
       gaps: T.gaps.top(count),
       drills: T.drills.top(count),
+      drillResults: T.drillResults.top((c, d): DrillResultRow => ({
+        key: d.drill + '\u0000' + d.installId + '\u0000' + d.user,
+        drill: d.drill,
+        installId: d.installId,
+        ...(d.user ? { user: d.user } : {}),
+        count: c.count,
+        firstTs: isoOf(c.first),
+        lastTs: isoOf(c.last),
+      })),
+      lessons: T.lessons.top(count),
       browsers: T.browsers.top(count),
     };
   }

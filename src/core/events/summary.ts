@@ -179,6 +179,19 @@ export interface WhoRow {
   related: string[];
 }
 
+/** One drill opened on one install (by one user, when recorded): docs/awareness.md. */
+export interface DrillResultRow {
+  /** drill + U+0000 + installId + U+0000 + user ('' when none). */
+  key: string;
+  drill: string;
+  installId: string;
+  user?: string;
+  /** Times opened. */
+  count: number;
+  firstTs: string;
+  lastTs: string;
+}
+
 /** One `incident.reported`. */
 export interface IncidentRow {
   ts: string;
@@ -239,6 +252,13 @@ export interface Summary {
   gaps: TopRows<Count>;
   /** training.drill by drill name. */
   drills: TopRows<Count>;
+  /**
+   * Drill results per install (and user, when recorded): training.drill by (drill, installId,
+   * user). A query: `GROUP BY name, installId, user`.
+   */
+  drillResults: TopRows<DrillResultRow>;
+  /** training.lesson by lesson id (the one-minute lessons shown). */
+  lessons: TopRows<Count>;
   /** install.heartbeat by browser name and version. */
   browsers: TopRows<Count>;
 }
