@@ -4,6 +4,7 @@
  * (protocol.ts, MAY_SEND); every one is judged for the origin the browser gives for the sender.
  */
 import type { NoticePlatform } from '../ui/notice/index.ts';
+import type { LessonText } from '../core/awareness/lessons.ts';
 
 /** Background → the top frame of a tab: show the notice for a frame's request. */
 export const MEDIA_NOTICE = 'media.notice';
@@ -17,6 +18,8 @@ export interface MediaNoticeView {
   bypassMinutes: number;
   /** Characters the reason needs (0 when the policy asks none). */
   minReason: number;
+  /** The camera lesson, the first time this person meets this warning (docs/awareness.md); shown once. */
+  lesson?: LessonText | null;
 }
 
 export type MediaRequestAnswer = { decision: 'allow' } | { decision: 'refuse' } | { decision: 'ask'; view: MediaNoticeView } | { error: string };

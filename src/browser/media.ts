@@ -29,6 +29,7 @@ import {
 import { sanctionedCaptureSites } from '../core/media/sites.ts';
 import type { Policy } from '../core/policy/schema.ts';
 import { engine, type EngineState } from './engine.ts';
+import { takeLesson } from './awareness.ts';
 import { MEDIA_NOTICE, type MediaContentRequest, type MediaNoticeView, type MediaRequestAnswer } from './media-protocol.ts';
 import type { Sender } from './protocol.ts';
 import { record } from './recorder.ts';
@@ -104,7 +105,7 @@ async function mediaRequest(rawKinds: unknown, site: Site | null, sender: Sender
   }
   const tabId = sender.tab?.id;
   if (tabId === undefined) return { decision: 'refuse' };
-  const view = await issueTicket(tabId, site, kinds, ctx);
+  const view = { ...(await issueTicket(tabId, site, kinds, ctx)), lesson: await takeLesson('camera', state) };
   await recordMedia('media.warned', site, kinds, state);
   if (sender.frameId === 0) return { decision: 'ask', view };
   // A frame's request: the person is asked in the top frame (whose site it is judged for);

@@ -10,6 +10,7 @@
  * notice's trusted click, with the ticket the background issued.
  */
 import { orgParams } from '../../core/explain.ts';
+import { lessonParagraphs } from '../../core/awareness/lessons.ts';
 import { t } from '../i18n.ts';
 import { installNoticeShield, showNotice } from '../../ui/notice/index.ts';
 import { TO_BRIDGE, TO_WRAPPER, type BridgeAnswer, type WrapperMessage } from './media-channel.ts';
@@ -67,7 +68,7 @@ async function askPerson(view: MediaNoticeView): Promise<'allow' | 'refuse'> {
   const instead = view.platforms.length === 0 ? 'media_notice_instead_ask' : view.platforms.length === 1 ? 'media_notice_instead_one' : 'media_notice_instead_many';
   const notice = showNotice({
     title: t('media_notice_title'),
-    body: [t('media_notice_body', { host: view.host, ...org }), t(instead, org)],
+    body: [t('media_notice_body', { host: view.host, ...org }), t(instead, org), ...lessonParagraphs(view.lesson, t)],
     platforms: view.platforms,
     proceed: { minLength: view.minReason, allowance: t('media_notice_allowance', { minutes: view.bypassMinutes }), continueLabel: t('media_notice_continue') },
     dismissLabel: t('media_notice_dismiss'),

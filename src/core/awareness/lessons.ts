@@ -51,3 +51,11 @@ export function lessonForStop(by: 'site' | 'meeting' | 'lookalike' | 'drill', ca
 export function lessonDue(id: LessonId | null, shown: ReadonlySet<string>, policy: Policy): id is LessonId {
   return id !== null && policy.awareness.lessons && !shown.has(id);
 }
+
+/**
+ * A lesson as paragraphs of an in-page notice (src/ui/notice: camera, patient data): "One-minute
+ * lesson: <title>", then its three lines. None when there is no lesson to show.
+ */
+export function lessonParagraphs(lesson: LessonText | null | undefined, t: Translate): string[] {
+  return lesson ? [`${t('lesson_label')}: ${lesson.title}`, ...lesson.lines] : [];
+}
