@@ -25,7 +25,7 @@ const KINDS = [
 ] as const;
 
 /** One install's signed export of `n` events (log.key first), written to `path`. */
-async function writeExport(path: string, n: number, machine: number): Promise<void> {
+export async function writeExport(path: string, n: number, machine: number): Promise<void> {
   const pair = await generateSigningKey();
   const publicKey = await exportPublicKey(pair.publicKey);
   const installId = randomUUID();

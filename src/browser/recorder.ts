@@ -4,30 +4,14 @@
  * logging.recordUser, and append to the store (which adds the install's id). An event
  * is durable once the returned promise resolves.
  */
-import type { Action } from '../core/actions.ts';
 import { redactUrl } from '../core/events/redact.ts';
-import type { DataChannel, EventDraft, EventRecord, EventType, IncidentKind } from '../core/events/types.ts';
+import type { EventDraft, EventInput, EventRecord } from '../core/events/types.ts';
 import type { EngineState } from './engine.ts';
 import { openEventStore, type EventStore } from './events/store.ts';
 import { profileUser } from './profile-user.ts';
 
-export interface RecordInput {
-  type: EventType;
-  /** The full URL concerned; only its host is kept unless the policy asks for full URLs. */
-  url?: string;
-  host?: string | null;
-  service?: string | null;
-  action?: Action | null;
-  reason?: string;
-  findings?: readonly string[];
-  incident?: IncidentKind;
-  note?: string;
-  /** 1.2: the decision was made for a frame. */
-  frame?: boolean;
-  channel?: DataChannel;
-  name?: string;
-  browser?: string;
-}
+/** What callers pass to record(): the one event input type (core/events/types.ts). */
+export type RecordInput = EventInput;
 
 let store: Promise<EventStore> | undefined;
 

@@ -14,6 +14,7 @@
  * page's say-so.
  */
 import { stricter, type Action } from './actions.ts';
+import type { EventInput } from './events/types.ts';
 import { classifyUrl, isError, type Classification, type CompiledPolicy } from './classify.ts';
 import { priorityOfDecision } from './dnr.ts';
 import { drillView, lookalikeView, meetingView, navigationView, reasonAccepted, type GuardView } from './explain.ts';
@@ -42,17 +43,14 @@ export interface GuardContext {
   now: number;
 }
 
-/** What an event to write says; the background stamps policy context, time and hash. */
-export interface EventIntent {
+/** The event input (core/events/types.ts) a navigation decision writes; `name`: what a look-alike imitates. */
+export type EventIntent = EventInput & {
   type: 'navigation.blocked' | 'navigation.warned' | 'navigation.proceeded' | 'link.checked' | 'training.drill';
   url: string;
   service: string | null;
   action: Action | null;
   findings?: string[];
-  reason?: string;
-  /** What a look-alike imitates (`name` on the event). */
-  name?: string;
-}
+};
 
 export type NavigationDecision =
   /**

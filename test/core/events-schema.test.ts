@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkEventRecord, eventRecordSchema } from '../../src/core/events/schema.ts';
+import type { EventInput, EventRecord } from '../../src/core/events/types.ts';
 
 const VALID = {
   seq: 7,
@@ -52,5 +53,15 @@ describe('checkEventRecord', () => {
     expect(checkEventRecord({ ...VALID, reason: 'r'.repeat(500) }).ok).toBe(true);
     expect(checkEventRecord({ ...VALID, reason: 'r'.repeat(501) })).toMatchObject({ ok: false, message: expect.stringMatching(/field "reason": Too big/) });
     expect(checkEventRecord({ ...VALID, type: 'incident.reported', reason: undefined, note: 'n'.repeat(501), incident: 'other' })).toMatchObject({ ok: false, message: expect.stringMatching(/field "note"/) });
+  });
+});
+
+describe('one event input type', () => {
+  it('EventInput names every field of an event but those the recorder and the store stamp (a field added to one and not the other fails the typecheck)', () => {
+    type Stamped = 'seq' | 'ts' | 'prev' | 'hash' | 'policyVersion' | 'policySource' | 'extensionVersion' | 'installId' | 'user' | 'publicKey';
+    type Missing = Exclude<keyof EventRecord, keyof EventInput | Stamped>;
+    type Extra = Exclude<keyof EventInput, keyof EventRecord>;
+    const complete: [Missing, Extra] extends [never, never] ? true : false = true;
+    expect(complete).toBe(true);
   });
 });

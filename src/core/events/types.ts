@@ -136,30 +136,42 @@ export interface EventRecord {
 export type UnhashedEvent = Omit<EventRecord, 'hash'>;
 
 /**
- * What a caller supplies to record an event; the store assigns `seq`, `prev` and
- * `hash` (sealEvent). `host`, `service` and `action` may be omitted and then become
- * null; optional fields set to `undefined` are left out.
+ * What the store seals (sealEvent): an event without `seq`, `prev` and `hash`, which the
+ * store assigns; `host`, `service` and `action` may be omitted and then become null;
+ * optional fields set to `undefined` are left out; `installId` is the store's own (a
+ * caller's value is replaced). Derived from EventRecord, so the fields are listed once.
  */
-export interface EventDraft {
-  ts: string;
-  type: EventType;
+export type EventDraft = Omit<EventRecord, 'seq' | 'prev' | 'hash' | 'host' | 'service' | 'action' | 'findings'> & {
   host?: string | null;
+  service?: string | null;
+  action?: Action | null;
+  findings?: readonly string[];
+};
+
+/**
+ * THE event input: what a decision (in the core) or a person (through the background) says
+ * about an event to write. Everything else is stamped by the background's recorder
+ * (src/browser/recorder.ts): the time, the policy context, the user under
+ * logging.recordUser, the URL cut to its host (or redacted under logging.recordFullUrls),
+ * then the store's seq, installId, prev and hash. Core modules that decide an event return
+ * this type, narrowed to what they write (`EventInput & { type: 'media.used' | … }`), so a
+ * field added to events is added here once.
+ */
+export interface EventInput {
+  type: EventType;
+  /** The full URL concerned; only its host is kept unless the policy asks for full URLs. */
   url?: string;
+  host?: string | null;
   service?: string | null;
   action?: Action | null;
   reason?: string;
   findings?: readonly string[];
   incident?: IncidentKind;
   note?: string;
-  frame?: true;
+  /** 1.2: the decision was made for a frame (written as `frame: true`). */
+  frame?: boolean;
   channel?: DataChannel;
   name?: string;
   browser?: string;
-  policyVersion: string;
-  policySource: PolicySource;
-  extensionVersion: string;
-  /** Filled in by the store from its own install id; a caller's value is replaced. */
-  installId?: string;
-  user?: string;
-  publicKey?: string;
 }
+

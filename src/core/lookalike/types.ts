@@ -1,11 +1,12 @@
 import type { Action } from '../actions.ts';
+import type { EventInput } from '../events/types.ts';
 
-/** An event to write, as the background's recorder takes it (src/browser/recorder.ts). */
-export interface EventIntentLike {
+/** The event input (core/events/types.ts) a look-alike's password field writes. */
+export type EventIntentLike = EventInput & {
   type: 'data.blocked';
   url: string;
   service: string | null;
   action: Action;
   findings: string[];
   name: string;
-}
+};

@@ -15,6 +15,7 @@
  * overall (`admitEvent`), so it cannot flood the log.
  */
 import type { Action } from '../actions.ts';
+import type { EventInput } from '../events/types.ts';
 import { reasonAccepted } from '../explain.ts';
 import { canonicalHost } from '../hosts.ts';
 import type { Policy } from '../policy/schema.ts';
@@ -195,14 +196,13 @@ function prune(l: MediaLedger, now: number, day: string): MediaLedger {
 }
 
 /** The event to write for a site (the background stamps service, policy context and hash). */
-export interface MediaEventIntent {
+export type MediaEventIntent = EventInput & {
   type: MediaEventType;
   /** `https://host:port/`: the recorder keeps the host only (never a path: there is none). */
   url: string;
   action: Action;
   findings: CaptureKind[];
-  reason?: string;
-}
+};
 
 export function mediaEvent(type: MediaEventType, site: Site, kinds: readonly CaptureKind[], policy: Policy, reason?: string): MediaEventIntent {
   return { type, url: `${site.origin}/`, action: policy.media.action, findings: [...kinds], ...(reason !== undefined ? { reason } : {}) };
