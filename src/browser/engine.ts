@@ -10,8 +10,9 @@ import { formatProblem } from '../core/policy/parse.ts';
 import { meetingGateRules } from '../core/meetings/gate.ts';
 import { lookalikeCandidateRules } from '../core/lookalike/candidates.ts';
 import { drillRules } from '../core/awareness/drills.ts';
-import { resolvePolicy, type ResolvedPolicy } from '../core/policy/resolve.ts';
-import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, restrictionFindings, tenantRestrictionRules } from '../core/tenant-restrictions.ts';
+import { appliedFindings } from '../core/policy/applied.ts';
+import { resolvePolicyChecked, type ResolvedPolicy } from '../core/policy/resolve.ts';
+import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, tenantRestrictionRules } from '../core/tenant-restrictions.ts';
 import { reconcileAllowances } from './allowances.ts';
 import { incognitoAccess, reportIncognitoGap } from './incognito.ts';
 import { registerAnnotator } from './content-scripts.ts';
@@ -72,7 +73,8 @@ async function readManaged(): Promise<Record<string, unknown> | null> {
 
 async function load(): Promise<EngineState> {
   const [managed, stored] = await Promise.all([readManaged(), browser.storage.local.get([LOCAL_POLICY_KEY, LAST_VALID_KEY, APPLIED_KEY, REPORTED_INVALID_KEY])]);
-  const resolved = resolvePolicy({
+  // The managed policy's seal is checked here (a trimmed push is refused like an invalid one).
+  const resolved = await resolvePolicyChecked({
     managed,
     localText: (stored[LOCAL_POLICY_KEY] as string | undefined) ?? null,
     lastValid: (stored[LAST_VALID_KEY] as ResolvedPolicy['lastValid'] | undefined) ?? {},
@@ -146,10 +148,8 @@ async function recordPolicyEvents(state: EngineState, stored: Record<string, unk
   const { resolved } = state;
   const applied = canonicalJson({ source: resolved.source, policy: resolved.policy });
   if (stored[APPLIED_KEY] !== applied) {
-    // docs/event-log.md gives `findings` to link and schedule checks; policy.applied carries the
-    // tenant restrictions it put in force the same way (codes, never the tenant lists), so
-    // an auditor can see from the log alone when sign-in restrictions began and ended.
-    const findings = restrictionFindings(resolved.policy.tenantRestrictions);
+    // Codes of what came into force (core/policy/applied.ts): tenant restrictions, an unsealed push.
+    const findings = appliedFindings(resolved);
     await record({ type: 'policy.applied', ...(findings.length ? { findings } : {}) }, state);
     await browser.storage.local.set({ [APPLIED_KEY]: applied });
   }

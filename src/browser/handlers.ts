@@ -13,6 +13,7 @@ import { decideScheduleCheck, SCHEDULE_CHECK } from '../core/meetings/schedule.t
 import { LOOKALIKE_PASSWORD, passwordEvent, passwordGuardFor } from '../core/lookalike/password.ts';
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
 import { incognitoGap } from '../core/side-doors.ts';
+import { checkSeal, SEAL_CHANGED } from '../core/policy/seal.ts';
 import { addAllowance, addPass, allowanceFor } from './allowances.ts';
 import { takeLesson } from './awareness.ts';
 import { policySummary } from '../core/policy/summary.ts';
@@ -212,6 +213,7 @@ export function status(state: EngineState): PolicyStatus {
     managedPresent: resolved.managedPresent,
     fromLastValid: resolved.fromLastValid,
     managedMissing: resolved.managedMissing,
+    unsealed: resolved.unsealed,
     incognitoAllowed: state.incognitoAllowed,
     incognitoGap: incognitoGap(resolved.policy, state.incognitoAllowed),
     problems,
@@ -236,6 +238,8 @@ async function importLocal(text: string, state: EngineState): Promise<Response<'
   }
   const r = parsePolicyText(text);
   if (!r.ok) return { ok: false, problems: r.problems.map(formatProblem) };
+  // A local import needs no seal; one it carries must match, as `validate` checks it.
+  if ((await checkSeal(JSON.parse(text) as Record<string, unknown>)) === 'mismatch') return { ok: false, problems: [formatProblem({ path: 'seal', message: SEAL_CHANGED })] };
   await browser.storage.local.set({ [LOCAL_POLICY_KEY]: text });
   await reloadEngine();
   return { ok: true };

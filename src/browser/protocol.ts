@@ -25,6 +25,8 @@ export interface PolicyStatus {
   fromLastValid: boolean;
   /** A managed policy was in force and is now gone or unreadable; the last one is kept (fail closed). */
   managedMissing: boolean;
+  /** The managed policy in force carries no seal (docs/policy-format.md 1.2): shown on the options page. */
+  unsealed: boolean;
   /** Whether the extension may run in incognito windows (null: the browser cannot say). */
   incognitoAllowed: boolean | null;
   /** Incognito windows escape the guard and the policy does not say IT turned them off (core/side-doors.ts). */

@@ -5,8 +5,11 @@ import { TenantRestrictionsView } from './TenantRestrictionsView.tsx';
 
 const SOURCE_KEYS = { managed: 'source_managed', local: 'source_local', default: 'source_default' } as const;
 
-/** Where the policy in force came from, its version, and any problems (popup and options). */
-export function PolicyStatusView({ status }: { status: PolicyStatus }) {
+/**
+ * Where the policy in force came from, its version, and any problems (popup and options).
+ * `admin` (the options page) adds whether a managed policy is sealed (docs/policy-format.md 1.2).
+ */
+export function PolicyStatusView({ status, admin = false }: { status: PolicyStatus; admin?: boolean }) {
   const problems = Object.entries(status.problems) as Array<['managed' | 'local', string[]]>;
   const inForce = t(SOURCE_KEYS[status.source]);
   return (
@@ -17,6 +20,14 @@ export function PolicyStatusView({ status }: { status: PolicyStatus }) {
         <dd data-testid="policy-source">{inForce}</dd>
         <dt>{t('policy_version')}</dt>
         <dd data-testid="policy-version">{status.policyVersion || t('policy_version_none')}</dd>
+        {admin && status.source === 'managed' && (
+          <>
+            <dt>{t('policy_seal')}</dt>
+            <dd data-testid="policy-seal" data-sealed={status.unsealed ? 'no' : 'yes'}>
+              {t(status.unsealed ? 'policy_unsealed' : 'policy_sealed')}
+            </dd>
+          </>
+        )}
         <dt>{t('policy_organization')}</dt>
         <dd>{orgParams(status.organization, t).Org}</dd>
         <TenantRestrictionsView restrictions={status.tenantRestrictions} />

@@ -10,6 +10,8 @@ import { launchWithExtension } from './browser.ts';
 import { extensionPage, loggedEvents, policyStatus, waitForPolicy } from './extension.ts';
 import type { TestServer } from './https-server.ts';
 import { removeManagedPolicy, writeManagedFileText, writeManagedPolicy } from './managed-policy.ts';
+import { sealOf } from '../../src/cli/deploy/prepare.ts';
+import type { PolicyObject } from '../../src/cli/deploy/formats.ts';
 import { useManagedSession, type ManagedSession } from './managed-session.ts';
 
 const VALID = {
@@ -22,7 +24,7 @@ const VALID = {
 const BLOCKED = 'Blocked for patient work';
 
 /** policy.invalid events about the policy, not the incognito gap headless Chromium always has (src/browser/incognito.ts). */
-const policyInvalid = (events: Array<Record<string, unknown>>) => events.filter((e) => e.type === 'policy.invalid' && !String(e.findings).startsWith('incognito:'));
+const policyInvalid = (events: Array<Record<string, unknown>>) => events.filter((e) => e.type === 'policy.invalid');
 
 async function expectBlocked(browser: ManagedSession['browser'], server: TestServer, url: string): Promise<void> {
   const page = await browser.context.newPage();
@@ -33,14 +35,14 @@ async function expectBlocked(browser: ManagedSession['browser'], server: TestSer
 }
 
 /** The options page and the popup both show the problem lines, under the given intro. */
-async function expectShown(browser: ManagedSession['browser'], intro: RegExp, lines: string[]): Promise<void> {
+async function expectShown(browser: ManagedSession['browser'], intro: RegExp, lines: string[], version = 'push-1'): Promise<void> {
   for (const path of ['options.html', 'popup.html']) {
     const page: Page = await extensionPage(browser.context, browser.extensionId, path);
     // The popup folds the details away under a summary; the text is there either way.
     const box = page.getByTestId('problems-managed');
     await expect(box, path).toContainText(intro);
     for (const line of lines) await expect(box.locator('code').filter({ hasText: line }), `${path}: ${line}`).toHaveCount(1);
-    await expect(page.getByTestId('policy-version'), path).toHaveText('push-1');
+    await expect(page.getByTestId('policy-version'), path).toHaveText(version);
     await page.close();
   }
 }
@@ -139,5 +141,74 @@ test.describe('fail closed: a managed policy that vanishes keeps the last one in
     } finally {
       await again.close();
     }
+  });
+});
+
+/**
+ * Sealed pushes (docs/policy-format.md 1.2; issue 18): one value of the wrong JSON type, and
+ * Chromium's own managed-schema check drops it and hands over the rest, which is valid — all
+ * the organisation's rules gone, or Telegram or FaceTime from block to warn. Sealed, the push is
+ * refused whole, shown and recorded; the policy before it stays in force.
+ */
+test.describe('a sealed push that Chromium trimmed is refused whole', () => {
+  const BEFORE = {
+    schemaVersion: 1,
+    policyVersion: 'seal-1',
+    categories: { 'consumer-video': 'block', 'consumer-messaging': 'warn' },
+    services: { telegram: 'block' },
+    rules: [{ match: 'chat.example-consumer.com', action: 'block', label: 'Example Chat' }],
+  };
+  const session = useManagedSession(BEFORE);
+  const SEAL_LINE = 'seal: the browser delivered a different policy than was sealed';
+
+  const rows: Array<{ what: string; push: Record<string, unknown>; stays: string }> = [
+    { what: 'a rules item "action": 5 (all rules would be gone)', push: { ...BEFORE, rules: [{ match: 'chat.example-consumer.com', action: 5, label: 'Example Chat' }] }, stays: 'https://chat.example-consumer.com/' },
+    { what: '"services": ["telegram"] (Telegram would fall to warn)', push: { ...BEFORE, services: ['telegram'] }, stays: 'https://telegram.org/' },
+    { what: '"categories": {"consumer-video": 1} (FaceTime would fall to warn)', push: { ...BEFORE, categories: { 'consumer-video': 1, 'consumer-messaging': 'warn' } }, stays: 'https://facetime.apple.com/join' },
+  ];
+  for (const row of rows) {
+    test(`${row.what}: refused, shown in popup and options, recorded; the policy before stays in force`, async () => {
+      const { browser, server, admin } = session;
+      const before = await policyStatus(admin);
+      expect([before.unsealed, before.problems]).toEqual([false, {}]);
+      // Sealed over exactly what was written, as deploy would have sealed it.
+      const push = { ...row.push, policyVersion: 'seal-2' };
+      writeManagedPolicy({ ...push, seal: sealOf(push as PolicyObject) });
+      const status = await waitForPolicy(admin, (s) => s.policyVersion !== 'seal-1' || s.problems.managed !== undefined, 30_000);
+      await expectBlocked(browser, server, row.stays);
+      // Chromium really did trim it: what the extension was handed lacks the value.
+      const delivered = await browser.worker.evaluate(() => chrome.storage.managed.get(null));
+      expect(delivered.policyVersion).toBe('seal-2');
+      expect(delivered).not.toEqual(push);
+      expect([status.source, status.policyVersion, status.fromLastValid, status.problems]).toEqual(['managed', 'seal-1', true, { managed: [SEAL_LINE] }]);
+      const invalid = policyInvalid(await loggedEvents(admin));
+      expect(invalid.map((e) => [e.findings, e.policyVersion])).toEqual([[[SEAL_LINE], 'seal-1']]);
+      await expectShown(browser, /latest managed policy was refused whole \(problems: 1\), so none of it applies: the last valid version stays in force\./, [SEAL_LINE], 'seal-1');
+    });
+  }
+
+  test('the same push unsealed: Chromium\'s trimmed policy applies (Telegram warned), marked unsealed on the options page and in policy.applied', async () => {
+    const { browser, server, admin } = session;
+    await expect(admin.getByTestId('policy-seal')).toHaveAttribute('data-sealed', 'yes');
+    writeManagedPolicy({ ...BEFORE, policyVersion: 'seal-3', services: ['telegram'] }, { seal: false });
+    const status = await waitForPolicy(admin, (s) => s.policyVersion === 'seal-3', 30_000);
+    expect([status.unsealed, status.problems]).toEqual([true, {}]);
+    // What the seal is for: nothing about this push looks wrong to the extension.
+    const page = await browser.context.newPage();
+    await page.goto('https://telegram.org/');
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    expect(server.hits('telegram.org')).toEqual([]);
+    await admin.reload();
+    await expect(admin.getByTestId('policy-seal')).toHaveAttribute('data-sealed', 'no');
+    await expect(admin.getByTestId('policy-seal')).toContainText('unsealed');
+    const applied = (await loggedEvents(admin)).filter((e) => e.type === 'policy.applied');
+    expect(applied.map((e) => [e.policyVersion, e.findings])).toEqual([
+      ['seal-1', undefined],
+      ['seal-3', ['policy-unsealed']],
+    ]);
+    // The popup says nothing about seals: that is for IT.
+    const popup = await extensionPage(browser.context, browser.extensionId, 'popup.html');
+    await expect(popup.getByTestId('policy-version')).toHaveText('seal-3');
+    await expect(popup.getByTestId('policy-seal')).toHaveCount(0);
   });
 });

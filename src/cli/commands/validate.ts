@@ -11,10 +11,17 @@ import { translator } from '../../core/i18n/format.ts';
 import { parseCommandArgs } from '../args.ts';
 import { problemLine, readPolicyFile } from '../policy-option.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type Command } from '../io.ts';
+import { checkSeal, SEAL_CHANGED } from '../../core/policy/seal.ts';
+import type { PolicyObject } from '../deploy/formats.ts';
+import { preparePush } from '../deploy/prepare.ts';
 
 export const VALIDATE_HELP = `Usage: telehealth-guard validate <policy.json>…
+       telehealth-guard validate --seal <policy.json>
 
 Checks policy files against policy format v1 before IT pushes them.
+A "seal" in the file must match it (a file edited after sealing is refused). With --seal,
+prints the valid policy with its seal (replacing any it had), to push with your own tools;
+deploy seals by default.
 Exit 0 with a summary of each valid policy; exit 1 with one line per problem,
 "<path>: <message>" (for example "rules[3].match: must not contain a port").
 A valid policy may also print "warning: <path>: <message>" lines (exit 0): a rule whose
@@ -22,12 +29,16 @@ host looks like a meeting platform, sign-in host, protected domain or catalog se
 and any host that mixes scripts (Latin and Cyrillic, say) in one name.`;
 
 export const validateCommand: Command = async (args, io) => {
-  const { positionals, values } = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' } });
+  const { positionals, values } = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' }, seal: { type: 'boolean' } });
   if (values.help) {
     io.out(VALIDATE_HELP);
     return EXIT_OK;
   }
   if (positionals.length === 0) throw new UsageError('validate needs a policy file');
+  if (values.seal) {
+    if (positionals.length > 1) throw new UsageError(`validate --seal takes one policy file, got ${positionals.length}`);
+    return printSealed(io, positionals[0]!);
+  }
   let exit = EXIT_OK;
   for (const file of positionals) {
     const r = await readPolicyFile(io, file);
@@ -35,6 +46,12 @@ export const validateCommand: Command = async (args, io) => {
     if ('unreadable' in r) {
       io.err(`${shown}: cannot read (${escapeControls(r.unreadable)})`);
       exit = EXIT_PROBLEM;
+    } else if (r.ok && (r.chromeDrops?.length || (await checkSeal(r.raw as Record<string, unknown>)) === 'mismatch')) {
+      // Valid to the extension, but not what would arrive: Chrome trims it, or it is not what was sealed.
+      const problems = [...(r.chromeDrops ?? []), ...((await checkSeal(r.raw as Record<string, unknown>)) === 'mismatch' ? [{ path: 'seal', message: SEAL_CHANGED }] : [])];
+      exit = EXIT_PROBLEM;
+      io.err(`${shown}: invalid policy, ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+      for (const p of problems) io.out(problemLine(p));
     } else if (r.ok) {
       io.out(summarise(shown, r.policy));
       // Still valid (exit 0): things IT should look at twice before pushing (docs/lookalikes.md).
@@ -48,9 +65,32 @@ export const validateCommand: Command = async (args, io) => {
   return exit;
 };
 
+/** `validate --seal`: the policy as written, with its seal, on standard output (problems as usual). */
+async function printSealed(io: Parameters<Command>[1], file: string): Promise<number> {
+  const r = await readPolicyFile(io, file);
+  const shown = escapeControls(file);
+  if ('unreadable' in r) {
+    io.err(`${shown}: cannot read (${escapeControls(r.unreadable)})`);
+    return EXIT_PROBLEM;
+  }
+  if (!r.ok || r.raw === undefined) {
+    const problems = r.ok ? [] : r.problems;
+    io.err(`${shown}: invalid policy, ${problems.length} problem${problems.length === 1 ? '' : 's'}; not sealed:`);
+    for (const p of problems) io.out(problemLine(p));
+    return EXIT_PROBLEM;
+  }
+  const { policy } = preparePush(r.raw as PolicyObject, { incognitoOff: false, seal: true });
+  io.out(JSON.stringify(policy, null, 2));
+  return EXIT_OK;
+}
+
 /** The summary shared with the options page (core/policy/summary.ts), in English. */
 function summarise(file: string, p: Policy): string {
-  const lines = policySummary(p, translator('en'));
+  const lines = [
+    ...policySummary(p, translator('en')),
+    // Checked before the summary is printed: a seal here matches the file.
+    { label: 'seal', value: p.seal ? `${p.seal} (matches this file)` : 'none (deploy seals by default; validate --seal prints the policy sealed)' },
+  ];
   const width = Math.max(...lines.map((l) => l.label.length)) + 2;
   return [
     `${file}: valid policy (schemaVersion 1${p.policyVersion ? `, policyVersion "${p.policyVersion}"` : ''})`,

@@ -152,6 +152,9 @@ export const de: Record<MessageKey, string> = {
   policy_source: 'Herkunft',
   policy_version: 'Version',
   policy_version_none: 'keine angegeben',
+  policy_seal: 'Siegel',
+  policy_sealed: 'versiegelt: der Browser hat genau das geliefert, was die IT verteilt hat',
+  policy_unsealed: 'unversiegelt: ohne Siegel verteilt, ein unterwegs vom Browser verworfener Wert bliebe also unbemerkt (telehealth-guard deploy versiegelt standardmäßig)',
   policy_organization: 'Organisation',
   source_managed: 'von Ihrer Organisation verwaltet',
   source_local: 'auf diesem Computer importiert',
@@ -208,6 +211,7 @@ export const de: Record<MessageKey, string> = {
   finding_public_room: 'Öffentlicher Raum, dem jeder beitreten kann',
   finding_unwrapped: 'Link hinter einer Weiterleitung versteckt',
   finding_wrapped_unresolved: "Link hinter einem Mail-Gateway, das sein Ziel verbirgt",
+  finding_policy_unsealed: 'Verwaltete Richtlinie ohne Siegel',
   finding_incognito_unguarded: 'Inkognito-Fenster ungeschützt (die Erweiterung kann dort nicht laufen)',
 
   // Options page: policy summary, import, log viewer, chart

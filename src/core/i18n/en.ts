@@ -159,6 +159,9 @@ export const en = {
   policy_source: 'Source',
   policy_version: 'Version',
   policy_version_none: 'none given',
+  policy_seal: 'Seal',
+  policy_sealed: 'sealed: the browser delivered exactly what IT pushed',
+  policy_unsealed: 'unsealed: pushed without a seal, so a value the browser dropped on the way would go unnoticed (telehealth-guard deploy seals by default)',
   policy_organization: 'Organisation',
   source_managed: 'managed by your organisation',
   source_local: 'imported on this computer',
@@ -217,6 +220,7 @@ export const en = {
   finding_public_room: 'Public room anyone can join',
   finding_unwrapped: 'Link hidden behind a redirect',
   finding_wrapped_unresolved: "Link behind a mail gateway that hides where it leads",
+  finding_policy_unsealed: 'Managed policy without a seal',
   finding_incognito_unguarded: 'Incognito windows not protected (the extension cannot run there)',
 
   // Options page: policy summary, import, log viewer, chart

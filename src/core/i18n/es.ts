@@ -152,6 +152,9 @@ export const es: Record<MessageKey, string> = {
   policy_source: 'Origen',
   policy_version: 'Versión',
   policy_version_none: 'sin indicar',
+  policy_seal: 'Sello',
+  policy_sealed: 'sellada: el navegador entregó exactamente lo que TI envió',
+  policy_unsealed: 'sin sello: enviada sin sello, así que un valor que el navegador descartara por el camino pasaría inadvertido (telehealth-guard deploy sella por defecto)',
   policy_organization: 'Organización',
   source_managed: 'gestionada por su organización',
   source_local: 'importada en este equipo',
@@ -208,6 +211,7 @@ export const es: Record<MessageKey, string> = {
   finding_public_room: 'Sala pública a la que cualquiera puede entrar',
   finding_unwrapped: 'Enlace oculto tras una redirección',
   finding_wrapped_unresolved: "Enlace tras una pasarela de correo que oculta su destino",
+  finding_policy_unsealed: 'Política gestionada sin sello',
   finding_incognito_unguarded: 'Ventanas de incógnito sin protección (la extensión no puede funcionar en ellas)',
 
   // Options page: policy summary, import, log viewer, chart

@@ -152,6 +152,9 @@ export const fr: Record<MessageKey, string> = {
   policy_source: 'Origine',
   policy_version: 'Version',
   policy_version_none: 'non indiquée',
+  policy_seal: 'Sceau',
+  policy_sealed: 'scellée : le navigateur a remis exactement ce que l’informatique a envoyé',
+  policy_unsealed: 'non scellée : envoyée sans sceau, une valeur écartée en chemin par le navigateur passerait donc inaperçue (telehealth-guard deploy scelle par défaut)',
   policy_organization: 'Organisation',
   source_managed: 'gérée par votre organisation',
   source_local: 'importée sur cet ordinateur',
@@ -208,6 +211,7 @@ export const fr: Record<MessageKey, string> = {
   finding_public_room: 'Salle publique ouverte à tous',
   finding_unwrapped: 'Lien caché derrière une redirection',
   finding_wrapped_unresolved: "Lien derrière une passerelle de messagerie qui masque sa destination",
+  finding_policy_unsealed: 'Stratégie gérée sans sceau',
   finding_incognito_unguarded: 'Fenêtres de navigation privée non protégées (l’extension ne peut pas y fonctionner)',
 
   // Options page: policy summary, import, log viewer, chart

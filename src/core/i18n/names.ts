@@ -10,9 +10,10 @@ import { describeFinding } from '../data-protection/describe.ts';
 import type { MessageKey } from './en.ts';
 import type { Translate } from './format.ts';
 import { INCOGNITO_GAP_FINDING } from '../side-doors.ts';
+import { POLICY_UNSEALED_FINDING } from '../policy/seal.ts';
 
-/** Findings of the guard's own events (guard.gap), named like meeting findings. */
-export const GUARD_FINDING_CODES = [INCOGNITO_GAP_FINDING] as const;
+/** Findings of the guard's own events (guard.gap, policy.applied), named like meeting findings. */
+export const GUARD_FINDING_CODES = [INCOGNITO_GAP_FINDING, POLICY_UNSEALED_FINDING] as const;
 const NAMED_FINDINGS: readonly string[] = [...FINDING_CODES, ...GUARD_FINDING_CODES];
 
 const keyOf = (prefix: string, code: string) => `${prefix}_${code.replace(/[.-]/g, '_')}` as MessageKey;

@@ -40,8 +40,21 @@ export interface JsonDuplicate {
 /** Duplicate keys described in full; beyond these only the count is kept. */
 export const MAX_DUPLICATES_KEPT = 100;
 
+/**
+ * A whole number written with a decimal point or an exponent (`30.0`, `1e5`). JSON.parse reads
+ * it as 30; Chromium's JSON reader reads it as a fraction and, where the managed schema says
+ * "integer", drops it (tried on Chromium 156: `"bypassMinutes": 30.0` and `"maxEvents": 1e5`
+ * took their whole objects with them; `"schemaVersion": 1.0` was dropped). `validate` names them.
+ */
+export interface JsonFractionSpelling {
+  line: number;
+  column: number;
+  path: string;
+  text: string;
+}
+
 export type JsonResult =
-  | { ok: true; value: unknown; duplicates: JsonDuplicate[]; duplicateCount: number }
+  | { ok: true; value: unknown; duplicates: JsonDuplicate[]; duplicateCount: number; fractionSpellings: JsonFractionSpelling[] }
   | { ok: false; problem: JsonProblem };
 
 const WORDS = ['true', 'false', 'null'] as const;
@@ -51,6 +64,7 @@ class Scan {
   depth = 0;
   duplicates: JsonDuplicate[] = [];
   duplicateCount = 0;
+  fractionSpellings: JsonFractionSpelling[] = [];
   // Line counting resumes from the last position asked for: duplicates are found in
   // text order, so counting is linear overall (re-counting from the start for each of
   // 100,000 duplicates took minutes).
@@ -259,6 +273,9 @@ class Scan {
   number(): void {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i, this.i + 400));
     if (!m) this.fail('invalid number');
+    if ((m[2] !== undefined || m[3] !== undefined) && Number.isInteger(Number(m[0])) && this.fractionSpellings.length < MAX_DUPLICATES_KEPT) {
+      this.fractionSpellings.push({ ...this.position(), path: pathString(this.path), text: m[0] });
+    }
     this.i += m[0].length;
   }
 }
@@ -281,7 +298,7 @@ export function parseJson(text: string): JsonResult {
     if (problem) return { ok: false, problem };
     throw e;
   }
-  return { ok: true, value: JSON.parse(body), duplicates: scan.duplicates, duplicateCount: scan.duplicateCount };
+  return { ok: true, value: JSON.parse(body), duplicates: scan.duplicates, duplicateCount: scan.duplicateCount, fractionSpellings: scan.fractionSpellings };
 }
 
 function pathString(path: ReadonlyArray<string | number>): string {

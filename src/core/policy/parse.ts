@@ -101,6 +101,8 @@ function boundMessage(word: string, origin: string, bound: number | bigint): str
 
 function article(type: string): string {
   if (type === 'int') return 'a whole number';
+  // zod's "record" (categories, services, findingActions) is a JSON object to the person writing it.
+  if (type === 'record') return 'an object';
   if (type === 'object' || type === 'array' || type === 'integer') return `an ${type}`;
   return `a ${type}`;
 }

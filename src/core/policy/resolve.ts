@@ -10,9 +10,15 @@
  * reported as MANAGED_MISSING. Only a valid managed policy replaces it; README.md, "Ending
  * management", says how IT hands a profile back. Pure, so the rules are tested without
  * a browser.
+ *
+ * Sealed pushes (docs/policy-format.md 1.2): a managed policy that does not match its `seal` is
+ * what the browser trimmed (a value of the wrong JSON type dropped), not what IT wrote; it is
+ * refused like any invalid push, with the problem `seal: SEAL_MISMATCH`. The digest is async
+ * (WebCrypto), so `resolvePolicyChecked` computes it and hands the verdict to `resolvePolicy`.
  */
 import { defaultPolicy } from './default.ts';
 import { parsePolicy, parsePolicyText, type PolicyProblem } from './parse.ts';
+import { checkSeal, SEAL_MISMATCH, type SealCheck } from './seal.ts';
 import type { Policy, PolicySource } from './schema.ts';
 
 /** The one problem recorded when a managed policy that was in force is gone. */
@@ -25,6 +31,11 @@ export interface PolicyInputs {
   localText: string | null;
   /** The last valid policy each source delivered, as it was written (not defaults-filled). */
   lastValid: { managed?: unknown; local?: unknown };
+  /**
+   * Whether `managed` matches the seal it carries (checkSeal). Left out, a managed policy
+   * that carries a seal counts as not matching it: a seal nobody checked is not trusted.
+   */
+  managedSeal?: SealCheck;
 }
 
 export interface ResolvedPolicy {
@@ -35,6 +46,8 @@ export interface ResolvedPolicy {
   managedPresent: boolean;
   /** True when a managed policy was in force and storage.managed is now empty or unreadable. */
   managedMissing: boolean;
+  /** The policy in force is a managed one without a seal (applied, and marked so). */
+  unsealed: boolean;
   /** Problems of each source's current content (empty arrays are left out). */
   problems: Partial<Record<'managed' | 'local', PolicyProblem[]>>;
   /** The last valid policies to keep, updated with any source that is valid now. */
@@ -45,6 +58,16 @@ export function resolvePolicy(inputs: PolicyInputs): ResolvedPolicy {
   const lastValid = { ...inputs.lastValid };
   const problems: ResolvedPolicy['problems'] = {};
   const managedPresent = inputs.managed !== null && Object.keys(inputs.managed).length > 0;
+  const result = (policy: Policy, source: PolicySource, fromLastValid: boolean, managedMissing = false): ResolvedPolicy => ({
+    policy,
+    source,
+    fromLastValid,
+    managedPresent,
+    managedMissing,
+    unsealed: source === 'managed' && policy.seal === undefined,
+    problems,
+    lastValid,
+  });
 
   const tryLastValid = (source: 'managed' | 'local'): Policy | null => {
     const previous = lastValid[source];
@@ -53,22 +76,23 @@ export function resolvePolicy(inputs: PolicyInputs): ResolvedPolicy {
     return r.ok ? r.policy : null;
   };
 
-  let fromLastValid = false;
-  const managedMissing = false;
   if (managedPresent) {
-    const r = parsePolicy(inputs.managed);
-    if (r.ok) {
-      lastValid.managed = inputs.managed;
-      return { policy: r.policy, source: 'managed', fromLastValid, managedPresent, managedMissing, problems, lastValid };
+    const managed = inputs.managed!;
+    const seal = inputs.managedSeal ?? (Object.hasOwn(managed, 'seal') ? 'mismatch' : 'unsealed');
+    const r = parsePolicy(managed);
+    if (r.ok && seal !== 'mismatch') {
+      lastValid.managed = managed;
+      return result(r.policy, 'managed', false);
     }
-    problems.managed = r.problems;
+    // A trimmed push may well look valid: the seal's problem first, then any others.
+    problems.managed = [...(seal === 'mismatch' ? [{ path: 'seal', message: SEAL_MISMATCH }] : []), ...(r.ok ? [] : r.problems)];
     const previous = tryLastValid('managed');
-    if (previous) return { policy: previous, source: 'managed', fromLastValid: true, managedPresent, managedMissing, problems, lastValid };
+    if (previous) return result(previous, 'managed', true);
   } else {
     const previous = tryLastValid('managed');
     if (previous) {
       problems.managed = [{ path: '', message: MANAGED_MISSING }];
-      return { policy: previous, source: 'managed', fromLastValid: true, managedPresent, managedMissing: true, problems, lastValid };
+      return result(previous, 'managed', true, true);
     }
   }
   // A managed policy that never had a valid version falls to the next source down, as
@@ -78,14 +102,18 @@ export function resolvePolicy(inputs: PolicyInputs): ResolvedPolicy {
     const r = parsePolicyText(inputs.localText);
     if (r.ok) {
       lastValid.local = JSON.parse(inputs.localText);
-      return { policy: r.policy, source: 'local', fromLastValid, managedPresent, managedMissing, problems, lastValid };
+      return result(r.policy, 'local', false);
     }
     problems.local = r.problems;
     const previous = tryLastValid('local');
-    if (previous) {
-      fromLastValid = true;
-      return { policy: previous, source: 'local', fromLastValid, managedPresent, managedMissing, problems, lastValid };
-    }
+    if (previous) return result(previous, 'local', true);
   }
-  return { policy: defaultPolicy(), source: 'default', fromLastValid, managedPresent, managedMissing, problems, lastValid };
+  return result(defaultPolicy(), 'default', false);
+}
+
+/** resolvePolicy with the managed policy's seal checked first (what the extension calls). */
+export async function resolvePolicyChecked(inputs: Omit<PolicyInputs, 'managedSeal'>): Promise<ResolvedPolicy> {
+  const managed = inputs.managed;
+  const managedSeal = managed !== null && Object.keys(managed).length > 0 ? await checkSeal(managed) : 'unsealed';
+  return resolvePolicy({ ...inputs, managedSeal });
 }

@@ -21,6 +21,8 @@ export const SEAL_PREFIX = 'sha256:';
 
 /** The problem recorded when a managed push does not match its seal (the spec's exact words). */
 export const SEAL_MISMATCH = 'the browser delivered a different policy than was sealed';
+/** The problem `validate` and a local import report for a file edited after it was sealed. */
+export const SEAL_CHANGED = 'does not match the policy: it was changed after it was sealed (seal it again: telehealth-guard validate --seal, or deploy, which seals)';
 /** The finding on `policy.applied` for a managed policy that carries no seal. */
 export const POLICY_UNSEALED_FINDING = 'policy-unsealed';
 

@@ -52,7 +52,7 @@ export function PolicyPanel() {
     <section aria-label={t('policy_heading')} class="panel policy">
       {status && <IncognitoNotice status={status} />}
       <div class="policy-grid">
-        {status && <PolicyStatusView status={status} />}
+        {status && <PolicyStatusView status={status} admin />}
         {status && status.summary.length > 0 && (
           <section aria-labelledby="summary-heading" class="policy-summary">
             <h2 id="summary-heading">{t('summary_heading')}</h2>
