@@ -13,6 +13,8 @@ import { memoryIO } from '../../src/cli/io.ts';
 import { GP_NAMESPACE, settingsFromSchema } from '../../src/cli/deploy/admx.ts';
 import { EXTENSION_ID } from '../../src/core/identity.ts';
 import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
+import { checkSeal } from '../../src/core/policy/seal.ts';
+import { preparePush } from '../../src/cli/deploy/prepare.ts';
 
 const A = 'abcdefghijklmnopabcdefghijklmnop';
 const B = 'ponmlkjihgfedcbaponmlkjihgfedcba';
@@ -138,24 +140,65 @@ describe('deploy --target admx', () => {
     expect(fmt.enabledValue.decimal[0].value).toBe('1');
   });
 
-  it('maps each policy key to the registry form Chrome reads: scalars as values, flat objects as a subkey, the rest as JSON', () => {
+  it('maps each policy key to the registry form Chrome reads: scalars as values, objects and lists as JSON', () => {
     const settings = new Map(settingsFromSchema(generateManagedSchema()).map((s) => [s.key, s]));
-    expect(settings.get('defaultAction')).toEqual({ key: 'defaultAction', subkey: false, fields: [{ name: 'defaultAction', type: 'string' }] });
-    expect(settings.get('organization')!.subkey).toBe(true);
-    expect(settings.get('warn')!.fields).toEqual(expect.arrayContaining([{ name: 'requireReason', type: 'boolean' }, { name: 'bypassMinutes', type: 'integer' }]));
-    expect(settings.get('rules')!.fields).toEqual([{ name: 'rules', type: 'json' }]);
-    expect(settings.get('meetings')!.fields).toEqual([{ name: 'meetings', type: 'json' }]);
+    expect(settings.get('defaultAction')).toEqual({ key: 'defaultAction', fields: [{ name: 'defaultAction', type: 'string' }] });
+    expect(settings.get('seal')).toEqual({ key: 'seal', fields: [{ name: 'seal', type: 'string' }] });
+    // An Enabled setting writes every box it has (an empty one as empty text): objects as one
+    // JSON box write exactly the value, never ~80 empty service actions.
+    for (const k of ['organization', 'warn', 'services', 'categories', 'rules', 'meetings', 'sideDoors']) expect(settings.get(k)!.fields, k).toEqual([{ name: k, type: 'json' }]);
     expect(settings.has('schemaVersion')).toBe(false);
   });
 
-  it('takes a policy file too, validates it, and says the templates carry no values', async () => {
+  it('without a policy the templates carry no values', async () => {
+    const r = await run(['deploy', '--target', 'admx', '--out', 'o']);
+    expect(r.out).toContain('carry no values');
+    expect(r.files['o/en-US/telehealth-guard.adml']).not.toContain('defaultValue');
+  });
+
+  it('with a policy, every setting opens with its value and the seal; enabled as they open, Group Policy writes exactly what was sealed', async () => {
     const ok = await run(['deploy', 'p.json', '--target', 'admx', '--out', 'o'], { 'p.json': strict });
     expect(ok.code, ok.err).toBe(0);
-    expect(ok.out).toContain('carry no values');
+    expect(ok.out).toContain("each opens filled in with this policy's value");
+    expect(ok.out).toMatch(/Sealed sha256:[0-9a-f]{64}/);
     expect(ok.files['o/telehealth-guard.admx']).toContain(EXTENSION_ID);
+    const admx = parse(ok.files['o/telehealth-guard.admx']!).policyDefinitions;
+    const adml = parse(ok.files['o/en-US/telehealth-guard.adml']!).policyDefinitionResources;
+    // What Group Policy writes for Chrome with each setting the instructions name Enabled as it
+    // opens, read back the way Chrome's registry loader reads it (JSON boxes parsed).
+    const pres = new Map<string, Record<string, unknown>>(adml.resources.presentationTable.presentation.map((p: { id: string }) => [p.id, p]));
+    const written: Record<string, unknown> = {};
+    const enabled = /exactly these settings, keeping their values: (.*)\.$/m.exec(ok.out)![1]!.split(', ');
+    for (const p of admx.policies.policy as Array<{ name: string; presentation?: string; valueName?: string; elements?: Record<string, Array<{ valueName: string }>> }>) {
+      if (!p.name.startsWith('Chrome_')) continue;
+      if (p.name === 'Chrome_schemaVersion') {
+        written.schemaVersion = 1;
+        continue;
+      }
+      const setting = p.name.slice('Chrome_'.length);
+      const text = p.elements?.text?.[0];
+      if (!text || !enabled.map((k) => k.replace(/[^A-Za-z0-9]/g, '_')).includes(setting)) continue;
+      const box = (pres.get(refs(p.presentation!, 'presentation'))!.textBox as Array<{ defaultValue?: string; label: string }>)[0]!;
+      expect(box.defaultValue, setting).toBeDefined();
+      written[text.valueName] = box.label.endsWith('(JSON)') ? JSON.parse(String(box.defaultValue)) : String(box.defaultValue);
+    }
+    const sealed = preparePush(JSON.parse(strict), { incognitoOff: false, seal: true }).policy;
+    expect(written).toEqual(sealed);
+    expect(await checkSeal(written)).toBe('valid');
+    // sideDoors are not written into it: these templates do not turn incognito off.
+    expect(written.sideDoors).toBeUndefined();
+
     const bad = await run(['deploy', 'p.json', '--target', 'admx', '--out', 'o2'], { 'p.json': '{"schemaVersion":1,"defaultAction":"maybe"}' });
     expect(bad.code).toBe(1);
     expect(bad.files['o2/telehealth-guard.admx']).toBeUndefined();
+  });
+
+  it('a value longer than a Group Policy text box is refused before anything is written', async () => {
+    const rules = Array.from({ length: 1200 }, (_, i) => ({ match: `chat${i}.example-consumer.com`, action: 'block' }));
+    const r = await run(['deploy', 'p.json', '--target', 'admx', '--out', 'o'], { 'p.json': JSON.stringify({ schemaVersion: 1, rules }) });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^rules: is [\d,]+ characters as JSON, more than a Group Policy text box holds \(32,767\): push this policy with --target windows-reg$/);
+    expect(r.files['o/telehealth-guard.admx']).toBeUndefined();
   });
 });
 

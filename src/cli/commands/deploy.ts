@@ -7,6 +7,8 @@ import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { unrepresentable, type PolicyObject } from '../deploy/formats.ts';
 import { preparePush } from '../deploy/prepare.ts';
+import { admxProblems } from '../deploy/admx.ts';
+import { generateManagedSchema } from '../../core/policy/managed-schema.ts';
 import { TARGET_NAMES, TARGETS, type Target, type TargetOptions } from '../deploy/targets.ts';
 import { EXIT_OK, EXIT_PROBLEM, FileTooLargeError, UsageError, type CliIO, type Command } from '../io.ts';
 import { problemLine } from '../policy-option.ts';
@@ -148,9 +150,17 @@ export const deployCommand: Command = async (args, io) => {
     return EXIT_PROBLEM;
   }
 
-  if (target.files) return writeTargetFiles(target, targetName, opts, values.out ?? '.', io, `${shown} is valid; these templates carry no values: set them in the editor (windows-reg writes this policy's values).`);
-
   const pushed = preparePush(policy, { incognitoOff: target.closesIncognito === true && opts.hardening !== false, seal: !values['no-seal'] });
+  if (target.files) {
+    // Templates (admx) open with this policy's values and its seal.
+    const tooLong = admxProblems(generateManagedSchema(), pushed.policy);
+    if (tooLong.length > 0) {
+      io.err(`${shown}: these templates cannot carry this policy, ${tooLong.length} problem${tooLong.length === 1 ? '' : 's'}; nothing written:`);
+      for (const p of tooLong) io.out(problemLine(p));
+      return EXIT_PROBLEM;
+    }
+    return writeTargetFiles(target, targetName, opts, values.out ?? '.', io, [...pushed.notes, sealLine(pushed.policy)].join('\n'), pushed.policy);
+  }
   const content = target.build(pushed.policy, opts);
   const path = join(values.out ?? '.', target.file);
   try {
@@ -163,10 +173,10 @@ export const deployCommand: Command = async (args, io) => {
   return EXIT_OK;
 };
 
-/** Targets of several files (admx), which carry no policy values. */
-async function writeTargetFiles(target: Target, targetName: string, opts: TargetOptions, outDir: string, io: CliIO, note?: string): Promise<number> {
+/** Targets of several files (admx): without a policy they carry no values; with one, its values. */
+async function writeTargetFiles(target: Target, targetName: string, opts: TargetOptions, outDir: string, io: CliIO, note?: string, policy?: PolicyObject): Promise<number> {
   const written: string[] = [];
-  for (const [name, content] of Object.entries(target.files?.(opts) ?? {})) {
+  for (const [name, content] of Object.entries(target.files?.(opts, policy) ?? {})) {
     const path = join(outDir, name);
     try {
       await io.writeFile(path, content);
@@ -176,7 +186,7 @@ async function writeTargetFiles(target: Target, targetName: string, opts: Target
     }
     written.push(path);
   }
-  io.out([`Wrote ${written.join(' and ')} for ${targetName}.`, ...(note ? [note] : []), ...target.instructions(written[0]!, opts)].join('\n'));
+  io.out([`Wrote ${written.join(' and ')} for ${targetName}.`, ...(note ? [note] : []), ...target.instructions(written[0]!, opts, policy)].join('\n'));
   return EXIT_OK;
 }
 

@@ -11,11 +11,16 @@
  * (the same conversions as the .reg target, formats.ts):
  * - a string → a text box (REG_SZ); an integer → a number box (REG_DWORD);
  *   a boolean → a check box (REG_DWORD 0/1);
- * - an object whose values are all of those types → one setting with a box per field,
- *   written as a subkey (…\policy\organization: name, supportContact, …), which Chrome
- *   reads as that object;
- * - anything else (lists, nested objects) → a text box holding the value as JSON, which
- *   Chrome parses ("Dictionaries may be encoded as JSON strings").
+ * - an object or a list → a text box holding the value as JSON, which Chrome parses
+ *   ("Dictionaries may be encoded as JSON strings"), the same form the .reg target writes.
+ *   (Objects used to be a box per field under a subkey; but an Enabled setting writes every
+ *   box, an empty one as empty text, so `services` wrote ~80 empty actions and
+ *   `organization` an empty supportUrl, both refused, and no field could be left out.
+ *   As JSON the setting writes exactly the value typed, which is also what a seal needs.)
+ *
+ * Given a policy (`deploy policy.json --target admx`), each setting's box opens filled in with
+ * that policy's value, the seal included (docs/policy-format.md 1.2): enable the settings the
+ * policy has, keep the values, and the browser receives exactly what was sealed.
  * `schemaVersion` is its own setting, "Policy format", which must be enabled: without it
  * the extension refuses the managed policy (docs/policy-format.md).
  *
@@ -39,7 +44,9 @@ export interface AdmxOptions {
 
 type Scalar = 'string' | 'integer' | 'boolean';
 type Field = { name: string; type: Scalar | 'json' };
-type Setting = { key: string; fields: Field[]; subkey: boolean };
+type Setting = { key: string; fields: Field[] };
+/** The policy whose values the boxes open with (top-level key → value). */
+export type AdmxValues = Record<string, unknown>;
 
 const isScalar = (t: string): t is Scalar => t === 'string' || t === 'integer' || t === 'boolean';
 
@@ -48,12 +55,8 @@ export function settingsFromSchema(schema: ChromeSchema): Setting[] {
   return Object.entries(schema.properties ?? {})
     .filter(([key]) => key !== 'schemaVersion')
     .map(([key, s]) => {
-      if (isScalar(s.type)) return { key, subkey: false, fields: [{ name: key, type: s.type }] };
-      const props = Object.entries(s.properties ?? {});
-      if (s.type === 'object' && props.length > 0 && props.every(([, p]) => isScalar(p.type))) {
-        return { key, subkey: true, fields: props.map(([name, p]) => ({ name, type: p.type as Scalar })) };
-      }
-      return { key, subkey: false, fields: [{ name: key, type: 'json' as const }] };
+      if (isScalar(s.type)) return { key, fields: [{ name: key, type: s.type }] };
+      return { key, fields: [{ name: key, type: 'json' as const }] };
     });
 }
 
@@ -69,14 +72,35 @@ const attr = (s: string) => xmlText(s).replace(/"/g, '&quot;');
 function explain(setting: Setting): string {
   const head = `Sets "${setting.key}" in the Telehealth Guard policy (docs/policy-format.md describes every field and its default).`;
   const how = setting.fields.map((f) =>
-    f.type === 'json'
-      ? `Enter the value as JSON, exactly as it appears in a policy file (validate the file first with: npx telehealth-guard validate).`
-      : setting.subkey
-        ? `${f.name}: ${f.type === 'boolean' ? 'checked means true' : f.type === 'integer' ? 'a whole number' : 'text'}.`
-        : '',
+    f.type === 'json' ? `Enter the value as JSON, exactly as it appears in a policy file (validate the file first with: npx telehealth-guard validate).` : '',
   );
-  const boxes = setting.subkey ? ['Every box is written when the setting is Enabled, an empty box as empty text, which the extension may refuse (an address must be https): fill in every box.'] : [];
-  return [head, ...how.filter(Boolean), ...boxes, 'Not configured or Disabled: the field is left out and the extension uses its default. The extension refuses the whole managed policy if "Policy format" is not enabled or a value is invalid, and keeps the last valid one.'].join('\n\n');
+  const seal =
+    setting.key === 'seal'
+      ? ['The seal of the whole policy (docs/policy-format.md, "Sealed pushes"): templates made with "telehealth-guard deploy <policy.json> --target admx" open every setting with that policy\'s values and this box with its seal. Change a value and the extension refuses the push as not what was sealed: edit the policy file and make the templates again.']
+      : [];
+  return [head, ...how.filter(Boolean), ...seal, 'Not configured or Disabled: the field is left out and the extension uses its default. The extension refuses the whole managed policy if "Policy format" is not enabled or a value is invalid, and keeps the last valid one.'].join('\n\n');
+}
+
+/** What a box opens with: the policy's value (JSON for objects and lists), or nothing. */
+function boxValue(f: Field, values: AdmxValues | undefined): string | undefined {
+  const v = values?.[f.name];
+  if (v === undefined) return undefined;
+  return f.type === 'json' ? JSON.stringify(v) : String(v);
+}
+
+/**
+ * What these templates cannot carry of a policy: a value longer than a Group Policy text box
+ * holds. Checked before anything is written.
+ */
+export function admxProblems(schema: ChromeSchema, values: AdmxValues): Array<{ path: string; message: string }> {
+  return settingsFromSchema(schema).flatMap((s) =>
+    s.fields.flatMap((f) => {
+      const v = boxValue(f, values);
+      return v !== undefined && v.length > TEXT_MAX
+        ? [{ path: f.name, message: `is ${v.length.toLocaleString('en-US')} characters as JSON, more than a Group Policy text box holds (${TEXT_MAX.toLocaleString('en-US')}): push this policy with --target windows-reg` }]
+        : [];
+    }),
+  );
 }
 
 /**
@@ -88,7 +112,7 @@ export function xmlComment(text: string): string {
   return `<!-- ${text} -->`;
 }
 
-export function admxTemplates(schema: ChromeSchema, o: AdmxOptions): { admx: string; adml: string } {
+export function admxTemplates(schema: ChromeSchema, o: AdmxOptions, values?: AdmxValues): { admx: string; adml: string } {
   const settings = settingsFromSchema(schema);
   const policies: string[] = [];
   const strings: Array<[string, string]> = [
@@ -118,7 +142,7 @@ export function admxTemplates(schema: ChromeSchema, o: AdmxOptions): { admx: str
 
     for (const s of settings) {
       const name = `${b.prefix}_${ident(s.key)}`;
-      const key = s.subkey ? `${policyKey}\\${s.key}` : policyKey;
+      const key = policyKey;
       const elements = s.fields.map((f) => {
         const eid = ident(f.name);
         if (f.type === 'boolean') return `        <boolean id="${eid}" valueName="${attr(f.name)}"><trueValue><decimal value="1"/></trueValue><falseValue><decimal value="0"/></falseValue></boolean>`;
@@ -140,9 +164,10 @@ export function admxTemplates(schema: ChromeSchema, o: AdmxOptions): { admx: str
       const controls = s.fields.map((f) => {
         const eid = ident(f.name);
         const label = f.type === 'json' ? `${f.name} (JSON)` : f.name;
-        if (f.type === 'boolean') return `          <checkBox refId="${eid}">${xmlText(label)}</checkBox>`;
-        if (f.type === 'integer') return `          <decimalTextBox refId="${eid}">${xmlText(label)}</decimalTextBox>`;
-        return `          <textBox refId="${eid}"><label>${xmlText(label)}</label></textBox>`;
+        const given = boxValue(f, values);
+        if (f.type === 'boolean') return `          <checkBox refId="${eid}"${given === undefined ? '' : ` defaultChecked="${given === 'true'}"`}>${xmlText(label)}</checkBox>`;
+        if (f.type === 'integer') return `          <decimalTextBox refId="${eid}"${given === undefined ? '' : ` defaultValue="${attr(given)}"`}>${xmlText(label)}</decimalTextBox>`;
+        return `          <textBox refId="${eid}"><label>${xmlText(label)}</label>${given === undefined ? '' : `<defaultValue>${xmlText(given)}</defaultValue>`}</textBox>`;
       });
       presentations.push([`        <presentation id="${name}">`, ...controls, `        </presentation>`].join('\n'));
     }

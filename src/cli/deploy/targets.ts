@@ -72,7 +72,7 @@ export interface Target {
   xml: boolean;
   build(policy: PolicyObject, o: TargetOptions): string;
   /** Targets that write more than one file (admx): path under --out → content. Replaces `build`. */
-  files?(o: TargetOptions): Record<string, string>;
+  files?(o: TargetOptions, policy?: PolicyObject): Record<string, string>;
   /** Writes for Chrome and Edge, so takes --edge-extension-id. */
   edgeId?: boolean;
   /** Targets that carry no policy values (admx): the policy file is optional. */
@@ -231,14 +231,19 @@ export const TARGETS: Record<string, Target> = {
     policyOptional: true,
     edgeId: true,
     build: () => '',
-    files: (o) => {
-      const { admx, adml } = admxTemplates(generateManagedSchema(), { chromeExtensionId: o.extensionId, edgeExtensionId: o.edgeExtensionId ?? o.extensionId });
+    files: (o, policy) => {
+      const { admx, adml } = admxTemplates(generateManagedSchema(), { chromeExtensionId: o.extensionId, edgeExtensionId: o.edgeExtensionId ?? o.extensionId }, policy);
       return { [ADMX_FILE]: admx, [ADML_FILE]: adml };
     },
-    instructions: (path, o) => [
-      `Settings under "Telehealth Guard" for Chrome (extension ${o.extensionId}) and Edge (extension ${o.edgeExtensionId ?? o.extensionId}); they carry no values: set them in the editor.`,
+    instructions: (path, o, policy) => [
+      policy
+        ? `Settings under "Telehealth Guard" for Chrome (extension ${o.extensionId}) and Edge (extension ${o.edgeExtensionId ?? o.extensionId}); each opens filled in with this policy's value.`
+        : `Settings under "Telehealth Guard" for Chrome (extension ${o.extensionId}) and Edge (extension ${o.edgeExtensionId ?? o.extensionId}); they carry no values: set them in the editor.`,
       'Group Policy: copy the .admx into \\\\<domain>\\SYSVOL\\<domain>\\Policies\\PolicyDefinitions\\ and the .adml into its en-US\\ folder,',
-      '  then Computer Configuration → Administrative Templates → Telehealth Guard. Enable "Policy format" and the settings you need.',
+      policy
+        ? `  then Computer Configuration → Administrative Templates → Telehealth Guard. Enable "Policy format" and exactly these settings, keeping their values: ${Object.keys(policy).filter((k) => k !== 'schemaVersion').join(', ')}.`
+        : '  then Computer Configuration → Administrative Templates → Telehealth Guard. Enable "Policy format" and the settings you need.',
+      ...(policy && typeof policy.seal === 'string' ? ['  A value changed in the editor, a setting left out or one added makes the push differ from its seal, and the extension refuses it: change the policy file and make the templates again.'] : []),
       `Intune: Devices → Configuration → Import ADMX: upload ${path} with the .adml, then create a profile from the imported template.`,
       'The ids are written into the templates: generate them again if an id changes. Check chrome://policy and edge://policy.',
       ...(o.hardening === false
