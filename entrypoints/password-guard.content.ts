@@ -1,5 +1,5 @@
 import { guardPasswords } from '../src/browser/content/password-guard.ts';
-import { LOOKALIKE_PASSWORD, type LookalikePasswordAnswer } from '../src/core/lookalike/password.ts';
+import { LOOKALIKE_PASSWORD, type LookalikePasswordAnswer } from '../src/core/lookalike/password-message.ts';
 import { t } from '../src/browser/i18n.ts';
 
 // Injected by the background only into frames on a look-alike host (src/browser/navigation-watch.ts).

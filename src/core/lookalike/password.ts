@@ -10,8 +10,7 @@ import { lookalikeOf } from './decide.ts';
 import type { Lookalike } from './detect.ts';
 
 /** A content script's report that it disabled a password field; the background decides again. */
-export const LOOKALIKE_PASSWORD = 'lookalike.password' as const;
-export type LookalikePasswordAnswer = { name: string } | { name: null };
+export { LOOKALIKE_PASSWORD, type LookalikePasswordAnswer } from './password-message.ts';
 
 /** The look-alike whose password fields a committed page must not offer, or null. */
 export function passwordGuardFor(url: string, compiled: CompiledPolicy): Lookalike | null {
