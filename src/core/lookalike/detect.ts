@@ -55,8 +55,13 @@ export interface LookalikeIndex {
   readonly brands: ReadonlyArray<{ word: string; target: Target }>;
   /** The brand words' skeletons; made on the first host that may hide one. */
   brandSkeletons?: ReadonlyArray<{ word: string; target: Target }>;
-  /** Answers already given, by host (browsing repeats hosts); bounded. */
-  readonly cache: Map<string, Lookalike | null>;
+  /**
+   * Answers already given, by host (browsing repeats hosts), in two generations: when the
+   * newer is full it becomes the older and the oldest is dropped, and a host found in the
+   * older moves up, so the hosts in use stay while the memory stays bounded (2 × CACHE_LIMIT).
+   */
+  cache: Map<string, Lookalike | null>;
+  older: Map<string, Lookalike | null>;
   /** The letter masks of the target labels' skeletons (`mightBe`). */
   readonly skeletonMasks: ReadonlySet<number>;
   /** The fewest brand words that contain every brand (`mightBe`). */
@@ -169,15 +174,19 @@ export function compileLookalikes(policy: Policy): LookalikeIndex {
   const skeletonMasks = new Set([...labelSkeletons.keys(), ...brands.map((b) => labelSkeleton(b.word))].map(letterMask));
   const words = [...new Set(brands.map((b) => b.word))].sort((a, b) => a.length - b.length);
   const brandWords = words.filter((w, i) => !words.slice(0, i).some((k) => w.includes(k)));
-  return { targets, own, labelSkeletons, domainSkeletons: undefined, typos, brands, cache: new Map(), skeletonMasks, brandWords };
+  return { targets, own, labelSkeletons, domainSkeletons: undefined, typos, brands, cache: new Map(), older: new Map(), skeletonMasks, brandWords };
 }
 
 /** The look-alike a canonical host is, or null. */
 export function detectLookalike(index: LookalikeIndex, host: string): Lookalike | null {
   const cached = index.cache.get(host);
   if (cached !== undefined) return cached;
-  const found = detect(index, host);
-  if (index.cache.size >= CACHE_LIMIT) index.cache.clear();
+  const old = index.older.get(host);
+  const found = old !== undefined ? old : detect(index, host);
+  if (index.cache.size >= CACHE_LIMIT) {
+    index.older = index.cache;
+    index.cache = new Map();
+  }
   index.cache.set(host, found);
   return found;
 }
@@ -209,7 +218,11 @@ function mightBe(index: LookalikeIndex, host: string): boolean {
       const len = i - label;
       if (len >= MIN_LABEL - 1) {
         if (host.startsWith('xn--', label)) return true;
-        for (const e of index.typos) if (Math.abs(e.label.length - len) <= 1 && popcount(raw ^ e.mask) <= 2) return true;
+        for (const e of index.typos) {
+          if (Math.abs(e.label.length - len) > 1 || popcount(raw ^ e.mask) > 2) continue;
+          // A short label's slip keeps its first letter (oneSlip, nearOnly).
+          if (e.suffixes === null || host.charCodeAt(label) === e.label.charCodeAt(0)) return true;
+        }
       }
       raw = 0;
       label = i + 1;
