@@ -55,6 +55,9 @@ export default defineConfig({
       // The browser's own camera and microphone settings under media.action block/warn
       // (Chrome/Edge; Firefox has no such API: deploy's Permissions policy does it there).
       ...(browser === 'firefox' ? [] : ['contentSettings']),
+      // Network prediction off while the policy blocks anything: no preconnect or prefetch
+      // names a blocked host (src/browser/network-prediction.ts; README, "Permissions").
+      'privacy',
     ],
     // Redirecting a site to the warning page needs access to that site's requests.
     host_permissions: ['<all_urls>'],

@@ -16,6 +16,7 @@ import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, tenantRestrictionRules } from 
 import { reconcileAllowances } from './allowances.ts';
 import { incognitoAccess, reportIncognitoGap } from './incognito.ts';
 import { registerAnnotator } from './content-scripts.ts';
+import { applyNetworkPrediction } from './network-prediction.ts';
 import { applyCaptureSettings } from './media.ts';
 import { toBrowserRules } from './dnr-types.ts';
 import { record, syncReportAlarm } from './recorder.ts';
@@ -106,6 +107,8 @@ async function load(): Promise<EngineState> {
   await registerAnnotator(resolved.policy);
   // The browser's camera and microphone settings follow the policy, live (Chrome, Edge).
   await applyCaptureSettings(resolved.policy).catch(() => undefined);
+  // No preconnect or prefetch naming a blocked host (browser/network-prediction.ts).
+  await applyNetworkPrediction(resolved.policy);
 
   const state: EngineState = { resolved, compiled, rules, limitProblems, incognitoAllowed: await incognitoAccess() };
   await recordPolicyEvents(state, stored);

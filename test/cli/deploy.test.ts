@@ -476,8 +476,8 @@ describe('telehealth-guard deploy: formats', () => {
 });
 
 describe('telehealth-guard deploy: side doors (README, "Side doors")', () => {
-  const CHROME = { IncognitoModeAvailability: 1, BrowserGuestModeEnabled: false };
-  const EDGE = { InPrivateModeAvailability: 1, BrowserGuestModeEnabled: false };
+  const CHROME = { IncognitoModeAvailability: 1, BrowserGuestModeEnabled: false, NetworkPredictionOptions: 2 };
+  const EDGE = { InPrivateModeAvailability: 1, BrowserGuestModeEnabled: false, NetworkPredictionOptions: 2 };
   const ours = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => k !== '3rdparty' && k !== 'ExtensionSettings'));
 
   it('Linux JSON: incognito and guest mode off, by the browser\'s own policy names; --no-hardening leaves them out', async () => {
@@ -500,8 +500,9 @@ describe('telehealth-guard deploy: side doors (README, "Side doors")', () => {
     const chrome = reg.keys.get('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome')!;
     const edge = reg.keys.get('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Edge')!;
     const doorsOnly = (m: Map<string, RegValue>) => Object.fromEntries([...m].filter(([k]) => k !== 'ExtensionSettings'));
-    expect(doorsOnly(chrome)).toEqual({ IncognitoModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 } });
-    expect(doorsOnly(edge)).toEqual({ InPrivateModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 } });
+    const prediction = { NetworkPredictionOptions: { type: 'dword', data: 2 } };
+    expect(doorsOnly(chrome)).toEqual({ IncognitoModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 }, ...prediction });
+    expect(doorsOnly(edge)).toEqual({ InPrivateModeAvailability: { type: 'dword', data: 1 }, BrowserGuestModeEnabled: { type: 'dword', data: 0 }, ...prediction });
     for (const d of reg.deleted) expect(d).toMatch(/\\3rdparty\\extensions\\/);
     const open = parseReg((await deploy('windows-reg', small, ['--no-hardening'])).content);
     expect(open.keys.has('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome')).toBe(false);
@@ -517,8 +518,9 @@ describe('telehealth-guard deploy: side doors (README, "Side doors")', () => {
 
   it('firefox: private browsing off; google-admin (extension policy only) says where to set them', async () => {
     const ff = await deploy('firefox', small);
-    expect(Object.fromEntries(Object.entries(JSON.parse(ff.content).policies).filter(([k]) => k !== '3rdparty'))).toEqual({ DisablePrivateBrowsing: true });
-    expect(JSON.parse((await deploy('firefox', small, ['--no-hardening'])).content).policies.DisablePrivateBrowsing).toBeUndefined();
+    expect(Object.fromEntries(Object.entries(JSON.parse(ff.content).policies).filter(([k]) => k !== '3rdparty'))).toEqual({ DisablePrivateBrowsing: true, NetworkPrediction: false });
+    const ffOpen = JSON.parse((await deploy('firefox', small, ['--no-hardening'])).content).policies;
+    expect([ffOpen.DisablePrivateBrowsing, ffOpen.NetworkPrediction]).toEqual([undefined, undefined]);
     const admin = await deploy('google-admin', small);
     expect(admin.out).toMatch(/Disallow incognito mode/);
     expect(admin.out).toMatch(/Prevent guest mode/);

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { createServer as createPlainServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,11 @@ export type Route = (req: IncomingMessage, res: ServerResponse, host: string) =>
 export interface TestServer {
   port: number;
   requests: LoggedRequest[];
+  /**
+   * Every TLS server name a client opened a connection for (SNI), in order: a preconnect shows
+   * here even when no request follows (README, "Side doors": no hint to a blocked host).
+   */
+  serverNames: string[];
   /** Every request that reached `host` (exact, port stripped), favicon included. */
   hits(host: string): LoggedRequest[];
   /** Page requests to `host`: hits without the favicon the browser fetches after a page loads. */
@@ -49,7 +55,14 @@ function certificate(): { key: Buffer; cert: Buffer } {
 export async function startServer(): Promise<TestServer> {
   const requests: LoggedRequest[] = [];
   const routes: Route[] = [];
-  const server: Server = createServer(certificate(), (req, res) => {
+  const serverNames: string[] = [];
+  const pem = certificate();
+  const context = createSecureContext(pem);
+  const sni = (name: string, cb: (err: Error | null, ctx?: SecureContext) => void) => {
+    serverNames.push(name.toLowerCase());
+    cb(null, context);
+  };
+  const server: Server = createServer({ ...pem, SNICallback: sni }, (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     requests.push({ host, path: req.url ?? '/', method: req.method ?? 'GET' });
     for (const r of routes) if (r(req, res, host)) return;
@@ -68,6 +81,7 @@ export async function startServer(): Promise<TestServer> {
   return {
     port,
     requests,
+    serverNames,
     hits: (host) => requests.filter((r) => r.host === host),
     pages: (host) => requests.filter((r) => r.host === host && r.path !== '/favicon.ico').map((r) => r.path),
     route: (fn) => void routes.push(fn),

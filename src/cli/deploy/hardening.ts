@@ -24,6 +24,8 @@ export const CHROME_SIDE_DOORS: readonly SideDoor[] = [
   // 0 available, 1 disabled, 2 forced.
   { name: 'IncognitoModeAvailability', value: 1, closes: 'incognito windows, where the extension does not run unless allowed' },
   { name: 'BrowserGuestModeEnabled', value: false, closes: 'guest profiles, which run no extensions' },
+  // 0 predict on any network, 1 not on cellular, 2 never (Chrome Enterprise policy list).
+  { name: 'NetworkPredictionOptions', value: 2, closes: 'network prediction: preconnect, DNS prefetch, prefetch and prerender hints that name a blocked host before any request (src/core/network-prediction.ts)' },
 ];
 
 /** Microsoft Edge: the same switches, under Edge's own name for incognito. */
@@ -31,6 +33,8 @@ export const EDGE_SIDE_DOORS: readonly SideDoor[] = [
   // 0 available, 1 disabled, 2 forced. Edge has no IncognitoModeAvailability.
   { name: 'InPrivateModeAvailability', value: 1, closes: 'InPrivate windows, where the extension does not run unless allowed' },
   { name: 'BrowserGuestModeEnabled', value: false, closes: 'guest profiles, which run no extensions' },
+  // Edge's policy of the same name and values (Microsoft Edge browser policy reference).
+  { name: 'NetworkPredictionOptions', value: 2, closes: 'network prediction: preconnect, DNS prefetch, prefetch and prerender hints that name a blocked host before any request' },
 ];
 
 /**
@@ -40,6 +44,10 @@ export const EDGE_SIDE_DOORS: readonly SideDoor[] = [
  */
 export const FIREFOX_SIDE_DOORS: readonly SideDoor[] = [
   { name: 'DisablePrivateBrowsing', value: true, closes: 'private windows, where the add-on does not run unless allowed' },
+  // Mozilla's policy templates: "NetworkPrediction: Enable or disable network prediction (DNS
+  // prefetching)", Firefox 67 / ESR 60.7; locks network.dns.disablePrefetch and
+  // network.dns.disablePrefetchFromHTTPS.
+  { name: 'NetworkPrediction', value: false, closes: 'network prediction (DNS prefetching) that names a blocked host before any request' },
 ];
 
 /**

@@ -56,8 +56,9 @@ function doorsLine(o: TargetOptions, browser: string, list: readonly SideDoor[])
 /** For formats that carry only the extension's policy: where to close the side doors instead. */
 const ADMIN_CONSOLE_DOORS = [
   'Side doors: this file carries only the extension policy. In the same organisational unit set',
-  '  "Incognito mode" to "Disallow incognito mode" and "Browser guest mode" to "Prevent guest mode"',
-  '  (policies IncognitoModeAvailability=1 and BrowserGuestModeEnabled=false), and force-install the extension.',
+  '  "Incognito mode" to "Disallow incognito mode", "Browser guest mode" to "Prevent guest mode" and "Network prediction"',
+  '  to "Do not predict network actions" (policies IncognitoModeAvailability=1, BrowserGuestModeEnabled=false,',
+  '  NetworkPredictionOptions=2), and force-install the extension. Then add "sideDoors": {"incognito": "disabled"} to the policy.',
 ];
 
 export interface Target {
@@ -250,7 +251,8 @@ export const TARGETS: Record<string, Target> = {
         ? []
         : [
             "Side doors: these templates carry only the extension's settings. With Google's and Microsoft's own ADMX templates set",
-            '  IncognitoModeAvailability = 1 (Chrome), InPrivateModeAvailability = 1 (Edge) and BrowserGuestModeEnabled = false (both), or use --target windows-reg.',
+            '  IncognitoModeAvailability = 1 (Chrome), InPrivateModeAvailability = 1 (Edge), BrowserGuestModeEnabled = false and NetworkPredictionOptions = 2 (both),',
+            '  then add "sideDoors": {"incognito": "disabled"} to the policy; or use --target windows-reg, which writes them all.',
           ]),
       ...toolbarPinElsewhere(`with the vendors' ExtensionSettings policy ({"${o.extensionId}": {"toolbar_pin": "force_pinned"}}; Edge also "toolbar_state": "force_shown"), or use --target windows-reg`, o.hardening),
     ],
