@@ -10,7 +10,10 @@ import { expect, test } from '@playwright/test';
 import { cli } from './cli.ts';
 import { chromium } from './engines/chromium.ts';
 import { firefox } from './engines/firefox.ts';
-import { events, exportLog, useEngineSession } from './engines/session.ts';
+import { events, exportLog, status, useEngineSession } from './engines/session.ts';
+import { startServer } from './https-server.ts';
+import { requireOrSkip } from './require.ts';
+import { sealOf } from '../../src/cli/deploy/prepare.ts';
 import type { Tab } from './engines/types.ts';
 
 const POLICY = {
@@ -198,6 +201,69 @@ for (const engine of [chromium, firefox]) {
       const csv = await exportLog(admin, 'csv');
       expect(csv.split('\n')[0]).toMatch(/^seq,/);
       expect(csv).toContain('t.me');
+    });
+
+    test('the policy arrives exactly as sealed (deploy seals it): in force, not marked unsealed', async () => {
+      const s = await status(session.admin);
+      expect([s.source, s.unsealed, s.problems]).toEqual(['managed', false, {}]);
+      const applied = (await events(session.admin)).filter((e) => e.type === 'policy.applied');
+      expect(applied.map((e) => e.findings)).not.toContainEqual(expect.arrayContaining(['policy-unsealed']));
+    });
+
+    test('no hint to a blocked host: a preconnect or prefetch of FaceTime from an allowed page opens no connection to it', async () => {
+      const { browser, server, admin } = session;
+      server.route((req, res, host) => {
+        if (host !== 'portal.example.org' || req.url !== '/hints') return false;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><title>Hints</title>
+          <link rel="preconnect" href="https://facetime.apple.com/">
+          <link rel="dns-prefetch" href="https://facetime.apple.com/">
+          <link rel="prefetch" href="https://facetime.apple.com/prefetched">
+          <h1 id="site">Portal</h1>`);
+        return true;
+      });
+      const tab = await browser.newTab();
+      await tab.open('https://portal.example.org/hints');
+      await tab.run((u) => fetch(u, { mode: 'no-cors' }).then(() => 'ok', () => 'refused'), 'https://sentinel.example.org/after');
+      await expect.poll(() => server.hits('sentinel.example.org').length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(server.serverNames).not.toContain('facetime.apple.com');
+      expect(server.hits('facetime.apple.com')).toEqual([]);
+      // The browser's own switch, held by the extension while the policy blocks a host. (Firefox
+      // driven by puppeteer starts with prediction already off, so there only this line can fail
+      // without the extension's switch; in Chromium the connection above does: tried, it opened.)
+      const prediction = await admin.run(() => chrome.privacy.network.networkPredictionEnabled.get({}), null);
+      expect(prediction).toMatchObject({ value: false, levelOfControl: 'controlled_by_this_extension' });
+    });
+  });
+
+  test.describe(`${engine.name}: a sealed push with a value of the wrong JSON type`, () => {
+    const why = engine.unavailable();
+    requireOrSkip(why === null, why ?? '');
+    test.afterEach(() => engine.removePolicy());
+
+    // Chromium drops `services` (its managed schema says object) and hands over the rest, which
+    // the seal then refuses; Firefox hands the add-on the JSON as written, which the policy
+    // check refuses by itself. Either way it never applies.
+    test('is refused whole: never in force, the problem shown', async () => {
+      const broken = { schemaVersion: 1, policyVersion: 'shared-broken', categories: { 'consumer-video': 'block' }, services: ['telegram'] };
+      engine.writePolicy({ ...broken, seal: sealOf(broken as never) });
+      const server = await startServer();
+      const browser = await engine.launch(server);
+      try {
+        const admin = await browser.admin();
+        let last: Awaited<ReturnType<typeof status>> | null = null;
+        await expect.poll(async () => (last = await status(admin).catch(() => null))?.problems.managed !== undefined, { timeout: 30_000, intervals: [250] }).toBe(true);
+        expect([last!.source, last!.policyVersion]).toEqual(['default', 'built-in-default']);
+        expect(last!.problems.managed).toEqual(
+          engine.name === 'chromium' ? ['seal: the browser delivered a different policy than was sealed'] : ['services: must be an object, not an array'],
+        );
+        const log = await events(admin);
+        expect(log.filter((e) => e.type === 'policy.invalid').map((e) => e.findings)).toEqual([last!.problems.managed]);
+      } finally {
+        await browser.close();
+        await server.close();
+      }
     });
   });
 }
