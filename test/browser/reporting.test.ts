@@ -11,6 +11,8 @@ import {
   reportingState,
   type ReportingConfig,
 } from '../../src/browser/events/reporting.ts';
+import { rowJson, rowToEvent, type EventRow } from '../../src/core/fleet/rows.ts';
+import { ORIGIN } from '../../src/core/fleet/schema.ts';
 import { dbName, draft, exportAll } from './events-helpers.ts';
 import { openKeyedStore } from './events-helpers.ts';
 
@@ -83,7 +85,7 @@ describe('flushReports', () => {
     expect(c.calls).toHaveLength(3);
     // local events are never deleted by reporting
     expect(await store.count()).toBe(1200);
-  });
+  }, 30_000); // 1,200 appends to fake-indexeddb: over 5 s on a loaded 2-core machine
 
   it('a 500 keeps the batch queued and backs off; the queue and back-off survive a restart', async () => {
     const name = dbName('report-restart');
@@ -202,6 +204,41 @@ describe('flushReports', () => {
       [1, 2, 3, 4],
       [1, 2, 3, 4],
     ]);
+  });
+
+  it('clickhouse: the INSERT in the query, the table\'s rows in the body, user:password as basic authentication', async () => {
+    const store = await seeded(3);
+    const all = await exportAll(store);
+    const c = fakeFetch();
+    const CH: ReportingConfig = { url: 'https://clickhouse.example:8443/?database=x', format: 'clickhouse', token: 'ingest:pä:ss' };
+    await flushReports(store, CH, c.fetch, NOW);
+    const { url, init } = c.calls[0]!;
+    const u = new URL(url);
+    expect(u.searchParams.get('query')).toBe('INSERT INTO telehealth_guard.events FORMAT JSONEachRow');
+    expect(u.searchParams.get('database')).toBe('x');
+    expect(init.headers).toEqual({ 'Content-Type': 'application/x-ndjson', Authorization: `Basic ${Buffer.from('ingest:pä:ss').toString('base64')}` });
+    expect(init.body).toBe(all.map((e) => rowJson(e, ORIGIN.collector) + '\n').join(''));
+    const rows = (init.body as string).trim().split('\n').map((l) => JSON.parse(l) as EventRow);
+    expect(rows.map(rowToEvent)).toEqual(all);
+    expect(rows.every((r) => r.origin === ORIGIN.collector)).toBe(true);
+    // Another table is another collector: everything again.
+    const c2 = fakeFetch();
+    await flushReports(store, { ...CH, table: 'audit.tg_events' }, c2.fetch, NOW);
+    expect(new URL(c2.calls[0]!.url).searchParams.get('query')).toBe('INSERT INTO audit.tg_events FORMAT JSONEachRow');
+    expect(rows.length).toBe(3);
+    expect(seqsOf(c2.calls[0]!.init.body as string)).toEqual([1, 2, 3]);
+  });
+
+  it('clickhouse: same batching, back-off and retry as the other formats', async () => {
+    const store = await seeded(1200);
+    const CH: ReportingConfig = { url: 'https://clickhouse.example:8443/', format: 'clickhouse' };
+    const c = fakeFetch([200, 500]);
+    const r1 = await flushReports(store, CH, c.fetch, NOW, { random: half });
+    expect(r1).toEqual({ sent: 500, pending: 700, nextAttemptAt: NOW.getTime() + backoffDelay(1, half), lastError: 'HTTP 500' });
+    const r2 = await flushReports(store, CH, c.fetch, new Date(r1.nextAttemptAt!));
+    expect(r2).toEqual({ sent: 700, pending: 0 });
+    expect(c.calls.map((x) => seqsOf(x.init.body as string).length)).toEqual([500, 500, 500, 200]);
+    expect(c.calls[0]!.init.headers).toEqual({ 'Content-Type': 'application/x-ndjson' });
   });
 
   it('events pruned before they were sent are skipped, not waited for', async () => {

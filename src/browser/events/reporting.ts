@@ -7,23 +7,31 @@
  * still remove events that were never sent; they are then skipped).
  *
  * Delivery is at-least-once: a batch whose response was lost is sent again. Collectors can
- * de-duplicate on `hash` (or on install id + `seq`).
+ * de-duplicate on `hash` (or on install id + `seq`); the ClickHouse table does it itself
+ * (docs/fleet.md: identical rows are one after a merge).
  *
  * `flushReports` is safe to call as often as wanted (alarm tick, after appends): calls on the
  * same store are serialised, and while backing off it returns at once without sending.
  */
 import { formatEventJson } from '../../core/events/ndjson.ts';
 import type { EventRecord } from '../../core/events/types.ts';
+import { rowJson } from '../../core/fleet/rows.ts';
+import { DEFAULT_TABLE, insertQuery, ORIGIN } from '../../core/fleet/schema.ts';
 import type { EventStore } from './store.ts';
 
-export type ReportingFormat = 'ndjson' | 'splunk-hec';
+export type ReportingFormat = 'ndjson' | 'splunk-hec' | 'clickhouse';
 
 export interface ReportingConfig {
   /** The collector (policy `reporting.url`, https). */
   url: string;
   format: ReportingFormat;
-  /** `reporting.token`: `Authorization: Splunk <token>` (splunk-hec) or `Bearer <token>` (ndjson). */
+  /**
+   * `reporting.token`: `Authorization: Splunk <token>` (splunk-hec), `Bearer <token>`
+   * (ndjson), or `user:password` as HTTP basic authentication (clickhouse).
+   */
   token?: string;
+  /** `reporting.table`, for clickhouse (default telehealth_guard.events). */
+  table?: string;
 }
 
 export interface FlushOptions {
@@ -52,7 +60,10 @@ export interface FlushResult {
 
 /** Persisted in the store's `meta` under REPORTING_META_KEY. */
 export interface ReportingState {
-  /** The collector this cursor belongs to; a different URL starts again from the oldest event. */
+  /**
+   * The collector this cursor belongs to (destination()); another collector starts again
+   * from the oldest event.
+   */
   url: string;
   /** Highest seq the collector has accepted (0: none). */
   ackedSeq: number;
@@ -78,6 +89,14 @@ export function backoffDelay(failures: number, random: () => number = Math.rando
   return Math.round(exp * (0.5 + 0.5 * Math.min(1, Math.max(0, random()))));
 }
 
+/**
+ * Where a cursor's events went: the URL, and for clickhouse also the table (a new table
+ * is a new collector, which gets every event again).
+ */
+export function destination(config: ReportingConfig): string {
+  return config.format === 'clickhouse' ? `${config.url} → ${config.table ?? DEFAULT_TABLE}` : config.url;
+}
+
 /** NDJSON body: one event per line (exactly the export's lines), each ending "\n". */
 export function ndjsonBody(events: readonly EventRecord[]): string {
   let s = '';
@@ -98,11 +117,38 @@ export function splunkHecBody(events: readonly EventRecord[]): string {
   return s;
 }
 
+/**
+ * ClickHouse body: one row of the `fleet schema` table per line (JSONEachRow). `installId`:
+ * this install's, for events written before 1.1 (they name none).
+ */
+export function clickhouseBody(events: readonly EventRecord[], installId?: string): string {
+  let s = '';
+  for (const e of events) s += rowJson(e, ORIGIN.collector, installId) + '\n';
+  return s;
+}
+
+/** `user:password` (or a user alone) as an HTTP basic Authorization value; UTF-8 safe. */
+function basicAuth(token: string): string {
+  const bytes = new TextEncoder().encode(token.includes(':') ? token : `${token}:`);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return `Basic ${btoa(bin)}`;
+}
+
 /** The request for one batch (exposed for tests and the options page's diagnostics). */
-export function buildReportRequest(config: ReportingConfig, events: readonly EventRecord[]): { url: string; init: RequestInit } {
+export function buildReportRequest(config: ReportingConfig, events: readonly EventRecord[], installId?: string): { url: string; init: RequestInit } {
   const headers: Record<string, string> = {};
   let body: string;
-  if (config.format === 'splunk-hec') {
+  let url = config.url;
+  if (config.format === 'clickhouse') {
+    // The HTTP interface: the statement in `query`, the rows in the body.
+    const u = new URL(config.url);
+    u.searchParams.set('query', insertQuery(config.table ?? DEFAULT_TABLE));
+    url = u.toString();
+    headers['Content-Type'] = 'application/x-ndjson';
+    if (config.token) headers['Authorization'] = basicAuth(config.token);
+    body = clickhouseBody(events, installId);
+  } else if (config.format === 'splunk-hec') {
     headers['Content-Type'] = 'application/json';
     if (config.token) headers['Authorization'] = `Splunk ${config.token}`;
     body = splunkHecBody(events);
@@ -113,7 +159,7 @@ export function buildReportRequest(config: ReportingConfig, events: readonly Eve
   } else {
     throw new RangeError(`reporting: unknown format ${String(config.format)}`);
   }
-  return { url: config.url, init: { method: 'POST', headers, body, credentials: 'omit', cache: 'no-store', redirect: 'error' } };
+  return { url, init: { method: 'POST', headers, body, credentials: 'omit', cache: 'no-store', redirect: 'error' } };
 }
 
 const inFlight = new WeakMap<EventStore, Promise<unknown>>();
@@ -153,8 +199,9 @@ async function flushOnce(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const saved = await store.getMeta<ReportingState>(REPORTING_META_KEY);
-  let state: ReportingState = saved && saved.url === config.url ? { ...saved } : { url: config.url, ackedSeq: 0, failures: 0 };
-  if (!saved || saved.url !== config.url) await store.putMeta(REPORTING_META_KEY, state);
+  const to = destination(config);
+  let state: ReportingState = saved && saved.url === to ? { ...saved } : { url: to, ackedSeq: 0, failures: 0 };
+  if (!saved || saved.url !== to) await store.putMeta(REPORTING_META_KEY, state);
 
   const result = async (sent: number): Promise<FlushResult> => {
     const r: FlushResult = { sent, pending: await store.countAfter(state.ackedSeq) };
@@ -169,7 +216,9 @@ async function flushOnce(
   for (let i = 0; i < maxBatches; i++) {
     const batch = await store.readFrom(state.ackedSeq, batchSize);
     if (batch.length === 0) break;
-    const { url, init } = buildReportRequest(config, batch);
+    // Events from before 1.1 name no install: the table files them under this one.
+    const owner = config.format === 'clickhouse' && batch.some((e) => e.installId === undefined) ? await store.installId() : undefined;
+    const { url, init } = buildReportRequest(config, batch, owner);
     let error: string | undefined;
     try {
       const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMs) : undefined;

@@ -14,6 +14,7 @@ import { IDENTIFIER_IDS } from '../data-protection/ids.ts';
 import { checkPattern, MAX_PATTERN_LENGTH, patternProblemText } from '../data-protection/pattern-syntax.ts';
 import { ADJUSTABLE_FINDING_CODES } from '../meetings/types.ts';
 import { escapeControls, findControl } from '../printable.ts';
+import { DEFAULT_TABLE, TABLE_NAME_RE } from '../fleet/schema.ts';
 
 export const GUID_REGEX = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$';
 // The scheme is matched case-insensitively by hand: RE2 patterns in Chrome's schema carry no flags.
@@ -237,8 +238,10 @@ export const policySchema = z.strictObject({
   reporting: z
     .strictObject({
       url: httpsUrl.optional(),
-      format: z.enum(['ndjson', 'splunk-hec']).default('ndjson'),
+      format: z.enum(['ndjson', 'splunk-hec', 'clickhouse']).default('ndjson'),
       token: text().optional(),
+      // 1.2 (docs/fleet.md): the ClickHouse table the `clickhouse` format inserts into.
+      table: z.string().regex(TABLE_NAME_RE, 'must be a table name: letters, digits and _ (not starting with a digit), as table or database.table').default(DEFAULT_TABLE),
     })
     .optional(),
   // 1.2 (docs/policy-format.md): what IT did about private windows, so the extension warns only when nobody said.
