@@ -9,6 +9,7 @@ import { allowanceFor, BYPASS_ALARM, expireAllowances } from './allowances.ts';
 import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
+import { ensureHeartbeatAlarm, HEARTBEAT_ALARM, heartbeatIfDue } from './heartbeat.ts';
 import { replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
 import { expireMediaAllowances, MEDIA_ALARM, watchSharingState } from './media.ts';
@@ -43,6 +44,7 @@ export function startBackground(): void {
     if (alarm.name === REPORT_ALARM) void report();
     if (alarm.name === POLICY_ALARM) void reloadEngine();
     if (alarm.name === MEDIA_ALARM) void expireMediaAllowances();
+    if (alarm.name === HEARTBEAT_ALARM) void engine().then((state) => heartbeatIfDue(state));
   });
 
   // "Check meeting link" on any link's context menu.
@@ -86,6 +88,7 @@ export function startBackground(): void {
     await expireAllowances();
     await browser.alarms.create(RETENTION_ALARM, { periodInMinutes: 24 * 60, delayInMinutes: 1 });
     if (!(await browser.alarms.get(POLICY_ALARM))) await browser.alarms.create(POLICY_ALARM, { periodInMinutes: POLICY_REFRESH_MINUTES });
+    await ensureHeartbeatAlarm();
     await prune();
   });
 }
@@ -105,7 +108,12 @@ async function report(): Promise<void> {
   const state = await engine();
   const reporting = state.resolved.policy.reporting;
   if (!reporting?.url) return;
-  const result = await flushReports(await eventStore(), { url: reporting.url, format: reporting.format, ...(reporting.token ? { token: reporting.token } : {}) });
+  const result = await flushReports(await eventStore(), {
+    url: reporting.url,
+    format: reporting.format,
+    table: reporting.table,
+    ...(reporting.token ? { token: reporting.token } : {}),
+  });
   // More queued than one call sends: go on soon (a back-off is respected by flushReports).
   if (result.pending > 0 && result.nextAttemptAt === undefined) scheduleReport(100);
 }

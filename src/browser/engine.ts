@@ -14,6 +14,7 @@ import { appliedFindings } from '../core/policy/applied.ts';
 import { resolvePolicyChecked, type ResolvedPolicy } from '../core/policy/resolve.ts';
 import { CHROMIUM_RESOURCE_TYPES, NOT_IN_FIREFOX, tenantRestrictionRules } from '../core/tenant-restrictions.ts';
 import { reconcileAllowances } from './allowances.ts';
+import { heartbeatIfDue } from './heartbeat.ts';
 import { incognitoAccess, reportIncognitoGap } from './incognito.ts';
 import { registerAnnotator } from './content-scripts.ts';
 import { applyNetworkPrediction } from './network-prediction.ts';
@@ -114,6 +115,8 @@ async function load(): Promise<EngineState> {
   await recordPolicyEvents(state, stored);
   // Here, before any page gets an answer, so the log's order does not depend on timing.
   await reportIncognitoGap(state);
+  // A heartbeat that cannot be written must never stop the policy from loading.
+  await heartbeatIfDue(state).catch(() => null);
   await syncReportAlarm(state);
   return state;
 }
