@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { checkLinkCommand } from './commands/check-link.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { deployCommand } from './commands/deploy.ts';
+import { fleetCommand } from './commands/fleet.ts';
 import { logsCommand } from './commands/logs.ts';
 import { packageCommand } from './commands/package.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   deploy: { run: deployCommand, summary: 'write the policy file IT pushes (Linux JSON, .reg, .mobileconfig, ADMX, Admin console, Firefox)' },
   package: { run: packageCommand, summary: 'a signed CRX3 and its update manifest, for hosting the extension yourself' },
   logs: { run: logsCommand, summary: 'logs verify <file.ndjson> | logs report <files…> [--out report.html]' },
+  fleet: { run: fleetCommand, summary: 'a fleet\'s events in ClickHouse: fleet schema | load <exports…> | report | verify --clickhouse <url>' },
 };
 
 export function usage(): string {

@@ -25,10 +25,11 @@ import { NdjsonLineParser, type NdjsonLine } from '../../core/events/ndjson.ts';
 import { renderReportHtml } from '../../core/events/report-html.ts';
 import { ReportIntake, readingOrder, trailerFacts, type TrailerFacts } from '../../core/events/report-intake.ts';
 import { renderReportText } from '../../core/events/report-text.ts';
-import type { Conflict } from '../../core/events/summary.ts';
+import type { Conflict, Summary } from '../../core/events/summary.ts';
 import type { IncrementalSha256 } from '../../core/events/signature.ts';
 import { ExportVerifier, parseKeyLines, type ExportVerdict, type KeyPins } from '../../core/events/verify.ts';
 import { escapeControls } from '../../core/printable.ts';
+import { coverageOptions } from '../coverage-options.ts';
 
 export const LOGS_USAGE = `Usage:
   telehealth-guard logs verify <file.ndjson> [--keys <keys.ndjson>]
@@ -40,12 +41,17 @@ export const LOGS_USAGE = `Usage:
       naming the first bad seq or line and why.
   telehealth-guard logs report <file.ndjson>… [--out report.html] [--keys <keys.ndjson>]
                                [--install <id>] [--user <account>]
+                               [--as-of <time>] [--silent-days <n>] [--min-browser <v>]
       Merge NDJSON exports from many machines into one self-contained HTML report
-      (default report.html; a --out ending in .txt writes plain text). Only exports
+      (default report.html; a --out ending in .txt writes plain text, .json the
+      summary's data as JSON, docs/audit-trail.md). Only exports
       that verify count (with --keys: signed by their install's pinned key); two
       files holding different events for one install and seq are named as a
       conflict and neither counts. --install / --user (repeatable) keep only those
       events. Exit 1 when any file does not count or a filter matches nothing.
+      Coverage: installs silent for more than --silent-days (default 3) before
+      --as-of (default now), the policy in force on each, and browsers below
+      --min-browser (140 for any, Firefox=128 for one; repeatable).
 `;
 
 function usage(io: CliIO, message: string): number {
@@ -53,12 +59,12 @@ function usage(io: CliIO, message: string): number {
   return EXIT_USAGE;
 }
 
-function failLine(file: string, r: Extract<ExportVerdict, { ok: false }>): string {
+export function failLine(file: string, r: Extract<ExportVerdict, { ok: false }>): string {
   return `FAIL ${file}: seq ${r.seq ?? '?'}, line ${r.line}: ${escapeControls(r.reason)}`;
 }
 
 /** The verdict in words: the first line as before, then what exactly was proven. */
-function describe(file: string, r: ExportVerdict, selfPinned = false): string[] {
+export function describe(file: string, r: ExportVerdict, selfPinned = false): string[] {
   if (!r.ok) return [failLine(file, r)];
   const range = r.count === 0 ? 'no events' : `seq ${r.firstSeq}–${r.lastSeq}`;
   const out = [`OK ${file}: ${r.count} events verified, ${range}`];
@@ -97,27 +103,27 @@ function looksLikeCsv(firstLine: string): boolean {
  * Node's synchronous SHA-256: the same hash as WebCrypto's, without a promise per event;
  * the one-shot crypto.hash (Node ≥ 20.12) where there is one, half the cost of a Hash object.
  */
-const sha256Hex: (text: string) => string =
+export const sha256Hex: (text: string) => string =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 /** The export digest, hashed as it is read (flat memory). */
-const digest = (): IncrementalSha256 => {
+export const digest = (): IncrementalSha256 => {
   const h = crypto.createHash('sha256');
   return { update: (t) => void h.update(t), hex: () => h.digest('hex') };
 };
 /** Long values in the report's tables are keyed by their SHA-256 (report-intake.ts). */
-const fingerprint: (text: string) => string =
+export const fingerprint: (text: string) => string =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'base64') : (text) => crypto.createHash('sha256').update(text).digest('base64');
 
 /** Lines handed on at once. */
 const BATCH = 1024;
 
-class CsvExport extends Error {}
+export class CsvExport extends Error {}
 
 /**
  * Stream one file: every line is parsed and handed to `each` in batches, so memory stays
  * flat however long the file is; `each` returns false to stop reading (a failed input).
  */
-async function streamLines(io: CliIO, file: string, each: (batch: NdjsonLine[]) => Promise<boolean>): Promise<void> {
+export async function streamLines(io: CliIO, file: string, each: (batch: NdjsonLine[]) => Promise<boolean>, onRaw?: (line: string) => void): Promise<void> {
   const parser = new NdjsonLineParser();
   let batch: NdjsonLine[] = [];
   let first = true;
@@ -127,6 +133,7 @@ async function streamLines(io: CliIO, file: string, each: (batch: NdjsonLine[]) 
         if (looksLikeCsv(raw)) throw new CsvExport();
         first = false;
       }
+      onRaw?.(raw);
       parser.push(raw, batch);
       if (batch.length >= BATCH) {
         if (!(await each(batch))) return;
@@ -139,13 +146,13 @@ async function streamLines(io: CliIO, file: string, each: (batch: NdjsonLine[]) 
 }
 
 /** Why a file could not be read, in words. */
-function readProblem(e: unknown, what: string): string {
+export function readProblem(e: unknown, what: string): string {
   if (e instanceof CsvExport) return `this is a CSV export; ${what} reads the NDJSON export`;
   if (e instanceof LineTooLongError) return e.message;
   return `cannot read: ${errorMessage(e)}`;
 }
 
-async function readKeys(io: CliIO, file: string): Promise<{ keys: KeyPins } | { error: string }> {
+export async function readKeys(io: CliIO, file: string): Promise<{ keys: KeyPins } | { error: string }> {
   const lines: NdjsonLine[] = [];
   try {
     await streamLines(io, file, async (batch) => {
@@ -260,10 +267,12 @@ async function readAll(io: CliIO, files: string[], facts: Array<TrailerFacts | n
 }
 
 async function report(args: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(args, { single: ['--out', '--keys'], repeat: ['--install', '--user'] });
+  const p = parseArgs(args, { single: ['--out', '--keys', '--as-of', '--silent-days'], repeat: ['--install', '--user', '--min-browser'] });
   if ('usage' in p) return usage(io, p.usage);
   const files = p.files;
   if (files.length === 0) return usage(io, 'logs report needs at least one file');
+  const coverage = coverageOptions({ asOf: p.single.get('--as-of'), silentDays: p.single.get('--silent-days'), minBrowser: p.repeat.get('--min-browser') }, new Date());
+  if ('usage' in coverage) return usage(io, coverage.usage);
   const out = p.single.get('--out') ?? 'report.html';
   const keysFile = p.single.get('--keys');
   let keys: KeyPins | undefined;
@@ -280,7 +289,7 @@ async function report(args: string[], io: CliIO): Promise<number> {
   }
   // Each file's signature line first, from its end (report-intake.ts: the reading order).
   const facts = await Promise.all(files.map(async (f) => (io.lastLine ? trailerFacts((await io.lastLine(f).catch(() => null)) ?? '') : null)));
-  const options = { ...(keys ? { keys } : {}), filter: { installs: p.repeat.get('--install')!, users: p.repeat.get('--user')! }, sha256Hex, digest, fingerprint };
+  const options = { ...(keys ? { keys } : {}), filter: { installs: p.repeat.get('--install')!, users: p.repeat.get('--user')! }, sha256Hex, digest, fingerprint, coverage };
   let lines = new Map<string, string[]>();
   let intake = await readAll(io, files, facts, options, lines, false);
   if (intake.conflicted.length > 0) {
@@ -297,7 +306,7 @@ async function report(args: string[], io: CliIO): Promise<number> {
   for (const f of summary.filter.unmatched) io.err(`FAIL ${escapeControls(f)}: matched no event`);
 
   const generatedAt = new Date().toISOString();
-  const text = /\.txt$/i.test(out) ? renderReportText(summary, { generatedAt }) : renderReportHtml(summary, { generatedAt });
+  const text = renderReport(summary, out, generatedAt);
   try {
     await io.writeFile(out, text);
   } catch (e) {
@@ -307,6 +316,13 @@ async function report(args: string[], io: CliIO): Promise<number> {
   const counted = summary.inputs.filter((x) => x.counts).length;
   io.out(`Wrote ${escapeControls(out)}: ${summary.total} events from ${files.length} files (${counted} counted)`);
   return summary.exclusions.length > 0 || summary.conflicts.length > 0 || summary.filter.unmatched.length > 0 ? EXIT_PROBLEM : EXIT_OK;
+}
+
+/** The report in the form `out` names: .txt plain text, .json the Summary itself, else HTML. */
+export function renderReport(summary: Summary, out: string, generatedAt: string): string {
+  if (/\.txt$/i.test(out)) return renderReportText(summary, { generatedAt });
+  if (/\.json$/i.test(out)) return JSON.stringify({ generatedAt, ...summary }, null, 2) + '\n';
+  return renderReportHtml(summary, { generatedAt });
 }
 
 export const logsCommand: Command = async (args, io) => {

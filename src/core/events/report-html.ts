@@ -381,6 +381,38 @@ const SECTIONS: Array<(s: Summary, ctx: Ctx) => string> = [
       `</section>`
     );
   },
+  // docs/fleet.md, "Coverage": what each install last said.
+  (s) => {
+    const c = s.coverage;
+    const share = (n: number) => (c.policiesInForce.events > 0 ? `${((100 * n) / c.policiesInForce.events).toFixed(1)}%` : '');
+    return (
+      `<section aria-labelledby="h-coverage"><h2 id="h-coverage">Coverage: silent installs, policies in force, old browsers</h2>` +
+      `<p>As of ${text(readableTs(c.asOf))}: ${fmt(c.silent.distinct)} of ${fmt(c.silent.events)} installs silent for more than ${fmt(c.silentDays)} days (no event, not even the daily check-in).</p>` +
+      table(
+        `Installs whose latest event is more than ${fmt(c.silentDays)} days old, longest silence first`,
+        ['Install', 'Days silent', 'Latest event'],
+        c.silent.rows.map((r) => [r.key, r.count, readableTs(r.lastTs)]),
+        'No install went silent.',
+      ) +
+      restLine(c.silent, 'silent installs') +
+      table(
+        'Policy in force on each install (that of its latest event), by installs',
+        ['Policy version', 'Source', 'Installs', 'Share'],
+        c.policiesInForce.rows.map((p) => [p.policyVersion, p.policySource, p.count, share(p.count)]),
+        'No installs.',
+      ) +
+      restLine(c.policiesInForce, 'policy versions') +
+      (c.minBrowser.length > 0
+        ? table(
+            `Installs whose latest check-in names a browser below ${c.minBrowser.join(', ')} (of ${fmt(c.oldBrowsers.events)} installs with a check-in)`,
+            ['Browser', 'Installs'],
+            c.oldBrowsers.rows.map((b) => [b.key, b.count]),
+            'Every install with a check-in runs a browser at or above the minimum.',
+          ) + restLine(c.oldBrowsers, 'browsers')
+        : '') +
+      `</section>`
+    );
+  },
   (s) =>
     `<section aria-labelledby="h-policies"><h2 id="h-policies">Policies in force</h2>` +
     table('Policy version and source recorded on events', ['Policy version', 'Source', 'Events'], s.policies.rows.map((p) => [p.policyVersion, p.policySource, p.count])) +

@@ -74,6 +74,22 @@ export function renderReportText(s: Summary, opts: { generatedAt: string; title?
     ...columns(['Install', 'Events', 'Warned', 'Blocked', 'Continued', 'Last event'], s.installs.rows.map((r) => [r.key, r.count, r.warned, r.blocked, r.proceeded, readableTs(r.lastTs)])),
     ...rest(s.installs, 'installs'),
   );
+  {
+    const c = s.coverage;
+    out.push(
+      '',
+      `Coverage as of ${readableTs(c.asOf)}: ${fmt(c.silent.distinct)} of ${fmt(c.silent.events)} installs silent for more than ${fmt(c.silentDays)} days`,
+      ...columns(['Install', 'Days silent', 'Latest event'], c.silent.rows.map((r) => [r.key, r.count, readableTs(r.lastTs)])),
+      ...rest(c.silent, 'silent installs'),
+      '',
+      'Policy in force on each install',
+      ...columns(['Policy version', 'Source', 'Installs', 'Share'], c.policiesInForce.rows.map((p) => [p.policyVersion, p.policySource, p.count, c.policiesInForce.events > 0 ? `${((100 * p.count) / c.policiesInForce.events).toFixed(1)}%` : ''])),
+      ...rest(c.policiesInForce, 'policy versions'),
+    );
+    if (c.minBrowser.length > 0) {
+      out.push('', `Browsers below ${c.minBrowser.join(', ')} (latest check-in; ${fmt(c.oldBrowsers.events)} installs with one)`, ...columns(['Browser', 'Installs'], c.oldBrowsers.rows.map((b) => [b.key, b.count])), ...rest(c.oldBrowsers, 'browsers'));
+    }
+  }
   if (s.drillResults.events > 0) {
     out.push(
       '',

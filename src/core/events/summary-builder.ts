@@ -30,8 +30,11 @@ import {
   type TopRows,
   type UnsafeLinkRow,
   type WhoRow,
+  type CoverageOptions,
+  DEFAULT_SILENT_DAYS,
 } from './summary.ts';
 import { budget, TopTable, type Budget, type Columns } from './top-table.ts';
+import { CoverageTracker } from './coverage.ts';
 import { DATA_CHANNELS, EVENT_TYPES, INCIDENT_KINDS, type EventRecord, type EventType } from './types.ts';
 
 /** Keep only some installs / users (empty or absent: no constraint). */
@@ -49,6 +52,8 @@ export interface BuilderOptions {
   fingerprint?: (text: string) => string;
   /** Distinct values tracked in all tables (SUMMARY_DISTINCT_BUDGET). */
   distinctBudget?: number;
+  /** The report's "now", silence threshold and --min-browser rules (Summary.coverage). */
+  coverage?: CoverageOptions;
 }
 
 /** Two 32-bit FNV-1a variants over UTF-16 code units: a fallback fingerprint for tests and the browser. */
@@ -237,6 +242,7 @@ export class SummaryBuilder {
   private readonly byType = new Map<string, number>();
   private readonly byKind = new Map<string, number>();
   private readonly byChannel = new Map<string, number>();
+  private readonly coverage: CoverageTracker;
 
   constructor(
     private readonly options: BuilderOptions = {},
@@ -246,6 +252,7 @@ export class SummaryBuilder {
     const t = parent ? parent.tables : makeTables(this.budget);
     this.tables = parent ? (Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.child()])) as unknown as Tables) : t;
     this.incidents = new RecentIncidents(INCIDENTS_LISTED);
+    this.coverage = parent ? parent.coverage.child() : new CoverageTracker(this.budget);
     const fp = options.fingerprint ?? fnv64;
     // Short values are their own id; long ones (and any that could pass for a fingerprint) are fingerprinted.
     this.idOf = (text) => (text.length <= 64 && text.charCodeAt(0) !== 0 ? text : '\u0000' + fp(text));
@@ -307,6 +314,7 @@ export class SummaryBuilder {
     }
 
     const ms = msOf(ts);
+    this.coverage.add(this.idOf(installId), clip(installId), ms, e.seq, clip(e.policyVersion), e.policySource, type === 'install.heartbeat' && e.browser !== undefined ? clip(e.browser) : undefined);
     const i = T.installs.open(this.idOf(installId));
     if (i) {
       countWho(i, type, ms);
@@ -322,7 +330,8 @@ export class SummaryBuilder {
       const p = T.installUsers.open(pairId);
       if (p) {
         p.count++;
-        T.installUsers.rank(pairId, [clip(installId), clip(e.user)]);
+        // Ties broken by the texts, not their ids, so a database's ORDER BY gives the same rows (fleet report).
+        T.installUsers.rank(installId + '\u0001' + e.user, [clip(installId), clip(e.user)]);
       }
     }
 
@@ -362,7 +371,6 @@ export class SummaryBuilder {
         if (e.user !== undefined) r.user = clip(e.user);
         if (e.note !== undefined) r.note = e.note; // ≤ INCIDENT_NOTE_MAX by the schema
         this.incidents.add(r);
-        if (i) i.incidents++;
         break;
       }
       case 'media.used':
@@ -423,7 +431,7 @@ export class SummaryBuilder {
       const p = T.reasonServices.open(pairId);
       if (p) {
         p.count++;
-        T.reasonServices.rank(pairId, [rid, clip(label)]);
+        T.reasonServices.rank(group + '\u0001' + label, [rid, clip(label)]);
       }
     }
     if (prefix === 109 /* media.*: camera, microphone, screen */) {
@@ -454,11 +462,13 @@ export class SummaryBuilder {
       for (const [k, n] of src) m.set(k, (m.get(k) ?? 0) + n);
     }
     for (const v of this.matched) p.matched.add(v);
+    this.coverage.mergeInto();
   }
 
   /** Drop this staging builder's counts. */
   discard(): void {
     for (const t of Object.values(this.tables)) t.discard();
+    this.coverage.discard();
   }
 
   /** Events counted so far (by this builder alone). */
@@ -558,6 +568,7 @@ export class SummaryBuilder {
       })),
       lessons: T.lessons.top(count),
       browsers: T.browsers.top(count),
+      coverage: this.coverage.finish(this.options.coverage ?? { asOf: this.lastTs ?? new Date(0).toISOString(), silentDays: DEFAULT_SILENT_DAYS, minBrowser: [] }),
     };
   }
 }
@@ -567,6 +578,8 @@ function countWho(w: WhoCols, type: EventType, ms: number): void {
   if (type === 'navigation.warned') w.warned++;
   else if (type === 'navigation.blocked') w.blocked++;
   else if (type === 'navigation.proceeded') w.proceeded++;
+  // For an install and for a user alike (the users table has the column too).
+  else if (type === 'incident.reported') w.incidents++;
   if (ms > w.last) w.last = ms;
 }
 

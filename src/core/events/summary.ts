@@ -261,7 +261,45 @@ export interface Summary {
   lessons: TopRows<Count>;
   /** install.heartbeat by browser name and version. */
   browsers: TopRows<Count>;
+  /** Installs that went silent, the policy in force on each, old browsers (docs/fleet.md, "Coverage"). */
+  coverage: Coverage;
 }
+
+/**
+ * What each install last said: its latest event (highest seq) and its latest
+ * `install.heartbeat`. A query: `GROUP BY installId` with `max(ts)`, `argMax(…, seq)`.
+ */
+export interface Coverage {
+  /** The report's "now" (ISO): silence is measured up to it. */
+  asOf: string;
+  /** An install is silent when its latest event is more than this many days before asOf. */
+  silentDays: number;
+  /** Silent installs; `count` = whole days since the latest event, most first, ties by install. `distinct` = silent installs, `events` = installs in the report. */
+  silent: TopRows<SilentRow>;
+  /** The policy of each install's latest event, by installs (`count`); `events` = installs, so a row's share is count / events. */
+  policiesInForce: TopRows<PolicyRow>;
+  /** The --min-browser rules (`140`: any browser; `Firefox=128`: that browser), as given. */
+  minBrowser: string[];
+  /** The browser of each install's latest heartbeat, below its rule, by installs; `events` = installs whose heartbeat names a browser. */
+  oldBrowsers: TopRows<Count>;
+}
+
+export interface SilentRow {
+  /** The install. */
+  key: string;
+  /** Whole days between its latest event and asOf. */
+  count: number;
+  lastTs: string;
+}
+
+/** How silence is measured and which browsers are old: the report's own options. */
+export interface CoverageOptions {
+  asOf: string;
+  silentDays: number;
+  minBrowser: string[];
+}
+
+export const DEFAULT_SILENT_DAYS = 3;
 
 export const NO_SERVICE = '(none)';
 export const NO_REASON = '(no reason given)';
