@@ -97,33 +97,35 @@ test.describe('the event log', () => {
     const text = readFileSync(ndjsonPath, 'utf8');
     expect(text).not.toMatch(/Jane|patient|secret|\/chat/);
     const lines = text.trimEnd().split('\n');
-    // policy.invalid: headless Chromium does not let the extension into incognito windows,
-    // which it records once per browser start (src/browser/incognito.ts).
-    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['log.key', 'policy.applied', 'policy.invalid', 'navigation.warned', 'navigation.proceeded', 'navigation.warned', 'log.signature']);
+    // guard.gap: headless Chromium does not let the extension into incognito windows, which
+    // it records once per browser start (src/browser/incognito.ts); install.heartbeat: the
+    // day's, written as the policy loads (src/browser/heartbeat.ts); training.lesson: the
+    // first warning of its kind shows a lesson (docs/awareness.md).
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['log.key', 'policy.applied', 'guard.gap', 'install.heartbeat', 'navigation.warned', 'training.lesson', 'navigation.proceeded', 'navigation.warned', 'log.signature']);
     const ok = cli('logs', 'verify', ndjsonPath);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/\b6 events verified\b/);
+    expect(ok.stdout).toMatch(/\b8 events verified\b/);
 
     const tamper = (name: string, edit: (l: string[]) => string[]) => {
       const p = info.outputPath(name);
       writeFileSync(p, edit([...lines]).join('\n') + '\n');
       return cli('logs', 'verify', p);
     };
-    const edited = tamper('edited.ndjson', (l) => [...l.slice(0, 3), l[3]!.replace('facetime', 'fac3time').replace('web.whatsapp.com', 'web.whatsapp.org'), ...l.slice(4)]);
+    const edited = tamper('edited.ndjson', (l) => [...l.slice(0, 4), l[4]!.replace('facetime', 'fac3time').replace('web.whatsapp.com', 'web.whatsapp.org'), ...l.slice(5)]);
     expect(edited.code).toBe(1);
-    expect(edited.stdout + edited.stderr).toMatch(/seq 4\b/);
-    const deleted = tamper('deleted.ndjson', (l) => [...l.slice(0, 3), ...l.slice(4)]);
+    expect(edited.stdout + edited.stderr).toMatch(/seq 5\b/);
+    const deleted = tamper('deleted.ndjson', (l) => [...l.slice(0, 4), ...l.slice(5)]);
     expect(deleted.code).toBe(1);
-    expect(deleted.stdout + deleted.stderr).toMatch(/seq 5\b/);
-    const reordered = tamper('reordered.ndjson', (l) => [l[0]!, l[1]!, l[2]!, l[4]!, l[3]!, ...l.slice(5)]);
+    expect(deleted.stdout + deleted.stderr).toMatch(/seq 6\b/);
+    const reordered = tamper('reordered.ndjson', (l) => [l[0]!, l[1]!, l[2]!, l[3]!, l[5]!, l[4]!, ...l.slice(6)]);
     expect(reordered.code).toBe(1);
-    expect(reordered.stdout + reordered.stderr).toMatch(/seq 4\b/);
+    expect(reordered.stdout + reordered.stderr).toMatch(/seq 5\b/);
 
     const [csvDownload] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('button', { name: 'Export CSV' }).click()]);
     const csvPath = info.outputPath('export.csv');
     await csvDownload.saveAs(csvPath);
     const csv = readFileSync(csvPath, 'utf8').split('\r\n');
-    expect(csv[0]).toBe('seq,ts,type,host,url,service,action,reason,findings,incident,note,policyVersion,policySource,extensionVersion,installId,user,publicKey,prev,hash');
+    expect(csv[0]).toBe('seq,ts,type,host,url,service,action,reason,findings,incident,note,frame,channel,name,browser,policyVersion,policySource,extensionVersion,installId,user,publicKey,prev,hash');
     expect(csv.filter((r) => r.includes('navigation.proceeded'))[0]).toContain('Family member sent test results');
 
     const after = await loggedEvents(admin);
