@@ -1,19 +1,28 @@
 /**
- * Log tools at fleet scale (issue 14): valid signed NDJSON exports, one per install,
+ * Log tools at fleet scale (issues 14, 19, 25): valid signed NDJSON exports, one per install,
  * generated here; then the real command line (`logs verify`, `logs report`) in a child
- * process, timed, with its peak resident memory (maxRSS). 100k events (one file) and
- * 1M events (ten files of 100k).
+ * process, timed, with its peak resident memory (maxRSS) and CPU time.
+ *
+ * - verify and report of 100,000 events (one plain file), with worker threads and without
+ *   (TELEHEALTH_GUARD_LOG_WORKERS=0), beside the floor: the single-core rates of JSON.parse
+ *   and SHA-256 over the same events, measured here, in this process;
+ * - report of 1,000,000 events (ten installs) carrying 200,000 distinct reasons of ~2 KB
+ *   each (500 characters, the schema's limit, most written as \u escapes);
+ * - a single line of 1 GB from a pipe, and of 128 MiB in a file: how fast verify and report
+ *   refuse it, and their peak memory.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import crypto from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { GENESIS, hashInput } from '../src/core/events/chain.ts';
+import { GENESIS, hashInput, recordHashInput } from '../src/core/events/chain.ts';
 import { formatEventJson } from '../src/core/events/ndjson.ts';
 import { ExportDigest, exportPublicKey, formatTrailer, generateSigningKey, makeTrailer } from '../src/core/events/signature.ts';
 import type { EventRecord } from '../src/core/events/types.ts';
+import { describeLoad, table, verdict, type SectionLoad } from './util.ts';
 
 const KINDS = [
   { type: 'navigation.warned', host: 'web.whatsapp.com', service: 'whatsapp', action: 'warn' },
@@ -24,8 +33,19 @@ const KINDS = [
   { type: 'navigation.warned', host: 'web.telegram.org', service: 'telegram', action: 'warn' },
 ] as const;
 
-/** One install's signed export of `n` events (log.key first), written to `path`. */
-export async function writeExport(path: string, n: number, machine: number): Promise<void> {
+/** A distinct reason of 500 characters (the schema's limit) for (machine, i). */
+function longReason(machine: number, i: number): string {
+  const head = `m${machine} r${i} `;
+  return head + 'Ο ασθενής δεν έχει άλλη εφαρμογή· 患者没有其他应用程序。 '.repeat(20).slice(0, 500 - head.length);
+}
+/** Non-ASCII characters as \u escapes, as some exporters write them: ~2 KB per long reason in the file. */
+const escapeNonAscii = (line: string) => line.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+
+/**
+ * One install's signed export of `n` events (log.key first), written to `path`. With
+ * `reasons`, every fifth event is a navigation.proceeded with its own 500-character reason.
+ */
+export async function writeExport(path: string, n: number, machine: number, reasons = false): Promise<void> {
   const pair = await generateSigningKey();
   const publicKey = await exportPublicKey(pair.publicKey);
   const installId = randomUUID();
@@ -35,7 +55,8 @@ export async function writeExport(path: string, n: number, machine: number): Pro
   let prev = GENESIS;
   let chunk: string[] = [];
   for (let seq = 1; seq <= n; seq++) {
-    const kind: Record<string, unknown> = seq === 1 ? { type: 'log.key', host: null, service: null, action: null } : KINDS[(seq * 7 + machine) % KINDS.length]!;
+    let kind: Record<string, unknown> = seq === 1 ? { type: 'log.key', host: null, service: null, action: null } : KINDS[(seq * 7 + machine) % KINDS.length]!;
+    if (reasons && seq > 1 && seq % 5 === 0) kind = { ...KINDS[1], reason: longReason(machine, seq) };
     const e: Record<string, unknown> = {
       seq,
       ts: new Date(t0 + seq * 30_000).toISOString(),
@@ -50,7 +71,7 @@ export async function writeExport(path: string, n: number, machine: number): Pro
     const hash = createHash('sha256').update(hashInput(prev, e)).digest('hex'); // = hashEvent, synchronously
     const record = { ...e, hash } as unknown as EventRecord;
     digest.add(hash);
-    chunk.push(formatEventJson(record));
+    chunk.push(reasons ? escapeNonAscii(formatEventJson(record)) : formatEventJson(record));
     prev = hash;
     if (chunk.length === 2000) {
       if (!out.write(chunk.join('\n') + '\n')) await once(out, 'drain');
@@ -63,32 +84,92 @@ export async function writeExport(path: string, n: number, machine: number): Pro
   await once(out, 'finish');
 }
 
-// The compiled command line (as `npx telehealth-guard` runs it), reporting its own peak memory.
+// The compiled command line (as `npx telehealth-guard` runs it), reporting its own peak memory and CPU time.
 const RUN_CLI = `const { runCli } = await import(${JSON.stringify(resolve('.output/cli/telehealth-guard.mjs'))});
 const code = await runCli(process.argv.slice(1));
-process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n');
+const ru = process.resourceUsage();
+process.stderr.write('maxrss ' + ru.maxRSS + ' cpu ' + (ru.userCPUTime + ru.systemCPUTime) + '\\n');
 process.exitCode = code;`;
 
-interface CliRun {
+export interface CliRun {
   ms: number;
   peakMB: number;
+  /** CPU seconds of the whole process, all threads. */
+  cpuS: number;
 }
 
-function runCli(args: string[]): CliRun {
+function measured(stderr: string, ms: number): CliRun {
+  const m = /maxrss (\d+) cpu (\d+)/.exec(stderr);
+  return { ms, peakMB: m ? Number(m[1]) / 1024 : NaN, cpuS: m ? Number(m[2]) / 1e6 : NaN };
+}
+
+function runCli(args: string[], env: Record<string, string> = {}, expectExit = 0): CliRun {
   const t = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', RUN_CLI, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', RUN_CLI, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } });
   const ms = performance.now() - t;
-  if (r.status !== 0) throw new Error(`logs bench: telehealth-guard ${args.slice(0, 2).join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}${r.stdout.slice(0, 500)}`);
-  const rss = /maxrss (\d+)/.exec(r.stderr);
-  return { ms, peakMB: rss ? Number(rss[1]) / 1024 : NaN };
+  if (r.status !== expectExit) throw new Error(`logs bench: telehealth-guard ${args.slice(0, 2).join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}${r.stdout.slice(0, 500)}`);
+  return measured(r.stderr, ms);
+}
+
+/** The command line reading standard input ("-") from a pipe fed with one endless line, until it stops (or `limit` bytes). */
+async function runOnEndlessLine(args: string[], limit: number): Promise<CliRun & { fedMB: number }> {
+  const t = performance.now();
+  const child = spawn(process.execPath, ['--input-type=module', '-e', RUN_CLI, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.on('close', r));
+  child.stdin.on('error', () => {});
+  const chunk = Buffer.alloc(1 << 20, 0x61);
+  let fed = 0;
+  child.stdin.write('{"seq":1,"reason":"');
+  while (fed < limit && child.exitCode === null && !child.stdin.destroyed) {
+    if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r).once('close', r));
+    fed += chunk.length;
+  }
+  child.stdin.end();
+  const code = await exited;
+  if (code !== 1 || !stderr.includes('is longer than')) throw new Error(`logs bench: an endless line gave exit ${code}: ${stderr.slice(0, 300)}`);
+  return { ...measured(stderr, performance.now() - t), fedMB: fed / (1 << 20) };
+}
+
+/** Single-core rates of the two things verifying cannot skip, over the same events: JSON.parse of each line and SHA-256 of each hash input. */
+function floorOf(path: string): { parsePerSec: number; sha256PerSec: number } {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('{"seq"'));
+  const inputs = lines.map((l) => recordHashInput(JSON.parse(l) as EventRecord));
+  const best = (fn: () => void) => {
+    let min = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      fn();
+      min = Math.min(min, performance.now() - t);
+    }
+    return min;
+  };
+  const hash = typeof crypto.hash === 'function' ? (x: string) => crypto.hash('sha256', x, 'hex') : (x: string) => createHash('sha256').update(x).digest('hex');
+  let sink = 0;
+  const parseMs = best(() => {
+    for (const l of lines) sink += (JSON.parse(l) as { seq: number }).seq;
+  });
+  const shaMs = best(() => {
+    for (const x of inputs) sink += hash(x).length;
+  });
+  if (sink === 0) throw new Error('unreachable');
+  return { parsePerSec: lines.length / (parseMs / 1000), sha256PerSec: inputs.length / (shaMs / 1000) };
 }
 
 export interface LogToolsBench {
   eventsPerFile: number;
   files: number;
   verify100k: CliRun & { eventsPerSec: number };
+  verify100kOneThread: CliRun & { eventsPerSec: number };
   report100k: CliRun & { eventsPerSec: number };
-  report1M: CliRun & { eventsPerSec: number };
+  report100kOneThread: CliRun & { eventsPerSec: number };
+  /** 1,000,000 events, 200,000 distinct ~2 KB reasons. */
+  report1M: CliRun & { eventsPerSec: number; distinctReasons: number; htmlKB: number };
+  floor: { parsePerSec: number; sha256PerSec: number; oneCorePerSec: number; twoCoresPerSec: number };
+  /** Whether worker threads beat one thread on verify and report at 100k in this run. */
+  workersPay: boolean;
+  lineBombs: { verifyPipe1GB: CliRun & { fedMB: number }; reportPipe1GB: CliRun & { fedMB: number }; verifyFile128MiB: CliRun; reportFile128MiB: CliRun };
 }
 
 export async function benchLogTools(opts: { files?: number; eventsPerFile?: number } = {}): Promise<LogToolsBench> {
@@ -98,18 +179,101 @@ export async function benchLogTools(opts: { files?: number; eventsPerFile?: numb
   spawnSync(process.execPath, ['bin/telehealth-guard.mjs', '--help']);
   const dir = mkdtempSync(join(tmpdir(), 'thg-logs-bench-'));
   try {
+    const plain = join(dir, 'plain.ndjson');
+    await writeExport(plain, perFile, 99);
     const paths: string[] = [];
     for (let i = 0; i < files; i++) {
       const p = join(dir, `machine-${i}.ndjson`);
-      await writeExport(p, perFile, i);
+      await writeExport(p, perFile, i, true);
       paths.push(p);
     }
-    const rate = (r: CliRun, events: number) => ({ ...r, eventsPerSec: events / (r.ms / 1000) });
-    const verify100k = rate(runCli(['logs', 'verify', paths[0]!]), perFile);
-    const report100k = rate(runCli(['logs', 'report', paths[0]!, '--out', join(dir, 'r1.html')]), perFile);
-    const report1M = rate(runCli(['logs', 'report', ...paths, '--out', join(dir, 'r10.html')]), perFile * files);
-    return { eventsPerFile: perFile, files, verify100k, report100k, report1M };
+    const rate = <R extends CliRun>(r: R, events: number) => ({ ...r, eventsPerSec: events / (r.ms / 1000) });
+    const one = { TELEHEALTH_GUARD_LOG_WORKERS: '0' };
+    // Interleaved, the better of two each: the load on a shared machine moves between runs.
+    const pick = (a: CliRun, b: CliRun) => (a.ms <= b.ms ? a : b);
+    const v = [runCli(['logs', 'verify', plain]), runCli(['logs', 'verify', plain], one), runCli(['logs', 'verify', plain]), runCli(['logs', 'verify', plain], one)];
+    const verify100k = rate(pick(v[0]!, v[2]!), perFile);
+    const verify100kOneThread = rate(pick(v[1]!, v[3]!), perFile);
+    const r1 = join(dir, 'r1.html');
+    const rr = [runCli(['logs', 'report', plain, '--out', r1]), runCli(['logs', 'report', plain, '--out', r1], one), runCli(['logs', 'report', plain, '--out', r1]), runCli(['logs', 'report', plain, '--out', r1], one)];
+    const report100k = rate(pick(rr[0]!, rr[2]!), perFile);
+    const report100kOneThread = rate(pick(rr[1]!, rr[3]!), perFile);
+    const r10 = join(dir, 'r10.html');
+    const report1M = { ...rate(runCli(['logs', 'report', ...paths, '--out', r10]), perFile * files), distinctReasons: Math.floor(perFile / 5) * files, htmlKB: readFileSync(r10).length / 1024 };
+    const f = floorOf(plain);
+    const oneCore = 1 / (1 / f.parsePerSec + 1 / f.sha256PerSec);
+    const big = join(dir, 'one-line.ndjson');
+    writeFileSync(big, '{"seq":1,"reason":"');
+    truncateSync(big, 128 * 1024 * 1024);
+    const lineBombs = {
+      verifyPipe1GB: await runOnEndlessLine(['logs', 'verify', '-'], 1 << 30),
+      reportPipe1GB: await runOnEndlessLine(['logs', 'report', '-', '--out', join(dir, 'bomb.html')], 1 << 30),
+      verifyFile128MiB: runCli(['logs', 'verify', big], {}, 1),
+      reportFile128MiB: runCli(['logs', 'report', big, '--out', join(dir, 'bomb2.html')], {}, 1),
+    };
+    return {
+      eventsPerFile: perFile,
+      files,
+      verify100k,
+      verify100kOneThread,
+      report100k,
+      report100kOneThread,
+      report1M,
+      floor: { ...f, oneCorePerSec: oneCore, twoCoresPerSec: 2 * oneCore },
+      workersPay: verify100k.ms < verify100kOneThread.ms && report100k.ms < report100kOneThread.ms,
+      lineBombs,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The section as `npm run bench` prints it, and its figures for `--json`. */
+export function logToolsReport(t: LogToolsBench, load: SectionLoad): { text: string; json: Record<string, number | boolean> } {
+  const mb = (v: number) => `${v.toFixed(0)} MB`;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const n = (v: number) => Math.round(v).toLocaleString('en');
+  const run = (r: CliRun & { eventsPerSec: number }) => `${s(r.ms)} = ${n(r.eventsPerSec)} events/s, peak ${mb(r.peakMB)}, CPU ${r.cpuS.toFixed(2)} s`;
+  const f = t.floor;
+  const text = [
+    `\nLog tools on valid signed exports, the compiled command line in a new process (start-up included), peak resident memory and CPU time of all its threads (${describeLoad(load)})`,
+    table([
+      ['floor, one core (this process)', `JSON.parse ${n(f.parsePerSec)} lines/s, SHA-256 ${n(f.sha256PerSec)} events/s → both ${n(f.oneCorePerSec)}/s on one core, ${n(f.twoCoresPerSec)}/s on two`],
+      ['logs verify, 100k events', `${run(t.verify100k)}  = ${(t.verify100k.eventsPerSec / f.twoCoresPerSec).toFixed(2)}× the two-core floor  (goal ≥ 300,000/s: ${verdict(t.verify100k.eventsPerSec >= 300_000, load)})`],
+      ['  one thread (workers off)', `${run(t.verify100kOneThread)}  = ${(t.verify100kOneThread.eventsPerSec / f.oneCorePerSec).toFixed(2)}× the one-core floor`],
+      ['logs report, 100k events', run(t.report100k)],
+      ['  one thread (workers off)', run(t.report100kOneThread)],
+      ['worker threads', t.workersPay ? 'pay: faster than one thread for verify and report' : `do not pay in this run (verify ${(t.verify100kOneThread.ms / t.verify100k.ms).toFixed(2)}×, report ${(t.report100kOneThread.ms / t.report100k.ms).toFixed(2)}× one thread's time)${load.underLoad ? ' — measured under load: check on a quiet machine' : ''}`],
+      [
+        `logs report, ${n(t.files * t.eventsPerFile)} events`,
+        `${n(t.report1M.distinctReasons)} distinct ~2 KB reasons: ${run(t.report1M)}; HTML ${t.report1M.htmlKB.toFixed(0)} KB  (goals < 300 MB: ${t.report1M.peakMB < 300 ? 'OK' : 'MISSED'}; ≥ 100,000/s: ${verdict(t.report1M.eventsPerSec >= 100_000, load)})`,
+      ],
+      ['one 1 GB line from a pipe', `verify ${s(t.lineBombs.verifyPipe1GB.ms)}, peak ${mb(t.lineBombs.verifyPipe1GB.peakMB)} (fed ${t.lineBombs.verifyPipe1GB.fedMB} MiB before it stopped reading); report ${s(t.lineBombs.reportPipe1GB.ms)}, peak ${mb(t.lineBombs.reportPipe1GB.peakMB)}  (goals < 1 s, < 100 MB: ${verdict(Math.max(t.lineBombs.verifyPipe1GB.ms, t.lineBombs.reportPipe1GB.ms) < 1000, load)}, ${Math.max(t.lineBombs.verifyPipe1GB.peakMB, t.lineBombs.reportPipe1GB.peakMB) < 100 ? 'OK' : 'MISSED'})`],
+      ['one 128 MiB line in a file', `verify ${s(t.lineBombs.verifyFile128MiB.ms)}, peak ${mb(t.lineBombs.verifyFile128MiB.peakMB)}; report ${s(t.lineBombs.reportFile128MiB.ms)}, peak ${mb(t.lineBombs.reportFile128MiB.peakMB)}`],
+    ]),
+  ].join('\n');
+  const r = Math.round;
+  return {
+    text,
+    json: {
+      logsVerifyEventsPerSec100k: r(t.verify100k.eventsPerSec),
+      logsVerifyPeakMB100k: r(t.verify100k.peakMB),
+      logsVerifyEventsPerSec100kOneThread: r(t.verify100kOneThread.eventsPerSec),
+      logsFloorJsonParsePerSec: r(f.parsePerSec),
+      logsFloorSha256PerSec: r(f.sha256PerSec),
+      logsFloorOneCorePerSec: r(f.oneCorePerSec),
+      logsFloorTwoCoresPerSec: r(f.twoCoresPerSec),
+      logsReportEventsPerSec100k: r(t.report100k.eventsPerSec),
+      logsReportPeakMB100k: r(t.report100k.peakMB),
+      logsReportEventsPerSec100kOneThread: r(t.report100kOneThread.eventsPerSec),
+      logsWorkersPay: t.workersPay,
+      logsReportEventsPerSec1M: r(t.report1M.eventsPerSec),
+      logsReportPeakMB1M: r(t.report1M.peakMB),
+      logsReportHtmlKB1M: r(t.report1M.htmlKB),
+      logsLineBombVerifyMs: r(t.lineBombs.verifyPipe1GB.ms),
+      logsLineBombVerifyPeakMB: r(t.lineBombs.verifyPipe1GB.peakMB),
+      logsLineBombReportMs: r(t.lineBombs.reportPipe1GB.ms),
+      logsLineBombReportPeakMB: r(t.lineBombs.reportPipe1GB.peakMB),
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { describeLoad, loadNow, table, verdict, withLoad, type SectionLoad } fro
 import { benchAnnotate } from './annotate.ts';
 import { benchGuard, benchLog } from './browser.ts';
 import { benchCliStart } from './cli-start.ts';
-import { benchLogTools } from './logs.ts';
+import { benchLogTools, logToolsReport } from './logs.ts';
 import { benchPageLoad, type LoadRatio } from './page-load.ts';
 import { printDataProtection } from './data-protection.ts';
 
@@ -148,15 +148,8 @@ if (l && logLoad) {
 
 const { result: t, load: toolsLoad } = await withLoad(() => benchLogTools());
 loads.logTools = toolsLoad;
-const mb = (v: number) => `${v.toFixed(0)} MB`;
-console.log(`\nLog tools on valid signed exports (${t.files} installs × ${t.eventsPerFile.toLocaleString('en')} events), the compiled command line in a new process, peak resident memory (${describeLoad(toolsLoad)})`);
-console.log(
-  table([
-    ['logs verify, 100k events', `${(t.verify100k.ms / 1000).toFixed(2)} s = ${t.verify100k.eventsPerSec.toFixed(0)} events/s, peak ${mb(t.verify100k.peakMB)}  (goal ≥ 100,000/s: ${verdict(t.verify100k.eventsPerSec >= 100_000, toolsLoad)})`],
-    ['logs report, 100k events', `${(t.report100k.ms / 1000).toFixed(2)} s = ${t.report100k.eventsPerSec.toFixed(0)} events/s, peak ${mb(t.report100k.peakMB)}`],
-    [`logs report, ${(t.files * t.eventsPerFile / 1e6).toFixed(0)}M events`, `${(t.report1M.ms / 1000).toFixed(1)} s = ${t.report1M.eventsPerSec.toFixed(0)} events/s, peak ${mb(t.report1M.peakMB)}  (goal < 300 MB: ${t.report1M.peakMB < 300 ? 'OK' : 'MISSED'})`],
-  ]),
-);
+const logTools = logToolsReport(t, toolsLoad);
+console.log(logTools.text);
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -217,12 +210,7 @@ if (json) {
       exportNdjsonBytes: l ? l.exportNdjsonBytes : null,
       exportCsvBytes: l ? l.exportCsvBytes : null,
       eventsForLogBench: l ? l.events : null,
-      logsVerifyEventsPerSec100k: Math.round(t.verify100k.eventsPerSec),
-      logsVerifyPeakMB100k: Math.round(t.verify100k.peakMB),
-      logsReportEventsPerSec100k: Math.round(t.report100k.eventsPerSec),
-      logsReportPeakMB100k: Math.round(t.report100k.peakMB),
-      logsReportEventsPerSec1M: Math.round(t.report1M.eventsPerSec),
-      logsReportPeakMB1M: Math.round(t.report1M.peakMB),
+      ...logTools.json,
       dataScanMs100k: Object.fromEntries(Object.entries(dp.texts).map(([k, v]) => [k, r2(v.scanMs)])),
       dataScanOverNaive: Object.fromEntries(Object.entries(dp.texts).map(([k, v]) => [k, r2(v.scanMs / v.naiveMs)])),
       dataFile1MiBMs: r1(dp.fileMiBMs),

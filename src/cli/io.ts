@@ -16,11 +16,15 @@ export interface CliIO {
    * Optional: without it, commands fall back to readFile.
    */
   readLines?(path: string): AsyncIterable<readonly string[]>;
+  /** The same lines as undecoded bytes (for worker threads to decode); optional. */
+  readRegions?(path: string): AsyncIterable<{ bytes: Buffer; lines: number }>;
   /**
    * The last line of a regular file (read from its end, at most MAX_LINE_BYTES), or null
    * for anything that cannot be read twice (a pipe) or has none. Optional.
    */
   lastLine?(path: string): Promise<string | null>;
+  /** A regular file's size in bytes, or null (a pipe). Optional. */
+  size?(path: string): Promise<number | null>;
   /** Whether two paths name the same file (same device and inode). Optional. */
   sameFile?(a: string, b: string): Promise<boolean>;
 }

@@ -2,24 +2,27 @@ import { createReadStream } from 'node:fs';
 import { open, writeFile, mkdir, stat } from 'node:fs/promises';
 import { MAX_LINE_BYTES } from '../core/events/json-line.ts';
 import { dirname } from 'node:path';
-import { checkLinkCommand } from './commands/check-link.ts';
-import { classifyCommand } from './commands/classify.ts';
-import { deployCommand } from './commands/deploy.ts';
-import { fleetCommand } from './commands/fleet.ts';
-import { logsCommand } from './commands/logs.ts';
-import { packageCommand } from './commands/package.ts';
-import { validateCommand } from './commands/validate.ts';
 import { escapeControls, escapeControlsKeepingLines } from '../core/printable.ts';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, LineTooLongError, UsageError, type CliIO, type Command } from './io.ts';
 
+/**
+ * A command's code, loaded when it runs: `logs verify` never loads the policy compiler, the
+ * packer or zod's locales, and each command starts with only what it uses (the compiled
+ * command line is split in chunks: scripts/build-cli.mjs).
+ */
+const lazy =
+  (load: () => Promise<Command>): Command =>
+  async (args, io) =>
+    (await load())(args, io);
+
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  validate: { run: validateCommand, summary: 'check policy files before pushing them' },
-  classify: { run: classifyCommand, summary: 'show what the policy does with URLs' },
-  'check-link': { run: checkLinkCommand, summary: 'analyse meeting links (waiting room, passcode, tenant, start links)' },
-  deploy: { run: deployCommand, summary: 'write the policy file IT pushes (Linux JSON, .reg, .mobileconfig, ADMX, Admin console, Firefox)' },
-  package: { run: packageCommand, summary: 'a signed CRX3 and its update manifest, for hosting the extension yourself' },
-  logs: { run: logsCommand, summary: 'logs verify <file.ndjson> | logs report <files…> [--out report.html]' },
-  fleet: { run: fleetCommand, summary: 'a fleet\'s events in ClickHouse: fleet schema | load <exports…> | report | verify --clickhouse <url>' },
+  validate: { run: lazy(async () => (await import('./commands/validate.ts')).validateCommand), summary: 'check policy files before pushing them' },
+  classify: { run: lazy(async () => (await import('./commands/classify.ts')).classifyCommand), summary: 'show what the policy does with URLs' },
+  'check-link': { run: lazy(async () => (await import('./commands/check-link.ts')).checkLinkCommand), summary: 'analyse meeting links (waiting room, passcode, tenant, start links)' },
+  deploy: { run: lazy(async () => (await import('./commands/deploy.ts')).deployCommand), summary: 'write the policy file IT pushes (Linux JSON, .reg, .mobileconfig, ADMX, Admin console, Firefox)' },
+  package: { run: lazy(async () => (await import('./commands/package.ts')).packageCommand), summary: 'a signed CRX3 and its update manifest, for hosting the extension yourself' },
+  logs: { run: lazy(async () => (await import('./commands/logs.ts')).logsCommand), summary: 'logs verify <file.ndjson> | logs report <files…> [--out report.html]' },
+  fleet: { run: lazy(async () => (await import('./commands/fleet.ts')).fleetCommand), summary: 'a fleet\'s events in ClickHouse: fleet schema | load <exports…> | report | verify --clickhouse <url>' },
 };
 
 export function usage(): string {
@@ -80,43 +83,105 @@ export function describeFailure(e: unknown): string {
   return `failed unexpectedly: ${escapeControls(message.split('\n')[0] ?? '')}`;
 }
 
+/** Complete lines of a file as bytes: `bytes` holds `lines` lines, each but perhaps the file's last ending in "\n". */
+export interface LineRegion {
+  bytes: Buffer;
+  lines: number;
+}
+
 /**
- * A file's lines in batches, from 1 MiB reads (a log of 100,000 events is ≈ 40 MB), split on
- * "\n" as parseNdjsonLines splits a whole text (a "\r" before it is the parser's to drop).
- * A line is cut from the bytes (a "\n" byte is never inside a UTF-8 character), so its length
- * is known before it is decoded: one over `maxLineBytes` is refused as soon as the limit is
- * passed, without reading it whole (a 1 GB line from a pipe fails after the first 2 MiB).
+ * A file's complete lines in regions of about one 1 MiB read each (a log of 100,000 events is
+ * ≈ 40 MB). A line is cut from the bytes (a "\n" byte is never inside a UTF-8 character), so
+ * its length is known before it is decoded: one over `maxLineBytes` is refused as soon as the
+ * limit is passed, without reading it whole (a 1 GB line from a pipe fails after 2 MiB).
+ * "-" is standard input (`gunzip -c export.ndjson.gz | telehealth-guard logs verify -`).
  */
-export async function* readLineBatches(path: string, chunkBytes = 1 << 20, maxLineBytes = MAX_LINE_BYTES): AsyncIterable<string[]> {
+export async function* readLineRegions(path: string, chunkBytes = 1 << 20, maxLineBytes = MAX_LINE_BYTES): AsyncIterable<LineRegion> {
+  if (path === '-') {
+    yield* regionsOfStream(process.stdin, maxLineBytes);
+    return;
+  }
+  // Each read goes into a buffer of its own, after the previous read's unfinished line (copied,
+  // a few hundred bytes): a region is a prefix of that buffer, never a copy of 1 MiB, and can be
+  // handed to a worker thread whole (transferred, not copied).
+  const handle = await open(path, 'r');
+  try {
+    let carry: Buffer = Buffer.alloc(0);
+    let line = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafeSlow(carry.length + chunkBytes);
+      carry.copy(buf, 0);
+      const { bytesRead } = await handle.read(buf, carry.length, chunkBytes, null);
+      const filled = carry.length + bytesRead;
+      if (bytesRead === 0) {
+        if (carry.length > 0) yield { bytes: carry, lines: 1 };
+        return;
+      }
+      let start = 0;
+      let last = -1;
+      let count = 0;
+      for (let nl = buf.indexOf(10, carry.length); nl !== -1 && nl < filled; nl = buf.indexOf(10, nl + 1)) {
+        line++;
+        count++;
+        // (+1: the "\r" of a CRLF line end is not the line's own.)
+        if (nl - start > maxLineBytes + 1) throw new LineTooLongError(line);
+        last = nl;
+        start = nl + 1;
+      }
+      if (filled - start > maxLineBytes + 1) throw new LineTooLongError(line + 1);
+      carry = Buffer.from(buf.subarray(start, filled));
+      if (last >= 0) yield { bytes: buf.subarray(0, last + 1), lines: count };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** readLineRegions over a stream (standard input). */
+async function* regionsOfStream(stream: AsyncIterable<unknown>, maxLineBytes: number): AsyncIterable<LineRegion> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
-  // "-" is standard input (`gunzip -c export.ndjson.gz | telehealth-guard logs verify -`).
-  for await (const chunk of path === '-' ? process.stdin : createReadStream(path, { highWaterMark: chunkBytes })) {
+  for await (const chunk of stream) {
     const buf = chunk as Buffer;
-    const out: string[] = [];
     let start = 0;
+    let last = -1;
+    let count = 0;
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
       line++;
-      const bytes = pendingBytes + nl - start;
-      // (+1: the "\r" of a CRLF line end is not the line's own.)
-      if (bytes > maxLineBytes + 1) throw new LineTooLongError(line);
-      if (pendingBytes > 0) {
-        pending.push(buf.subarray(start, nl));
-        out.push(Buffer.concat(pending, bytes).toString('utf8'));
-        pending = [];
-        pendingBytes = 0;
-      } else out.push(buf.toString('utf8', start, nl));
+      count++;
+      if (pendingBytes + nl - start > maxLineBytes + 1) throw new LineTooLongError(line);
+      pendingBytes = 0;
+      last = nl;
       start = nl + 1;
     }
-    if (start < buf.length) {
-      pending.push(buf.subarray(start));
-      pendingBytes += buf.length - start;
+    if (last === -1) {
+      pending.push(buf);
+      pendingBytes += buf.length;
       if (pendingBytes > maxLineBytes + 1) throw new LineTooLongError(line + 1);
+      continue;
     }
-    if (out.length > 0) yield out;
+    const head = buf.subarray(0, last + 1);
+    const bytes = Buffer.concat([...pending, head]);
+    pending = last + 1 < buf.length ? [Buffer.from(buf.subarray(last + 1))] : [];
+    pendingBytes = buf.length - last - 1;
+    if (pendingBytes > maxLineBytes + 1) throw new LineTooLongError(line + 1);
+    yield { bytes, lines: count };
   }
-  if (pendingBytes > 0) yield [Buffer.concat(pending, pendingBytes).toString('utf8')];
+  if (pending.length > 0) yield { bytes: Buffer.concat(pending), lines: 1 };
+}
+
+/** A region's lines as text (without their "\n"; a "\r" before it is the parser's to drop). */
+export function regionLines(r: LineRegion): string[] {
+  const text = r.bytes.toString('utf8');
+  const lines = text.split('\n');
+  if (lines.length > r.lines) lines.pop(); // after the last "\n"
+  return lines;
+}
+
+/** A file's lines in batches (readLineRegions, decoded), split as parseNdjsonLines splits a whole text. */
+export async function* readLineBatches(path: string, chunkBytes = 1 << 20, maxLineBytes = MAX_LINE_BYTES): AsyncIterable<string[]> {
+  for await (const r of readLineRegions(path, chunkBytes, maxLineBytes)) yield regionLines(r);
 }
 
 /** The last non-empty line of a regular file, read from its end; null for a pipe or a device. */
@@ -158,6 +223,12 @@ export const processIO: CliIO = {
     await writeFile(p, d);
   },
   readLines: readLineBatches,
+  readRegions: readLineRegions,
+  size: async (p) => {
+    if (p === '-') return null;
+    const st = await stat(p);
+    return st.isFile() ? st.size : null;
+  },
   lastLine: (p) => lastLineOf(p).catch(() => null),
   sameFile: async (a, b) => {
     try {

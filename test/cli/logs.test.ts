@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logsCommand } from '../../src/cli/commands/logs.ts';
 import { memoryIO } from '../../src/cli/io.ts';
-import { readLineBatches } from '../../src/cli/main.ts';
+import { readLineBatches, readLineRegions } from '../../src/cli/main.ts';
 import { sealChain } from '../../src/core/events/chain.ts';
 import { formatCsv } from '../../src/core/events/csv.ts';
 import { formatNdjson } from '../../src/core/events/ndjson.ts';
@@ -222,8 +222,11 @@ describe('the streamed file reader (large reads split into lines) gives what the
       for (const name of Object.keys(all).filter((n) => n !== 'keys.ndjson')) {
         const mem = memoryIO(all);
         const disk = { ...memoryIO(), readLines: (p: string) => readLineBatches(join(dir, p), 7) };
-        const [a, b] = [await logsCommand(['verify', name], mem), await logsCommand(['verify', name], disk)];
+        // Undecoded regions of a few lines each (what worker threads get), checked in this thread.
+        const regions = { ...memoryIO(), readRegions: (p: string) => readLineRegions(join(dir, p), 300) };
+        const [a, b, c] = [await logsCommand(['verify', name], mem), await logsCommand(['verify', name], disk), await logsCommand(['verify', name], regions)];
         expect([b, disk.stdout, disk.stderr], name).toEqual([a, mem.stdout, mem.stderr]);
+        expect([c, regions.stdout, regions.stderr], name).toEqual([a, mem.stdout, mem.stderr]);
         if (a === 1) verdicts++;
       }
       expect(verdicts).toBeGreaterThan(10); // the tampered ones did fail

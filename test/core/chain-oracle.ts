@@ -6,6 +6,7 @@
  */
 import { GENESIS, hashInput, sha256Hex, type ChainSummary, type CheckFailure } from '../../src/core/events/chain.ts';
 import { parseNdjsonLines } from '../../src/core/events/ndjson.ts';
+import type { EventRecord } from '../../src/core/events/types.ts';
 import { checkEventRecord } from '../../src/core/events/schema.ts';
 
 export type ChainFailure = 'malformed' | 'hash-mismatch' | 'prev-mismatch' | 'seq-not-increasing';
@@ -61,4 +62,18 @@ export async function verifyNdjson(text: string): Promise<VerifyResult> {
   if (!r.ok || firstError === -1) return r;
   const bad = lines[firstError]!;
   return { ok: false, seq: null, line: bad.line, failure: 'malformed', reason: `malformed line: ${'error' in bad ? bad.error : ''}` };
+}
+
+export type ParseResult = { ok: true; events: EventRecord[] } | { ok: false; line: number; reason: string };
+
+/** Parse NDJSON into event records with the full schema check, stopping at the first bad line (tests read exports back with it). */
+export function parseNdjson(text: string): ParseResult {
+  const events: EventRecord[] = [];
+  for (const l of parseNdjsonLines(text)) {
+    if ('error' in l) return { ok: false, line: l.line, reason: l.error };
+    const c = checkEventRecord(l.value);
+    if (!c.ok) return { ok: false, line: l.line, reason: `malformed event: ${c.message}` };
+    events.push(c.event);
+  }
+  return { ok: true, events };
 }

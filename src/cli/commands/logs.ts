@@ -21,6 +21,10 @@
  */
 import crypto from 'node:crypto';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, LineTooLongError, lineBatchesOf, type CliIO, type Command } from '../io.ts';
+import { inThisThread, WorkerChecker, workersFor, type LineChecker } from '../logs/checkers.ts';
+import { regionLinesOf, sha256Hex } from '../logs/region.ts';
+import { LINE_EVENT, type CheckedBatch } from '../../core/events/check-lines.ts';
+import type { EventRecord } from '../../core/events/types.ts';
 import { NdjsonLineParser, type NdjsonLine } from '../../core/events/ndjson.ts';
 import { renderReportHtml } from '../../core/events/report-html.ts';
 import { ReportIntake, readingOrder, trailerFacts, type TrailerFacts } from '../../core/events/report-intake.ts';
@@ -99,12 +103,8 @@ function looksLikeCsv(firstLine: string): boolean {
   return /^\uFEFF?seq,ts,type,/.test(firstLine);
 }
 
-/**
- * Node's synchronous SHA-256: the same hash as WebCrypto's, without a promise per event;
- * the one-shot crypto.hash (Node ≥ 20.12) where there is one, half the cost of a Hash object.
- */
-export const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+/** Node's synchronous SHA-256 (src/cli/logs/region.ts), for the fleet commands too. */
+export { sha256Hex };
 /** The export digest, hashed as it is read (flat memory). */
 export const digest = (): IncrementalSha256 => {
   const h = crypto.createHash('sha256');
@@ -143,6 +143,78 @@ export async function streamLines(io: CliIO, file: string, each: (batch: NdjsonL
   }
   batch.push(...parser.end());
   if (batch.length > 0) await each(batch);
+}
+
+/** Checkers for a command's inputs: this thread for small ones, one pool of workers shared by the large ones. */
+class Checkers {
+  private pool: WorkerChecker | null = null;
+  constructor(private readonly io: CliIO) {}
+  async for(file: string): Promise<LineChecker> {
+    // Only for real files and pipes (an IO that reads regions and knows sizes).
+    if (!this.io.readRegions || !this.io.size) return inThisThread;
+    const n = workersFor(await this.io.size(file).catch(() => null));
+    if (n === 0) return inThisThread;
+    this.pool ??= new WorkerChecker(n);
+    return this.pool;
+  }
+  close(): Promise<void> {
+    return this.pool ? this.pool.close() : Promise.resolve();
+  }
+}
+
+/**
+ * Stream one export through a checker (checkers.ts), in file order: regions of lines are read
+ * ahead while earlier ones are checked, and `each` gets every batch in order; it returns false
+ * to stop reading (a failed input). Memory stays flat however long the file is.
+ */
+async function streamChecked(io: CliIO, file: string, checker: LineChecker, events: boolean, each: (batch: CheckedBatch) => boolean): Promise<void> {
+  type Region = { bytes?: Buffer; lines?: string[]; count: number };
+  const inflight: Array<{ batch: Promise<CheckedBatch>; region: Region }> = [];
+  // Parsed events cost more to copy between threads than to parse again: with workers, they
+  // only check (and hash); this thread parses the events it adds up (logs report) itself.
+  const next = async () => {
+    const { batch, region } = inflight.shift()!;
+    const b = await batch;
+    if (events && !b.events) b.events = eventsOf(b, region.lines ?? regionLinesOf(region.bytes!, region.count));
+    return b;
+  };
+  let line = 1;
+  let first = true;
+  const regions: AsyncIterable<{ bytes?: Buffer; lines?: string[]; count: number }> = io.readRegions
+    ? (async function* () {
+        for await (const r of io.readRegions!(file)) yield { bytes: r.bytes, count: r.lines };
+      })()
+    : (async function* () {
+        for await (const lines of lineBatchesOf(io, file)) yield { lines: [...lines], count: lines.length };
+      })();
+  for await (const r of regions) {
+    if (first) {
+      first = false;
+      const firstLine = r.lines ? r.lines[0] ?? '' : r.bytes!.subarray(0, Math.max(0, r.bytes!.indexOf(10))).toString('utf8');
+      if (looksLikeCsv(firstLine)) throw new CsvExport();
+      // A leading BOM (a Windows editor) is not part of the first line.
+      if (r.lines && r.lines[0]?.charCodeAt(0) === 0xfeff) r.lines[0] = r.lines[0].slice(1);
+      if (r.bytes && r.bytes[0] === 0xef && r.bytes[1] === 0xbb && r.bytes[2] === 0xbf) r.bytes = r.bytes.subarray(3);
+    }
+    if (r.count === 0) continue;
+    // The lines this thread parses for itself, decoded before the bytes go to a worker.
+    if (events && !checker.here && r.bytes) r.lines = regionLinesOf(r.bytes, r.count);
+    inflight.push({ batch: checker.check({ firstLine: line, count: r.count, events: events && checker.here, ...(r.bytes ? { bytes: r.bytes } : { lines: r.lines! }) }), region: r });
+    line += r.count;
+    while (inflight.length >= checker.window) if (!each(await next())) return;
+  }
+  while (inflight.length > 0) if (!each(await next())) return;
+}
+
+/** The events of a checked batch, parsed from its lines (they were checked: JSON.parse gives the same value). */
+function eventsOf(b: CheckedBatch, lines: readonly string[]): Array<EventRecord | null> {
+  const out = new Array<EventRecord | null>(lines.length).fill(null);
+  for (let i = 0; i < lines.length; i++) {
+    if (b.kind[i] !== LINE_EVENT) continue;
+    const s = lines[i]!;
+    out[i] = JSON.parse(s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s) as EventRecord;
+  }
+  return out;
 }
 
 /** Why a file could not be read, in words. */
@@ -218,14 +290,17 @@ async function verify(args: string[], io: CliIO): Promise<number> {
     }
   }
   const verifier = new ExportVerifier({ ...(keys ? { keys } : {}), sha256Hex, digest });
+  const checkers = new Checkers(io);
   try {
-    await streamLines(io, file, async (batch) => {
-      await verifier.add(batch);
+    await streamChecked(io, file, await checkers.for(file), false, (batch) => {
+      verifier.addChecked(batch);
       return !verifier.failed; // the first failure is the verdict: stop reading
     });
   } catch (e) {
     io.err(`FAIL ${escapeControls(file)}: ${escapeControls(readProblem(e, 'logs verify'))}`);
     return EXIT_PROBLEM;
+  } finally {
+    await checkers.close();
   }
   const r = await verifier.finish();
   for (const line of describe(escapeControls(file), r, selfPinned)) io.out(line);
@@ -233,7 +308,7 @@ async function verify(args: string[], io: CliIO): Promise<number> {
 }
 
 /** One reading of every input (a second one leaves out inputs found in a conflict). */
-async function readAll(io: CliIO, files: string[], facts: Array<TrailerFacts | null>, intakeOptions: ConstructorParameters<typeof ReportIntake>[0], lines: Map<string, string[]>, second: boolean): Promise<ReportIntake> {
+async function readAll(io: CliIO, checkers: Checkers, files: string[], facts: Array<TrailerFacts | null>, intakeOptions: ConstructorParameters<typeof ReportIntake>[0], lines: Map<string, string[]>, second: boolean): Promise<ReportIntake> {
   const intake = new ReportIntake(intakeOptions);
   for (const i of readingOrder(files.map((name, j) => ({ name, facts: facts[j]! })))) {
     const file = files[i]!;
@@ -251,8 +326,8 @@ async function readAll(io: CliIO, files: string[], facts: Array<TrailerFacts | n
     }
     const run = intake.begin(file, facts[i]!);
     try {
-      await streamLines(io, file, async (batch) => {
-        await run.add(batch);
+      await streamChecked(io, file, await checkers.for(file), true, (batch) => {
+        run.addChecked(batch);
         return !run.done;
       });
     } catch (e) {
@@ -291,12 +366,18 @@ async function report(args: string[], io: CliIO): Promise<number> {
   const facts = await Promise.all(files.map(async (f) => (io.lastLine ? trailerFacts((await io.lastLine(f).catch(() => null)) ?? '') : null)));
   const options = { ...(keys ? { keys } : {}), filter: { installs: p.repeat.get('--install')!, users: p.repeat.get('--user')! }, sha256Hex, digest, fingerprint, coverage };
   let lines = new Map<string, string[]>();
-  let intake = await readAll(io, files, facts, options, lines, false);
-  if (intake.conflicted.length > 0) {
-    // The first file of a conflict was counted before the second showed it: count again without both.
-    const conflicts: Conflict[] = [...intake.conflicted];
-    lines = new Map();
-    intake = await readAll(io, files, facts, { ...options, conflicts }, lines, true);
+  const checkers = new Checkers(io);
+  let intake: ReportIntake;
+  try {
+    intake = await readAll(io, checkers, files, facts, options, lines, false);
+    if (intake.conflicted.length > 0) {
+      // The first file of a conflict was counted before the second showed it: count again without both.
+      const conflicts: Conflict[] = [...intake.conflicted];
+      lines = new Map();
+      intake = await readAll(io, checkers, files, facts, { ...options, conflicts }, lines, true);
+    }
+  } finally {
+    await checkers.close();
   }
   const summary = intake.summary();
   for (const f of files) for (const l of lines.get(f) ?? []) (l.startsWith('OK') ? io.out : io.err)(l);

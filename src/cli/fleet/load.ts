@@ -92,7 +92,7 @@ export async function loadExport(io: CliIO, file: string, options: LoadOptions):
       io,
       file,
       async (batch) => {
-        const checked = verifier.failed ? null : await verifier.add(batch);
+        const checked = verifier.failed ? null : await verifier.add(batch, { events: true });
         batch.forEach((l, j) => {
           if ('error' in l) {
             if (l.error !== 'blank line') badLines++;
@@ -102,7 +102,8 @@ export async function loadExport(io: CliIO, file: string, options: LoadOptions):
             trailer = JSON.stringify(l.value);
             return;
           }
-          const c = checked?.[j] ?? checkEventRecord(l.value);
+          const known = checked?.events?.[j];
+          const c = known ? { ok: true as const, event: known } : checkEventRecord(l.value);
           if (!c.ok) {
             badLines++;
             return;

@@ -3,7 +3,6 @@
  * fields of docs/event-log.md in their table order, in `seq` order, each line ending "\n".
  */
 import { parseJsonLine } from './json-line.ts';
-import { checkEventRecord } from './schema.ts';
 import type { EventRecord } from './types.ts';
 
 /** One event as one JSON line (no trailing newline). Unknown properties are dropped. */
@@ -131,18 +130,4 @@ export class NdjsonLineParser {
     this.blanks = [];
     return [];
   }
-}
-
-export type ParseResult = { ok: true; events: EventRecord[] } | { ok: false; line: number; reason: string };
-
-/** Parse an NDJSON export into event records, stopping at the first bad line. */
-export function parseNdjson(text: string): ParseResult {
-  const events: EventRecord[] = [];
-  for (const l of parseNdjsonLines(text)) {
-    if ('error' in l) return { ok: false, line: l.line, reason: l.error };
-    const c = checkEventRecord(l.value);
-    if (!c.ok) return { ok: false, line: l.line, reason: `malformed event: ${c.message}` };
-    events.push(c.event);
-  }
-  return { ok: true, events };
 }

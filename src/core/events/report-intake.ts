@@ -23,6 +23,7 @@
 import { recordHashInput } from './chain.ts';
 import { SummaryBuilder, type BuilderOptions, type SummaryFilter } from './summary-builder.ts';
 import { UNKNOWN_WHO, type Conflict, type Exclusion, type InputRow, type Summary } from './summary.ts';
+import { checkParsedLines, completeLazily, type CheckedBatch } from './check-lines.ts';
 import type { NdjsonLine } from './ndjson.ts';
 import { SIGNATURE_TYPE, type IncrementalSha256, type SignatureTrailer } from './signature.ts';
 import type { EventRecord } from './types.ts';
@@ -167,6 +168,10 @@ export class ReportIntake {
     return this.builder.stage();
   }
   /** @internal */
+  get sha(): ((text: string) => string) | undefined {
+    return this.options.sha256Hex;
+  }
+  /** @internal */
   verifier(): ExportVerifier {
     const o = this.options;
     return new ExportVerifier({ ...(o.keys ? { keys: o.keys } : {}), ...(o.sha256Hex ? { sha256Hex: o.sha256Hex } : {}), ...(o.digest ? { digest: o.digest } : {}) });
@@ -243,16 +248,23 @@ export class InputRun {
     return this.verifier.failed || this.unreadable !== null;
   }
 
-  /** The next lines of the input, in order. */
+  /** The next lines of the input, in order (parsed here). */
   async add(batch: readonly NdjsonLine[]): Promise<void> {
+    if (this.done || batch.length === 0) return;
+    const o = { ...(this.intake.sha ? { sha256Hex: this.intake.sha } : {}), events: true };
+    this.addChecked(await completeLazily(await checkParsedLines(batch, o), o));
+  }
+
+  /** The next lines, already checked with their events (check-lines.ts; e.g. by a worker thread). */
+  addChecked(b: CheckedBatch): void {
     if (this.done) return;
-    const checked = await this.verifier.add(batch);
-    if (!checked) return;
-    const n = this.verifier.failed ? 0 : batch.length;
-    for (let j = 0; j < n; j++) {
-      const c = checked[j];
-      if (!c || !c.ok) continue;
-      this.event(c.event);
+    this.verifier.addChecked(b);
+    const events = b.events!;
+    // Events up to the first failure (after it, the input will not count anyway).
+    const end = this.verifier.failed ? 0 : events.length;
+    for (let j = 0; j < end; j++) {
+      const e = events[j];
+      if (e) this.event(e);
     }
   }
 

@@ -20,7 +20,9 @@ import { sha256Hex } from './chain.ts';
 import { formatNdjsonChunk, inSeqOrder } from './ndjson.ts';
 import type { EventRecord } from './types.ts';
 
-export const SIGNATURE_TYPE = 'log.signature';
+import { SIGNATURE_TYPE } from './types.ts';
+
+export { SIGNATURE_TYPE };
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -90,6 +92,13 @@ export class ExportDigest {
     if (this.incremental) this.incremental.update(this.n === 0 ? hash : '\n' + hash);
     else this.parts.push(hash);
     this.n++;
+  }
+  /** Several hashes at once: `joined` is `count` hashes joined by "\n". */
+  addJoined(joined: string, count: number): void {
+    if (count === 0) return;
+    if (this.incremental) this.incremental.update(this.n === 0 ? joined : '\n' + joined);
+    else this.parts.push(joined);
+    this.n += count;
   }
   get count(): number {
     return this.n;

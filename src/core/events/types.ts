@@ -34,6 +34,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** `type` of an export's last line, the signature line (signature.ts): not an event type. */
+export const SIGNATURE_TYPE = 'log.signature';
+
 /** Event types whose record carries `findings`. */
 export const TYPES_WITH_FINDINGS: readonly EventType[] = ['link.checked', 'schedule.checked', 'policy.applied', 'policy.invalid', 'media.warned', 'media.proceeded', 'media.blocked', 'media.used', 'data.warned', 'data.proceeded', 'data.blocked', 'guard.gap'];
 /** Event types whose record carries the user's typed `reason`. */

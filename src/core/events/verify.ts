@@ -18,9 +18,10 @@
  *   8. the ECDSA signature is valid for the trailer's key                    → bad-signature
  *   9. with pinned keys: the trailer's key is the install's pinned key       → key-not-pinned
  */
+import { checkParsedLines, completeLazily, fullCheck, LINE_BLANK, LINE_ERROR, LINE_RECHECK, LINE_TRAILER, type CheckedBatch } from './check-lines.ts';
 import { GENESIS, recordHashInput, sha256Hex, type ChainSummary, type CheckFailure } from './chain.ts';
 import type { NdjsonLine } from './ndjson.ts';
-import { checkEventRecord, HASH_REGEX } from './schema.ts';
+import { HASH_REGEX, plainlyValid } from './plain-check.ts';
 import { base64ToBytes, checkTrailerSignature, ExportDigest, isLowS, SIGNATURE_TYPE, type IncrementalSha256, type SignatureTrailer } from './signature.ts';
 import type { EventRecord } from './types.ts';
 
@@ -128,77 +129,109 @@ export class ExportVerifier {
     this.failure ??= { ok: false, ...f };
   }
 
+  /** A blank line not yet followed by anything (blank lines at the end of a file are fine). */
+  private pendingBlank = 0;
+
   /**
    * Feed the next lines of the file, in order (parsed by parseNdjsonLines or a streaming
-   * equivalent). Returns each line's event check (null for the trailer and unparsable
-   * lines), so a caller that also aggregates need not check twice; null once failed.
+   * equivalent). Returns the batch as checked (check-lines.ts), so a caller that also adds
+   * the events up need not check twice; null once failed.
    */
-  async add(batch: readonly NdjsonLine[]): Promise<Array<ReturnType<typeof checkEventRecord> | null> | null> {
-    if (this.failure) return null;
-    // Hashes depend only on each line's own content: compute the batch's concurrently.
-    const checked = batch.map((l) => ('value' in l && !isTrailerShaped(l.value) ? checkEventRecord(l.value) : null));
-    // Hashed over the value as parsed (not the schema's output), so nothing is normalised away.
-    const input = (j: number) => recordHashInput((batch[j] as { value: EventRecord }).value);
-    const sync = this.sha256Hex;
-    const hashes = sync
-      ? checked.map((c, j) => (c?.ok ? sync(input(j)) : null))
-      : await Promise.all(checked.map((c, j) => (c?.ok ? sha256Hex(input(j)) : Promise.resolve(null))));
-    for (let j = 0; j < batch.length && !this.failure; j++) {
-      const l = batch[j]!;
-      this.lines++;
-      if (this.trailer) {
-        this.fail({ seq: null, line: l.line, failure: 'after-trailer', reason: `a line follows the signature line (line ${this.trailerLine}); the signature line must be the last` });
-        return checked;
-      }
-      if ('error' in l) {
-        this.fail({ seq: null, line: l.line, failure: 'malformed', reason: `malformed line: ${l.error}` });
-        return checked;
-      }
-      if (isTrailerShaped(l.value)) {
-        const t = checkTrailer(l.value);
-        if (!t.ok) {
-          this.fail({ seq: null, line: l.line, failure: 'malformed', reason: `malformed signature line: ${t.message}` });
-          return checked;
-        }
-        this.trailer = t.trailer;
-        this.trailerLine = l.line;
+  async add(batch: readonly NdjsonLine[], options: { events?: boolean } = {}): Promise<CheckedBatch | null> {
+    if (this.failure || batch.length === 0) return null;
+    const o = { ...(this.sha256Hex ? { sha256Hex: this.sha256Hex } : {}), ...(options.events ? { events: true } : {}) };
+    const checked = await completeLazily(await checkParsedLines(batch, o), o);
+    this.addChecked(checked);
+    return checked;
+  }
+
+  /**
+   * The sequential half: a batch checked line by line (checkParsedLines / checkRawLines, in
+   * this thread or a worker), in file order. Stops at the first failure, as the definition
+   * reads: the first bad line, whatever kind of fault it is.
+   */
+  addChecked(b: CheckedBatch): void {
+    const n = b.kind.length;
+    /** Index of the last event read in this batch, and how many. */
+    let last = -1;
+    let events = 0;
+    for (let j = 0; j < n && !this.failure; j++) {
+      const line = b.firstLine + j;
+      const kind = b.kind[j]!;
+      if (kind === LINE_BLANK) {
+        if (this.pendingBlank === 0) this.pendingBlank = line;
         continue;
       }
-      const c = checked[j]!;
-      if (!c.ok) {
-        this.fail({ seq: readableSeq(l.value), line: l.line, failure: 'malformed', reason: `malformed event: ${c.message}` });
-        return checked;
+      if (this.pendingBlank !== 0) {
+        // Something follows a blank line: the blank line is the first fault.
+        const blank = this.pendingBlank;
+        this.lines++;
+        if (this.trailer) this.fail({ seq: null, line: blank, failure: 'after-trailer', reason: `a line follows the signature line (line ${this.trailerLine}); the signature line must be the last` });
+        else this.fail({ seq: null, line: blank, failure: 'malformed', reason: 'malformed line: blank line' });
+        return;
       }
-      const e = c.event;
-      if (hashes[j] !== e.hash) {
-        this.fail({ seq: e.seq, line: l.line, failure: 'hash-mismatch', reason: 'hash mismatch: the event was edited after it was written' });
-        return checked;
+      this.lines++;
+      if (this.trailer) {
+        this.fail({ seq: null, line, failure: 'after-trailer', reason: `a line follows the signature line (line ${this.trailerLine}); the signature line must be the last` });
+        return;
       }
-      if (this.prevHash === null) {
-        this.firstSeq = e.seq;
-        this.fromGenesis = e.prev === GENESIS;
-      } else if (e.prev !== this.prevHash && e.seq === this.prevSeq + 1) {
+      if (kind === LINE_RECHECK) throw new Error('ExportVerifier.addChecked: a batch with lines left to check (completeBatch)');
+      if (kind === LINE_ERROR) {
+        const seq = b.seq[j]!;
+        this.fail({ seq: Number.isNaN(seq) ? null : seq, line, failure: 'malformed', reason: b.error.get(j)! });
+        return;
+      }
+      if (kind === LINE_TRAILER) {
+        const t = checkTrailer(b.trailer.get(j));
+        if (!t.ok) {
+          this.fail({ seq: null, line, failure: 'malformed', reason: `malformed signature line: ${t.message}` });
+          return;
+        }
+        this.trailer = t.trailer;
+        this.trailerLine = line;
+        continue;
+      }
+      const seq = b.seq[j]!;
+      if (b.hashOk[j] !== 1) {
+        this.fail({ seq, line, failure: 'hash-mismatch', reason: 'hash mismatch: the event was edited after it was written' });
+        return;
+      }
+      // Linked to the event before: the batch compared them when both are in it (they are then on
+      // adjacent lines: anything else between them is a fault found first); else compare here.
+      const first = !this.haveEvent;
+      const linked = last >= 0 ? b.linked[j] === 1 : !first && b.prevs.get(j) === this.prevHash;
+      if (first) {
+        this.firstSeq = seq;
+        this.fromGenesis = b.prevs.get(j) === GENESIS;
+        this.haveEvent = true;
+      } else if (!linked && seq === this.prevSeq + 1) {
         this.fail({
-          seq: e.seq,
-          line: l.line,
+          seq,
+          line,
           failure: 'prev-mismatch',
           reason: `prev mismatch: "prev" is not the hash of seq ${this.prevSeq} on the line before; an event was deleted, reordered or inserted before this one, or the chain was rebuilt`,
         });
-        return checked;
-      } else if (e.seq <= this.prevSeq) {
-        this.fail({ seq: e.seq, line: l.line, failure: 'seq-not-increasing', reason: `seq not increasing: ${e.seq} follows ${this.prevSeq}` });
-        return checked;
-      } else if (e.prev !== this.prevHash) {
-        this.gapBreak ??= { line: l.line, seq: e.seq, prevSeq: this.prevSeq };
+        return;
+      } else if (seq <= this.prevSeq) {
+        this.fail({ seq, line, failure: 'seq-not-increasing', reason: `seq not increasing: ${seq} follows ${this.prevSeq}` });
+        return;
+      } else if (!linked) {
+        this.gapBreak ??= { line, seq, prevSeq: this.prevSeq };
       }
-      this.prevHash = e.hash;
-      this.prevSeq = e.seq;
-      this.digest.add(e.hash);
-      if (e.installId !== undefined) this.installIds.set(e.installId, this.installIds.get(e.installId) ?? l.line);
-      if (e.type === 'log.key' && e.publicKey !== undefined) this.logKeys.push({ installId: e.installId, publicKey: e.publicKey, line: l.line, seq: e.seq });
+      this.prevSeq = seq;
+      last = j;
+      events++;
     }
-    return checked;
+    if (this.failure) return;
+    // The whole batch was read without a fault: its hashes join the digest, the last one is the next batch's link.
+    if (last >= 0) this.prevHash = b.hashes.slice(last * 64, last * 64 + 64);
+    if (events > 0) this.digest.addJoined(b.digestPart, events);
+    for (const [j, id] of b.installIds) if (id !== null && !this.installIds.has(id)) this.installIds.set(id, b.firstLine + j);
+    for (const [j, installId, publicKey] of b.logKeys) this.logKeys.push({ installId, publicKey, line: b.firstLine + j, seq: b.seq[j]! });
   }
+
+  private haveEvent = false;
+
 
   /** The verdict, once every line was fed. */
   async finish(): Promise<ExportVerdict> {
@@ -310,7 +343,7 @@ export async function parseKeyLines(lines: readonly NdjsonLine[], options: { sha
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, line: l.line, reason: 'not a JSON object', ignored };
     if (typeof v.type === 'string' && v.type !== 'log.key') continue;
     if (v.type === 'log.key') {
-      const c = checkEventRecord(v);
+      const c = plainlyValid(v) ? { ok: true as const, event: v as unknown as EventRecord } : (await fullCheck())(v);
       if (!c.ok) {
         ignored.push({ line: l.line, reason: `not a well-formed log.key event (${c.message})` });
         continue;

@@ -1,0 +1,105 @@
+/**
+ * Who checks the lines of an export (check-lines.ts): this thread, or worker threads on the
+ * other cores. JSON.parse and SHA-256 of every event are nearly all of `logs verify`'s work
+ * and depend on one line alone, so regions of lines go to the workers in turn and come back
+ * in file order; the main thread only reads, stitches (chain links across regions, the
+ * digest, the signature line) and, for `logs report`, adds the events up.
+ *
+ * Workers pay only for large inputs (starting one costs a few tens of ms): see `workersFor`.
+ * `TELEHEALTH_GUARD_LOG_WORKERS=0` turns them off (`=1`, `=2` … sets how many); the bench
+ * compares both (npm run bench, "Log tools").
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { checkRawLines, completeLazily, type CheckedBatch } from '../../core/events/check-lines.ts';
+import { regionLinesOf, sha256Hex, type CheckJob } from './region.ts';
+
+export interface LineChecker {
+  /** Jobs kept in flight (read ahead while the workers check). */
+  readonly window: number;
+  /** True when checking happens in this thread (then the batch can carry the parsed events for free). */
+  readonly here: boolean;
+  check(job: Omit<CheckJob, 'id'>): Promise<CheckedBatch>;
+  close(): Promise<void>;
+}
+
+/** In this thread. */
+export const inThisThread: LineChecker = {
+  window: 1,
+  here: true,
+  check: async (job) => completeLazily(await checkRawLines(job.lines ?? regionLinesOf(job.bytes!, job.count), job.firstLine, { sha256Hex, events: job.events }), { sha256Hex, events: job.events }),
+  close: async () => {},
+};
+
+/** Inputs smaller than this are checked in this thread: a worker's start-up would cost more than it saves. */
+export const WORKERS_FROM_BYTES = 8 * 1024 * 1024;
+
+/** How many workers to use for an input of `bytes` (null: unknown, e.g. a pipe). */
+export function workersFor(bytes: number | null): number {
+  const set = process.env.TELEHEALTH_GUARD_LOG_WORKERS;
+  if (set !== undefined && set !== '') return Math.max(0, Math.min(16, Number.parseInt(set, 10) || 0));
+  if (bytes !== null && bytes < WORKERS_FROM_BYTES) return 0;
+  return Math.min(2, availableParallelism());
+}
+
+/** The worker's code: the bundled check-worker.mjs beside the bundled command line, or the TypeScript source under tsx. */
+function workerUrl(): { url: URL; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return { url: new URL('./check-worker-dev.mjs', here), execArgv: [] };
+  return { url: new URL('./check-worker.mjs', here), execArgv: [] };
+}
+
+export class WorkerChecker implements LineChecker {
+  readonly window: number;
+  readonly here = false;
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<number, { resolve: (b: CheckedBatch) => void; reject: (e: Error) => void }>();
+  private next = 0;
+  private ids = 0;
+
+  constructor(private readonly count: number) {
+    // Two regions per worker in flight: one being checked, one waiting in its queue.
+    this.window = count * 2;
+  }
+
+  /** Workers start with the first region (an input refused before any line, e.g. a 1 GB line, starts none). */
+  private start(): void {
+    const { url, execArgv } = workerUrl();
+    for (let i = 0; i < this.count; i++) {
+      // A small young generation: a worker's garbage (parsed lines) is collected early instead of growing the process.
+      const w = new Worker(url, { execArgv, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
+      w.on('message', (m: { id: number; batch?: CheckedBatch; error?: string }) => {
+        const p = this.waiting.get(m.id);
+        if (!p) return;
+        this.waiting.delete(m.id);
+        // Lines the worker's hand-written check did not accept get the full check here (zod is not loaded there).
+        if (m.batch) completeLazily(m.batch, { sha256Hex }).then(p.resolve, p.reject);
+        else p.reject(new Error(m.error ?? 'worker failed'));
+      });
+      w.on('error', (e: Error) => {
+        for (const p of this.waiting.values()) p.reject(e);
+        this.waiting.clear();
+      });
+      this.workers.push(w);
+    }
+  }
+
+  check(job: Omit<CheckJob, 'id'>): Promise<CheckedBatch> {
+    if (this.workers.length === 0) this.start();
+    const id = ++this.ids;
+    const w = this.workers[this.next++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      // A large region that owns its memory (readLineRegions' reads) is handed over, not copied;
+      // small ones may share Node's buffer pool and are copied.
+      const b = job.bytes;
+      const own = b !== undefined && b.byteOffset === 0 && b.byteLength >= 8192;
+      w.postMessage({ ...job, id }, own ? [b.buffer as ArrayBuffer] : []);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}
