@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkEventRecord, eventRecordSchema } from '../../src/core/events/schema.ts';
-import type { EventInput, EventRecord } from '../../src/core/events/types.ts';
+import { EVENT_FIELDS, type EventInput, type EventRecord } from '../../src/core/events/types.ts';
 
 const VALID = {
   seq: 7,
@@ -41,6 +41,10 @@ describe('checkEventRecord', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('the hand-written check knows exactly the schema\'s fields (plain-check.ts reads EVENT_FIELDS)', () => {
+    expect([...EVENT_FIELDS].sort()).toEqual(Object.keys(eventRecordSchema.shape).sort());
   });
 
   it('an untouched record passes, and a refused one is worded by the schema', () => {
