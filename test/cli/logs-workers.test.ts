@@ -4,7 +4,9 @@
  * stitched back in order, so every fault must still be named at its own line, across region
  * boundaries, whichever worker checked it.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,5 +90,23 @@ describe('worker threads give the single-thread answers', () => {
     } finally {
       delete process.env.TELEHEALTH_GUARD_LOG_WORKERS;
     }
+  }, 300_000);
+
+  it('the compiled command line (chunks and its own worker entry) runs its workers: same answers as in-process', async () => {
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['bin/telehealth-guard.mjs', ...args], { env: { ...process.env, TELEHEALTH_GUARD_LOG_WORKERS: '2' }, timeout: 120_000 }).then(
+        (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+      );
+    for (const name of ['good.ndjson', 'edited.ndjson', 'no-ms.ndjson']) {
+      const one = io(0);
+      const code = await logsCommand(['verify', join(dir, name)], one);
+      delete process.env.TELEHEALTH_GUARD_LOG_WORKERS;
+      const got = await run(['logs', 'verify', join(dir, name)]);
+      expect([got.code, got.out, got.err], name).toEqual([code, one.stdout.map((l) => l + '\n').join(''), one.stderr.map((l) => l + '\n').join('')]);
+    }
+    const report = await run(['logs', 'report', join(dir, 'good.ndjson'), join(dir, 'genuine.ndjson'), '--out', join(dir, 'compiled.html')]);
+    expect(report.err).toMatch(/^CONFLICT: /m);
+    expect(report.code).toBe(1);
   }, 300_000);
 });

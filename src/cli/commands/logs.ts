@@ -199,7 +199,10 @@ async function streamChecked(io: CliIO, file: string, checker: LineChecker, even
     if (r.count === 0) continue;
     // The lines this thread parses for itself, decoded before the bytes go to a worker.
     if (events && !checker.here && r.bytes) r.lines = regionLinesOf(r.bytes, r.count);
-    inflight.push({ batch: checker.check({ firstLine: line, count: r.count, events: events && checker.here, ...(r.bytes ? { bytes: r.bytes } : { lines: r.lines! }) }), region: r });
+    const batch = checker.check({ firstLine: line, count: r.count, events: events && checker.here, ...(r.bytes ? { bytes: r.bytes } : { lines: r.lines! }) });
+    // A failure is met when its turn comes (awaited in order); until then it is not "unhandled".
+    batch.catch(() => {});
+    inflight.push({ batch, region: r });
     line += r.count;
     while (inflight.length >= checker.window) if (!each(await next())) return;
   }

@@ -46,7 +46,8 @@ export function workersFor(bytes: number | null): number {
 function workerUrl(): { url: URL; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) return { url: new URL('./check-worker-dev.mjs', here), execArgv: [] };
-  return { url: new URL('./check-worker.mjs', here), execArgv: [] };
+  // This code is in a chunk (.output/cli/chunks/), the worker's entry beside the command line's.
+  return { url: new URL(here.includes('/chunks/') ? '../check-worker.mjs' : './check-worker.mjs', here), execArgv: [] };
 }
 
 export class WorkerChecker implements LineChecker {
