@@ -25,6 +25,9 @@ const POLICY = {
     { match: 'login.windows.net', action: 'warn' },
   ],
   warn: { requireReason: false },
+  // The look-alike neighbours below must reach the server to show they get no header; the
+  // look-alike warning they would get is tested in test/e2e/lookalikes.spec.ts.
+  detection: { lookalikes: 'allow' },
   tenantRestrictions: {
     microsoft: { tenants: ['examplehealth.onmicrosoft.com', TENANT], context: TENANT, v2Policy: V2, blockConsumerAccounts: true },
     google: { allowedDomains: ['examplehealth.org'] },

@@ -9,6 +9,7 @@
 import { getDomain } from 'tldts';
 import { CATALOG } from '../catalog.ts';
 import type { Policy } from '../policy/schema.ts';
+import { GOOGLE_DOMAIN, MICROSOFT_CONSUMER_LOGIN_HOST, MICROSOFT_LOGIN_HOSTS, WEBEX_IDENTITY_HOSTS } from '../tenant-restrictions.ts';
 
 export interface Target {
   /** Stable id: the vendor id, `platform:<n>` or `protect:<domain>`. */
@@ -28,6 +29,11 @@ export interface Target {
   confusableOnly?: boolean;
 }
 
+/** The registrable domains of a vendor's sign-in hosts (tenant-restrictions.ts is the one list of them). */
+function signInDomains(hosts: readonly string[]): string[] {
+  return [...new Set(hosts.map((h) => getDomain(h, { allowPrivateDomains: false }) ?? h))];
+}
+
 /**
  * The sign-in vendors of the issue (Microsoft, Google, Webex, Zoom). `own` lists the domains
  * they sign people in, host meetings and serve from, so their real subdomains are untouched;
@@ -44,6 +50,9 @@ export const VENDORS: readonly Target[] = [
       'azure.com', 'azure.net', 'sharepoint.com', 'onmicrosoft.com', 'skype.com', 'msn.com', 'bing.com', 'msauth.net',
       'msftauth.net', 'msauthimages.net', 'msftauthimages.net', 'msidentity.com', 'aka.ms', 'microsoftstream.com',
       'teams.microsoft.com', 'sharepoint-df.com', 'msft.net', 'xbox.com', 'microsoftazuread-sso.com',
+      // Every cloud's sign-in host (national clouds: microsoftonline.us, microsoftonline.cn,
+      // chinacloudapi.cn) — the very hosts the tenant headers go to must never read as imitations.
+      ...signInDomains([...MICROSOFT_LOGIN_HOSTS, MICROSOFT_CONSUMER_LOGIN_HOST]),
     ],
     labels: ['microsoft', 'microsoftonline', 'microsoft365', 'office365', 'onmicrosoft', 'sharepoint'],
     brands: ['microsoft', 'microsoftonline', 'microsoft365', 'office365', 'onmicrosoft'],
@@ -56,6 +65,7 @@ export const VENDORS: readonly Target[] = [
       'googlevideo.com', 'googletagmanager.com', 'google-analytics.com', 'googleadservices.com', 'googlesyndication.com',
       'doubleclick.net', 'googleblog.com', 'withgoogle.com', 'googledomains.com', 'googlegroups.com', 'googlesource.com',
       'google.org', 'blogger.com', 'youtube.com', 'goo.gl', 'g.co', 'g.page', 'forms.gle', 'googlecode.com', 'googleplex.com',
+      ...signInDomains([GOOGLE_DOMAIN]),
     ],
     labels: ['google', 'gmail', 'googlemail', 'googleapis', 'googleusercontent'],
     brands: ['google', 'gmail', 'googlemail'],
@@ -63,7 +73,7 @@ export const VENDORS: readonly Target[] = [
   {
     id: 'webex',
     name: 'Webex',
-    own: ['webex.com', 'webex.ca', 'webex.co.uk', 'wbx2.com', 'ciscospark.com', 'webexconnect.io', 'cisco.com'],
+    own: ['webex.com', 'webex.ca', 'webex.co.uk', 'wbx2.com', 'ciscospark.com', 'webexconnect.io', 'cisco.com', ...signInDomains(WEBEX_IDENTITY_HOSTS)],
     labels: ['webex'],
     brands: ['webex'],
   },
