@@ -14,12 +14,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ClickHouse } from '../src/cli/fleet/clickhouse.ts';
+import { canonicalJson } from '../src/core/events/canonical.ts';
 import { GENESIS, hashInput } from '../src/core/events/chain.ts';
 import { formatEventJson } from '../src/core/events/ndjson.ts';
 import { ExportDigest, exportPublicKey, formatTrailer, generateSigningKey, makeTrailer } from '../src/core/events/signature.ts';
@@ -124,6 +125,22 @@ function runCli(args: string[]): CliRun {
   return { ms, peakMB: rss ? Number(rss[1]) / 1024 : NaN, code: r.status ?? -1, stdout: r.stdout };
 }
 
+/**
+ * Every figure of the two Summaries equal: all but the inputs table (files there, installs
+ * here) and the report's own time, as test/cli/fleet/report.clickhouse.test.ts compares them.
+ */
+function sameFigures(a: string, b: string): boolean {
+  const strip = (t: string) => {
+    const { generatedAt: _g, inputs: _i, exclusions: _e, conflicts, ...rest } = JSON.parse(t) as Record<string, unknown> & { conflicts: Array<{ installId: string }> };
+    return { ...rest, conflicts: conflicts.map((c) => c.installId) } as Record<string, unknown>;
+  };
+  const x = strip(a);
+  const y = strip(b);
+  const differ = Object.keys({ ...x, ...y }).filter((k) => canonicalJson(x[k] ?? null) !== canonicalJson(y[k] ?? null));
+  if (differ.length > 0) console.log(`  (fields that differ: ${differ.join(', ')})`);
+  return differ.length === 0;
+}
+
 /** The server's peak and current resident memory (kB in /proc → MB). */
 function serverMemory(pid: number): { peakMB: number; rssMB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -171,17 +188,22 @@ export async function benchFleet(opts: { installs?: number; eventsPerInstall?: n
     const [disk] = await client.query<{ bytes: number }>(`SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = 'telehealth_guard'`);
     let report: FleetBench['report'] = null;
     let sameTotals: boolean | null = null;
-    const logsReport = runCli(['logs', 'report', ...paths, '--out', join(dir, 'logs.html')]);
+    // The same coverage options for both, and the Summary itself (--out *.json) to compare.
+    const coverage = ['--as-of', FLEET_BENCH_NOW, '--silent-days', '10', '--min-browser', '141', '--min-browser', 'Firefox=140'];
+    const logsReport = runCli(['logs', 'report', ...paths, '--out', join(dir, 'logs.json'), ...coverage]);
     const hasReport = spawnSync(process.execPath, ['bin/telehealth-guard.mjs', 'fleet', 'report'], { encoding: 'utf8' }).stderr.includes('unknown subcommand') === false;
     if (hasReport) {
       await client.exec('SYSTEM FLUSH LOGS');
       const before = Date.now();
-      const r = runCli(['fleet', 'report', '--clickhouse', url, '--out', join(dir, 'fleet.html'), '--now', FLEET_BENCH_NOW]);
+      const r = runCli(['fleet', 'report', '--clickhouse', url, '--out', join(dir, 'fleet.json'), ...coverage]);
       await client.exec('SYSTEM FLUSH LOGS');
       const [q] = await client.query<{ mb: number; n: number }>(`SELECT max(memory_usage) / 1048576 AS mb, count() AS n FROM system.query_log WHERE type = 2 AND event_time >= toDateTime(${Math.floor(before / 1000)}) AND query LIKE '%telehealth_guard.events%' AND query NOT LIKE '%query_log%'`);
       report = { ...r, maxQueryMB: q!.mb, queries: q!.n };
-      const total = (s: string) => /: (\d+) events/.exec(s.split('\n').filter((l) => l.startsWith('Wrote')).at(-1) ?? '')?.[1];
-      sameTotals = total(r.stdout) !== undefined && total(r.stdout) === total(logsReport.stdout);
+      sameTotals = sameFigures(readFileSync(join(dir, 'fleet.json'), 'utf8'), readFileSync(join(dir, 'logs.json'), 'utf8'));
+      if (!sameTotals && process.env.TG_FLEET_BENCH_KEEP) {
+        copyFileSync(join(dir, 'fleet.json'), `${process.env.TG_FLEET_BENCH_KEEP}-fleet.json`);
+        copyFileSync(join(dir, 'logs.json'), `${process.env.TG_FLEET_BENCH_KEEP}-logs.json`);
+      }
     }
     const verify = runCli(['fleet', 'verify', '--clickhouse', url]);
     return {
@@ -213,7 +235,7 @@ export function printFleet(f: FleetBench, load: Parameters<typeof describeLoad>[
     table([
       ['fleet load (verify + insert)', `${s(f.load.ms)} = ${f.load.eventsPerSec.toFixed(0)} events/s, client peak ${mb(f.load.peakMB)}; table ${mb(f.diskMB)} on disk; server RSS ${mb(f.serverAfterLoad.rssMB)} after (peak ${mb(f.serverAfterLoad.peakMB)})`],
       ['fleet report (engine queries)', f.report ? `${s(f.report.ms)}, client peak ${mb(f.report.peakMB)}; largest query ${mb(f.report.maxQueryMB)} in the server (${f.report.queries} queries)` : 'not measured (no fleet report in this build)'],
-      ['logs report, same exports', `${s(f.logsReport.ms)} = ${f.logsReport.eventsPerSec.toFixed(0)} events/s, peak ${mb(f.logsReport.peakMB)}${f.report ? `  (fleet report ${(f.logsReport.ms / f.report.ms).toFixed(1)}× faster; same total: ${f.sameTotals ? 'yes' : 'NO'})` : ''}`],
+      ['logs report, same exports', `${s(f.logsReport.ms)} = ${f.logsReport.eventsPerSec.toFixed(0)} events/s, peak ${mb(f.logsReport.peakMB)}${f.report ? `  (fleet report ${(f.logsReport.ms / f.report.ms).toFixed(1)}× faster; every figure the same: ${f.sameTotals ? 'yes' : 'NO'})` : ''}`],
       ['fleet verify (continuity, re-hash, anchors)', f.verify ? `${s(f.verify.ms)} = ${(f.events / (f.verify.ms / 1000)).toFixed(0)} events/s, client peak ${mb(f.verify.peakMB)}, exit ${f.verify.code}` : 'not measured'],
       ['server peak RSS over the run', mb(f.serverPeakMB)],
       ['(generating the exports)', s(f.generateMs)],

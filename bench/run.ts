@@ -8,6 +8,7 @@ import { benchAnnotate } from './annotate.ts';
 import { benchGuard, benchLog } from './browser.ts';
 import { benchCliStart } from './cli-start.ts';
 import { benchLogTools, logToolsReport } from './logs.ts';
+import { benchFleet, printFleet } from './fleet.ts';
 import { benchPageLoad, type LoadRatio } from './page-load.ts';
 import { printDataProtection } from './data-protection.ts';
 
@@ -151,6 +152,12 @@ loads.logTools = toolsLoad;
 const logTools = logToolsReport(t, toolsLoad);
 console.log(logTools.text);
 
+// A fleet in ClickHouse (issue 22): 1,000 installs × 10,000 events unless TG_BENCH_FLEET_INSTALLS / _EVENTS say less.
+const fleetEnv = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
+const { result: fl, load: fleetLoad } = await withLoad(() => benchFleet({ installs: fleetEnv('TG_BENCH_FLEET_INSTALLS'), eventsPerInstall: fleetEnv('TG_BENCH_FLEET_EVENTS') }));
+loads.fleet = fleetLoad;
+printFleet(fl, fleetLoad);
+
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const r2 = (v: number) => Math.round(v * 100) / 100;
 if (json) {
@@ -211,6 +218,13 @@ if (json) {
       exportCsvBytes: l ? l.exportCsvBytes : null,
       eventsForLogBench: l ? l.events : null,
       ...logTools.json,
+      fleetEvents: fl.events,
+      fleetLoadEventsPerSec: Math.round(fl.load.eventsPerSec),
+      fleetReportMs: fl.report ? Math.round(fl.report.ms) : null,
+      fleetVerifyMs: fl.verify ? Math.round(fl.verify.ms) : null,
+      fleetLogsReportMs: Math.round(fl.logsReport.ms),
+      fleetServerPeakMB: Math.round(fl.serverPeakMB),
+      fleetSameFigures: fl.sameTotals,
       dataScanMs100k: Object.fromEntries(Object.entries(dp.texts).map(([k, v]) => [k, r2(v.scanMs)])),
       dataScanOverNaive: Object.fromEntries(Object.entries(dp.texts).map(([k, v]) => [k, r2(v.scanMs / v.naiveMs)])),
       dataFile1MiBMs: r1(dp.fileMiBMs),

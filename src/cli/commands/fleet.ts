@@ -15,7 +15,7 @@ import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliIO, type Command } from '../io.ts';
 import { ClickHouse, ClickHouseError } from '../fleet/clickhouse.ts';
-import { describeLoad, loadExport } from '../fleet/load.ts';
+import { describeLoad, loadExport, Loader } from '../fleet/load.ts';
 import { fleetVerify } from '../fleet/verify.ts';
 import { fleetSummary } from '../fleet/report.ts';
 import { coverageOptions } from '../coverage-options.ts';
@@ -101,8 +101,9 @@ async function load(args: string[], io: CliIO): Promise<number> {
   let exit = EXIT_OK;
   let added = 0;
   let refused = 0;
+  const loader = new Loader(client);
   for (const file of positionals) {
-    const r = await loadExport(io, file, { client, table, ...(keys ? { keys: keys as KeyPins } : {}) });
+    const r = await loadExport(io, file, { client, table, loader, ...(keys ? { keys: keys as KeyPins } : {}) });
     const lines = describeLoad(r);
     for (const l of lines.out) io.out(l);
     for (const l of lines.err) io.err(l);
@@ -112,6 +113,7 @@ async function load(args: string[], io: CliIO): Promise<number> {
       refused++;
     }
   }
+  await loader.drain();
   io.out(
     `Loaded ${positionals.length} file${positionals.length === 1 ? '' : 's'} into ${table.full} at ${escapeControls(client.shown)}: ${added} rows added${refused ? `; ${refused} did not verify (kept as evidence, counted by no report)` : ''}`,
   );

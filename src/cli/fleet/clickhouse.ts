@@ -9,6 +9,8 @@
  * authentication (fetch refuses them in the URL); other query parameters of the URL
  * (e.g. `?database=…`, settings) go with every request.
  */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { insertQuery } from '../../core/fleet/schema.ts';
 
 export class ClickHouseError extends Error {
@@ -134,10 +136,50 @@ export class ClickHouse {
     if (rest !== '') yield parse([rest]);
   }
 
-  /** Insert NDJSON lines (each one row) into `table` with one request. */
+  /**
+   * Insert NDJSON lines (each one row) into `table` with one request. The body is written in
+   * chunks straight to the socket (node:http): a 20,000-row batch is about 12 MB, and fetch
+   * would join, encode and copy it whole (a fifth of fleet load's time, measured).
+   */
   async insert(table: string, lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return;
-    const res = await this.request({ query: insertQuery(table) }, lines.join('\n') + '\n');
-    await res.arrayBuffer();
+    if (this.fetchImpl !== fetch) {
+      const res = await this.request({ query: insertQuery(table) }, lines.join('\n') + '\n');
+      await res.arrayBuffer();
+      return;
+    }
+    const url = new URL(this.url({ query: insertQuery(table) }));
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    await new Promise<void>((resolve, reject) => {
+      const req = send(url, { method: 'POST', headers: { ...this.headers, 'Content-Type': 'application/x-ndjson' }, timeout: this.timeoutMs }, (res: IncomingMessage) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          if (body.length < 10_000) body += c;
+        });
+        res.on('end', () => {
+          if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) resolve();
+          else {
+            const { message, code } = parseServerError(body);
+            reject(new ClickHouseError(`ClickHouse at ${this.shown} refused: ${message}`, code));
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', (e: NodeJS.ErrnoException) => reject(new ClickHouseError(`cannot reach ClickHouse at ${this.shown}: ${e.code ?? e.message}`)));
+      const CHUNK = 500;
+      const write = (from: number): void => {
+        for (let i = from; i < lines.length; i += CHUNK) {
+          const ok = req.write(lines.slice(i, i + CHUNK).join('\n') + '\n');
+          if (!ok) {
+            req.once('drain', () => write(i + CHUNK));
+            return;
+          }
+        }
+        req.end();
+      };
+      write(0);
+    });
   }
 }

@@ -1,28 +1,28 @@
 /**
- * `fleet load <exports…> --clickhouse <url>` (docs/fleet.md, "Loading exports"): each
+ * `fleet load <exports…> --clickhouse <url>` (docs/fleet.md, "Getting events in"): each
  * signed NDJSON export is verified exactly as `logs verify` verifies it (streamed, with
- * `--keys` pins), then its events are inserted into the events table:
+ * `--keys` pins), then its events are inserted:
  *
- *   - an export that verifies: its rows with origin `verified`, counted by reports;
- *   - one that does not: its readable events with origin `refused`, kept as evidence for
- *     `fleet verify` and counted by no report (as `logs report` counts no event of it);
+ *   - an export that verifies: into the events table (origin `verified`), counted by reports;
+ *   - one that does not: into `<table>_refused` (origin `refused`), kept as evidence for
+ *     `fleet verify`, counted by no report (as `logs report` counts no event of it);
  *   - either way one row in `<table>_exports` with the verdict and the signature line.
  *
- * Loading is idempotent: before inserting, the rows the table already holds for the
- * export's install and seq range are asked for (one primary-key range read), and an event
- * already there with the same hash and at least the same origin is not sent again. Two
- * loads at once may both insert; the table's ReplacingMergeTree(origin) makes identical
- * rows one on merge, and every query reads through that (FINAL), so nothing counts twice.
- * A *different* row for a known (installId, seq) is inserted: it is tampering, and verify
- * and report name it.
+ * Loading is idempotent, and adds no second copy of an event: before inserting, the keys
+ * (seq, hash) the table already holds in the export's install and seq range are read (one
+ * primary-key range read), and those events are not sent again — also when the collector
+ * sent them first. So the table holds no duplicate a report would have to merge away (two
+ * loads at the same moment may still both insert; reports and verify handle that).
  *
- * Two passes over the file (verify, then insert), each streaming: an export of a million
- * events is never held whole, and rows go in large inserts (ClickHouse makes one part per
- * insert and partition, so few large inserts keep merges cheap).
+ * One pass when the export is not too large (its rows are kept until its verdict is in),
+ * two passes (verify, then read again and insert) beyond BUFFER_EVENTS, so an export of a
+ * million events is never held whole. Rows go in large inserts (ClickHouse writes one part
+ * per insert and partition), one in flight while the next file is read.
  */
 import { createHash } from 'node:crypto';
 import { checkEventRecord } from '../../core/events/schema.ts';
 import { SIGNATURE_TYPE } from '../../core/events/signature.ts';
+import type { EventRecord } from '../../core/events/types.ts';
 import { ExportVerifier, type ExportVerdict, type KeyPins } from '../../core/events/verify.ts';
 import { rowJson } from '../../core/fleet/rows.ts';
 import { ORIGIN, sqlString, type Origin, type TableName } from '../../core/fleet/schema.ts';
@@ -31,13 +31,18 @@ import { describe, digest, failLine, readProblem, sha256Hex, streamLines } from 
 import type { CliIO } from '../io.ts';
 import type { ClickHouse } from './clickhouse.ts';
 
+/** Events of one export kept in memory until its verdict (beyond: a second pass over the file). */
+export const BUFFER_EVENTS = 200_000;
+
 export interface LoadOptions {
   client: ClickHouse;
   table: TableName;
   keys?: KeyPins;
-  /** Rows per INSERT (default 50,000). */
+  /** Rows per INSERT (default 20,000). */
   batchRows?: number;
   now?: () => Date;
+  /** Shared by the loads of one run: inserts in flight, per install (see Loader). */
+  loader?: Loader;
 }
 
 export interface LoadResult {
@@ -57,34 +62,65 @@ interface Range {
   max: number;
 }
 
-/** (seq → hash → highest origin) of the rows the table holds in one install's range. */
-type Known = Map<number, Map<string, number>>;
+/**
+ * Inserts of one run: one request in flight at a time (the next file is read meanwhile),
+ * and an install's range is read only after every insert for that install is done, so
+ * overlapping exports of one install given together add each event once.
+ */
+export class Loader {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly byInstall = new Map<string, Promise<void>>();
 
-async function knownRows(client: ClickHouse, table: TableName, installId: string, r: Range): Promise<Known> {
-  const known: Known = new Map();
-  const sql = `SELECT seq, hash, max(origin) AS origin FROM ${table.full} WHERE installId = ${sqlString(installId)} AND seq BETWEEN ${r.min} AND ${r.max} GROUP BY seq, hash`;
-  for await (const batch of client.stream<{ seq: number; hash: string; origin: number }>(sql)) {
+  constructor(private readonly client: ClickHouse) {}
+
+  insert(table: string, rows: string[], installs: Iterable<string>): void {
+    const done = this.tail.then(() => this.client.insert(table, rows));
+    // Awaited by drain() (and settled()); marked handled so a failure is reported there, once.
+    done.catch(() => undefined);
+    this.tail = done;
+    for (const id of installs) this.byInstall.set(id, done);
+  }
+
+  /** Wait for the inserts of an install (before reading what the table holds of it). */
+  async settled(installId: string): Promise<void> {
+    await this.byInstall.get(installId);
+  }
+
+  async drain(): Promise<void> {
+    await this.tail;
+  }
+}
+
+/** The keys (seq → hashes) the table holds in one install's range. */
+async function knownKeys(client: ClickHouse, table: string, installId: string, r: Range): Promise<Map<number, Set<string>>> {
+  const known = new Map<number, Set<string>>();
+  const sql = `SELECT seq, hash FROM ${table} WHERE installId = ${sqlString(installId)} AND seq BETWEEN ${r.min} AND ${r.max}`;
+  for await (const batch of client.stream<{ seq: number; hash: string }>(sql)) {
     for (const row of batch) {
       let m = known.get(row.seq);
-      if (!m) known.set(row.seq, (m = new Map()));
-      m.set(row.hash, row.origin);
+      if (!m) known.set(row.seq, (m = new Set()));
+      m.add(row.hash);
     }
   }
   return known;
 }
 
+/** Key of events that name no install (written before 1.1) until the signature line names it. */
+const LEGACY = '\u0000legacy';
+
 /** Load one export. Never throws for a bad file (the result says why); throws for ClickHouse errors. */
 export async function loadExport(io: CliIO, file: string, options: LoadOptions): Promise<LoadResult> {
   const { client, table } = options;
-  const batchRows = options.batchRows ?? 50_000;
+  const loader = options.loader ?? new Loader(client);
+  const batchRows = options.batchRows ?? 20_000;
   const verifier = new ExportVerifier({ ...(options.keys ? { keys: options.keys } : {}), sha256Hex, digest });
   const fileHash = createHash('sha256');
   const ranges = new Map<string, Range>();
   let events = 0;
   let badLines = 0;
   let trailer = '';
-  /** Key of events that name no install (written before 1.1) until the signature line names it. */
-  const LEGACY = '\u0000legacy';
+  /** The export's events while they fit (null once they did not: read the file again). */
+  let kept: EventRecord[] | null = [];
 
   // Pass 1: verify, and learn which installs and seqs the file holds.
   try {
@@ -109,6 +145,10 @@ export async function loadExport(io: CliIO, file: string, options: LoadOptions):
             return;
           }
           events++;
+          if (kept) {
+            if (kept.length < BUFFER_EVENTS) kept.push(c.event);
+            else kept = null;
+          }
           const id = c.event.installId ?? LEGACY;
           const r = ranges.get(id);
           if (!r) ranges.set(id, { min: c.event.seq, max: c.event.seq });
@@ -126,56 +166,64 @@ export async function loadExport(io: CliIO, file: string, options: LoadOptions):
   }
   const verdict = await verifier.finish();
   const origin: Origin = verdict.ok ? ORIGIN.verified : ORIGIN.refused;
+  const target = verdict.ok ? table.full : table.refused;
   // Events from before 1.1 belong to the install whose signature line holds them.
-  const owner = trailer ? ((JSON.parse(trailer) as { installId?: unknown }).installId as string | undefined) : undefined;
+  const owner = trailer ? (JSON.parse(trailer) as { installId?: unknown }).installId : undefined;
+  const ownerId = typeof owner === 'string' ? owner : undefined;
   const legacy = ranges.get(LEGACY);
   if (legacy) {
     ranges.delete(LEGACY);
-    const id = typeof owner === 'string' ? owner : '';
+    const id = ownerId ?? '';
     const r = ranges.get(id);
-    if (!r) ranges.set(id, legacy);
-    else ranges.set(id, { min: Math.min(r.min, legacy.min), max: Math.max(r.max, legacy.max) });
+    ranges.set(id, r ? { min: Math.min(r.min, legacy.min), max: Math.max(r.max, legacy.max) } : legacy);
   }
-  const ownerId = typeof owner === 'string' ? owner : undefined;
 
-  // Pass 2: insert what the table does not already hold at this origin or better.
-  const known = new Map<string, Known>();
-  for (const [id, r] of ranges) known.set(id, await knownRows(client, table, id, r));
+  // Insert what the table does not already hold.
+  const known = new Map<string, Map<number, Set<string>>>();
+  for (const [id, r] of ranges) {
+    await loader.settled(id);
+    known.set(id, await knownKeys(client, target, id, r));
+  }
   let added = 0;
   let already = 0;
   let rows: string[] = [];
-  let inFlight: Promise<void> = Promise.resolve();
-  const send = async () => {
-    const body = rows;
-    rows = [];
-    await inFlight;
-    inFlight = client.insert(table.full, body);
-  };
-  await streamLines(io, file, async (batch) => {
-    for (const l of batch) {
-      if (!('value' in l) || (l.value as { type?: unknown } | null)?.type === SIGNATURE_TYPE) continue;
-      const c = checkEventRecord(l.value);
-      if (!c.ok) continue;
-      const e = c.event;
-      const have = known.get(e.installId ?? ownerId ?? '')?.get(e.seq)?.get(e.hash);
-      if (have !== undefined && have >= origin) {
-        already++;
-        continue;
-      }
-      rows.push(rowJson(e, origin, ownerId));
-      added++;
+  const installs = new Set<string>();
+  const take = (e: EventRecord) => {
+    const id = e.installId ?? ownerId ?? '';
+    if (known.get(id)?.get(e.seq)?.has(e.hash)) {
+      already++;
+      return;
     }
-    if (rows.length >= batchRows) await send();
-    return true;
-  });
-  if (rows.length > 0) await send();
-  await inFlight;
+    rows.push(rowJson(e, origin, ownerId));
+    installs.add(id);
+    added++;
+    if (rows.length >= batchRows) {
+      loader.insert(target, rows, installs);
+      rows = [];
+    }
+  };
+  if (kept) for (const e of kept) take(e);
+  else {
+    await streamLines(io, file, async (batch) => {
+      for (const l of batch) {
+        if (!('value' in l) || (l.value as { type?: unknown } | null)?.type === SIGNATURE_TYPE) continue;
+        const c = checkEventRecord(l.value);
+        if (c.ok) take(c.event);
+      }
+      return true;
+    });
+  }
+  if (rows.length > 0) loader.insert(target, rows, installs);
 
   const installId = verdict.ok ? verdict.installId : (ownerId ?? (ranges.size === 1 ? [...ranges.keys()][0]! : ''));
   const loadedAt = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
-  await client.insert(table.exports, [
-    JSON.stringify({ file, fileHash: fileHash.digest('hex'), loadedAt, installId, ok: verdict.ok ? 1 : 0, verdict: JSON.stringify(verdict), trailer, events, badLines }),
-  ]);
+  // The export's row after its events: an export on record always has its events in the table.
+  loader.insert(
+    table.exports,
+    [JSON.stringify({ file, fileHash: fileHash.digest('hex'), loadedAt, installId, ok: verdict.ok ? 1 : 0, verdict: JSON.stringify(verdict), trailer, events, badLines })],
+    [],
+  );
+  if (!options.loader) await loader.drain();
   return { file, ok: verdict.ok, verdict, events, added, already };
 }
 
@@ -189,7 +237,7 @@ export function describeLoad(r: LoadResult): { out: string[]; err: string[] } {
     out: [],
     err: [
       failLine(shown, r.verdict as Extract<ExportVerdict, { ok: false }>),
-      `${loaded}, as evidence only: counted by no report (fleet verify names what is wrong)`,
+      `${loaded.replace('the table', 'the table of refused exports')}, as evidence only: counted by no report (fleet verify names what is wrong)`,
     ],
   };
 }

@@ -50,15 +50,25 @@ async function top(client: ClickHouse, q: TopQuery): Promise<{ rows: Row[]; tota
   return { rows, totals: totals ?? { distinct: 0, events: 0 } };
 }
 
+interface InstallStats {
+  installId: string;
+  /** Rows, distinct (seq, hash), distinct seqs. */
+  c: number;
+  k: number;
+  s: number;
+}
+
+/** Per install, in one read: rows, distinct events, distinct seqs — copies (c > k) and conflicts (k > s). */
+function statsSql(table: TableName): string {
+  return `SELECT installId, count() AS c, uniqExact(seq, hash) AS k, uniqExact(seq) AS s FROM ${table.full} WHERE ${COUNTED} GROUP BY installId`;
+}
+
 /** Installs holding two different events under one seq, with the first such seq and the inputs that hold them. */
-async function conflicts(client: ClickHouse, table: TableName): Promise<Conflict[]> {
-  const suspects = await client.query<{ installId: string }>(
-    `SELECT installId FROM ${table.full} FINAL WHERE ${COUNTED} GROUP BY installId HAVING count() != uniqExact(seq) ORDER BY installId`,
-  );
+async function conflicts(client: ClickHouse, table: TableName, stats: InstallStats[]): Promise<Conflict[]> {
   const out: Conflict[] = [];
-  for (const { installId } of suspects) {
+  for (const { installId } of stats.filter((x) => Number(x.k) > Number(x.s)).sort((a, b) => (a.installId < b.installId ? -1 : 1))) {
     const [c] = await client.query<{ seq: number }>(
-      `SELECT seq FROM ${table.full} FINAL WHERE ${COUNTED} AND installId = ${sqlString(installId)} GROUP BY seq HAVING count() > 1 ORDER BY seq LIMIT 1`,
+      `SELECT seq FROM ${table.full} WHERE ${COUNTED} AND installId = ${sqlString(installId)} GROUP BY seq HAVING uniqExact(hash) > 1 ORDER BY seq LIMIT 1`,
     );
     if (!c) continue;
     const seq = Number(c.seq);
@@ -73,15 +83,29 @@ async function conflicts(client: ClickHouse, table: TableName): Promise<Conflict
   return out;
 }
 
+/** Sorted, merged [first, last] runs. */
+function mergeRuns(runs: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of [...runs].sort((x, y) => x[0] - y[0])) {
+    const last = out.at(-1);
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
 export async function fleetSummary(options: FleetReportOptions): Promise<Summary> {
   const { client, table } = options;
-  const found = await conflicts(client, table);
-  const scope: ReportScope = { table, excluded: found.map((c) => c.installId), filter: options.filter };
+  const stats = await client.query<InstallStats>(statsSql(table));
+  const found = await conflicts(client, table, stats);
+  const duplicated = stats.filter((x) => Number(x.c) > Number(x.k)).map((x) => x.installId);
+  const scope: ReportScope = { table, excluded: found.map((c) => c.installId), duplicated, filter: options.filter };
+  const all: ReportScope = { ...scope, excluded: [], filter: { installs: [], users: [] } };
 
   const overview = readOverview(await client.query<OverviewRow>(overviewSql(scope)));
   const names = ['services', 'warned', 'blocked', 'unsafeLinks', 'mediaSites', 'policies', 'installs', 'users', 'installUsers', 'mediaFindings', 'gaps', 'drills', 'drillResults', 'lessons', 'browsers'] as const;
   const got = new Map<(typeof names)[number], { rows: Row[]; totals: Totals }>();
-  // Two at a time: the server has the cores, and each query reads through FINAL.
+  // Two at a time: the server has the cores.
   for (let i = 0; i < names.length; i += 2) {
     await Promise.all(names.slice(i, i + 2).map(async (k) => got.set(k, await top(client, QUERIES[k](scope)))));
   }
@@ -96,7 +120,8 @@ export async function fleetSummary(options: FleetReportOptions): Promise<Summary
   if (nodeRows.length > 0) {
     const groups = [...new Set(nodeRows.map((r) => reasonGroup(r.reason).group))];
     const q = QUERIES.reasons(scope);
-    const inGroups = (sql: string, keys: string[]) => sql.replace(/ GROUP BY key /, ` AND key IN (${keys.map(sqlString).join(', ')}) GROUP BY key `).replace(/ LIMIT \d+$/, '');
+    // The same queries, for just these keys (all of them, not only the best).
+    const inGroups = (sql: string, keys: string[]) => sql.replace(/ GROUP BY key ORDER BY /, ` GROUP BY key HAVING key IN (${keys.map(sqlString).join(', ')}) ORDER BY `).replace(/ LIMIT \d+$/, '');
     known = await client.query<Row>(inGroups(q.rows, groups));
     const pairKeys = [...new Set(nodeRows.map((r) => reasonGroup(r.reason).group + '\u0001' + r.label))];
     knownPairs = await client.query<Row>(inGroups(QUERIES.reasonServices(scope).rows, pairKeys));
@@ -130,7 +155,7 @@ export async function fleetSummary(options: FleetReportOptions): Promise<Summary
 
   // Inputs: each install's stored log, and each export that did not verify.
   const stored = await client.query<{ install: string; n: number; first: number; last: number; lo: number; hi: number; fromExports: number; fromCollector: number }>(
-    `SELECT installId AS install, count() AS n, min(toUInt64(ts) * 1000 + ms) AS first, max(toUInt64(ts) * 1000 + ms) AS last, min(seq) AS lo, max(seq) AS hi, countIf(origin = 2) AS fromExports, countIf(origin = 1) AS fromCollector FROM ${table.full} FINAL WHERE ${COUNTED} GROUP BY installId ORDER BY installId`,
+    `SELECT installId AS install, count() AS n, min(toUInt64(ts) * 1000 + ms) AS first, max(toUInt64(ts) * 1000 + ms) AS last, min(seq) AS lo, max(seq) AS hi, countIf(origin = 2) AS fromExports, countIf(origin = 1) AS fromCollector ${fromCounted(all)} GROUP BY installId ORDER BY installId`,
   );
   const counted = new Map((await client.query<{ install: string; n: number }>(`SELECT installId AS install, count() AS n ${fromCounted(scope)} GROUP BY installId`)).map((r) => [r.install, Number(r.n)]));
   const excluded = new Set(scope.excluded);
@@ -157,14 +182,27 @@ export async function fleetSummary(options: FleetReportOptions): Promise<Summary
   }
   for (const c of found) exclusions.push({ input: `install ${c.installId}`, why: 'holds two different events under one seq (see the conflict above): none of its events is counted' });
 
-  // Events read again in another verified export: what the verified exports hold beyond the rows they gave.
-  const [dup] = await client.query<{ read: number }>(
-    `SELECT sum(events) AS read FROM ${table.exports} FINAL WHERE ok = 1${scope.excluded.length ? ` AND installId NOT IN (${scope.excluded.map(sqlString).join(', ')})` : ''}`,
-  );
-  const [fromExports] = await client.query<{ n: number }>(
-    `SELECT count() AS n FROM ${table.full} FINAL WHERE origin = 2${scope.excluded.length ? ` AND installId NOT IN (${scope.excluded.map(sqlString).join(', ')})` : ''}`,
-  );
-  const duplicates = Math.max(0, Number(dup?.read ?? 0) - Number(fromExports?.n ?? 0));
+  // Events read again in another verified export: what those exports hold beyond the distinct
+  // events in their seq ranges (a whole export holds every event of its range).
+  const okExports = await client.query<{ installId: string; events: number; trailer: string }>(`SELECT installId, events, trailer FROM ${table.exports} FINAL WHERE ok = 1`);
+  const runs = new Map<string, Array<[number, number]>>();
+  let read = 0;
+  for (const x of okExports) {
+    if (excluded.has(x.installId)) continue;
+    read += Number(x.events);
+    const t = JSON.parse(x.trailer) as { firstSeq: number | null; lastSeq: number | null };
+    if (t.firstSeq === null || t.lastSeq === null) continue;
+    let r = runs.get(x.installId);
+    if (!r) runs.set(x.installId, (r = []));
+    r.push([t.firstSeq, t.lastSeq]);
+  }
+  let covered = 0;
+  if (runs.size > 0) {
+    const cond = [...runs].map(([id, r]) => `(installId = ${sqlString(id)} AND (${mergeRuns(r).map(([a, b]) => `seq BETWEEN ${a} AND ${b}`).join(' OR ')}))`).join(' OR ');
+    const [c] = await client.query<{ n: number }>(`SELECT count() AS n ${fromCounted(all, cond)}`);
+    covered = Number(c?.n ?? 0);
+  }
+  const duplicates = Math.max(0, read - covered);
 
   return {
     inputs,

@@ -63,7 +63,8 @@ export async function fleetVerify(options: FleetVerifyOptions): Promise<FleetVer
   let breaks = 0;
 
   // 1. Continuity, in the engine, a few installs at a time.
-  const counts = await client.query<{ installId: string; n: number }>(`SELECT installId, count() AS n FROM ${table.full} FINAL WHERE ${COUNTED} GROUP BY installId ORDER BY installId`);
+  // No FINAL anywhere (a merge on every read in 18.16): identical unmerged copies are told apart from different events.
+  const counts = await client.query<{ installId: string; n: number }>(`SELECT installId, count() AS n FROM ${table.full} WHERE ${COUNTED} GROUP BY installId ORDER BY installId`);
   const chains = new Map<string, InstallChain>();
   for (const group of installBatches(counts, options.batchEvents)) {
     for await (const batch of client.stream<ContinuityRow>(continuitySql(table, group))) {
@@ -72,11 +73,9 @@ export async function fleetVerify(options: FleetVerifyOptions): Promise<FleetVer
   }
 
   // 2. Content: every counted row re-hashed (no ORDER BY: 18.16 would sort the whole table).
-  const edited = new Map<string, Array<{ seq: number; why: string }>>();
-  let events = 0;
-  for await (const batch of client.stream<EventRow>(`SELECT ${ROW_SELECT} FROM ${table.full} FINAL WHERE ${COUNTED}`)) {
+  const edited = new Map<string, Map<string, { seq: number; why: string }>>();
+  for await (const batch of client.stream<EventRow>(`SELECT ${ROW_SELECT} FROM ${table.full} WHERE ${COUNTED}`)) {
     for (const row of batch) {
-      events++;
       let why: string | null = null;
       try {
         const e = rowToEvent(row);
@@ -88,8 +87,8 @@ export async function fleetVerify(options: FleetVerifyOptions): Promise<FleetVer
       }
       if (why !== null) {
         let list = edited.get(row.installId);
-        if (!list) edited.set(row.installId, (list = []));
-        list.push({ seq: Number(row.seq), why });
+        if (!list) edited.set(row.installId, (list = new Map()));
+        list.set(`${row.seq}\n${why}`, { seq: Number(row.seq), why }); // a copy not yet merged: named once
       }
     }
   }
@@ -102,7 +101,7 @@ export async function fleetVerify(options: FleetVerifyOptions): Promise<FleetVer
     l.push(text);
   };
   if (keys) {
-    const logKeys = await client.query<{ installId: string; seq: number; publicKey: string | null }>(`SELECT installId, seq, publicKey FROM ${table.full} FINAL WHERE ${COUNTED} AND type = 'log.key'`);
+    const logKeys = await client.query<{ installId: string; seq: number; publicKey: string | null }>(`SELECT DISTINCT installId, seq, publicKey FROM ${table.full} WHERE ${COUNTED} AND type = 'log.key'`);
     for (const k of logKeys) {
       const pinned = keys.get(k.installId);
       if (pinned !== undefined && k.publicKey !== null && pinned !== k.publicKey) keyProblem(k.installId, `seq ${k.seq}: the install's log.key holds another key than the pinned one: the log was rebuilt with another key`);
@@ -112,7 +111,7 @@ export async function fleetVerify(options: FleetVerifyOptions): Promise<FleetVer
 
   for (const { installId } of counts) {
     const chain = chains.get(installId);
-    const rehash = (edited.get(installId) ?? []).sort((a, b) => a.seq - b.seq);
+    const rehash = [...(edited.get(installId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
     const problems = [
       ...(chain?.breaks ?? []).map((b) => ({ seq: b.seq, text: `seq ${b.seq}: ${describeBreak(b)}` })),
       ...rehash.map((r) => ({ seq: r.seq, text: `seq ${r.seq}: ${r.why}` })),
@@ -143,8 +142,8 @@ export async function fleetVerify(options: FleetVerifyOptions): Promise<FleetVer
     if (keys && keys.get(t.installId) !== t.publicKey) problems.push(`signed with a key that is not install ${short(t.installId)}'s pinned key: the log was re-signed by someone else`);
     if (!t.filtered && t.firstSeq !== null && t.lastSeq !== null) {
       const [r] = await client.query<{ n: number; digest: string }>(
-        `SELECT count() AS n, lower(hex(SHA256(arrayStringConcat(arrayMap(x -> toString(x.2), arraySort(x -> x.1, groupArray((seq, hash)))), '\\n')))) AS digest
-FROM ${table.full} FINAL WHERE ${COUNTED} AND installId = ${sqlString(t.installId)} AND seq BETWEEN ${t.firstSeq} AND ${t.lastSeq}`,
+        `SELECT length(groupUniqArray((seq, hash))) AS n, lower(hex(SHA256(arrayStringConcat(arrayMap(x -> toString(x.2), arraySort(x -> x.1, groupUniqArray((seq, hash)))), '\\n')))) AS digest
+FROM ${table.full} WHERE ${COUNTED} AND installId = ${sqlString(t.installId)} AND seq BETWEEN ${t.firstSeq} AND ${t.lastSeq}`,
       );
       if (Number(r!.n) !== t.count) problems.push(`the table holds ${r!.n} events between seq ${t.firstSeq} and ${t.lastSeq}, the signature line ${t.count}: events were removed or added in the table`);
       else if (r!.digest !== t.digest) problems.push(`the events between seq ${t.firstSeq} and ${t.lastSeq} are not the ones signed (digest mismatch): changed in the table, or the chain rebuilt`);
@@ -160,5 +159,7 @@ FROM ${table.full} FINAL WHERE ${COUNTED} AND installId = ${sqlString(t.installI
       );
     }
   }
+  let events = 0;
+  for (const c of chains.values()) events += c.count;
   return { ok: breaks === 0, events, installs: counts.length, exports: exportRows.length, breaks, lines };
 }

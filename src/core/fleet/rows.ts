@@ -64,13 +64,33 @@ export function wellFormed(s: string): string {
 const opt = (s: string | undefined): string | null => (s === undefined ? null : wellFormed(s));
 const nul = (s: string | null | undefined): string | null => (s == null ? null : wellFormed(s));
 
+/** The last UTC day split (its "YYYY-MM-DD" and epoch seconds at midnight): a log's events share days. */
+let lastDay = '';
+let lastDayStart = 0;
+const d2 = (s: string, at: number) => (s.charCodeAt(at) - 48) * 10 + s.charCodeAt(at + 1) - 48;
+
 /** Seconds and milliseconds of a timestamp, and whether they give it back exactly. */
 export function splitTs(ts: string): { ts: number; ms: number; exact: boolean } {
+  // The extension's form on a day already seen: by hand (Date.parse and toISOString per event were a tenth of fleet load).
+  if (lastDay !== '' && ts.length === 24 && ts.startsWith(lastDay) && ISO_MS.test(ts)) {
+    const h = d2(ts, 11);
+    const m = d2(ts, 14);
+    const sec = d2(ts, 17);
+    const seconds = lastDayStart + h * 3600 + m * 60 + sec;
+    if (h <= 23 && m <= 59 && sec <= 59 && seconds <= MAX_DATETIME) {
+      const ms = (ts.charCodeAt(20) - 48) * 100 + d2(ts, 21);
+      return { ts: seconds, ms, exact: true };
+    }
+  }
   const t = Date.parse(ts);
   if (!Number.isFinite(t)) return { ts: 0, ms: 0, exact: false };
   const seconds = Math.floor(t / 1000);
   const ms = t - seconds * 1000;
   const exact = seconds >= 0 && seconds <= MAX_DATETIME && ISO_MS.test(ts) && new Date(t).toISOString() === ts;
+  if (exact) {
+    lastDay = ts.slice(0, 11);
+    lastDayStart = Math.floor(Date.parse(ts.slice(0, 10) + 'T00:00:00.000Z') / 1000);
+  }
   return { ts: Math.min(MAX_DATETIME, Math.max(0, seconds)), ms, exact };
 }
 

@@ -23,6 +23,8 @@ export interface TableName {
   full: string;
   /** The table where `fleet load` records each export it read (`<table>_exports`). */
   exports: string;
+  /** The events of exports that did not verify, kept as evidence apart from those that count (`<table>_refused`). */
+  refused: string;
 }
 
 /** A table name from a policy or the command line, or a message saying what is wrong. */
@@ -31,12 +33,12 @@ export function parseTableName(name: string): TableName | { error: string } {
     return { error: `"${name}" is not a table name: letters, digits and _ (not starting with a digit), as table or database.table` };
   }
   const [database, table] = name.includes('.') ? (name.split('.') as [string, string]) : ['default', name];
-  return { database, table, full: `${database}.${table}`, exports: `${database}.${table}_exports` };
+  return { database, table, full: `${database}.${table}`, exports: `${database}.${table}_exports`, refused: `${database}.${table}_refused` };
 }
 
-/** Where an event row came from; a merge of identical rows keeps the highest (ReplacingMergeTree(origin)). */
+/** Where an event row came from (ReplacingMergeTree(origin): a merge of identical rows keeps the highest). */
 export const ORIGIN = {
-  /** From an export that did not verify (fleet load): kept as evidence, counted by no report. */
+  /** From an export that did not verify (fleet load): only in `<table>_refused`, evidence counted by no report. */
   refused: 0,
   /** Posted by the extension (collector format `clickhouse`). */
   collector: 1,
@@ -78,7 +80,7 @@ export const EVENT_COLUMNS: ReadonlyArray<readonly [name: string, type: string, 
   ['prev', 'FixedString(64)', 'hash of the event before'],
   ['hash', 'FixedString(64)', 'SHA-256 of prev + "\\n" + canonical(event without hash)'],
   ['raw', 'Nullable(String)', 'the whole event as JSON, only when the columns cannot hold it exactly (a lone UTF-16 surrogate, a timestamp not in the form YYYY-MM-DDTHH:MM:SS.mmmZ or outside 1970-2106)'],
-  ['origin', 'UInt8', '0 export that did not verify, 1 collector, 2 export that verified; a merge keeps the highest'],
+  ['origin', 'UInt8', '1 collector, 2 export that verified (0 in <table>_refused: an export that did not verify)'],
 ];
 
 /**
@@ -108,30 +110,35 @@ export function sqlString(s: string): string {
 const columns = (cols: typeof EVENT_COLUMNS) => cols.map(([n, t, c]) => `    \`${n}\` ${t} COMMENT ${sqlString(c)}`).join(',\n');
 
 /**
- * The statements that create the database and both tables, one per HTTP request (the
- * interface takes one at a time). Order key (installId, seq, hash): an install's chain is
- * contiguous on disk, so continuity is read in order and an install's range is found by the
- * primary index; `hash` last makes two identical copies one row after a merge (a collector's
- * retried batch, an export loaded twice) while two *different* copies of one (installId, seq)
- * both stay: that is tampering, and verify and report must see it. Partitions by month of
- * `ts`: a few hundred parts per year, retention by dropping a month.
+ * The statements that create the database and the tables, one per HTTP request (the
+ * interface takes one at a time): the events that count, the exports loaded, and the
+ * events of exports that did not verify (the same shape, apart, so that no query over
+ * the events needs to leave them out and no copy of a counted event shadows one there).
+ * Order key (installId, seq, hash): an install's chain is contiguous on disk, so
+ * continuity is read in order and an install's range is found by the primary index; `hash`
+ * last makes two identical copies one row after a merge (a collector's retried batch)
+ * while two *different* events under one (installId, seq) both stay: that is tampering, and
+ * verify and report must see it. Partitions by month of `ts`: a few hundred parts per
+ * year, retention by dropping a month. docs/fleet.md says why in full.
  */
 export function createStatements(name: TableName): string[] {
-  return [
-    `CREATE DATABASE IF NOT EXISTS ${name.database}`,
-    `CREATE TABLE IF NOT EXISTS ${name.full}
+  const events = (table: string) => `CREATE TABLE IF NOT EXISTS ${table}
 (
 ${columns(EVENT_COLUMNS)}
 )
 ENGINE = ReplacingMergeTree(origin)
 PARTITION BY toYYYYMM(ts)
-ORDER BY (installId, seq, hash)`,
+ORDER BY (installId, seq, hash)`;
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${name.database}`,
+    events(name.full),
     `CREATE TABLE IF NOT EXISTS ${name.exports}
 (
 ${columns(EXPORT_COLUMNS)}
 )
 ENGINE = ReplacingMergeTree(loadedAt)
 ORDER BY (installId, fileHash)`,
+    events(name.refused),
   ];
 }
 

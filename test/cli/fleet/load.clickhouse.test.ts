@@ -9,7 +9,7 @@ import { fleetCommand } from '../../../src/cli/commands/fleet.ts';
 import { logsCommand } from '../../../src/cli/commands/logs.ts';
 import { memoryIO } from '../../../src/cli/io.ts';
 import { runCommand } from '../../../src/cli/main.ts';
-import { rowToEvent, ROW_SELECT, type EventRow } from '../../../src/core/fleet/rows.ts';
+import { rowJson, rowToEvent, ROW_SELECT, type EventRow } from '../../../src/core/fleet/rows.ts';
 import { ORIGIN } from '../../../src/core/fleet/schema.ts';
 import { testDatabase, type TestDatabase } from '../../clickhouse/database.ts';
 import { freePort } from '../../clickhouse/server.ts';
@@ -91,12 +91,14 @@ describe('fleet load', () => {
       const v = await run(logsCommand, ['verify', file]);
       expect(r.code, file).toBe(1);
       expect(r.err[0], file).toBe(v.out[0] ?? v.err[0]);
-      expect(r.err[1], file).toMatch(/^  loaded: \d+ rows added, \d+ already in the table, as evidence only: counted by no report/);
+      expect(r.err[1], file).toMatch(/^  loaded: \d+ rows added, \d+ already in the table of refused exports, as evidence only: counted by no report/);
     }
-    expect(await count(t, `WHERE origin != ${ORIGIN.refused}`)).toBe(0);
-    // The genuine export afterwards: its rows now count (a merge keeps the highest origin).
+    // Apart from the events that count: none of them there, all of a and c in the evidence table.
+    expect(await count(t)).toBe(0);
+    expect(await count(`${t}_refused`, `WHERE origin = ${ORIGIN.refused}`)).toBe(61 + 31); // a-edited's edited event kept its hash: one key
+    // The genuine export afterwards: its rows count.
     expect((await load(t, 'a.ndjson')).code).toBe(0);
-    expect(await count(t, `WHERE installId = '${INSTALLS.a}' AND origin = ${ORIGIN.verified}`, 'FINAL')).toBe(61);
+    expect(await count(t, `WHERE installId = '${INSTALLS.a}' AND origin = ${ORIGIN.verified}`)).toBe(61);
     const ok = await db.client.query<{ file: string; ok: number }>(`SELECT file, ok FROM ${t}_exports FINAL ORDER BY file`);
     expect(ok).toEqual([
       { file: 'a-deleted.ndjson', ok: 0 },
@@ -105,6 +107,15 @@ describe('fleet load', () => {
       { file: 'c-tail-cut.ndjson', ok: 0 },
       { file: 'c-unsigned.ndjson', ok: 0 },
     ]);
+  });
+
+  it('events the collector sent first are not added again by their export (no second copy for a report to merge away)', async () => {
+    const t = `${db.database}.collected`;
+    await load(t, 'c-unsigned.ndjson'); // creates the tables (and keeps c's refused copy apart)
+    await db.client.insert(t, fleet.chains.c.slice(0, 20).map((e) => rowJson(e, ORIGIN.collector)));
+    const r = await load(t, 'c.ndjson');
+    expect(r.out).toContain('  loaded: 11 rows added, 20 already in the table');
+    expect(await count(t)).toBe(31);
   });
 
   it('--keys: an export signed with another key than the pinned one is refused', async () => {

@@ -31,6 +31,13 @@ describe('readContinuity', () => {
     ]));
     expect(r.breaks).toEqual([{ kind: 'conflict', seq: 5, toSeq: 6, hashes: [h('a'), h('b')] }]);
   });
+
+
+  it('two identical copies of an event (a batch sent twice, not yet merged) are no break and count once', () => {
+    const r = readContinuity({ ...row([[4, h('a'), 4, h('p'), h('a')]]), n: 11 });
+    expect(r.breaks).toEqual([]);
+    expect(r.count).toBe(10);
+  });
 });
 
 describe('installBatches', () => {

@@ -48,6 +48,29 @@ describe('event ⇄ ClickHouse row', () => {
     expect(splitTs('2200-01-01T00:00:00.000Z')).toMatchObject({ ts: 4294967295, exact: false });
   });
 
+  it('splitTs by hand (a day already seen) = by Date, on runs of timestamps of a few days', () => {
+    const reference = (ts: string) => {
+      const t = Date.parse(ts);
+      const exact = Number.isFinite(t) && t >= 0 && t / 1000 < 4294967296 && new Date(t).toISOString() === ts;
+      return exact ? { ts: Math.floor(t / 1000), ms: t % 1000, exact } : null;
+    };
+    const two = (min: number, max: number) => fc.integer({ min, max }).map((v) => String(v).padStart(2, '0'));
+    const stamp = fc
+      .tuple(fc.constantFrom('2026-11-30', '2026-12-01', '2024-02-29', '2023-02-29', '2106-02-07', '1970-01-01'), two(0, 24), two(0, 60), two(0, 60), fc.integer({ min: 0, max: 999 }))
+      .map(([d, h, m, sec, ms]) => `${d}T${h}:${m}:${sec}.${String(ms).padStart(3, '0')}Z`);
+    fc.assert(
+      fc.property(fc.array(stamp, { minLength: 1, maxLength: 8 }), (stamps) => {
+        for (const ts of stamps) {
+          const r = reference(ts);
+          const got = splitTs(ts);
+          if (r) expect(got, ts).toEqual(r);
+          else expect(got.exact, ts).toBe(false);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('the table has a column for every field of an event (a new field without one fails here)', () => {
     const columns = new Set(EVENT_COLUMNS.map(([n]) => n));
     for (const field of Object.keys(eventRecordSchema.shape)) {
