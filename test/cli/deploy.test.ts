@@ -12,6 +12,7 @@ import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
 import { parsePolicy } from '../../src/core/policy/parse.ts';
 import { checkSeal } from '../../src/core/policy/seal.ts';
 import { preparePush, sealOf } from '../../src/cli/deploy/prepare.ts';
+import { parseReg, type RegValue } from './reg-file.ts';
 
 const run = async (argv: string[], files: Record<string, string> = {}) => {
   const io = memoryIO(files);
@@ -61,78 +62,6 @@ async function deploy(target: string, policyText: string, extra: string[] = []) 
 // ---------------------------------------------------------------------------
 // Readers, written independently of the writers
 // ---------------------------------------------------------------------------
-
-type RegValue = { type: 'sz'; data: string } | { type: 'dword'; data: number };
-interface RegFile {
-  keys: Map<string, Map<string, RegValue>>;
-  deleted: string[];
-}
-
-/** A .reg (REGEDIT5) reader for what deploy may emit: REG_SZ, dword, hex(1), key deletion. */
-function parseReg(text: string): RegFile {
-  expect(text.startsWith('Windows Registry Editor Version 5.00\r\n')).toBe(true);
-  expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // CRLF only
-  const physical = text.split('\r\n').slice(1);
-  const lines: string[] = [];
-  for (let i = 0; i < physical.length; i++) {
-    let line = physical[i]!;
-    while (line.endsWith('\\') && /=hex/.test(line)) line = line.slice(0, -1) + physical[++i]!.trimStart();
-    lines.push(line);
-  }
-  const keys = new Map<string, Map<string, RegValue>>();
-  const deleted: string[] = [];
-  let current: Map<string, RegValue> | undefined;
-  for (const line of lines) {
-    if (line === '' || line.startsWith(';')) continue;
-    let m = /^\[-(.+)\]$/.exec(line);
-    if (m) {
-      deleted.push(m[1]!);
-      for (const k of [...keys.keys()]) if (k === m[1] || k.startsWith(m[1] + '\\')) keys.delete(k);
-      current = undefined;
-      continue;
-    }
-    m = /^\[(.+)\]$/.exec(line);
-    if (m) {
-      if (!keys.has(m[1]!)) keys.set(m[1]!, new Map());
-      current = keys.get(m[1]!);
-      continue;
-    }
-    expect(current, `value outside a key: ${line}`).toBeDefined();
-    const [name, afterName] = readQuoted(line, 0);
-    expect(line[afterName]).toBe('=');
-    const rest = line.slice(afterName + 1);
-    if (rest.startsWith('"')) {
-      const [data, end] = readQuoted(rest, 0);
-      expect(end).toBe(rest.length);
-      current!.set(name, { type: 'sz', data });
-    } else if ((m = /^dword:([0-9a-f]{8})$/.exec(rest))) {
-      current!.set(name, { type: 'dword', data: parseInt(m[1]!, 16) | 0 });
-    } else if ((m = /^hex\(1\):((?:[0-9a-f]{2},)*[0-9a-f]{2})$/.exec(rest))) {
-      const bytes = Buffer.from(m[1]!.split(',').map((h) => parseInt(h, 16)));
-      const s = bytes.toString('utf16le');
-      expect(s.endsWith('\0')).toBe(true);
-      current!.set(name, { type: 'sz', data: s.slice(0, -1) });
-    } else {
-      throw new Error(`unexpected .reg value: ${line}`);
-    }
-  }
-  return { keys, deleted };
-}
-
-function readQuoted(s: string, at: number): [string, number] {
-  expect(s[at]).toBe('"');
-  let out = '';
-  for (let i = at + 1; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\') {
-      const next = s[++i];
-      expect(['\\', '"']).toContain(next);
-      out += next;
-    } else if (c === '"') return [out, i + 1];
-    else out += c;
-  }
-  throw new Error(`unterminated string in ${s}`);
-}
 
 /** Registry values to policy JSON, the way Chrome's registry_dict.cc converts them against the schema. */
 function regToPolicy(values: Map<string, RegValue>): PolicyObject {

@@ -40,6 +40,11 @@ export function captureFloor(raw: PolicyObject, browser: FloorBrowser): PolicyOb
   };
 }
 
+/** The list policies of the floor: a .reg file owns its slots in them (formats.ts, ownedLists). */
+export const CAPTURE_LIST_POLICIES = ['VideoCaptureAllowedUrls', 'AudioCaptureAllowedUrls', 'ScreenCaptureAllowedByOrigins'] as const;
+/** The switches `block` turns off. */
+export const CAPTURE_SWITCHES = ['VideoCaptureAllowed', 'AudioCaptureAllowed', 'ScreenCaptureAllowed'] as const;
+
 /** One line for the command's output. */
 export function captureFloorLine(raw: PolicyObject, browser: FloorBrowser): string[] {
   const floor = captureFloor(raw, browser);
@@ -48,9 +53,28 @@ export function captureFloorLine(raw: PolicyObject, browser: FloorBrowser): stri
   return [`Camera and microphone (media.action ${String((raw.media as { action?: string } | undefined)?.action)}): ${names.join(', ')} written, so the browser itself refuses capture on sites that are not sanctioned. Leave them out with --no-hardening.`];
 }
 
-/** For formats that carry only the extension's policy (Google Admin, ADMX): where to set them instead. */
-export function captureFloorAdvice(raw: PolicyObject): string[] {
+/**
+ * A .reg file sets values and never deletes the organisation's: switches an earlier import
+ * turned off under block stay off when the policy relaxes. Say how to turn them back on.
+ */
+export function captureRelaxLines(raw: PolicyObject, roots: readonly string[]): string[] {
+  const floor = captureFloor(raw, 'chrome');
+  if (floor.VideoCaptureAllowed === false) return [];
+  return [
+    `Camera and microphone (media.action ${String((raw.media as { action?: string } | undefined)?.action ?? 'allow')}): the file clears its own list entries, but never the switches. If an earlier import was under block, delete them once:`,
+    ...roots.flatMap((root) => CAPTURE_SWITCHES.map((name) => `  reg delete "${root.replace('HKEY_LOCAL_MACHINE', 'HKLM')}" /v ${name} /f`)),
+  ];
+}
+
+/**
+ * For formats that carry only the extension's policy (Google Admin, ADMX): the browser
+ * policies to set beside it, one per line, with the values as Chrome's policy list writes them.
+ */
+export function captureFloorAdvice(raw: PolicyObject, where: string): string[] {
   const floor = captureFloor(raw, 'chrome');
   if (Object.keys(floor).length === 0) return [];
-  return [`Camera and microphone: also set ${Object.entries(floor).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('; ')} (Chrome and Edge browser policies).`];
+  return [
+    `Camera and microphone (media.action ${String((raw.media as { action?: string } | undefined)?.action)}): this file carries only the extension policy. ${where} set these browser policies (Chrome and Edge use the same names), or use --target windows-reg / macos-mobileconfig, which write them:`,
+    ...Object.entries(floor).map(([k, v]) => `  ${k} = ${Array.isArray(v) ? v.join(', ') : v === false ? 'false (Disabled)' : JSON.stringify(v)}`),
+  ];
 }

@@ -127,9 +127,30 @@ export function regPolicyKey(root: string, extensionId: string): string {
  * does not linger from an earlier import.
  */
 export interface RegHardening {
-  /** Browser policies per root (REG_CHROME_ROOT, REG_EDGE_ROOT), set as values of the root key itself. */
+  /**
+   * Browser policies per root (REG_CHROME_ROOT, REG_EDGE_ROOT): a scalar or an object as a value
+   * of the root key itself; a list as a subkey of its name with one numbered value per item
+   * (regListKey).
+   */
   browserPoliciesByRoot?: Record<string, PolicyObject>;
+  /**
+   * List policies whose numbered values REG_LIST_FIRST… (REG_LIST_SLOTS of them) this file owns
+   * in both roots: the items it sets take the first slots and every other slot of the range is
+   * deleted, so a list IT shortened or emptied (or a policy relaxed) leaves no item behind from
+   * an earlier import. The key's other values (the organisation's "1", "2", …) are never touched.
+   */
+  ownedLists?: readonly string[];
 }
+
+/**
+ * Chrome and Edge read a list policy from the subkey of its name (`…\Chrome\VideoCaptureAllowedUrls`),
+ * one item per value whose name is a number, in any order, with gaps (components/policy/core/
+ * common/registry_dict.cc: "non-numerical keys are ignored"). Organisations number their own
+ * items from 1, so ours start far above, as the forcelist's value does.
+ */
+export const REG_LIST_FIRST = 7101;
+/** Slots the file owns per list: enough for the longest list deploy can write (test/cli/deploy-capture.test.ts checks). */
+export const REG_LIST_SLOTS = 300;
 
 export function windowsReg(policy: PolicyObject, extensionId: string, opts: ForceInstall & RegHardening = {}): string {
   const lines: string[] = [
@@ -142,12 +163,15 @@ export function windowsReg(policy: PolicyObject, extensionId: string, opts: Forc
     const key = regPolicyKey(root, id);
     lines.push('', `[-${key}]`, '', `[${key}]`);
     for (const [name, value] of Object.entries(policy)) lines.push(regValue(name, value));
-    const browserPolicies = opts.browserPoliciesByRoot?.[root];
-    if (browserPolicies && Object.keys(browserPolicies).length > 0) {
+    const browserPolicies = opts.browserPoliciesByRoot?.[root] ?? {};
+    const scalars = Object.entries(browserPolicies).filter(([, v]) => !Array.isArray(v));
+    if (scalars.length > 0) {
       // Set value by value, never deleting the key: it holds the organisation's other policies.
-      lines.push('', '; Side doors closed (README, "Side doors"); leave them out with deploy --no-hardening.', `[${root}]`);
-      for (const [name, value] of Object.entries(browserPolicies)) lines.push(regValue(name, value));
+      lines.push('', '; Browser policies (README, "Side doors", "Camera and microphone"); leave them out with deploy --no-hardening.', `[${root}]`);
+      for (const [name, value] of scalars) lines.push(regValue(name, value));
     }
+    const lists = new Set([...(opts.ownedLists ?? []), ...Object.keys(browserPolicies).filter((k) => Array.isArray(browserPolicies[k]))]);
+    for (const name of lists) lines.push('', ...regListKey(root, name, (browserPolicies[name] as Json[] | undefined) ?? []));
     if (opts.updateUrl !== undefined) {
       lines.push(
         '',
@@ -158,6 +182,22 @@ export function windowsReg(policy: PolicyObject, extensionId: string, opts: Forc
     }
   }
   return lines.join('\r\n') + '\r\n';
+}
+
+/**
+ * A list policy as its subkey: items in slots REG_LIST_FIRST…, every other slot of the range
+ * deleted (`"n"=-`), the key itself and its other values left alone.
+ */
+function regListKey(root: string, name: string, items: Json[]): string[] {
+  if (items.length > REG_LIST_SLOTS) throw new Error(`${name}: ${items.length} items, more than the ${REG_LIST_SLOTS} a .reg list slot range holds`);
+  const last = REG_LIST_FIRST + REG_LIST_SLOTS - 1;
+  const out = [
+    `; ${name}: values ${REG_LIST_FIRST}-${last} are Telehealth Guard's (set below, the rest of the range cleared); the key's other values are left as they are.`,
+    `[${root}\\${name}]`,
+  ];
+  items.forEach((item, i) => out.push(regValue(String(REG_LIST_FIRST + i), item)));
+  for (let n = REG_LIST_FIRST + items.length; n <= last; n++) out.push(`${regQuote(String(n))}=-`);
+  return out;
 }
 
 function regValue(name: string, value: Json): string {
@@ -231,8 +271,8 @@ export interface MobileconfigHardening {
 
 export function mobileconfig(policy: PolicyObject, extensionId: string, edgeExtensionId: string = extensionId, opts: MobileconfigHardening = {}): string {
   const browserPayloads = [
-    { browser: 'Google Chrome', what: 'side doors', type: 'com.google.Chrome', id: `${MOBILECONFIG_IDENTIFIER}.chrome-browser`, body: opts.chromePolicies },
-    { browser: 'Microsoft Edge', what: 'side doors', type: 'com.microsoft.Edge', id: `${MOBILECONFIG_IDENTIFIER}.edge-browser`, body: opts.edgePolicies },
+    { browser: 'Google Chrome', what: 'browser policies', type: 'com.google.Chrome', id: `${MOBILECONFIG_IDENTIFIER}.chrome-browser`, body: opts.chromePolicies },
+    { browser: 'Microsoft Edge', what: 'browser policies', type: 'com.microsoft.Edge', id: `${MOBILECONFIG_IDENTIFIER}.edge-browser`, body: opts.edgePolicies },
   ].filter((p) => p.body && Object.keys(p.body).length > 0);
   const payloads = [
     { browser: 'Google Chrome', what: 'policy', type: `com.google.Chrome.extensions.${extensionId}`, id: `${MOBILECONFIG_IDENTIFIER}.chrome`, body: policy },

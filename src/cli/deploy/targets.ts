@@ -25,7 +25,7 @@ import {
   sideDoorSummary,
   type SideDoor,
 } from './hardening.ts';
-import { captureFloor, captureFloorAdvice, captureFloorLine, type FloorBrowser } from './capture.ts';
+import { CAPTURE_LIST_POLICIES, captureFloor, captureFloorAdvice, captureFloorLine, captureRelaxLines, type FloorBrowser } from './capture.ts';
 import { toolbarPinElsewhere, toolbarPinLine, toolbarPinPolicies, type PinBrowser } from './toolbar-pin.ts';
 
 export interface TargetOptions {
@@ -136,9 +136,10 @@ export const TARGETS: Record<string, Target> = {
           ? {}
           : {
               browserPoliciesByRoot: {
-                [REG_CHROME_ROOT]: { ...sideDoorPolicies(CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', o.extensionId, o.hardening) },
-                [REG_EDGE_ROOT]: { ...sideDoorPolicies(EDGE_SIDE_DOORS), ...toolbarPinPolicies('edge', o.edgeExtensionId ?? o.extensionId, o.hardening) },
+                [REG_CHROME_ROOT]: { ...sideDoorPolicies(CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', o.extensionId, o.hardening), ...captureFloor(policy, 'chrome') },
+                [REG_EDGE_ROOT]: { ...sideDoorPolicies(EDGE_SIDE_DOORS), ...toolbarPinPolicies('edge', o.edgeExtensionId ?? o.extensionId, o.hardening), ...captureFloor(policy, 'edge') },
               },
+              ownedLists: CAPTURE_LIST_POLICIES,
             }),
       }),
     instructions: (path, o, policy) => [
@@ -154,6 +155,7 @@ export const TARGETS: Record<string, Target> = {
       ...doorsLine(o, 'Edge', EDGE_SIDE_DOORS),
       ...toolbarPinLine('Chrome', o.hardening),
       ...toolbarPinLine('Edge', o.hardening),
+      ...(o.hardening === false || !policy ? [] : [...captureFloorLine(policy, 'chrome'), ...captureRelaxLines(policy, [REG_CHROME_ROOT, REG_EDGE_ROOT])]),
     ],
   },
   'macos-mobileconfig': {
@@ -166,8 +168,8 @@ export const TARGETS: Record<string, Target> = {
     closesIncognito: true,
     build: (policy, o) =>
       mobileconfig(policy, o.extensionId, o.edgeExtensionId, {
-        chromePolicies: { ...doors(o, CHROME_SIDE_DOORS), ...toolbarPinPolicies('chrome', o.extensionId, o.hardening) },
-        edgePolicies: { ...doors(o, EDGE_SIDE_DOORS), ...toolbarPinPolicies('edge', o.edgeExtensionId ?? o.extensionId, o.hardening) },
+        chromePolicies: { ...hardened(o, CHROME_SIDE_DOORS, policy, 'chrome'), ...toolbarPinPolicies('chrome', o.extensionId, o.hardening) },
+        edgePolicies: { ...hardened(o, EDGE_SIDE_DOORS, policy, 'edge'), ...toolbarPinPolicies('edge', o.edgeExtensionId ?? o.extensionId, o.hardening) },
       }),
     instructions: (path, o, policy) => [
       `Payloads com.google.Chrome.extensions.${o.extensionId} and com.microsoft.Edge.extensions.${o.edgeExtensionId ?? o.extensionId}.`,
@@ -195,6 +197,7 @@ export const TARGETS: Record<string, Target> = {
       `then paste the contents of ${path} into "Policy for extensions" and save. Check chrome://policy.`,
       ...(o.hardening === false ? [] : ADMIN_CONSOLE_DOORS),
       ...toolbarPinElsewhere('in the same place: the extension\'s "Pin to browser toolbar" setting', o.hardening),
+      ...(o.hardening === false || !policy ? [] : captureFloorAdvice(policy, 'In the same organisational unit (Users & browsers settings),')),
     ],
   },
   firefox: {
@@ -255,6 +258,7 @@ export const TARGETS: Record<string, Target> = {
             '  then add "sideDoors": {"incognito": "disabled"} to the policy; or use --target windows-reg, which writes them all.',
           ]),
       ...toolbarPinElsewhere(`with the vendors' ExtensionSettings policy ({"${o.extensionId}": {"toolbar_pin": "force_pinned"}}; Edge also "toolbar_state": "force_shown"), or use --target windows-reg`, o.hardening),
+      ...(o.hardening === false || !policy ? [] : captureFloorAdvice(policy, "With Google's and Microsoft's own ADMX templates")),
     ],
   },
 };

@@ -14,8 +14,8 @@ export const chromium: Engine = {
   unavailable: () => (canWriteManagedPolicy() ? null : `needs write access to the managed policy folder ${POLICY_DIR} (root, as in CI)`),
   writePolicy: writeManagedPolicy,
   removePolicy: removeManagedPolicy,
-  async launch(server) {
-    const b = await launchWithExtension({ args: [`--host-resolver-rules=MAP * 127.0.0.1:${server.port}`, '--ignore-certificate-errors'] });
+  async launch(server, options = {}) {
+    const b = await launchWithExtension({ args: [`--host-resolver-rules=MAP * 127.0.0.1:${server.port}`, '--ignore-certificate-errors', ...(options.chromiumArgs ?? [])] });
     let admin: Tab | undefined;
     const browser: GuardedBrowser = {
       engine: 'chromium',

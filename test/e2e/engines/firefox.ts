@@ -36,6 +36,32 @@ function policiesFileIsOurs(): boolean {
   }
 }
 
+/** A policies.json as `deploy --target firefox` wrote it (marked as a test's; Firefox reads only `policies`). */
+export function writeFirefoxPoliciesText(text: string): void {
+  if (!policiesFileIsOurs()) throw new Error(`${FIREFOX_POLICIES} exists and is not a test's`);
+  const marked = JSON.stringify({ [MARK]: true, ...(JSON.parse(text) as object) }, null, 2);
+  mkdirSync(dirname(FIREFOX_POLICIES), { recursive: true });
+  writeFileSync(FIREFOX_POLICIES + '.tmp', marked);
+  renameSync(FIREFOX_POLICIES + '.tmp', FIREFOX_POLICIES);
+}
+
+/** Every host through the test server's forward proxy, and none of Firefox's own background traffic. */
+export function loopbackPrefs(proxyPort: number): Record<string, unknown> {
+  return {
+    'network.proxy.type': 1,
+    'network.proxy.ssl': '127.0.0.1',
+    'network.proxy.ssl_port': proxyPort,
+    'network.proxy.http': '127.0.0.1',
+    'network.proxy.http_port': proxyPort,
+    'network.proxy.no_proxies_on': '',
+    'network.proxy.allow_hijacking_localhost': true,
+    // Firefox's own background traffic would otherwise go through the proxy too.
+    'services.settings.server': 'https://settings.invalid/v1',
+    'app.update.disabledForTesting': true,
+    'network.http.http3.enable': false,
+  };
+}
+
 export const firefox: Engine = {
   name: 'firefox',
   unavailable() {
@@ -51,19 +77,14 @@ export const firefox: Engine = {
     return null;
   },
   writePolicy(policy) {
-    if (!policiesFileIsOurs()) throw new Error(`${FIREFOX_POLICIES} exists and is not a test's`);
     // As deploy --target firefox --no-hardening writes it: sealed (a seal already there is kept).
     const given = policy as PolicyObject;
-    const text = firefoxPoliciesJson('seal' in given ? given : preparePush(given, { incognitoOff: false, seal: true }).policy, GECKO_ID);
-    const marked = JSON.stringify({ [MARK]: true, ...(JSON.parse(text) as object) }, null, 2);
-    mkdirSync(dirname(FIREFOX_POLICIES), { recursive: true });
-    writeFileSync(FIREFOX_POLICIES + '.tmp', marked);
-    renameSync(FIREFOX_POLICIES + '.tmp', FIREFOX_POLICIES);
+    writeFirefoxPoliciesText(firefoxPoliciesJson('seal' in given ? given : preparePush(given, { incognitoOff: false, seal: true }).policy, GECKO_ID));
   },
   removePolicy() {
     if (policiesFileIsOurs()) rmSync(FIREFOX_POLICIES, { force: true });
   },
-  async launch(server) {
+  async launch(server, options = {}) {
     // A fixed UUID per run, so the test knows the add-on's moz-extension: origin.
     const uuid = randomUUID();
     const browser = await puppeteer.launch({
@@ -73,17 +94,8 @@ export const firefox: Engine = {
       acceptInsecureCerts: true,
       extraPrefsFirefox: {
         'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
-        'network.proxy.type': 1,
-        'network.proxy.ssl': '127.0.0.1',
-        'network.proxy.ssl_port': server.proxyPort,
-        'network.proxy.http': '127.0.0.1',
-        'network.proxy.http_port': server.proxyPort,
-        'network.proxy.no_proxies_on': '',
-        'network.proxy.allow_hijacking_localhost': true,
-        // Firefox's own background traffic would otherwise go through the proxy too.
-        'services.settings.server': 'https://settings.invalid/v1',
-        'app.update.disabledForTesting': true,
-        'network.http.http3.enable': false,
+        ...loopbackPrefs(server.proxyPort),
+        ...options.firefoxPrefs,
       },
     });
     const id = await browser.installExtension(FIREFOX_EXTENSION_DIR);

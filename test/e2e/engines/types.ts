@@ -44,7 +44,13 @@ export interface Engine {
   writePolicy(policy: object): void;
   removePolicy(): void;
   /** Start the browser with the extension; every host name reaches the test server. */
-  launch(server: { port: number; proxyPort: number }): Promise<GuardedBrowser>;
+  launch(server: { port: number; proxyPort: number }, options?: LaunchExtras): Promise<GuardedBrowser>;
+}
+
+/** What a scenario may add to a launch (a fake camera, say). */
+export interface LaunchExtras {
+  chromiumArgs?: string[];
+  firefoxPrefs?: Record<string, unknown>;
 }
 
 export type { PolicyStatus };
