@@ -61,6 +61,18 @@ export default defineConfig({
     ],
     // Redirecting a site to the warning page needs access to that site's requests.
     host_permissions: ['<all_urls>'],
+    // The capture bridge (entrypoints/media-bridge.ts), beside the page-world wrapper WXT adds
+    // from entrypoints/media-main.content.ts: every frame, from document_start.
+    content_scripts: [
+      {
+        matches: ['<all_urls>'],
+        js: ['media-bridge.js'],
+        run_at: 'document_start',
+        all_frames: true,
+        match_about_blank: true,
+        match_origin_as_fallback: true,
+      },
+    ],
     // The guard page is where DNR redirects land, in main frames and sub-frames. On
     // Chromium only under a per-session dynamic id, so a site cannot frame or open it by
     // its static address (redirects to the static address are mapped onto it; README,

@@ -9,6 +9,15 @@ import type { LessonText } from '../core/awareness/lessons.ts';
 /** Background → the top frame of a tab: show the notice for a frame's request. */
 export const MEDIA_NOTICE = 'media.notice';
 
+/**
+ * The notice's script (content/media-notice.ts, entrypoints/media-notice.content.ts), which the
+ * background injects into a top frame only when a person must be asked, leaves its one
+ * function here, on the global of the extension's isolated world, for the bridge to call.
+ */
+export const MEDIA_NOTICE_HOOK = '__telehealthGuardMediaNotice';
+export const MEDIA_NOTICE_SCRIPT = '/media-notice.js';
+export type AskPerson = (view: MediaNoticeView) => Promise<'allow' | 'refuse'>;
+
 /** What the notice shows; `ticket` is what its Continue must carry back. */
 export interface MediaNoticeView {
   ticket: string;

@@ -16,6 +16,7 @@ import {
   judgedSite,
   mediaEvent,
   parseKinds,
+  recordsSeenCapture,
   siteOf,
   TICKET_MINUTES,
   type CaptureKind,
@@ -30,7 +31,7 @@ import { sanctionedCaptureSites } from '../core/media/sites.ts';
 import type { Policy } from '../core/policy/schema.ts';
 import { engine, type EngineState } from './engine.ts';
 import { takeLesson } from './awareness.ts';
-import { MEDIA_NOTICE, type MediaContentRequest, type MediaNoticeView, type MediaRequestAnswer } from './media-protocol.ts';
+import { MEDIA_NOTICE, MEDIA_NOTICE_SCRIPT, type MediaContentRequest, type MediaNoticeView, type MediaRequestAnswer } from './media-protocol.ts';
 import type { Sender } from './protocol.ts';
 import { record } from './recorder.ts';
 
@@ -107,11 +108,24 @@ async function mediaRequest(rawKinds: unknown, site: Site | null, sender: Sender
   if (tabId === undefined) return { decision: 'refuse' };
   const view = { ...(await issueTicket(tabId, site, kinds, ctx)), lesson: await takeLesson('camera', state) };
   await recordMedia('media.warned', site, kinds, state);
+  // The notice's code reaches the top frame only now (every frame of every page carries just the
+  // small bridge); where it cannot, nobody can be asked, and the request is refused.
+  if (!(await ensureNotice(tabId))) return { decision: 'refuse' };
   if (sender.frameId === 0) return { decision: 'ask', view };
   // A frame's request: the person is asked in the top frame (whose site it is judged for);
   // this request is refused, and the page's next one goes through once they continued.
   await browser.tabs.sendMessage(tabId, { kind: MEDIA_NOTICE, view }, { frameId: 0 }).catch(() => undefined);
   return { decision: 'refuse' };
+}
+
+/** Inject the notice's script into the tab's top frame, in the extension's isolated world. */
+async function ensureNotice(tabId: number): Promise<boolean> {
+  try {
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [MEDIA_NOTICE_SCRIPT] });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One ticket per tab and origin, kept while it is good (a page asking again gets the same). */
@@ -191,7 +205,8 @@ export async function expireMediaAllowances(): Promise<void> {
 
 /**
  * Firefox reports which tabs share the camera, microphone or screen (`tabs.Tab.sharingState`):
- * what the browser itself saw, recorded as `media.used` under the same rules.
+ * what the browser itself saw, recorded as `media.used` on any unsanctioned site (core:
+ * recordsSeenCapture), so a capture that got round the wrapper under block is heard of too.
  */
 export function watchSharingState(): void {
   const onUpdated = browser.tabs.onUpdated as unknown as { addListener(fn: (tabId: number, change: { sharingState?: { camera?: boolean; microphone?: boolean; screen?: unknown } }, tab: { url?: string }) => void, filter?: object): void };
@@ -205,8 +220,7 @@ export function watchSharingState(): void {
         if (!kinds || !site) return;
         void serial(async () => {
           const state = await engine();
-          const d = decideCapture(site, await context(state));
-          if (d.kind === 'allow' && d.recordUse) await recordMedia('media.used', site, kinds, state);
+          if (recordsSeenCapture(site, await context(state))) await recordMedia('media.used', site, kinds, state);
         });
       },
       { properties: ['sharingState'] },

@@ -25,10 +25,13 @@ export interface LaunchOptions {
   lang?: string;
   /** prefers-color-scheme for every page of the context. */
   colorScheme?: 'light' | 'dark';
+  /** Another build of the extension (default EXTENSION_DIR), e.g. a variant the bench compares. */
+  extensionDir?: string;
 }
 
 export async function launchWithExtension(opts: LaunchOptions = {}) {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('Build the extension first: npm run build');
+  const extensionDir = opts.extensionDir ?? EXTENSION_DIR;
+  if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error('Build the extension first: npm run build');
   const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'tg-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath(),
@@ -37,8 +40,8 @@ export async function launchWithExtension(opts: LaunchOptions = {}) {
     ...(opts.lang ? { locale: opts.lang, env: { ...process.env, LANGUAGE: opts.lang, LANG: `${opts.lang}.UTF-8` } } : {}),
     ...(opts.colorScheme ? { colorScheme: opts.colorScheme } : {}),
     args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
       '--disable-background-networking',
       '--disable-component-update',

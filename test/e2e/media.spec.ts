@@ -11,7 +11,7 @@
  * script: the test reads it through the accessibility tree (what a screen reader gets) and
  * works it with real key presses, as a person would.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Frame, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,10 @@ import { canWriteManagedPolicy, POLICY_DIR, removeManagedPolicy, writeManagedPol
 import { requireOrSkip } from './require.ts';
 
 const SANCTIONED = 'video.examplehealth.org';
-const SITES = ['chat.example.net', 'other.example.net', 'third.example.net', SANCTIONED];
+/** Tops of pages with a frame; the frames' own hosts (the person allowed them too). */
+const FRAME_TOPS = ['framed.example.net', 'framed-warn.example.net'];
+const WIDGET = 'widget.example.org';
+const SITES = ['chat.example.net', 'other.example.net', 'third.example.net', SANCTIONED, ...FRAME_TOPS, WIDGET];
 const policy = (version: string, action: 'allow' | 'warn' | 'block') => ({
   schemaVersion: 1,
   policyVersion: version,
@@ -51,6 +54,27 @@ const capture = (page: Page, constraints = { video: true, audio: true }) =>
     }
   }, constraints);
 
+/** A page whose frame at `frameUrl` has loaded; the frame's capture and whether a notice is in each document. */
+async function framedPage(context: BrowserContext, top: string, frameUrl: string) {
+  const page = await context.newPage();
+  await page.goto(`https://${top}/with-frame?src=${encodeURIComponent(frameUrl)}`);
+  await expect.poll(() => page.frames().some((f) => f.url() === frameUrl)).toBe(true);
+  const frame = page.frames().find((f) => f.url() === frameUrl)!;
+  await frame.waitForLoadState();
+  const noticeIn = (where: Page | Frame) => where.evaluate(() => document.querySelector('telehealth-guard-notice') !== null);
+  const captureInFrame = () =>
+    frame.evaluate(async () => {
+      try {
+        const s = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+        s.getTracks().forEach((t) => t.stop());
+        return 'ok';
+      } catch (e) {
+        return (e as Error).name;
+      }
+    });
+  return { page, frame, captureInFrame, noticeInTop: () => noticeIn(page), noticeInFrame: () => noticeIn(frame) };
+}
+
 /** The notice as the accessibility tree shows it (closed shadow roots included). */
 async function noticeTree(page: Page): Promise<{ dialog: string | null; continueDisabled: boolean | null; reason: boolean }> {
   const cdp = await page.context().newCDPSession(page);
@@ -76,9 +100,11 @@ test.describe('camera and microphone', () => {
 
   test.beforeAll(async () => {
     server = await startServer();
-    server.route((_req, res) => {
+    server.route((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(PAGE);
+      // /with-frame?src=<url>: the page embeds <url>, delegating the camera and microphone to it.
+      const src = new URL(req.url ?? '/', 'https://x').searchParams.get('src');
+      res.end(src ? `${PAGE}<iframe title="widget" allow="camera; microphone" src="${src.replace(/"/g, '')}"></iframe>` : PAGE);
       return true;
     });
     // The person's own "Allow" for every test site, as if they had answered the prompt.
@@ -132,6 +158,21 @@ test.describe('camera and microphone', () => {
     expect(events.filter((e) => e.type === 'media.blocked')).toHaveLength(1);
     await page.close();
     await ok.close();
+  });
+
+  test('block: a same-site and a cross-site frame are refused, judged and recorded for the top site, never the frame\'s own', async () => {
+    const top = FRAME_TOPS[0]!;
+    for (const frameUrl of [`https://${top}/panel`, `https://${WIDGET}/call`, `https://${SANCTIONED}/embed`]) {
+      const f = await framedPage(browser.context, top, frameUrl);
+      // Even the sanctioned platform, framed by a site that is not: the browser asks for the top site.
+      expect(await f.captureInFrame(), frameUrl).toBe('NotAllowedError');
+      expect(await f.noticeInTop()).toBe(false);
+      await f.page.close();
+    }
+    await expect.poll(async () => (await mediaEvents()).filter((e) => e.type === 'media.blocked' && e.host === top)).toHaveLength(1);
+    const hosts = (await mediaEvents()).map((e) => e.host);
+    expect(hosts).not.toContain(WIDGET);
+    expect(hosts.filter((h) => h === SANCTIONED)).toEqual([]);
   });
 
   test('allow: relaxing the policy restores capture without a restart; media.used once per host per day', async () => {
@@ -201,5 +242,35 @@ test.describe('camera and microphone', () => {
     expect(await held).toBe('NotAllowedError');
     await page.close();
     await other.close();
+  });
+
+  test('warn: a frame\'s request is refused and the notice asks in the top frame; Continue there lets the frame capture', async () => {
+    const top = FRAME_TOPS[1]!;
+    // Same-site first: refused, the notice in the top document only.
+    const same = await framedPage(browser.context, top, `https://${top}/panel`);
+    expect(await same.captureInFrame()).toBe('NotAllowedError');
+    await expect.poll(async () => (await noticeTree(same.page)).dialog).toBe('Camera and microphone: not an approved platform');
+    expect(await same.noticeInTop()).toBe(true);
+    expect(await same.noticeInFrame()).toBe(false);
+    await same.page.keyboard.press('Escape');
+    await expect.poll(same.noticeInTop).toBe(false);
+    await same.page.close();
+
+    // Cross-site: the same, then the person continues in the top frame and the frame's next request goes through.
+    const cross = await framedPage(browser.context, top, `https://${WIDGET}/call`);
+    expect(await cross.captureInFrame()).toBe('NotAllowedError');
+    await expect.poll(async () => (await noticeTree(cross.page)).dialog).toBe('Camera and microphone: not an approved platform');
+    expect(await cross.noticeInFrame()).toBe(false);
+    await cross.page.keyboard.type('Specialist joins from the clinic widget');
+    await cross.page.keyboard.press('Tab');
+    await cross.page.keyboard.press('Tab');
+    await cross.page.keyboard.press('Enter');
+    await expect.poll(cross.noticeInTop).toBe(false);
+    expect(await cross.captureInFrame()).toBe('ok');
+    const events = await mediaEvents();
+    expect(events).toContainEqual(expect.objectContaining({ type: 'media.warned', host: top }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'media.proceeded', host: top, reason: 'Specialist joins from the clinic widget' }));
+    expect(events.map((e) => e.host)).not.toContain(WIDGET);
+    await cross.page.close();
   });
 });

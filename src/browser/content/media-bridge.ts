@@ -9,16 +9,14 @@
  * (src/core/media/decide.ts). A person's Continue reaches the background only from the
  * notice's trusted click, with the ticket the background issued.
  */
-import { orgParams } from '../../core/explain.ts';
-import { lessonParagraphs } from '../../core/awareness/lessons.ts';
-import { t } from '../i18n.ts';
-import { installNoticeShield, showNotice } from '../../ui/notice/index.ts';
+import { installNoticeShield } from '../../ui/notice/shield.ts';
 import { TO_BRIDGE, TO_WRAPPER, type BridgeAnswer, type WrapperMessage } from './media-channel.ts';
-import { MEDIA_NOTICE, type MediaNoticeView, type MediaRequestAnswer } from '../media-protocol.ts';
+import { MEDIA_NOTICE, MEDIA_NOTICE_HOOK, type AskPerson, type MediaNoticeView, type MediaRequestAnswer } from '../media-protocol.ts';
 
 export function startMediaBridge(): void {
-  // Before any page script: keeps the reason's keystrokes from the page (shield.ts).
-  installNoticeShield();
+  // Before any page script: keeps the reason's keystrokes from the page (shield.ts). Only the
+  // top frame ever shows the notice.
+  if (window === window.top) installNoticeShield();
   let notice: Promise<'allow' | 'refuse'> | null = null;
 
   const answer = (id: number, a: BridgeAnswer['answer']) => document.dispatchEvent(new CustomEvent(TO_WRAPPER, { detail: JSON.stringify({ id, answer: a }) }));
@@ -63,24 +61,13 @@ export function startMediaBridge(): void {
   });
 }
 
-async function askPerson(view: MediaNoticeView): Promise<'allow' | 'refuse'> {
-  const org = orgParams(view.organization, t);
-  const instead = view.platforms.length === 0 ? 'media_notice_instead_ask' : view.platforms.length === 1 ? 'media_notice_instead_one' : 'media_notice_instead_many';
-  const notice = showNotice({
-    title: t('media_notice_title'),
-    body: [t('media_notice_body', { host: view.host, ...org }), t(instead, org), ...lessonParagraphs(view.lesson, t)],
-    platforms: view.platforms,
-    proceed: { minLength: view.minReason, allowance: t('media_notice_allowance', { minutes: view.bypassMinutes }), continueLabel: t('media_notice_continue') },
-    dismissLabel: t('media_notice_dismiss'),
-  });
-  const result = await notice.result;
-  if (result.outcome !== 'continue') return 'refuse';
-  try {
-    const r = (await browser.runtime.sendMessage({ kind: 'media.proceed', ticket: view.ticket, reason: result.reason })) as { ok?: boolean };
-    return r?.ok === true ? 'allow' : 'refuse';
-  } catch {
-    return 'refuse';
-  }
+/**
+ * The notice's code is not in this script: the background injected it into this frame before
+ * it answered "ask" (media-notice.ts). Without it, nobody can be asked: refuse.
+ */
+function askPerson(view: MediaNoticeView): Promise<'allow' | 'refuse'> {
+  const ask = (globalThis as unknown as Record<string, AskPerson | undefined>)[MEDIA_NOTICE_HOOK];
+  return ask ? ask(view) : Promise.resolve('refuse');
 }
 
 /**

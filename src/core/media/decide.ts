@@ -108,6 +108,18 @@ export function decideCapture(site: Site, ctx: MediaContext): CaptureDecision {
   return coveringMediaAllowance(site, ctx.allowances, ctx.now) ? { kind: 'allow', sanctioned: false, recordUse } : { kind: 'ask' };
 }
 
+/**
+ * The browser itself reports that a site is capturing (Firefox's `tabs.Tab.sharingState`): does
+ * the log take `media.used`? On every unsanctioned site under `media.recordUse`, whatever the
+ * action: under `allow` it is the discovery the field is for; under `warn` without Continue or
+ * under `block` it is a capture that got round the page-world wrapper (a best effort in Firefox,
+ * docs/camera-and-microphone.md), which IT most needs to hear of. Unlike a page's own claim of
+ * a capture, this comes from the browser, so the action does not make it unbelievable.
+ */
+export function recordsSeenCapture(site: Site, ctx: MediaContext): boolean {
+  return !captureSanctioned(ctx.sites, site.host) && ctx.policy.media.recordUse;
+}
+
 /** A notice the background asked a tab to show: only its Continue, from that tab and origin, grants. */
 export interface MediaTicket {
   id: string;

@@ -17,8 +17,28 @@
  * that runs at document_start.
  */
 
-const live = new Map<Element, () => void>();
-const installed = new WeakSet<object>();
+/**
+ * The notices the shield guards, per window. Kept on the content script's own global for that
+ * window, not in this module: the shield is installed by the small script that runs in every
+ * frame at document_start (media-bridge.ts), while the notice comes later in a script of its own
+ * (media-notice.ts, injected only when a notice is needed), each with its own copy of this
+ * module, both in the same isolated world. A property set there is the extension's alone: the
+ * page's world sees its own window object (Chrome's per-world wrappers, Firefox's Xrays).
+ */
+interface ShieldState {
+  installed: boolean;
+  live: Map<Element, () => void>;
+}
+const STATE = '__telehealthGuardNoticeShield';
+
+function shieldOf(win: Window): ShieldState {
+  const slot = win as unknown as Record<string, ShieldState | undefined>;
+  return (slot[STATE] ??= { installed: false, live: new Map() });
+}
+
+function windowOf(host: Element): Window {
+  return host.ownerDocument?.defaultView ?? window;
+}
 
 /** Event types that carry what the person types or pastes. */
 export const SHIELDED_EVENTS = [
@@ -38,8 +58,10 @@ export const SHIELDED_EVENTS = [
 
 /** Install the shield on a window (default: the content script's). Idempotent. */
 export function installNoticeShield(win: Window = window): void {
-  if (installed.has(win)) return;
-  installed.add(win);
+  const state = shieldOf(win);
+  if (state.installed) return;
+  state.installed = true;
+  const live = state.live;
   const onEvent = (e: Event) => {
     const target = e.target as Element | null;
     if (!target || !live.has(target)) return;
@@ -51,9 +73,9 @@ export function installNoticeShield(win: Window = window): void {
 
 /** A notice's host and what to run on `input` (notice.ts). */
 export function registerNotice(host: Element, onInput: () => void): void {
-  live.set(host, onInput);
+  shieldOf(windowOf(host)).live.set(host, onInput);
 }
 
 export function unregisterNotice(host: Element): void {
-  live.delete(host);
+  shieldOf(windowOf(host)).live.delete(host);
 }

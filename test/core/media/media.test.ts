@@ -13,6 +13,7 @@ import {
   judgedSite,
   MEDIA_EVENTS_PER_HOUR,
   parseKinds,
+  recordsSeenCapture,
   siteOf,
   type MediaContext,
   type MediaTicket,
@@ -103,6 +104,16 @@ describe('decideCapture', () => {
 
   it('media.recordUse false: nothing to record', () => {
     expect(decideCapture(site('https://chat.example.net'), ctx(policy({ media: { action: 'allow', recordUse: false } })))).toEqual({ kind: 'allow', sanctioned: false, recordUse: false });
+  });
+});
+
+describe('a capture the browser reports (Firefox sharingState)', () => {
+  it.each(['allow', 'warn', 'block'] as const)('%s: recorded on an unsanctioned site (under block or warn it got round the wrapper), never on a sanctioned one', (action) => {
+    const c = ctx(policy({ media: { action, allowedSites: ['photos.ehr.example'] } }));
+    expect(recordsSeenCapture(site('https://chat.example.net/room'), c)).toBe(true);
+    expect(recordsSeenCapture(site('https://video.examplehealth.org/'), c)).toBe(false);
+    expect(recordsSeenCapture(site('https://a.photos.ehr.example/'), c)).toBe(false);
+    expect(recordsSeenCapture(site('https://chat.example.net/room'), ctx(policy({ media: { action, recordUse: false } })))).toBe(false);
   });
 });
 

@@ -12,7 +12,7 @@ import type { Engine, GuardedBrowser, Tab } from './types.ts';
 export const chromium: Engine = {
   name: 'chromium',
   unavailable: () => (canWriteManagedPolicy() ? null : `needs write access to the managed policy folder ${POLICY_DIR} (root, as in CI)`),
-  writePolicy: writeManagedPolicy,
+  writePolicy: (policy) => writeManagedPolicy(policy),
   removePolicy: removeManagedPolicy,
   async launch(server, options = {}) {
     const b = await launchWithExtension({ args: [`--host-resolver-rules=MAP * 127.0.0.1:${server.port}`, '--ignore-certificate-errors', ...(options.chromiumArgs ?? [])] });
@@ -37,5 +37,9 @@ function chromiumTab(page: Page): Tab {
     url: async () => page.url(),
     fill: (label, value) => page.getByRole('textbox', { name: label }).fill(value),
     press: (name) => page.getByRole('button', { name, exact: true }).click(),
+    async keyboard(text, ...keys) {
+      if (text) await page.keyboard.type(text);
+      for (const k of keys) await page.keyboard.press(k);
+    },
   };
 }

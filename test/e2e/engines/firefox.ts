@@ -76,10 +76,11 @@ export const firefox: Engine = {
     if (!policiesFileIsOurs()) return `${FIREFOX_POLICIES} exists and is not a test's: not overwriting the machine's Firefox policy`;
     return null;
   },
-  writePolicy(policy) {
+  writePolicy(policy, extras = {}) {
     // As deploy --target firefox --no-hardening writes it: sealed (a seal already there is kept).
     const given = policy as PolicyObject;
-    writeFirefoxPoliciesText(firefoxPoliciesJson('seal' in given ? given : preparePush(given, { incognitoOff: false, seal: true }).policy, GECKO_ID));
+    const sealed = 'seal' in given ? given : preparePush(given, { incognitoOff: false, seal: true }).policy;
+    writeFirefoxPoliciesText(firefoxPoliciesJson(sealed, GECKO_ID, { browserPolicies: extras.firefoxPolicies as never }));
   },
   removePolicy() {
     if (policiesFileIsOurs()) rmSync(FIREFOX_POLICIES, { force: true });
@@ -158,6 +159,10 @@ function firefoxTab(page: Page, origin: string): Tab {
       const button = await page.$(`::-p-aria([name="${name}"][role="button"])`);
       if (!button) throw new Error(`no button named "${name}"`);
       await button.click();
+    },
+    async keyboard(text, ...keys) {
+      if (text) await page.keyboard.type(text);
+      for (const k of keys) await page.keyboard.press(k as never);
     },
   };
   return tab;

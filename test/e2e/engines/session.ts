@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { exportedEvents } from '../extension.ts';
 import { startServer, type TestServer } from '../https-server.ts';
 import { requireOrSkip } from '../require.ts';
-import type { Engine, GuardedBrowser, PolicyStatus, Tab } from './types.ts';
+import type { Engine, GuardedBrowser, LaunchExtras, PolicyStatus, Tab } from './types.ts';
 
 export interface EngineSession {
   server: TestServer;
@@ -16,14 +16,14 @@ export interface EngineSession {
   admin: Tab;
 }
 
-export function useEngineSession(engine: Engine, policy: { policyVersion: string } & Record<string, unknown>): EngineSession {
+export function useEngineSession(engine: Engine, policy: { policyVersion: string } & Record<string, unknown>, extras: LaunchExtras = {}): EngineSession {
   const why = engine.unavailable();
   requireOrSkip(why === null, why ?? '');
   const session = {} as EngineSession;
   test.beforeEach(async () => {
     session.server = await startServer();
-    engine.writePolicy(policy);
-    session.browser = await engine.launch(session.server);
+    engine.writePolicy(policy, extras);
+    session.browser = await engine.launch(session.server, extras);
     session.admin = await session.browser.admin();
     await expect
       .poll(async () => {

@@ -19,6 +19,8 @@ export interface Tab {
   fill(label: string, value: string): Promise<void>;
   /** Press the button whose accessible name is `name`. */
   press(name: string): Promise<void>;
+  /** Type text, then press keys (e.g. 'Tab', 'Enter'), on the keyboard into whatever has focus, as a person would. */
+  keyboard(text: string, ...keys: string[]): Promise<void>;
   /** Buttons on the page by accessible name, with whether each can be pressed. */
   buttons(): Promise<Array<{ name: string; enabled: boolean }>>;
   /** Run a function in the page (on an extension page: with the extension's APIs). */
@@ -41,7 +43,7 @@ export interface Engine {
   /** Why this engine cannot run here, or null. */
   unavailable(): string | null;
   /** Write the machine's managed policy the way `telehealth-guard deploy` does for this browser. */
-  writePolicy(policy: object): void;
+  writePolicy(policy: object, extras?: LaunchExtras): void;
   removePolicy(): void;
   /** Start the browser with the extension; every host name reaches the test server. */
   launch(server: { port: number; proxyPort: number }, options?: LaunchExtras): Promise<GuardedBrowser>;
@@ -51,6 +53,8 @@ export interface Engine {
 export interface LaunchExtras {
   chromiumArgs?: string[];
   firefoxPrefs?: Record<string, unknown>;
+  /** Firefox's own policies beside the add-on's in policies.json (e.g. Permissions standing in for a person's saved Allow). */
+  firefoxPolicies?: Record<string, unknown>;
 }
 
 export type { PolicyStatus };
