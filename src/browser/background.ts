@@ -13,6 +13,7 @@ import { ensureHeartbeatAlarm, HEARTBEAT_ALARM, heartbeatIfDue } from './heartbe
 import { replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
 import { expireMediaAllowances, MEDIA_ALARM, watchSharingState } from './media.ts';
+import { startDataWatch } from './data-protection.ts';
 
 export const RETENTION_ALARM = 'retention';
 /**
@@ -67,6 +68,8 @@ export function startBackground(): void {
   if (import.meta.env.BROWSER === 'firefox') watchSharingState();
   // Who was sent to the guard page, one-time passes spent, and the second line.
   startNavigationWatch();
+  // Meeting web clients the meeting-link check finds unsanctioned get the patient-data script.
+  startDataWatch();
   browser.tabs.onActivated.addListener(({ tabId }) => {
     void browser.tabs.get(tabId).then((tab) => updateBadge(tabId, tab.url));
   });

@@ -18,6 +18,7 @@ import { heartbeatIfDue } from './heartbeat.ts';
 import { incognitoAccess, reportIncognitoGap } from './incognito.ts';
 import { registerAnnotator } from './content-scripts.ts';
 import { applyNetworkPrediction } from './network-prediction.ts';
+import { registerDataGuard } from './data-protection.ts';
 import { applyCaptureSettings } from './media.ts';
 import { toBrowserRules } from './dnr-types.ts';
 import { record, syncReportAlarm } from './recorder.ts';
@@ -106,6 +107,8 @@ async function load(): Promise<EngineState> {
   }
   await reconcileAllowances((url) => classifyUrl(compiled, url));
   await registerAnnotator(resolved.policy);
+  // Patient data: the content script on the consumer services' hosts, or nowhere under allow.
+  await registerDataGuard(resolved.policy).catch((e: Error) => console.error('Telehealth Guard: the patient-data script could not be registered:', e.message));
   // The browser's camera and microphone settings follow the policy, live (Chrome, Edge).
   await applyCaptureSettings(resolved.policy).catch(() => undefined);
   // No preconnect or prefetch naming a blocked host (browser/network-prediction.ts).

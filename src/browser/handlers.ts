@@ -25,6 +25,7 @@ import { extensionOrigins, guardContext, sentFor } from './navigation-watch.ts';
 import { maySend, senderKind, type GuardRequest, type OptionsRequest, type PolicyStatus, type Request, type Response, type Sender, type TabVerdict } from './protocol.ts';
 import { eventStore, record, reportNow, scheduleReport } from './recorder.ts';
 import { handleMediaMessage } from './media.ts';
+import { handleDataMessage } from './data-protection.ts';
 
 /** Every runtime message: the sender is classified, its request checked against what it may send, then handled. */
 export async function handleMessage(message: unknown, sender: Sender): Promise<unknown> {
@@ -60,6 +61,10 @@ export async function handleMessage(message: unknown, sender: Sender): Promise<u
       return handleMediaMessage(request, sender);
     case LOOKALIKE_PASSWORD:
       return passwordDisabled(sender);
+    case 'data.config':
+    case 'data.check':
+    case 'data.proceed':
+      return handleDataMessage(request, sender);
   }
 }
 

@@ -16,6 +16,7 @@ import { LOOKALIKE_PASSWORD, type LookalikePasswordAnswer } from '../core/lookal
 import type { SummaryLine } from '../core/policy/summary.ts';
 import type { EventFilter } from './events/store.ts';
 import type { MediaContentRequest, MediaRequestAnswer } from './media-protocol.ts';
+import type { DataCheckAnswer, DataConfigAnswer, DataContentRequest, DataProceedAnswer } from './data-protocol.ts';
 
 export interface PolicyStatus {
   source: PolicySource;
@@ -81,7 +82,9 @@ export type ContentRequest =
   /** A capture request, a notice's Continue, a capture that started (src/browser/media.ts). */
   | MediaContentRequest
   /** A password field disabled on a look-alike host: the background decides again and records (src/core/lookalike/password.ts). */
-  | { kind: typeof LOOKALIKE_PASSWORD };
+  | { kind: typeof LOOKALIKE_PASSWORD }
+  /** Patient data: the page's checking policy, what was found, a notice's Continue (src/browser/data-protection.ts). */
+  | DataContentRequest;
 
 export type Request = GuardRequest | PopupRequest | CheckRequest | OptionsRequest | ContentRequest;
 
@@ -93,7 +96,7 @@ export const MAY_SEND: Record<SenderKind, ReadonlyArray<Request['kind']>> = {
   popup: ['status', 'link.check', 'incident.report'],
   check: ['link.check'],
   options: ['status', 'policy.import', 'policy.clearLocal', 'log.export', 'log.exported'],
-  'content-script': [CONTENT_POLICY_REQUEST, SCHEDULE_CHECK, 'media.request', 'media.proceed', 'media.used', LOOKALIKE_PASSWORD],
+  'content-script': [CONTENT_POLICY_REQUEST, SCHEDULE_CHECK, 'media.request', 'media.proceed', 'media.used', LOOKALIKE_PASSWORD, 'data.config', 'data.check', 'data.proceed'],
 };
 
 /** The parts of `runtime.MessageSender` that are checked. */
@@ -149,6 +152,9 @@ export type Response<K extends Request['kind']> = {
   'media.proceed': { ok: true } | { ok: false; error: string };
   'media.used': { ok: true };
   [LOOKALIKE_PASSWORD]: LookalikePasswordAnswer;
+  'data.config': DataConfigAnswer;
+  'data.check': DataCheckAnswer;
+  'data.proceed': DataProceedAnswer;
 }[K];
 
 /** Send a request to the background and get its typed answer. */
