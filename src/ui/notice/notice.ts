@@ -237,10 +237,14 @@ function render(o: NoticeOptions, t: Translate, finish: (r: NoticeResult) => voi
   });
   shadow.append(dialog);
 
-  // Where focus was, to give it back.
+  // Where focus was, to give it back, with the caret.
   const before = doc.activeElement as HTMLElement | null;
+  const caret = caretOf(doc, before);
   const attach = () => {
     (doc.documentElement ?? doc).appendChild(host);
+    // Taken out of the document, an open modal dialog stays `open` but is modal no more (no
+    // top layer, no inert page, Escape does nothing): shown again, it is made modal again.
+    if (dialog.open && !isModal(dialog)) dialog.close();
     if (!dialog.open) {
       try {
         dialog.showModal();
@@ -276,8 +280,53 @@ function render(o: NoticeOptions, t: Translate, finish: (r: NoticeResult) => voi
       /* already closed */
     }
     host.remove();
-    if (before && before.isConnected && typeof before.focus === 'function') before.focus();
+    if (before && before.isConnected && typeof before.focus === 'function') restoreFocus(doc, before, caret);
   };
+}
+
+function isModal(dialog: HTMLDialogElement): boolean {
+  try {
+    return dialog.matches(':modal');
+  } catch {
+    return true; // a browser without :modal: leave the dialog as it is
+  }
+}
+
+type Caret = { start: number | null; end: number | null } | Range | null;
+
+function caretOf(doc: Document, el: HTMLElement | null): Caret {
+  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) {
+    try {
+      return { start: el.selectionStart, end: el.selectionEnd };
+    } catch {
+      return null; // an input type without a selection (email, number)
+    }
+  }
+  const selection = doc.getSelection();
+  return selection && selection.rangeCount > 0 ? selection.getRangeAt(0).cloneRange() : null;
+}
+
+/**
+ * Focus back where it was, with the caret where it was. Chromium's modal-dialog close gives
+ * focus back to the element but not its editing caret (tried on Chromium 156: typing and
+ * execCommand then do nothing in that text box until it is focused afresh), so the element
+ * is blurred and focused again and its selection put back.
+ */
+function restoreFocus(doc: Document, el: HTMLElement, caret: Caret): void {
+  if (doc.activeElement === el) el.blur();
+  el.focus();
+  if (caret === null) return;
+  if (caret instanceof Range) {
+    const selection = doc.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(caret);
+  } else if ((el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) && caret.start !== null) {
+    try {
+      el.setSelectionRange(caret.start, caret.end ?? caret.start);
+    } catch {
+      /* no selection on this input type */
+    }
+  }
 }
 
 /** Firefox's content scripts may not be allowed to set a page object's sheets: fall back to <style>. */
