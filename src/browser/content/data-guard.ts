@@ -412,20 +412,22 @@ export function startDataGuard(win: Window & typeof globalThis = window): void {
     if (skip(e) || mode !== 'ready') return;
     const fd = (e as FormDataEvent).formData;
     const entries = [...fd.entries()];
-    const dirty = new Set<string>();
     const found: Found = { counts: {}, values: new Set() };
-    for (const [name, value] of entries) {
-      if (typeof value !== 'string') continue;
-      const before = found.values.size;
-      scan(value, 'submit', found);
-      if (found.values.size > before) dirty.add(name);
+    // Each field on its own: the same identifier in two fields empties both.
+    const dirty = entries.map(([, value]) => {
+      if (typeof value !== 'string') return false;
+      const own = scan(value, 'submit');
+      for (const v of own.values) found.values.add(v);
+      return !isEmpty(own.counts);
+    });
+    if (!dirty.includes(true)) return;
+    for (const v of found.values) {
+      const key = v.slice(0, v.indexOf('\u0000'));
+      found.counts[key] = (found.counts[key] ?? 0) + 1;
     }
-    if (isEmpty(found.counts)) return;
-    for (const name of dirty) {
-      const kept = fd.getAll(name).map((v) => (typeof v === 'string' ? '' : v));
-      fd.delete(name);
-      for (const v of kept) fd.append(name, v);
-    }
+    // Rebuilt in the same order, the fields with identifiers empty.
+    for (const name of new Set(entries.map(([n]) => n))) fd.delete(name);
+    entries.forEach(([name, value], i) => fd.append(name, dirty[i] ? '' : value));
     void escalate('submit', found, () => undefined);
   }
 
