@@ -9,6 +9,7 @@
  *   written here (the only writer), and a warning's ticket waits in session storage for the
  *   person's Continue.
  */
+import { lessonParagraphs } from '../core/awareness/lessons.ts';
 import { decideDataCheck, decideProceed, RATE_WINDOW_MS, TICKET_LIFETIME_MS, underRateLimit, type DataSender, type DataTicket } from '../core/data-protection/decide.ts';
 import { consumerMatchPatterns, consumerServiceAt, dataScopeAt, unsanctionedMeetingAt, type DataScope } from '../core/data-protection/scope.ts';
 import { MIN_REASON_LENGTH } from '../core/explain.ts';
@@ -16,7 +17,9 @@ import { canonicalHost } from '../core/hosts.ts';
 import { PLATFORM_NAMES, type Platform } from '../core/meetings/analyse.ts';
 import type { Policy } from '../core/policy/schema.ts';
 import type { DataCheckAnswer, DataConfigAnswer, DataContentRequest, DataProceedAnswer } from './data-protocol.ts';
+import { takeLesson } from './awareness.ts';
 import { engine, type EngineState } from './engine.ts';
+import { t } from './i18n.ts';
 import type { Sender } from './protocol.ts';
 import { record } from './recorder.ts';
 
@@ -189,14 +192,16 @@ async function check(request: Extract<DataContentRequest, { kind: 'data.check' }
     recent[who!.tabId] = [...mine, now];
     await browser.storage.session.set({ [RECENT_KEY]: recent });
   }
-  if (decided.action === 'block') return { action: 'block' };
+  // The first data warning a person meets carries the one-minute lesson (docs/awareness.md).
+  const lesson = lessonParagraphs(await takeLesson('patient-data', state), t);
+  const withLesson = lesson.length > 0 ? { lesson } : {};
+  if (decided.action === 'block') return { action: 'block', ...withLesson };
   const tickets = await session<Record<string, DataTicket>>(TICKETS_KEY, {});
   for (const [id, t] of Object.entries(tickets)) if (now - t.issuedAt > TICKET_LIFETIME_MS) delete tickets[id];
   const id = crypto.randomUUID();
   tickets[id] = { id, sender: who!, channel: decided.channel, counts: decided.counts, host: decided.event.host, service: decided.event.service, issuedAt: now };
   await browser.storage.session.set({ [TICKETS_KEY]: tickets });
-  // Issue 24: the first data warning a person meets may carry a lesson here (`lesson`).
-  return { action: 'warn', ticket: id };
+  return { action: 'warn', ticket: id, ...withLesson };
 }
 
 async function proceed(request: Extract<DataContentRequest, { kind: 'data.proceed' }>, sender: DataSenderInfo, state: EngineState): Promise<DataProceedAnswer> {

@@ -34,9 +34,8 @@ export type DataCheckAnswer =
       action: 'warn';
       ticket: string;
       /**
-       * Issue 24 (awareness) hook: paragraphs of a one-minute lesson, in the reader's
-       * language, that the notice shows under the warning. The background sets it for the
-       * first data warning a person meets (handleDataCheck in data-protection.ts).
+       * The one-minute lesson (docs/awareness.md), in the reader's language, shown under the
+       * warning: set by the background for the first data warning a person meets.
        */
       lesson?: string[];
     }

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DETECTORS } from '../../src/core/data-protection/detectors/index.ts';
+import { en } from '../../src/core/i18n/en.ts';
 import { launchWithExtension } from './browser.ts';
 import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
 import { startServer, type TestServer } from './https-server.ts';
@@ -180,11 +181,13 @@ test.describe('patient data on a consumer app', () => {
     const page = await app();
     const before = (await dataEvents()).length;
     const ids = identifiers(1);
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
       await paste(page, '#box', `Patient details: ${id.text} please`);
       const n = await openNotice(page);
       expect(n.dialog).toBe('Check before you send this');
       expect(n.description, id.key).toMatch(/^What you are pasting into WhatsApp contains 1 [^.]+\./);
+      // The first data warning a person meets carries the one-minute lesson, once.
+      expect(n.description.includes(en.lesson_patient_data_title), id.key).toBe(i === 0);
       expect(n.description).not.toContain(id.text.replace(/^\w+ /, ''));
       await dismiss(page);
       // Held: neither the box nor the app's own paste listener got anything.
@@ -198,6 +201,7 @@ test.describe('patient data on a consumer app', () => {
     const logged = JSON.stringify(events);
     for (const id of ids) expect(logged).not.toContain(id.text.replace(/^\w+ /, '').slice(0, 8));
     expect(events.every((e) => e.url === undefined && e.reason === undefined)).toBe(true);
+    expect((await loggedEvents(admin)).filter((e) => e.type === 'training.lesson')).toEqual([expect.objectContaining({ name: 'patient-data' })]);
 
     await paste(page, '#box', CLEAN);
     await expect.poll(() => page.inputValue('#box')).toBe(CLEAN);
