@@ -433,14 +433,22 @@ test.describe('patient data on a consumer app', () => {
       const scripts = new Map<string, string>();
       const contexts: Array<{ id: number; origin: string }> = [];
       cdp.on('Debugger.scriptParsed', (s: { scriptId: string; url: string }) => scripts.set(s.scriptId, s.url));
+      const gone = new Set<number>();
       cdp.on('Runtime.executionContextCreated', (e: { context: { id: number; origin: string } }) => contexts.push(e.context));
+      cdp.on('Runtime.executionContextDestroyed', (e: { executionContextId: number }) => gone.add(e.executionContextId));
       await cdp.send('Debugger.enable');
       await cdp.send('Runtime.enable');
       const types: string[] = [];
-      for (const c of contexts.filter((x) => x.origin === `chrome-extension://${browser.extensionId}`)) {
-        const { result } = (await cdp.send('Runtime.evaluate', { expression: 'window', contextId: c.id })) as { result: { objectId: string } };
-        const { listeners: found } = (await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId })) as { listeners: Array<{ type: string; scriptId: string }> };
-        for (const l of found) if ((scripts.get(l.scriptId) ?? '').endsWith('/content-scripts/data-guard.js')) types.push(l.type);
+      for (const c of contexts.filter((x) => x.origin === `chrome-extension://${browser.extensionId}` && !gone.has(x.id))) {
+        try {
+          const { result } = (await cdp.send('Runtime.evaluate', { expression: 'window', contextId: c.id })) as { result: { objectId: string } };
+          const { listeners: found } = (await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId })) as { listeners: Array<{ type: string; scriptId: string }> };
+          for (const l of found) if ((scripts.get(l.scriptId) ?? '').endsWith('/content-scripts/data-guard.js')) types.push(l.type);
+        } catch (e) {
+          // A context of a document that went away while we asked (a navigation): nothing to list there.
+          // Anything else is a real failure: swallowing it would let "no listener" pass by accident.
+          if (!gone.has(c.id) && !/Cannot find context|Execution context was destroyed/.test(String(e))) throw e;
+        }
       }
       await cdp.detach();
       return [...new Set(types)].sort();
