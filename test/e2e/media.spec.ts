@@ -245,6 +245,8 @@ test.describe('camera and microphone', () => {
   });
 
   test('warn: a frame\'s request is refused and the notice asks in the top frame; Continue there lets the frame capture', async () => {
+    writeManagedPolicy(policy('media-warn', 'warn'));
+    await waitForPolicy(admin, (s) => s.policyVersion === 'media-warn');
     const top = FRAME_TOPS[1]!;
     // Same-site first: refused, the notice in the top document only.
     const same = await framedPage(browser.context, top, `https://${top}/panel`);
@@ -255,6 +257,16 @@ test.describe('camera and microphone', () => {
     await same.page.keyboard.press('Escape');
     await expect.poll(same.noticeInTop).toBe(false);
     await same.page.close();
+
+    // The sanctioned platform framed by a site that is not: held all the same (judged for the top
+    // site, whose page decides what the frame is for), and the frame's platform is not recorded.
+    const platform = await framedPage(browser.context, top, `https://${SANCTIONED}/embed`);
+    expect(await platform.captureInFrame()).toBe('NotAllowedError');
+    await expect.poll(async () => (await noticeTree(platform.page)).dialog).toBe('Camera and microphone: not an approved platform');
+    expect(await platform.noticeInFrame()).toBe(false);
+    await platform.page.keyboard.press('Escape');
+    await expect.poll(platform.noticeInTop).toBe(false);
+    await platform.page.close();
 
     // Cross-site: the same, then the person continues in the top frame and the frame's next request goes through.
     const cross = await framedPage(browser.context, top, `https://${WIDGET}/call`);
@@ -271,6 +283,7 @@ test.describe('camera and microphone', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'media.warned', host: top }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'media.proceeded', host: top, reason: 'Specialist joins from the clinic widget' }));
     expect(events.map((e) => e.host)).not.toContain(WIDGET);
+    expect(events.map((e) => e.host)).not.toContain(SANCTIONED);
     await cross.page.close();
   });
 });
