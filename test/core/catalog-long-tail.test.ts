@@ -17,7 +17,7 @@ const classify = (url: string) => {
   if (isError(r)) throw new Error(`${url}: ${r.error}`);
   return r;
 };
-type Sourced = (typeof CATALOG.services)[number] & { source?: string };
+type Sourced = (typeof CATALOG.services)[number] & { source?: string; sourceVerified?: boolean };
 const longTail = (CATALOG.services as Sourced[]).filter((s) => s.source !== undefined);
 const cases = longTail.flatMap((s) => s.hosts.map((h) => [h, s.id, s.category] as const));
 
@@ -25,6 +25,8 @@ describe('the catalog long tail', () => {
   it('has at least 50 services, each citing an https source, across messaging and video', () => {
     expect(longTail.length).toBeGreaterThanOrEqual(50);
     for (const s of longTail) expect(s.source, s.id).toMatch(/^https:\/\/[^\s]+$/);
+    // Each says whether its source was confirmed in stored public material (catalog.json's $comment).
+    for (const s of longTail) expect(typeof s.sourceVerified, s.id).toBe('boolean');
     expect(longTail.filter((s) => s.category === 'consumer-video').length).toBeGreaterThanOrEqual(15);
     expect(longTail.filter((s) => s.category === 'consumer-messaging').length).toBeGreaterThanOrEqual(25);
   });
