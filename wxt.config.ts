@@ -1,34 +1,18 @@
 import { defineConfig } from 'wxt';
-import { compilePolicy } from './src/core/classify.ts';
-import { compileDnrRules } from './src/core/dnr.ts';
-import { EXTENSION_ID, EXTENSION_KEY, GECKO_ID } from './src/core/identity.ts';
+import { EXTENSION_ID, EXTENSION_KEY, GECKO_ID, GUARD_PAGE_PATH, guardPageUrlFor, STARTUP_RULESET_ID } from './src/core/identity.ts';
 import { LANGUAGES, type Language } from './src/core/i18n/format.ts';
 import { chromeMessages } from './src/core/i18n/locales.ts';
-import { meetingGateRules } from './src/core/meetings/gate.ts';
-import { lookalikeCandidateRules } from './src/core/lookalike/candidates.ts';
-import { defaultPolicy } from './src/core/policy/default.ts';
 import { generateManagedSchema } from './src/core/policy/managed-schema.ts';
+import { startupRuleSet } from './src/core/ruleset.ts';
 
 /**
- * The built-in default policy's rules as a static ruleset: the browser has them from the
+ * The start-up rules as a static ruleset (src/core/ruleset.ts): the browser has them from the
  * moment the extension is installed, before its service worker has run once, so the very
- * first navigation of a new profile is already guarded. The worker switches to dynamic
- * rules for the policy in force and then disables this ruleset (src/browser/engine.ts).
- * The redirect names the extension by the id its key gives.
+ * first navigation of a new profile is already guarded. The worker puts the rules of the
+ * policy in force in place and then disables this ruleset (src/browser/rules.ts). The
+ * redirect names the extension by the id its key gives.
  */
-function builtinRules() {
-  const guardPageUrl = `chrome-extension://${EXTENSION_ID}/guard.html`;
-  const compiled = compilePolicy(defaultPolicy());
-  return compileDnrRules(compiled, {
-    guardPageUrl,
-    extra: (id) => {
-      const gates = meetingGateRules(guardPageUrl, id);
-      return [...gates, ...lookalikeCandidateRules(compiled, guardPageUrl, id + gates.length)];
-    },
-  });
-}
-
-export const BUILTIN_RULESET = 'builtin-default';
+const STARTUP_RULES_PATH = `rules/${STARTUP_RULESET_ID}.json`;
 
 export default defineConfig({
   srcDir: '.',
@@ -77,7 +61,7 @@ export default defineConfig({
     // Chromium only under a per-session dynamic id, so a site cannot frame or open it by
     // its static address (redirects to the static address are mapped onto it; README,
     // "How blocking works").
-    web_accessible_resources: [{ resources: ['guard.html'], matches: ['<all_urls>'], ...(browser === 'firefox' ? {} : { use_dynamic_url: true }) }],
+    web_accessible_resources: [{ resources: [GUARD_PAGE_PATH.slice(1)], matches: ['<all_urls>'], ...(browser === 'firefox' ? {} : { use_dynamic_url: true }) }],
     action: { default_title: 'Telehealth Guard' },
     options_ui: { page: 'options.html', open_in_tab: true },
     ...(browser === 'firefox'
@@ -85,7 +69,7 @@ export default defineConfig({
       : {
           key: EXTENSION_KEY,
           storage: { managed_schema: 'managed_schema.json' },
-          declarative_net_request: { rule_resources: [{ id: BUILTIN_RULESET, enabled: true, path: 'rules/builtin-default.json' }] },
+          declarative_net_request: { rule_resources: [{ id: STARTUP_RULESET_ID, enabled: true, path: STARTUP_RULES_PATH }] },
         }),
   }),
   vite: () => ({
@@ -105,7 +89,7 @@ export default defineConfig({
     // Chrome's view of the policy format can never drift from the extension's.
     'build:publicAssets': (_wxt, files) => {
       files.push({ relativeDest: 'managed_schema.json', contents: JSON.stringify(generateManagedSchema(), null, 2) });
-      files.push({ relativeDest: 'rules/builtin-default.json', contents: JSON.stringify(builtinRules(), null, 2) });
+      files.push({ relativeDest: STARTUP_RULES_PATH, contents: JSON.stringify(startupRuleSet({ browser: 'chromium', guardPageUrl: guardPageUrlFor(EXTENSION_ID) }), null, 2) });
       for (const language of Object.keys(LANGUAGES) as Language[]) {
         files.push({ relativeDest: `_locales/${language}/messages.json`, contents: JSON.stringify(chromeMessages(language), null, 2) });
       }

@@ -5,15 +5,20 @@
  */
 import { classifyUrl } from '../core/classify.ts';
 import { t } from './i18n.ts';
-import { allowanceFor, BYPASS_ALARM, expireAllowances } from './allowances.ts';
-import { engine, LOCAL_POLICY_KEY, reloadEngine } from './engine.ts';
+import { allowanceFor, BYPASS_ALARM, expireAllowances, reconcileAllowances } from './allowances.ts';
+import { registerAnnotator } from './content-scripts.ts';
+import { engine, LOCAL_POLICY_KEY, onPolicyLoaded, reloadEngine, rememberLastValid, type PolicyReaction } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
 import { ensureHeartbeatAlarm, HEARTBEAT_ALARM, heartbeatIfDue } from './heartbeat.ts';
+import { reportIncognitoGap } from './incognito.ts';
 import { replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
-import { eventStore, REPORT_ALARM, scheduleReport, setReporter } from './recorder.ts';
-import { expireMediaAllowances, MEDIA_ALARM, watchSharingState } from './media.ts';
-import { startDataWatch } from './data-protection.ts';
+import { applyNetworkPrediction } from './network-prediction.ts';
+import { recordPolicyEvents } from './policy-events.ts';
+import { eventStore, REPORT_ALARM, scheduleReport, setReporter, syncReportAlarm } from './recorder.ts';
+import { applyCaptureSettings, expireMediaAllowances, MEDIA_ALARM, watchSharingState } from './media.ts';
+import { applyRules } from './rules.ts';
+import { registerDataGuard, startDataWatch } from './data-protection.ts';
 
 export const RETENTION_ALARM = 'retention';
 /**
@@ -26,7 +31,35 @@ export const POLICY_ALARM = 'policy-refresh';
 const POLICY_REFRESH_MINUTES = 15;
 const CHECK_LINK_MENU = 'check-meeting-link';
 
+/**
+ * What follows every load of the policy (engine.ts), in this order: the policy is kept, its
+ * rules go into the browser, allowances that no longer match a warning end, the annotator
+ * follows `meetings.scanPages` and the patient-data script `dataProtection`, the camera and
+ * microphone settings and the network prediction switch follow the policy, the log records
+ * the change and the incognito gap — all before any page gets an answer, so the log's order
+ * does not depend on timing — the daily heartbeat, and the report timer follows `reporting`.
+ * Add a reaction here, not inside the engine.
+ */
+export const POLICY_REACTIONS: readonly PolicyReaction[] = [
+  rememberLastValid,
+  applyRules,
+  (state) => reconcileAllowances((url) => classifyUrl(state.compiled, url)),
+  async (state) => void (await registerAnnotator(state.resolved.policy)),
+  // Patient data: the content script on the consumer services' hosts, or nowhere under allow.
+  (state) => registerDataGuard(state.resolved.policy).catch((e: Error) => console.error('Telehealth Guard: the patient-data script could not be registered:', e.message)),
+  // The browser's camera and microphone settings follow the policy, live (Chrome, Edge).
+  (state) => applyCaptureSettings(state.resolved.policy).catch(() => undefined),
+  // No preconnect or prefetch naming a blocked host (browser/network-prediction.ts).
+  async (state) => void (await applyNetworkPrediction(state.resolved.policy)),
+  recordPolicyEvents,
+  reportIncognitoGap,
+  // A heartbeat that cannot be written must never stop the policy from loading.
+  async (state) => void (await heartbeatIfDue(state).catch(() => null)),
+  syncReportAlarm,
+];
+
 export function startBackground(): void {
+  onPolicyLoaded(POLICY_REACTIONS);
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     handleMessage(message, sender)
       .then(sendResponse)

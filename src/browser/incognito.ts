@@ -12,16 +12,11 @@ import { record } from './recorder.ts';
 /** In storage.session, which the browser empties when it closes: once per browser start. */
 const REPORTED_KEY = 'incognitoGapReported';
 
-/** True or false as the browser says; null when it cannot say (then nothing is claimed). */
-export async function incognitoAccess(): Promise<boolean | null> {
-  try {
-    return await browser.extension.isAllowedIncognitoAccess();
-  } catch {
-    return null;
-  }
-}
-
-/** Record the gap once per browser start, however often the service worker wakes. */
+/**
+ * Record the gap once per browser start, however often the service worker wakes. Whether the
+ * browser allows the extension there is read with the policy (engine.ts, `incognitoAllowed`:
+ * true or false as the browser says; null when it cannot say, and then nothing is claimed).
+ */
 export async function reportIncognitoGap(state: EngineState): Promise<void> {
   if (!incognitoGap(state.resolved.policy, state.incognitoAllowed)) return;
   if ((await browser.storage.session.get(REPORTED_KEY))[REPORTED_KEY]) return;

@@ -14,7 +14,8 @@
 import { decideNavigation, navigationEvents, secondLine, type EventIntent, type GuardContext, type Stop } from '../core/guard.ts';
 import { passwordGuardFor } from '../core/lookalike/password.ts';
 import { allowances, takePass } from './allowances.ts';
-import { BUILTIN_RULESET, engine } from './engine.ts';
+import { STARTUP_RULESET_ID } from '../core/identity.ts';
+import { engine } from './engine.ts';
 import { record } from './recorder.ts';
 
 const SENT_KEY = 'sentToGuard';
@@ -129,7 +130,7 @@ async function matchedByRules(tabId: number, url: string): Promise<number | null
   // Without the declarativeNetRequestFeedback permission (or on a browser without it) there is no record to ask.
   const matched = await (async () => (await browser.declarativeNetRequest.getMatchedRules({ tabId, minTimeStamp: Date.now() - MATCH_WINDOW_MS })).rulesMatchedInfo)().catch(() => []);
   const listenerReady = performance.timeOrigin + LISTENER_READY_MS;
-  const ours = matched.filter((m) => m.timeStamp <= listenerReady && (m.rule.rulesetId === '_dynamic' ? redirects.has(m.rule.ruleId) : m.rule.rulesetId === BUILTIN_RULESET));
+  const ours = matched.filter((m) => m.timeStamp <= listenerReady && (m.rule.rulesetId === '_dynamic' ? redirects.has(m.rule.ruleId) : m.rule.rulesetId === STARTUP_RULESET_ID));
   return ours.length ? Math.max(...ours.map((m) => m.timeStamp)) : null;
 }
 

@@ -13,3 +13,17 @@ export const EXTENSION_ID = 'ifailfbikcpllpillgifgengabkkbala';
 
 /** Firefox identifies add-ons by this id; its policies.json is keyed on it. */
 export const GECKO_ID = 'telehealth-guard@extensions.telehealth-guard';
+
+/**
+ * The static ruleset the manifest declares (wxt.config.ts): what the browser enforces from the
+ * moment the extension is installed, before its background has run once (src/core/ruleset.ts).
+ */
+export const STARTUP_RULESET_ID = 'builtin-default';
+
+/** The warning and block page, where the rules send a navigation (with the URL after '#'). */
+export const GUARD_PAGE_PATH = '/guard.html';
+
+/** The guard page under the extension's fixed id, as rules name it (Chromium maps it to the per-session address). */
+export function guardPageUrlFor(extensionId: string): string {
+  return `chrome-extension://${extensionId}${GUARD_PAGE_PATH}`;
+}

@@ -28,6 +28,9 @@ let events: () => Promise<Array<Record<string, unknown>>>;
 
 beforeAll(async () => {
   await fakeBrowser.storage.managed.set(policy);
+  // The background's reactions to a policy load (its rules applied, events written), as it wires them.
+  const { POLICY_REACTIONS } = await import('../../src/browser/background.ts');
+  (await import('../../src/browser/engine.ts')).onPolicyLoaded(POLICY_REACTIONS);
   ({ handleMessage } = await import('../../src/browser/handlers.ts'));
   const { startNavigationWatch } = await import('../../src/browser/navigation-watch.ts');
   const { eventStore } = await import('../../src/browser/recorder.ts');

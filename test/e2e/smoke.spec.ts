@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { EXTENSION_ID } from '../../src/core/identity.ts';
+import { EXTENSION_ID, guardPageUrlFor } from '../../src/core/identity.ts';
 import { EXTENSION_DIR, launchWithExtension } from './browser.ts';
 
 test('the built extension loads in Chromium with its fixed id and its service worker starts', async () => {
@@ -46,14 +46,11 @@ test('the very first navigation of a new profile is already guarded (static rule
 });
 
 test('every regex the rules use fits Chromium’s regex engine (2 KB each), for the default, the examples and a 5,000-rule policy', async () => {
-  const { compilePolicy } = await import('../../src/core/classify.ts');
-  const { compileDnrRules } = await import('../../src/core/dnr.ts');
-  const { meetingGateRules } = await import('../../src/core/meetings/gate.ts');
+  const { ruleSet } = await import('../../src/core/ruleset.ts');
   const { policySchema } = await import('../../src/core/policy/schema.ts');
-  const { tenantRestrictionRules } = await import('../../src/core/tenant-restrictions.ts');
   const { makeRules } = await import('../../bench/classify.ts');
   const { rng } = await import('../../bench/util.ts');
-  const guard = `chrome-extension://${EXTENSION_ID}/guard.html`;
+  const guard = guardPageUrlFor(EXTENSION_ID);
   const inputs = ['policies/default.json', 'policies/examples/strict-hospital.json', 'policies/examples/small-practice.json'].map((f) => JSON.parse(readFileSync(f, 'utf8')));
   inputs.push({ schemaVersion: 1, rules: makeRules(5000, rng(7)) });
   // Every vendor's tenant-restriction rules (Microsoft's and Webex's narrow hosts by regex).
@@ -68,12 +65,7 @@ test('every regex the rules use fits Chromium’s regex engine (2 KB each), for 
   });
   const regexes = new Map<string, boolean>();
   for (const input of inputs) {
-    const policy = policySchema.parse(input);
-    const extra = (id: number) => {
-      const gates = meetingGateRules(guard, id);
-      return [...gates, ...tenantRestrictionRules(policy.tenantRestrictions, id + gates.length)];
-    };
-    for (const r of compileDnrRules(compilePolicy(policy), { guardPageUrl: guard, extra })) {
+    for (const r of ruleSet(policySchema.parse(input), { browser: 'chromium', guardPageUrl: guard })) {
       if (r.condition.regexFilter) regexes.set(r.condition.regexFilter, r.condition.isUrlFilterCaseSensitive ?? false);
     }
   }
