@@ -7,16 +7,16 @@
  *   worker may be asleep when it falls due). When it ends — expired, or lifted because
  *   the host turned to block — the site's service workers and caches are removed, so a
  *   page it installed cannot serve the site without a request the rules see.
- * - A one-time pass: exactly one URL, one tab, once; removed when that tab's next
- *   navigation commits or fails (background.ts), never by time alone.
+ *
+ * One-time passes (one URL, one tab, once) are part of the tab's record (tab-ledger.ts); they
+ * share the session rule ids allocated here.
  */
 import { allowanceOrigins, coveringAllowance, type Allowance } from '../core/guard.ts';
-import { allowanceRule, passRule } from '../core/dnr.ts';
+import { allowanceRule } from '../core/dnr.ts';
 import { isError, type ClassifyResult } from '../core/classify.ts';
 import { toBrowserRules } from './dnr-types.ts';
 
 const ALLOWANCES_KEY = 'allowances';
-const PASSES_KEY = 'meetingPasses';
 const NEXT_ID_KEY = 'nextBypassRuleId';
 export const BYPASS_ALARM = 'bypass-expiry';
 
@@ -24,20 +24,32 @@ export interface StoredAllowance extends Allowance {
   ruleId: number;
 }
 type Allowances = Record<string, StoredAllowance>;
-interface Pass {
-  ruleId: number;
-  url: string;
-}
-type Passes = Record<string, Pass>;
 
 const keyOf = (a: { host: string; path: string }) => `${a.host}${a.path}`;
 
-async function read<T>(key: string): Promise<T> {
-  return ((await browser.storage.session.get(key))[key] as T | undefined) ?? ({} as T);
+/**
+ * The allowances in force, read from storage once per worker and kept here after (only this
+ * background writes them): every navigation's decision and badge may need them, and reading
+ * them must not cost a storage read each time. A copy, so a caller's change cannot leak in.
+ */
+let cache: Promise<Allowances> | undefined;
+/** Called from the background's storage listener: a change made elsewhere is read again. */
+export function allowancesChanged(changes: Record<string, unknown>, area: string): void {
+  if (area === 'session' && ALLOWANCES_KEY in changes) cache = undefined;
+}
+async function readAllowances(): Promise<Allowances> {
+  cache ??= browser.storage.session.get(ALLOWANCES_KEY).then((s) => (s[ALLOWANCES_KEY] as Allowances | undefined) ?? {});
+  cache.catch(() => (cache = undefined));
+  return { ...(await cache) };
+}
+
+async function writeAllowances(all: Allowances): Promise<void> {
+  cache = Promise.resolve({ ...all });
+  await browser.storage.session.set({ [ALLOWANCES_KEY]: all });
 }
 
 export async function allowances(): Promise<StoredAllowance[]> {
-  return Object.values(await read<Allowances>(ALLOWANCES_KEY));
+  return Object.values(await readAllowances());
 }
 
 /** The allowance in force for a URL's classification, for the popup and the badge. */
@@ -46,44 +58,28 @@ export async function allowanceFor(c: ClassifyResult, now = Date.now()): Promise
   return coveringAllowance(c, await allowances(), now) as StoredAllowance | null;
 }
 
-/** Session rule ids are shared by allowances and one-time passes. */
-async function allocateRuleId(): Promise<number> {
-  const stored = await browser.storage.session.get(NEXT_ID_KEY);
-  const id = (stored[NEXT_ID_KEY] as number | undefined) ?? 1;
-  await browser.storage.session.set({ [NEXT_ID_KEY]: id + 1 });
-  return id;
+let allocating: Promise<number> = Promise.resolve(0);
+/** Session rule ids are shared by allowances and one-time passes; allocated one after another, so two never share one. */
+export function allocateRuleId(): Promise<number> {
+  allocating = allocating.catch(() => 0).then(async () => {
+    const stored = await browser.storage.session.get(NEXT_ID_KEY);
+    const id = (stored[NEXT_ID_KEY] as number | undefined) ?? 1;
+    await browser.storage.session.set({ [NEXT_ID_KEY]: id + 1 });
+    return id;
+  });
+  return allocating;
 }
 
 export async function addAllowance(grant: Omit<Allowance, 'expiresAt'> & { minutes: number }, now = Date.now()): Promise<StoredAllowance> {
-  const all = await read<Allowances>(ALLOWANCES_KEY);
+  const all = await readAllowances();
   const key = keyOf(grant);
   const ruleId = all[key]?.ruleId ?? (await allocateRuleId());
   const allowance: StoredAllowance = { host: grant.host, path: grant.path, priority: grant.priority, expiresAt: now + grant.minutes * 60_000, ruleId };
   await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: [ruleId], addRules: toBrowserRules([allowanceRule(ruleId, allowance)]) });
   all[key] = allowance;
-  await browser.storage.session.set({ [ALLOWANCES_KEY]: all });
+  await writeAllowances(all);
   await scheduleExpiry(all);
   return allowance;
-}
-
-/** Let exactly `url` through once in `tabId`'s main frame. */
-export async function addPass(tabId: number, url: string): Promise<void> {
-  const passes = await read<Passes>(PASSES_KEY);
-  const ruleId = passes[tabId]?.ruleId ?? (await allocateRuleId());
-  await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: [ruleId], addRules: toBrowserRules([passRule(ruleId, tabId, url)]) });
-  passes[tabId] = { ruleId, url };
-  await browser.storage.session.set({ [PASSES_KEY]: passes });
-}
-
-/** Spend a tab's pass; returns the URL it was for (the second line lets that one commit). */
-export async function takePass(tabId: number): Promise<string | null> {
-  const passes = await read<Passes>(PASSES_KEY);
-  const pass = passes[tabId];
-  if (!pass) return null;
-  await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: [pass.ruleId] });
-  delete passes[tabId];
-  await browser.storage.session.set({ [PASSES_KEY]: passes });
-  return pass.url;
 }
 
 async function removeAllowances(keys: string[], all: Allowances): Promise<void> {
@@ -91,7 +87,7 @@ async function removeAllowances(keys: string[], all: Allowances): Promise<void> 
   const ended = keys.map((k) => all[k]!);
   await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: ended.map((a) => a.ruleId) });
   for (const k of keys) delete all[k];
-  await browser.storage.session.set({ [ALLOWANCES_KEY]: all });
+  await writeAllowances(all);
   await scheduleExpiry(all);
   await forgetSites([...new Set(ended.map((a) => a.host))]);
 }
@@ -113,7 +109,7 @@ async function forgetSites(hosts: string[]): Promise<void> {
 
 /** Remove what has expired; called by the alarm and on start-up. */
 export async function expireAllowances(now = Date.now()): Promise<string[]> {
-  const all = await read<Allowances>(ALLOWANCES_KEY);
+  const all = await readAllowances();
   const expired = Object.keys(all).filter((k) => all[k]!.expiresAt <= now);
   await removeAllowances(expired, all);
   return expired;
@@ -124,7 +120,7 @@ export async function expireAllowances(now = Date.now()): Promise<string[]> {
  * turns to block, or when it is allowed anyway, or when another rule now decides it.
  */
 export async function reconcileAllowances(classify: (url: string) => ClassifyResult): Promise<void> {
-  const all = await read<Allowances>(ALLOWANCES_KEY);
+  const all = await readAllowances();
   const stale = Object.keys(all).filter((k) => {
     const a = all[k]!;
     const c = classify(`https://${a.host}${a.path || '/'}`);

@@ -4,15 +4,16 @@
  * storage, IndexedDB and the browser's DNR rules, so a stopped worker loses nothing.
  */
 import { classifyUrl } from '../core/classify.ts';
+import { badgeOf, projectTab } from '../core/verdict.ts';
 import { t } from './i18n.ts';
-import { allowanceFor, BYPASS_ALARM, expireAllowances, reconcileAllowances } from './allowances.ts';
+import { allowancesChanged, BYPASS_ALARM, expireAllowances, reconcileAllowances } from './allowances.ts';
 import { registerAnnotator } from './content-scripts.ts';
 import { engine, LOCAL_POLICY_KEY, onPolicyLoaded, reloadEngine, rememberLastValid, type PolicyReaction } from './engine.ts';
 import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
 import { ensureHeartbeatAlarm, HEARTBEAT_ALARM, heartbeatIfDue } from './heartbeat.ts';
 import { reportIncognitoGap } from './incognito.ts';
-import { replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
+import { guardContext, replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
 import { applyNetworkPrediction } from './network-prediction.ts';
 import { recordPolicyEvents } from './policy-events.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter, syncReportAlarm } from './recorder.ts';
@@ -68,6 +69,7 @@ export function startBackground(): void {
   });
 
   browser.storage.onChanged.addListener((changes, area) => {
+    allowancesChanged(changes, area);
     // A pushed managed policy takes effect without restart; so does a local import.
     if (area === 'managed' || (area === 'local' && LOCAL_POLICY_KEY in changes)) void reloadEngine();
   });
@@ -159,12 +161,13 @@ async function refreshBadges(): Promise<void> {
   for (const tab of await browser.tabs.query({})) if (tab.id !== undefined) await updateBadge(tab.id, tab.url);
 }
 
+/** The badge: a projection of the one decision for the tab's address (src/core/verdict.ts). */
 async function updateBadge(tabId: number, url: string | undefined): Promise<void> {
-  const bypass = url && /^https?:/i.test(url) ? await allowanceFor(classifyUrl((await engine()).compiled, url)) : null;
-  await browser.action.setBadgeText({ tabId, text: bypass ? '!' : '' });
-  if (bypass) {
+  const badge = badgeOf(url && /^https?:/i.test(url) ? projectTab(url, await guardContext()) : null);
+  await browser.action.setBadgeText({ tabId, text: badge.text });
+  if (badge.until !== null) {
     await browser.action.setBadgeBackgroundColor({ tabId, color: '#8a4b00' });
-    const until = new Date(bypass.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const until = new Date(badge.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     await browser.action.setTitle({ tabId, title: t('badge_bypass', { time: until }) });
   } else {
     await browser.action.setTitle({ tabId, title: t('badge_title') });

@@ -3,10 +3,11 @@
  * (`senderKind`, `MAY_SEND`); the guard's decisions are the core's (src/core/guard.ts).
  * Here they are only carried out.
  */
-import { classifyUrl } from '../core/classify.ts';
 import { formatReference } from '../core/explain.ts';
 import { INCIDENT_KINDS, INCIDENT_NOTE_MAX } from '../core/events/types.ts';
 import { answerGuardPage, decideNavigation, decideProceed, verdictAction, type GuardSender } from '../core/guard.ts';
+import { GUARD_PAGE_PATH } from '../core/identity.ts';
+import { projectTab } from '../core/verdict.ts';
 import { hostOfUrl } from '../core/hosts.ts';
 import { analyseLink } from '../core/meetings/analyse.ts';
 import { decideScheduleCheck, SCHEDULE_CHECK } from '../core/meetings/schedule.ts';
@@ -14,8 +15,9 @@ import { LOOKALIKE_PASSWORD, passwordEvent, passwordGuardFor } from '../core/loo
 import { formatProblem, parsePolicyText } from '../core/policy/parse.ts';
 import { incognitoGap } from '../core/side-doors.ts';
 import { checkSeal, SEAL_CHANGED } from '../core/policy/seal.ts';
-import { addAllowance, addPass, allowanceFor } from './allowances.ts';
+import { addAllowance } from './allowances.ts';
 import { takeLesson } from './awareness.ts';
+import { grantPass, sentSeq } from './tab-ledger.ts';
 import { policySummary } from '../core/policy/summary.ts';
 import { t } from './i18n.ts';
 import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
@@ -40,7 +42,8 @@ export async function handleMessage(message: unknown, sender: Sender): Promise<u
     case 'status': {
       const state = await engine();
       const tabUrl = 'tabUrl' in request ? request.tabUrl : undefined;
-      return { status: status(state), tab: tabUrl ? await tabVerdict(tabUrl, state) : null } satisfies Response<'status'>;
+      const tabId = 'tabId' in request && typeof request.tabId === 'number' ? request.tabId : null;
+      return { status: status(state), tab: typeof tabUrl === 'string' ? await tabVerdict(tabUrl, tabId) : null } satisfies Response<'status'>;
     }
     case 'link.check':
       return checkLink(request.url, await engine());
@@ -89,7 +92,7 @@ async function handleGuard(request: GuardRequest, sender: Sender): Promise<unkno
       const answer = answerGuardPage(who, ctx);
       if (answer.show === 'nothing') return { show: 'nothing' } satisfies Response<'guard.view'>;
       if (answer.show === 'go') {
-        if (answer.pass && who.tabId !== null) await addPass(who.tabId, who.url);
+        if (answer.pass && who.tabId !== null) await grantPass(who.tabId, who.url);
         return { show: 'go', navigate: answer.navigate } satisfies Response<'guard.view'>;
       }
       // The event is usually written by now; the page is not held up for long if not.
@@ -103,7 +106,7 @@ async function handleGuard(request: GuardRequest, sender: Sender): Promise<unkno
       if (!answer.ok) return answer satisfies Response<'guard.proceed'>;
       if (answer.allowance) await addAllowance(answer.allowance);
       await record(answer.event, await engine());
-      if (who.tabId !== null) await addPass(who.tabId, who.url);
+      if (who.tabId !== null) await grantPass(who.tabId, who.url);
       return { ok: true } satisfies Response<'guard.proceed'>;
     }
     case 'guard.redirected': {
@@ -230,10 +233,19 @@ export function status(state: EngineState): PolicyStatus {
   };
 }
 
-async function tabVerdict(url: string, state: EngineState): Promise<TabVerdict> {
-  const classification = classifyUrl(state.compiled, url);
-  const allowance = await allowanceFor(classification);
-  return { url, classification, bypassExpiresAt: allowance?.expiresAt ?? null };
+/**
+ * The active tab for the popup: the one decision's projection for its address — or, on the
+ * guard page, for the address the page stopped, with the reference of the event that
+ * recorded it (only for the tab the extension sent there, as on the page itself).
+ */
+async function tabVerdict(url: string, tabId: number | null): Promise<TabVerdict | null> {
+  const guard = extensionOrigins().map((o) => `${o}${GUARD_PAGE_PATH}#`).find((prefix) => url.startsWith(prefix));
+  const target = guard ? url.slice(guard.length) : url;
+  const tab = projectTab(target, await guardContext());
+  if (!tab) return null;
+  const seq = guard && tabId !== null ? await sentSeq(tabId, target) : null;
+  const reference = seq !== null ? formatReference({ seq, installId: await (await eventStore()).installId() }) : null;
+  return { tab, stopped: guard !== undefined && tab.verdict !== 'allow', reference };
 }
 
 async function importLocal(text: string, state: EngineState): Promise<Response<'policy.import'>> {

@@ -13,25 +13,12 @@
  */
 import { decideNavigation, navigationEvents, secondLine, type EventIntent, type GuardContext, type Stop } from '../core/guard.ts';
 import { passwordGuardFor } from '../core/lookalike/password.ts';
-import { allowances, takePass } from './allowances.ts';
-import { STARTUP_RULESET_ID } from '../core/identity.ts';
+import { GUARD_PAGE_PATH, STARTUP_RULESET_ID } from '../core/identity.ts';
+import { LISTENER_READY_MS, MATCH_WINDOW_MS, proveSent, type MatchedRule } from '../core/sent-proof.ts';
+import { allowances } from './allowances.ts';
 import { engine } from './engine.ts';
 import { record } from './recorder.ts';
-
-const SENT_KEY = 'sentToGuard';
-
-/**
- * Tab id → the URL the extension last sent that tab's top frame to the guard page for,
- * and the sequence number of the event that records it (the page's reference).
- */
-const sent = new Map<number, { url: string; seq: Promise<number | null> }>();
-/** Redirect reports being handled, per tab: the page's question waits for them rather than guessing. */
-const arriving = new Map<number, { url: string; done: Promise<void> }>();
-/** Redirects the browser's record of matched rules stood in for (sentFor), per tab, by the match's time. */
-const standIns = new Map<number, { url: string; at: number }>();
-type StoredSent = Record<string, { url: string; seq: number | null }>;
-/** Resolvers waiting for a tab's redirect to be seen (the page can ask first). */
-const waiting = new Map<number, Array<() => void>>();
+import { forgetTab, noteArriving, noteSent, noteStandIn, sentSeq, settled, spendPass, tabRecord, takeStandIn, waitForReport } from './tab-ledger.ts';
 
 export async function guardContext(): Promise<GuardContext> {
   const state = await engine();
@@ -40,7 +27,7 @@ export async function guardContext(): Promise<GuardContext> {
 
 /** A redirect to the guard page, under any of the extension's origins. */
 function isGuardUrl(url: string): boolean {
-  return extensionOrigins().some((o) => url.startsWith(`${o}/guard.html#`));
+  return extensionOrigins().some((o) => url.startsWith(`${o}${GUARD_PAGE_PATH}#`));
 }
 
 let origins: string[] | undefined;
@@ -51,87 +38,61 @@ let origins: string[] | undefined;
  * Chromium maps it to the dynamic one when a rule redirects there.
  */
 export function extensionOrigins(): string[] {
-  const own = (path: '/guard.html' | '/') => (browser.runtime.getURL as (p: string) => string)(path).replace(/\/[^/]*$/, '');
-  return (origins ??= [...new Set([...(globalThis.location?.protocol === 'chrome-extension:' ? [`chrome-extension://${browser.runtime.id}`] : []), own('/guard.html'), own('/')])]);
-}
-
-async function markSent(tabId: number, url: string, seq: Promise<number | null>): Promise<void> {
-  sent.set(tabId, { url, seq });
-  for (const resolve of waiting.get(tabId) ?? []) resolve();
-  waiting.delete(tabId);
-  // Kept in session storage too: the worker may be stopped between the redirect and the page's question.
-  const write = async (value: number | null) => {
-    const stored = ((await browser.storage.session.get(SENT_KEY))[SENT_KEY] as StoredSent | undefined) ?? {};
-    stored[tabId] = { url, seq: value };
-    await browser.storage.session.set({ [SENT_KEY]: stored });
-  };
-  await write(null);
-  void seq.then((value) => (value !== null && sent.get(tabId)?.url === url ? write(value) : undefined)).catch(() => undefined);
+  const own = (path: string) => (browser.runtime.getURL as (p: string) => string)(path).replace(/\/[^/]*$/, '');
+  return (origins ??= [...new Set([...(globalThis.location?.protocol === 'chrome-extension:' ? [`chrome-extension://${browser.runtime.id}`] : []), own(GUARD_PAGE_PATH), own('/')])]);
 }
 
 /**
- * Did the extension send tab `tabId` to the guard page for exactly `url`? The page may ask
- * before the redirect's report has been handled, so wait for it briefly.
+ * Did the extension send tab `tabId` to the guard page for exactly `url`? The proof is the
+ * core's (src/core/sent-proof.ts); here its inputs are gathered. The page may ask before the
+ * redirect's report has been handled, so a report is waited for briefly.
  */
 export async function sentFor(tabId: number, url: string, waitMs = 1500): Promise<{ seq: Promise<number | null> } | null> {
-  /** What is known of the tab: a report being handled is waited for, not guessed past. */
   const known = async () => {
-    await arriving.get(tabId)?.done;
-    return sent.get(tabId) ?? ((await browser.storage.session.get(SENT_KEY))[SENT_KEY] as StoredSent | undefined)?.[tabId] ?? null;
+    await settled(tabId);
+    return (await tabRecord(tabId))?.sent?.url ?? null;
   };
-  const forUrl = (m: Awaited<ReturnType<typeof known>>) => (m && m.url === url ? { seq: m.seq instanceof Promise ? m.seq : Promise.resolve(m.seq) } : null);
-  let m = await known();
-  if (m?.url === url || waitMs <= 0) return forUrl(m);
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, waitMs);
-    const list = waiting.get(tabId) ?? [];
-    list.push(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    waiting.set(tabId, list);
-  });
-  m = await known();
-  if (m) return forUrl(m);
+  let sentUrl = await known();
+  if (sentUrl !== url && waitMs > 0) {
+    await waitForReport(tabId, waitMs);
+    sentUrl = await known();
+  }
+  const proven = () => ({ seq: sentSeq(tabId, url) });
+  if (sentUrl !== null) return proveSent({ ...NO_RECORD, url, sentUrl, now: Date.now() }).sent ? proven() : null;
   // Nothing at all is known of this tab: the browser may have redirected it before this
   // worker's listener was registered (the first navigation after the browser starts), when
   // no report comes. Ask the browser's own record of the rules it matched instead.
-  const at = await matchedByRules(tabId, url);
-  if (at === null) return null;
+  const state = await engine();
+  const rulesSendHere = navigationEvents(decideNavigation(url, await guardContext())).length > 0;
+  const proof = proveSent({
+    url,
+    sentUrl: null,
+    rulesSendHere,
+    matched: rulesSendHere ? await matchedRules(tabId) : [],
+    redirectRuleIds: new Set(state.rules.filter((r) => r.action.type === 'redirect').map((r) => r.id)),
+    startupRulesetId: STARTUP_RULESET_ID,
+    listenerReadyAt: performance.timeOrigin + LISTENER_READY_MS,
+    now: Date.now(),
+  });
+  if (!proof.sent || proof.by !== 'matched-rules') return null;
   // The report may have come while the record was read.
-  m = await known();
-  if (m) return forUrl(m);
-  standIns.set(tabId, { url, at });
-  await handleRedirect({ url, redirectUrl: '', tabId, frameId: 0, type: 'main_frame' }, at);
-  return forUrl(await known());
+  sentUrl = await known();
+  if (sentUrl !== null) return sentUrl === url ? proven() : null;
+  noteStandIn(tabId, url, proof.at);
+  await handleRedirect({ url, redirectUrl: '', tabId, frameId: 0, type: 'main_frame' }, proof.at);
+  return proven();
 }
 
-/** How recent a rule match may be to stand in for a missed redirect report. */
-const MATCH_WINDOW_MS = 30_000;
-/**
- * How long after this worker (or background page) started its listener may still have been
- * missing. A match later than that was reported to it — a sub-frame's included — so it cannot
- * stand in for a top-level page's missing report (a site framing a warned site, then opening
- * the guard page at the top of the same tab, would otherwise borrow the frame's match).
- */
-const LISTENER_READY_MS = 2_000;
+const NO_RECORD = { rulesSendHere: false, matched: [], redirectRuleIds: new Set<number>(), startupRulesetId: STARTUP_RULESET_ID, listenerReadyAt: 0 };
 
-/**
- * When one of the extension's redirect rules matched in tab `tabId` shortly before this
- * worker's listener was in place (declarativeNetRequest.getMatchedRules, the browser's
- * record), and `url` is one the rules send to the guard page: that time, else null. A site
- * cannot add to that record, and the record names neither URL: it is asked only for a tab
- * with no redirect reported at all.
- */
-async function matchedByRules(tabId: number, url: string): Promise<number | null> {
-  if (navigationEvents(decideNavigation(url, await guardContext())).length === 0) return null;
-  const state = await engine();
-  const redirects = new Set(state.rules.filter((r) => r.action.type === 'redirect').map((r) => r.id));
-  // Without the declarativeNetRequestFeedback permission (or on a browser without it) there is no record to ask.
-  const matched = await (async () => (await browser.declarativeNetRequest.getMatchedRules({ tabId, minTimeStamp: Date.now() - MATCH_WINDOW_MS })).rulesMatchedInfo)().catch(() => []);
-  const listenerReady = performance.timeOrigin + LISTENER_READY_MS;
-  const ours = matched.filter((m) => m.timeStamp <= listenerReady && (m.rule.rulesetId === '_dynamic' ? redirects.has(m.rule.ruleId) : m.rule.rulesetId === STARTUP_RULESET_ID));
-  return ours.length ? Math.max(...ours.map((m) => m.timeStamp)) : null;
+/** The browser's record of rules matched in the tab lately (none without declarativeNetRequestFeedback). */
+async function matchedRules(tabId: number): Promise<MatchedRule[]> {
+  try {
+    const { rulesMatchedInfo } = await browser.declarativeNetRequest.getMatchedRules({ tabId, minTimeStamp: Date.now() - MATCH_WINDOW_MS });
+    return rulesMatchedInfo.map((m) => ({ ruleId: m.rule.ruleId, rulesetId: m.rule.rulesetId, timeStamp: m.timeStamp }));
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -179,22 +140,14 @@ const ownNotes = new Set<string>();
 async function onGuardRedirect(details: Redirect & { timeStamp?: number }): Promise<void> {
   if (!isGuardUrl(details.redirectUrl)) return;
   // A report arriving after the rules' record already stood in for it (sentFor) is that same redirect.
-  const standIn = standIns.get(details.tabId);
-  if (standIn && standIn.url === details.url && Math.abs((details.timeStamp ?? Infinity) - standIn.at) < 2000) {
-    standIns.delete(details.tabId);
-    return;
-  }
+  if (takeStandIn(details.tabId, details.url, details.timeStamp)) return;
   const at = Date.now();
   const key = `${PENDING_PREFIX}${at}:${Math.random().toString(36).slice(2)}`;
   ownNotes.add(key);
   const { url, redirectUrl, tabId, frameId, type } = details;
   const noted = browser.storage.session.set({ [key]: { url, redirectUrl, tabId, frameId, type, at } });
   const handled = handleRedirect(details, at);
-  if (type === 'main_frame') {
-    const done = handled.catch(() => undefined);
-    arriving.set(tabId, { url, done });
-    void done.then(() => arriving.get(tabId)?.done === done && arriving.delete(tabId));
-  }
+  if (type === 'main_frame') noteArriving(tabId, handled.catch(() => undefined));
   try {
     await handled;
     await noted;
@@ -208,7 +161,7 @@ async function handleRedirect(details: Redirect, at: number): Promise<void> {
   const topFrame = details.type === 'main_frame';
   const decision = decideNavigation(details.url, await guardContext());
   const seq = write(navigationEvents(decision), details.tabId, topFrame, at);
-  if (topFrame && details.tabId >= 0) await markSent(details.tabId, details.url, seq);
+  if (topFrame && details.tabId >= 0) await noteSent(details.tabId, details.url, seq);
   await seq;
 }
 
@@ -229,7 +182,7 @@ export async function replayPendingRedirects(): Promise<number> {
 async function onCommitted(details: { tabId: number; frameId: number; url: string }, sameDocument: boolean): Promise<void> {
   if (!/^https?:/i.test(details.url)) return;
   const topFrame = details.frameId === 0;
-  const passed = topFrame && !sameDocument ? await takePass(details.tabId) : null;
+  const passed = topFrame && !sameDocument ? await spendPass(details.tabId) : null;
   // Every commit of every frame comes here: judge without allowances first (they can only
   // lift a site's warning), and read them from storage only when a warning needs them.
   const { compiled } = await engine();
@@ -256,11 +209,11 @@ async function guardPasswordFields(tabId: number, frameId: number): Promise<void
 async function sendToGuard(tabId: number, frameId: number, url: string, d: Stop): Promise<void> {
   const seq = write(navigationEvents(d), tabId, frameId === 0);
   if (frameId === 0) {
-    await markSent(tabId, url, seq);
-    await browser.tabs.update(tabId, { url: `${extensionOrigins()[0]}/guard.html#${url}` });
+    await noteSent(tabId, url, seq);
+    await browser.tabs.update(tabId, { url: `${extensionOrigins()[0]}${GUARD_PAGE_PATH}#${url}` });
   } else {
     // A frame is sent by its own document; the address Chromium lets web documents reach.
-    const target = `${browser.runtime.getURL('/guard.html')}#${url}`;
+    const target = `${browser.runtime.getURL(GUARD_PAGE_PATH)}#${url}`;
     await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, func: (to: string) => location.replace(to), args: [target] }).catch(() => undefined);
   }
   await seq;
@@ -279,10 +232,7 @@ export function startNavigationWatch(): void {
   browser.webNavigation.onReferenceFragmentUpdated.addListener(committed(true));
   // A failed navigation spends its pass too, and a closed tab forgets everything.
   browser.webNavigation.onErrorOccurred.addListener(({ tabId, frameId, url }) => {
-    if (frameId === 0 && /^https?:/i.test(url)) void takePass(tabId);
+    if (frameId === 0 && /^https?:/i.test(url)) void spendPass(tabId);
   });
-  browser.tabs.onRemoved.addListener((tabId) => {
-    void takePass(tabId);
-    sent.delete(tabId);
-  });
+  browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
 }

@@ -4,7 +4,6 @@
  * all (no externally_connectable). The background is the only writer of the log and the
  * only holder of the policy in force; pages and content scripts ask it.
  */
-import type { ClassifyResult } from '../core/classify.ts';
 import type { GuardView } from '../core/explain.ts';
 import type { LessonText } from '../core/awareness/lessons.ts';
 import type { Finding, LinkAnalysis } from '../core/meetings/analyse.ts';
@@ -14,6 +13,7 @@ import type { Policy, PolicySource } from '../core/policy/schema.ts';
 import { CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
 import { LOOKALIKE_PASSWORD, type LookalikePasswordAnswer } from '../core/lookalike/password.ts';
 import type { SummaryLine } from '../core/policy/summary.ts';
+import type { TabProjection } from '../core/verdict.ts';
 import type { EventFilter } from './events/store.ts';
 import type { MediaContentRequest, MediaRequestAnswer } from './media-protocol.ts';
 import type { DataCheckAnswer, DataConfigAnswer, DataContentRequest, DataProceedAnswer } from './data-protocol.ts';
@@ -43,17 +43,19 @@ export interface PolicyStatus {
   summary: SummaryLine[];
 }
 
+/** The active tab as the popup shows it: a projection of the one decision (src/core/verdict.ts). */
 export interface TabVerdict {
-  url: string;
-  classification: ClassifyResult;
-  bypassExpiresAt: number | null;
+  tab: TabProjection;
+  /** The tab shows the guard page: `tab` is what it stopped, and `reference` the recorded event's, for the service desk. */
+  stopped: boolean;
+  reference: string | null;
 }
 
 /** The warning / block page (guard.html). The URL it is about is its own, after '#': never sent. */
 export type GuardRequest = { kind: 'guard.view' } | { kind: 'guard.proceed'; reason: string } | { kind: 'guard.redirected'; to: string };
 /** The toolbar popup. */
 export type PopupRequest =
-  | { kind: 'status'; tabUrl?: string }
+  | { kind: 'status'; tabUrl?: string; tabId?: number }
   | { kind: 'link.check'; url: string }
   | { kind: 'incident.report'; incident: IncidentKind; note: string; tabUrl?: string };
 /** The context menu's link-check window (check.html). */

@@ -54,10 +54,10 @@ export type EventIntent = EventInput & {
 
 export type NavigationDecision =
   /**
-   * Nothing stops it (allowed, or an allowance covers it, or a meeting link checked ok).
+   * Nothing stops it (allowed, or `allowance` covers its site's warning, or a meeting link checked ok).
    * `lookalike`: the host imitates something all the same (its password fields are disabled).
    */
-  | { kind: 'go'; classification: Classification; meeting: LinkAnalysis | null; lookalike?: Lookalike | null }
+  | { kind: 'go'; classification: Classification; meeting: LinkAnalysis | null; allowance: Allowance | null; lookalike?: Lookalike | null }
   /** The warning or block page. `continuable`: a way through may be offered (warn only). */
   | { kind: 'warn' | 'block'; view: GuardView; classification: Classification; meeting: LinkAnalysis | null; by: 'site' | 'meeting' | 'lookalike' | 'drill'; lookalike?: Lookalike | null; drill?: Drill };
 
@@ -98,10 +98,12 @@ export function decideNavigation(url: string, ctx: GuardContext): NavigationDeci
   // A look-alike (docs/lookalikes.md) takes the policy's action, or the site's if stricter.
   const lookalike = lookalikeOf(c, ctx.compiled);
   const lookalikeAction = lookalike ? stricter(policy.detection.lookalikes, c.action) : 'allow';
-  if (lookalike && (lookalikeAction === 'block' || (lookalikeAction === 'warn' && !coveringAllowance(c, ctx.allowances, ctx.now)))) {
+  // The allowance that keeps a warned site (or warned look-alike) open, if any: the badge shows it.
+  const allowance = c.action === 'warn' || lookalikeAction === 'warn' ? coveringAllowance(c, ctx.allowances, ctx.now) : null;
+  if (lookalike && (lookalikeAction === 'block' || (lookalikeAction === 'warn' && !allowance))) {
     return { kind: lookalikeAction, view: lookalikeView(lookalikeAction, c.host, lookalike, policy), classification: c, meeting: null, by: 'lookalike', lookalike };
   }
-  if (c.action === 'block' || (c.action === 'warn' && !coveringAllowance(c, ctx.allowances, ctx.now))) {
+  if (c.action === 'block' || (c.action === 'warn' && !allowance)) {
     return { kind: c.action, view: navigationView(c, c.host, policy), classification: c, meeting: null, by: 'site' };
   }
   const meeting = policy.meetings.checkNavigation ? analyseLink(url, policy) : null;
@@ -109,7 +111,7 @@ export function decideNavigation(url: string, ctx: GuardContext): NavigationDeci
     const view = meetingView(meeting.verdict, c.host, PLATFORM_NAMES[meeting.platform], meeting.findings, policy, meeting.platform);
     return { kind: meeting.verdict, view, classification: c, meeting, by: 'meeting' };
   }
-  return { kind: 'go', classification: c, meeting: meeting?.platform ? meeting : null, lookalike };
+  return { kind: 'go', classification: c, meeting: meeting?.platform ? meeting : null, allowance, lookalike };
 }
 
 /**

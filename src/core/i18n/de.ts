@@ -94,6 +94,7 @@ export const de: Record<MessageKey, string> = {
   access_body: 'Bitte prüfen Sie den Zugang zu dieser Website für die Arbeit mit Patienten.\n\nReferenz: {reference}\nDienst: {service}\nHost: {host}\n\nWarum ich sie benötige:\n',
 
   popup_this_site: 'Diese Website',
+  popup_stopped: 'In diesem Tab angehalten',
   tab_allowed: '{site} ist erlaubt.',
   tab_warned: '{site}: Ihre Organisation bittet Sie, vor der Nutzung mit Patienten zu prüfen.',
   tab_blocked: '{site} ist für die Arbeit mit Patienten gesperrt.',

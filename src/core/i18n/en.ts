@@ -98,6 +98,7 @@ export const en = {
 
   // Popup
   popup_this_site: 'This site',
+  popup_stopped: 'Stopped in this tab',
   tab_allowed: '{site} is allowed.',
   tab_warned: '{site}: your organisation asks you to check before using it for patient work.',
   tab_blocked: '{site} is blocked for patient work.',

@@ -94,6 +94,7 @@ export const es: Record<MessageKey, string> = {
   access_body: 'Revisen el acceso a este sitio para el trabajo con pacientes.\n\nReferencia: {reference}\nServicio: {service}\nHost: {host}\n\nPor qué lo necesito:\n',
 
   popup_this_site: 'Este sitio',
+  popup_stopped: 'Detenido en esta pestaña',
   tab_allowed: '{site} está permitido.',
   tab_warned: '{site}: su organización le pide que compruebe antes de usarlo para el trabajo con pacientes.',
   tab_blocked: '{site} está bloqueado para el trabajo con pacientes.',

@@ -94,6 +94,7 @@ export const fr: Record<MessageKey, string> = {
   access_body: 'Merci d’examiner l’accès à ce site pour le travail avec les patients.\n\nRéférence : {reference}\nService : {service}\nHôte : {host}\n\nPourquoi j’en ai besoin :\n',
 
   popup_this_site: 'Ce site',
+  popup_stopped: 'Arrêté dans cet onglet',
   tab_allowed: '{site} est autorisé.',
   tab_warned: '{site} : votre organisation vous demande de vérifier avant de l’utiliser avec des patients.',
   tab_blocked: '{site} est bloqué pour le travail avec les patients.',

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { isError } from '../../core/classify.ts';
-import { orgParams } from '../../core/explain.ts';
+import { orgParams, viewText } from '../../core/explain.ts';
+import { requestAccessHref } from '../../core/request-access.ts';
 import type { LinkAnalysis } from '../../core/meetings/analyse.ts';
 import { ask, type PolicyStatus, type TabVerdict } from '../../browser/protocol.ts';
 import { setPageLanguage, t } from '../i18n.ts';
@@ -21,7 +21,7 @@ export function PopupApp() {
     (async () => {
       const [active] = await browser.tabs.query({ active: true, currentWindow: true });
       setTabUrl(active?.url);
-      const r = await ask({ kind: 'status', ...(active?.url ? { tabUrl: active.url } : {}) });
+      const r = await ask({ kind: 'status', ...(active?.url ? { tabUrl: active.url } : {}), ...(active?.id !== undefined ? { tabId: active.id } : {}) });
       setStatus(r.status);
       setTab(r.tab);
     })().catch((e: Error) => setError(e.message));
@@ -35,7 +35,7 @@ export function PopupApp() {
       </header>
       {error && <p role="alert">{error}</p>}
       {status && <IncognitoNotice status={status} />}
-      {tab && <TabView tab={tab} />}
+      {tab && <TabView verdict={tab} />}
       <LinkChecker />
       <IncidentReport tabUrl={tabUrl} />
       {status && (
@@ -54,23 +54,47 @@ export function PopupApp() {
   );
 }
 
-function TabView({ tab }: { tab: TabVerdict }) {
-  const c = tab.classification;
-  if (isError(c) || !/^https?:/.test(tab.url)) return null;
-  const what = c.label ?? c.host;
-  const state = tab.bypassExpiresAt !== null ? 'bypass' : c.action;
+/**
+ * The active tab: what the one decision says of its site — or, on a warning or block page,
+ * what was stopped, why, the reference to quote and Request access (as on the page itself).
+ */
+function TabView({ verdict }: { verdict: TabVerdict }) {
+  const { tab, stopped, reference } = verdict;
+  const what = tab.name ?? tab.host;
+  const state = tab.allowanceUntil !== null ? 'bypass' : tab.verdict;
   const text =
-    tab.bypassExpiresAt !== null
-      ? t('tab_bypass', { site: what, time: new Date(tab.bypassExpiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })
-      : c.action === 'allow'
+    tab.allowanceUntil !== null
+      ? t('tab_bypass', { site: what, time: new Date(tab.allowanceUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })
+      : tab.verdict === 'allow'
         ? t('tab_allowed', { site: what })
-        : c.action === 'warn'
+        : tab.verdict === 'warn'
           ? t('tab_warned', { site: what })
           : t('tab_blocked', { site: what });
+  const view = stopped ? tab.view : null;
+  const access =
+    view &&
+    requestAccessHref(
+      view.organization,
+      { reference, service: view.service, host: view.host },
+      { subject: t('access_subject', { host: view.host }), body: t('access_body', { reference: reference ?? '—', service: view.name ?? view.service ?? '—', host: view.host }) },
+    );
   return (
     <section aria-labelledby="tab-heading" class={`tab-verdict ${state}`}>
-      <h2 id="tab-heading">{t('popup_this_site')}</h2>
+      <h2 id="tab-heading">{view ? t('popup_stopped') : t('popup_this_site')}</h2>
       <p data-testid="tab-verdict">{text}</p>
+      {view && <p data-testid="tab-why">{viewText(view.why, view, t)}</p>}
+      {view && reference && (
+        <p data-testid="tab-reference">
+          {t('guard_reference')} <strong class="reference">{reference}</strong>
+        </p>
+      )}
+      {access && (
+        <p>
+          <a class="request-access" href={access} target="_blank" rel="noopener">
+            {t('guard_request_access')}
+          </a>
+        </p>
+      )}
     </section>
   );
 }
