@@ -34,6 +34,9 @@ describe('identity and signing in the store', () => {
       [3, 'navigation.blocked'],
     ]);
     expect(events.every((e) => e.installId === id)).toBe(true);
+    // In time order too: the key is stamped no later than the event it was made for.
+    expect(events.map((e) => e.ts)).toEqual([...events.map((e) => e.ts)].sort());
+    expect(events[0]!.ts).toBe('2025-03-01T09:00:00.000Z');
     expect(events[0]).toMatchObject({ policyVersion: CONTEXT.policyVersion, publicKey: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) });
     // pinned with the log.key event itself, as a collector would have received it
     const pins = await keysOf(JSON.stringify(events[0]));

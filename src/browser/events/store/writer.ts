@@ -61,6 +61,18 @@ function normaliseDraft(d: EventDraft): EventDraft {
   return ts === d.ts ? d : { ...d, ts };
 }
 
+/**
+ * When `log.key` says the key was made: now, or the time of the event it was made for if
+ * that is earlier. The first event's draft is stamped when it happens, the key a few
+ * milliseconds later (making it takes time), and an event can be recorded for an earlier
+ * moment (one replayed after the worker was stopped); `log.key` is seq 1 all the same, so
+ * stamping it later than seq 2 would put an export's first two lines out of time order.
+ */
+function keyTime(firstDraftTs: string | undefined, now: Date): Date {
+  const t = firstDraftTs === undefined ? Number.NaN : Date.parse(firstDraftTs);
+  return Number.isFinite(t) && t < now.getTime() ? new Date(t) : now;
+}
+
 function storeItem(type: 'log.pruned' | 'log.key', context: EventContext, now: Date, resolve: Pending['resolve'], reject: Pending['reject'], extra: Partial<EventDraft> = {}): Pending {
   const draft: EventDraft = { ts: now.toISOString(), type, host: null, service: null, action: null, ...contextOf(context), ...extra };
   return { internal: true, draft, resolve, reject };
@@ -167,7 +179,7 @@ export function createWriter(conn: Connection, identity: Identity): Writer {
     group = group.filter((p) => !p.keyOnly);
     if (!(await identity.key()) && (group.length > 0 || marker)) {
       madeKey = await newSigningKey();
-      const item = storeItem('log.key', (group[0] ?? marker)!.draft, new Date(), marker?.resolve ?? noop, marker?.reject ?? noop, { publicKey: madeKey.spki });
+      const item = storeItem('log.key', (group[0] ?? marker)!.draft, keyTime(group[0]?.draft.ts, new Date()), marker?.resolve ?? noop, marker?.reject ?? noop, { publicKey: madeKey.spki });
       group = [{ ...item, keyEvent: true }, ...group];
     } else if (marker) {
       marker.resolve(undefined as unknown as EventRecord); // the key exists: nothing to write
