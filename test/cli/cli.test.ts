@@ -21,7 +21,8 @@ describe('telehealth-guard validate', () => {
     expect(r.out).toMatch(/^p\.json: valid policy \(schemaVersion 1, policyVersion "2026-11-strict-a"\)/);
     expect(r.out).toMatch(/rules: +4 \(2 block, 2 warn, 0 allow\)/);
     expect(r.out).toMatch(/sanctioned meetings: +Zoom \(examplehealth\); Teams \(1 tenant\)/);
-    expect(r.out).toMatch(/meeting findings: +tenant-unverified → block, personal-room → block/);
+    expect(r.out).toMatch(/meeting findings: +Account could not be checked \(tenant-unverified\) → block, Personal room reused for every meeting \(personal-room\) → block/);
+    expect(r.out).toMatch(/categories: +Consumer video calling \(consumer-video\) → block, Consumer messaging \(consumer-messaging\) → block/);
   });
 
   it('shows each tenant-restriction header as the browser will send it, and where', async () => {

@@ -35,9 +35,23 @@ describe('the policy summary (validate and the options page)', () => {
     const en = Object.fromEntries(policySummary(p, translator('en')).map((l) => [l.id, l.value]));
     expect(en.rules).toBe('1 (1 block, 0 warn, 0 allow)');
     expect(en.sanctioned).toBe('Teams (1 tenant)');
-    expect(en.incidents).toBe('Privacy office — 1 step(s)');
+    expect(en.incidents).toBe('Privacy office — 1 step');
     const de = policySummary(p, translator('de'));
     expect(de.map((l) => l.id)).toEqual(policySummary(p, translator('en')).map((l) => l.id));
     expect(de.find((l) => l.id === 'rules')!.value).toBe('1 (1 sperren, 0 warnen, 0 erlauben)');
+  });
+
+  it('names categories, services and findings plainly in the reader’s language, never by their codes', () => {
+    const q = policySchema.parse({ schemaVersion: 1, services: { telegram: 'block' }, meetings: { findingActions: { 'personal-room': 'block' } } });
+    const de = Object.fromEntries(policySummary(q, translator('de')).map((l) => [l.id, l.value]));
+    expect(de.categories).toBe('Videotelefonie für Privatanwender → warnen, Messenger für Privatanwender → warnen');
+    expect(de.services).toBe('Telegram → sperren');
+    expect(de.findings).toBe('Persönlicher Raum, für jede Besprechung wiederverwendet → sperren');
+    for (const lang of ['en', 'es', 'fr', 'de'] as const) {
+      const text = policySummary(q, translator(lang)).map((l) => l.value).join('\n');
+      expect(text, lang).not.toMatch(/consumer-video|consumer-messaging|personal-room/);
+    }
+    // The command line gives IT the code too.
+    expect(policySummary(q, translator('en'), { codes: true }).find((l) => l.id === 'categories')!.value).toContain('Consumer video calling (consumer-video) → warn');
   });
 });

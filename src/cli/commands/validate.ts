@@ -87,7 +87,7 @@ async function printSealed(io: Parameters<Command>[1], file: string): Promise<nu
 /** The summary shared with the options page (core/policy/summary.ts), in English. */
 function summarise(file: string, p: Policy): string {
   const lines = [
-    ...policySummary(p, translator('en')),
+    ...policySummary(p, translator('en'), { codes: true }),
     // Checked before the summary is printed: a seal here matches the file.
     { label: 'seal', value: p.seal ? `${p.seal} (matches this file)` : 'none (deploy seals by default; validate --seal prints the policy sealed)' },
   ];

@@ -23,6 +23,22 @@ export type Translate = (key: MessageKey, params?: Params) => string;
 export const LANGUAGES = { en, es, fr, de } as const;
 export type Language = keyof typeof LANGUAGES;
 
+/**
+ * A text that counts something has a key for each plural form the languages need besides
+ * the general one: `guard_reason_more` ("{more} more characters needed.") and
+ * `guard_reason_more_one` ("{more} more character needed."). English, Spanish, French and
+ * German need only "one"; a form a language has but we do not (French "many" for
+ * millions) falls back to the general text.
+ */
+export type PluralKey = { [K in MessageKey]: `${K}_one` extends MessageKey ? K : never }[MessageKey];
+
+/** `key`'s text in the form `count` needs in the reader's language (Intl.PluralRules). */
+export function tn(t: Translate, key: PluralKey, count: number, params: Params = {}): string {
+  const form = new Intl.PluralRules(t('lang_code')).select(count);
+  const variant = `${key}_${form}`;
+  return t(form !== 'other' && variant in en ? (variant as MessageKey) : key, params);
+}
+
 /** Placeholders are `{name}`; names are letters and digits. */
 export const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 

@@ -1,11 +1,11 @@
 /**
  * Plain-language names for the codes people would otherwise read raw: event types,
- * meeting-link findings, actions, incident kinds. The code stays available (tooltips,
+ * meeting-link findings, actions, incident kinds, catalog categories. The code stays available (tooltips,
  * exports, the command line's --json); these are for reading.
  */
 import { EVENT_TYPES, type EventType } from '../events/types.ts';
 import { FINDING_CODES, PLATFORM_NAMES, type Platform } from '../meetings/analyse.ts';
-import { serviceById } from '../catalog.ts';
+import { CATEGORY_IDS, serviceById } from '../catalog.ts';
 import { describeFinding } from '../data-protection/describe.ts';
 import type { MessageKey } from './en.ts';
 import type { Translate } from './format.ts';
@@ -21,10 +21,11 @@ const keyOf = (prefix: string, code: string) => `${prefix}_${code.replace(/[.-]/
 export const typeKey = (type: EventType | string): MessageKey => keyOf('type', type);
 export const findingKey = (code: string): MessageKey => keyOf('finding', code);
 export const incidentKey = (kind: string): MessageKey => keyOf('incident', kind);
+export const categoryKey = (id: string): MessageKey => keyOf('category', id);
 
 /** Every key this module can ask for (the dictionary test checks each exists). */
 export function namedKeys(incidentKinds: readonly string[]): MessageKey[] {
-  return [...EVENT_TYPES.map(typeKey), ...NAMED_FINDINGS.map(findingKey), ...incidentKinds.map(incidentKey)];
+  return [...EVENT_TYPES.map(typeKey), ...NAMED_FINDINGS.map(findingKey), ...incidentKinds.map(incidentKey), ...CATEGORY_IDS.map(categoryKey)];
 }
 
 export function typeName(type: EventType | string, t: Translate): string {
@@ -35,6 +36,11 @@ export function typeName(type: EventType | string, t: Translate): string {
 export function findingText(code: string, t: Translate): string {
   if (NAMED_FINDINGS.includes(code)) return t(findingKey(code));
   return describeFinding(code, t) ?? code;
+}
+
+/** A catalog category's plain name; an unknown id as it is. */
+export function categoryName(id: string, t: Translate): string {
+  return CATEGORY_IDS.includes(id) ? t(categoryKey(id)) : id;
 }
 
 /** A catalog service or meeting platform by its display name; unknown ids as they are. */

@@ -5,6 +5,7 @@ import type { LessonText } from '../../core/awareness/lessons.ts';
 import { requestAccessHref } from '../../core/request-access.ts';
 import { REASON_MAX_LENGTH } from '../../core/reason.ts';
 import { ask, type GuardViewResponse } from '../../browser/protocol.ts';
+import { tn } from '../../core/i18n/format.ts';
 import { setPageLanguage, t, uiLanguage } from '../i18n.ts';
 import './guard.css';
 
@@ -206,18 +207,18 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
   };
 
   const once = view.scope === 'link-once';
-  const allowance = once ? t('guard_allowance_link_once') : t('guard_allowance', { minutes: view.bypassMinutes });
+  const allowance = once ? t('guard_allowance_link_once') : tn(t, 'guard_allowance', view.bypassMinutes, { minutes: view.bypassMinutes });
   return (
     <form class="continue" onSubmit={proceed}>
       {view.requireReason ? (
         <>
           <label for="reason">{t('guard_reason')}</label>
           <p id="reason-hint" class="hint">
-            {t(once ? 'guard_reason_hint_link' : 'guard_reason_hint', { min: MIN_REASON_LENGTH })} {allowance}
+            {tn(t, once ? 'guard_reason_hint_link' : 'guard_reason_hint', MIN_REASON_LENGTH, { min: MIN_REASON_LENGTH })} {allowance}
           </p>
           <textarea id="reason" rows={2} maxLength={REASON_MAX_LENGTH} aria-describedby="reason-hint reason-count" value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
           <p id="reason-count" class={`counter${ready ? ' ready' : ''}`} aria-live="polite" data-testid="reason-counter">
-            {ready ? t('guard_reason_ready', { count: typed, max: REASON_MAX_LENGTH }) : t('guard_reason_more', { more: MIN_REASON_LENGTH - typed })}
+            {ready ? t('guard_reason_ready', { count: typed, max: REASON_MAX_LENGTH }) : tn(t, 'guard_reason_more', MIN_REASON_LENGTH - typed, { more: MIN_REASON_LENGTH - typed })}
           </p>
         </>
       ) : (

@@ -47,7 +47,7 @@
  * browser's language like the caller's title and body.
  */
 import { t as extensionTranslate } from '../../browser/i18n.ts';
-import type { Translate } from '../../core/i18n/format.ts';
+import { tn, type Translate } from '../../core/i18n/format.ts';
 import { REASON_MAX_LENGTH, normaliseReason } from '../../core/reason.ts';
 import { NOTICE_CSS } from './style.ts';
 import { registerNotice, unregisterNotice } from './shield.ts';
@@ -191,7 +191,7 @@ function render(o: NoticeOptions, t: Translate, finish: (r: NoticeResult) => voi
     const counterLine = el('p', { id: `${id}-count`, class: 'counter', 'aria-live': 'polite' });
     if (min > 0) {
       dialog.append(el('label', { for: `${id}-reason` }, t('guard_reason')));
-      dialog.append(el('p', { id: `${id}-hint`, class: 'hint' }, `${proceed.hint ?? t('notice_reason_hint', { min })} ${proceed.allowance}`));
+      dialog.append(el('p', { id: `${id}-hint`, class: 'hint' }, `${proceed.hint ?? tn(t, 'notice_reason_hint', min, { min })} ${proceed.allowance}`));
       reasonBox = el('textarea', {
         id: `${id}-reason`,
         rows: '2',
@@ -211,7 +211,7 @@ function render(o: NoticeOptions, t: Translate, finish: (r: NoticeResult) => voi
       const ready = typed >= min;
       continueButton!.disabled = !ready;
       counterLine.className = ready ? 'counter ready' : 'counter';
-      counterLine.textContent = ready ? t('guard_reason_ready', { count: typed, max: REASON_MAX_LENGTH }) : t('guard_reason_more', { more: min - typed });
+      counterLine.textContent = ready ? t('guard_reason_ready', { count: typed, max: REASON_MAX_LENGTH }) : tn(t, 'guard_reason_more', min - typed, { more: min - typed });
     };
     reasonBox?.addEventListener('input', update);
     update();

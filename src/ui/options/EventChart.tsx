@@ -2,6 +2,7 @@ import type { DailyCount } from '../../browser/events/store.ts';
 import type { EventType } from '../../core/events/types.ts';
 import { typeName } from '../../core/i18n/names.ts';
 import { bucketCounts } from '../../core/events/buckets.ts';
+import { tn } from '../../core/i18n/format.ts';
 import { t, uiLanguage } from '../i18n.ts';
 
 /**
@@ -46,7 +47,7 @@ export function EventChart({ counts }: { counts: DailyCount[] }) {
   const sum = totals.reduce((a, b) => a + b, 0);
   const max = Math.max(1, ...totals);
   const summary = buckets.length
-    ? t('chart_summary', { count: sum, first: label(buckets[0]!.start), last: label(buckets.at(-1)!.start), busiest: label(buckets[totals.indexOf(max)]!.start), max })
+    ? tn(t, 'chart_summary', sum, { count: sum, first: label(buckets[0]!.start), last: label(buckets.at(-1)!.start), busiest: label(buckets[totals.indexOf(max)]!.start), max })
     : t('chart_empty');
   const caption = t(unit === 'day' ? 'chart_caption_day' : unit === 'week' ? 'chart_caption_week' : 'chart_caption_month');
 

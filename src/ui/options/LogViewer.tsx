@@ -3,6 +3,7 @@ import { exportFileName, openEventStore, watchLog, type DailyCount, type EventFi
 import { ask } from '../../browser/protocol.ts';
 import type { EventRecord, EventType } from '../../core/events/types.ts';
 import { findingText, incidentKey, serviceName, typeName } from '../../core/i18n/names.ts';
+import { tn } from '../../core/i18n/format.ts';
 import { t, uiLanguage } from '../i18n.ts';
 import { EventChart } from './EventChart.tsx';
 
@@ -116,7 +117,7 @@ export function LogViewer() {
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       await ask({ kind: 'log.exported', format, count, filtered: scope !== undefined });
-      setStatus(t('log_exported', { count, file: name }));
+      setStatus(tn(t, 'log_exported', count, { count, file: name }));
     } catch (e) {
       setError(t('log_export_failed', { reason: (e as Error).message }));
     }
