@@ -32,9 +32,24 @@ export type Language = keyof typeof LANGUAGES;
  */
 export type PluralKey = { [K in MessageKey]: `${K}_one` extends MessageKey ? K : never }[MessageKey];
 
+const rules = new Map<string, Intl.PluralRules>();
+/** The rules for a language code; English's for a code Intl does not take (a missing message gives its key). */
+function pluralRules(lang: string): Intl.PluralRules {
+  let r = rules.get(lang);
+  if (r === undefined) {
+    try {
+      r = new Intl.PluralRules(lang);
+    } catch {
+      r = new Intl.PluralRules('en');
+    }
+    rules.set(lang, r);
+  }
+  return r;
+}
+
 /** `key`'s text in the form `count` needs in the reader's language (Intl.PluralRules). */
 export function tn(t: Translate, key: PluralKey, count: number, params: Params = {}): string {
-  const form = new Intl.PluralRules(t('lang_code')).select(count);
+  const form = pluralRules(t('lang_code')).select(count);
   const variant = `${key}_${form}`;
   return t(form !== 'other' && variant in en ? (variant as MessageKey) : key, params);
 }
