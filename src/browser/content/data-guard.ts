@@ -22,6 +22,7 @@ import { filePlan, htmlText } from '../../core/data-protection/files.ts';
 import { compileDetection, isEmpty, scanText, UNSCANNED_FILE, type Counts, type Detection } from '../../core/data-protection/scan.ts';
 import type { DataChannel } from '../../core/events/types.ts';
 import { orgParams } from '../../core/explain.ts';
+import { tn } from '../../core/i18n/format.ts';
 import { installNoticeShield, NOTICE_TAG, showNotice } from '../../ui/notice/index.ts';
 import type { DataCheckAnswer, DataConfig, DataConfigAnswer, DataProceedAnswer } from '../data-protocol.ts';
 import { t } from '../i18n.ts';
@@ -168,7 +169,7 @@ export function startDataGuard(win: Window & typeof globalThis = window): void {
           title: t('data_title_warn'),
           body: [...what, t('data_why', { site, ...org }), ...lesson],
           platforms: config?.platforms ?? [],
-          proceed: { minLength: config?.minReason ?? 3, allowance: '', hint: t('data_reason_hint', { min: config?.minReason ?? 3 }), continueLabel: t('data_continue') },
+          proceed: { minLength: config?.minReason ?? 3, allowance: '', hint: tn(t, 'data_reason_hint', config?.minReason ?? 3, { min: config?.minReason ?? 3 }), continueLabel: t('data_continue') },
           dismissLabel: t('data_cancel'),
         });
         const result = await notice.result;

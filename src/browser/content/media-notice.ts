@@ -10,6 +10,7 @@
  */
 import { orgParams } from '../../core/explain.ts';
 import { lessonParagraphs } from '../../core/awareness/lessons.ts';
+import { tn } from '../../core/i18n/format.ts';
 import { showNotice } from '../../ui/notice/index.ts';
 import { t } from '../i18n.ts';
 import { MEDIA_NOTICE_HOOK, type AskPerson, type MediaNoticeView } from '../media-protocol.ts';
@@ -25,7 +26,7 @@ async function askPerson(view: MediaNoticeView): Promise<'allow' | 'refuse'> {
     title: t('media_notice_title'),
     body: [t('media_notice_body', { host: view.host, ...org }), t(instead, org), ...lessonParagraphs(view.lesson, t)],
     platforms: view.platforms,
-    proceed: { minLength: view.minReason, allowance: t('media_notice_allowance', { minutes: view.bypassMinutes }), continueLabel: t('media_notice_continue') },
+    proceed: { minLength: view.minReason, allowance: tn(t, 'media_notice_allowance', view.bypassMinutes, { minutes: view.bypassMinutes }), continueLabel: t('media_notice_continue') },
     dismissLabel: t('media_notice_dismiss'),
   });
   const result = await notice.result;
