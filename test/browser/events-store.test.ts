@@ -283,14 +283,17 @@ describe('page, count, dailyCounts on 10,000 events', () => {
   ];
   const DAY_FILTERS = FILTERS.filter((f) => [f.from, f.to].every((b) => b === undefined || /^\d{4}-\d{2}-\d{2}(T00:00:00\.000Z)?$/.test(b)));
 
-  it('are correct against a filter over the full export', { timeout: 120_000 }, async () => {
+  // 4,000 events over the same four weeks (one every 10 minutes): every filter still spans
+  // many pages, at 40% of the work of 10,000 (which took 95-120 s at load 15 on two cores).
+  // The time allowed is for that load, not a measure: speed is the bench's.
+  it('are correct against a filter over the full export', { timeout: 300_000 }, async () => {
     store = await openStore(dbName('page'));
     const t0 = performance.now();
-    await Promise.all(variedDrafts(10_000).map((d) => store.append(d)));
+    await Promise.all(variedDrafts(4_000, '2025-01-01T00:00:00.000Z', 10 * 60_000).map((d) => store.append(d)));
     const t1 = performance.now();
-    console.log(`append 10,000 events (fake-indexeddb): ${(t1 - t0).toFixed(0)} ms`);
+    console.log(`append 4,000 events (fake-indexeddb): ${(t1 - t0).toFixed(0)} ms`);
     all = await exportAll(store);
-    expect(all).toHaveLength(10_000);
+    expect(all).toHaveLength(4_000);
     for (const f of FILTERS) await check(f);
     for (const f of DAY_FILTERS) expect(await store.dailyCounts(f)).toEqual(expectedDaily(f));
     // a partial day counts whole in the chart
