@@ -28,6 +28,8 @@ const EXPECT = {
   de: { warn: 'Bitte prüfen Sie, bevor Sie fortfahren', block: 'Für die Arbeit mit Patienten gesperrt', continue: 'Weiter zur Website', access: 'Zugang anfordern', report: 'Vorfall melden', send: 'Meldung senden', kind: 'Jemand Uneingeladenes ist einer Sprechstunde beigetreten', log: 'Ereignisprotokoll', incident: 'Vorfall gemeldet' },
 } as const;
 
+const DATE_FROM = { es: 'Desde', fr: 'Du', de: 'Von' } as const;
+
 async function violations(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -100,6 +102,21 @@ for (const lang of ['es', 'fr', 'de'] as const) {
         await expect(admin.getByRole('heading', { name: words.log })).toBeVisible();
         await expect(admin.locator('table.events tbody tr').filter({ hasText: words.incident })).toHaveCount(1);
         expect(await admin.evaluate(() => document.documentElement.lang)).toBe(lang);
+        // The date filters in the reader's own form (German: 31.12.2026, never mm/dd/yyyy).
+        const dateForm = { es: '31/12/2026', fr: '31/12/2026', de: '31.12.2026' }[lang];
+        const from = admin.getByRole('textbox', { name: DATE_FROM[lang] });
+        await expect(from).toHaveAttribute('placeholder', dateForm);
+        const today = new Date().toISOString().slice(0, 10);
+        const [y, m, d] = today.split('-');
+        await from.fill(lang === 'de' ? `${d}.${m}.${y}` : `${d}/${m}/${y}`);
+        await from.press('Tab');
+        await expect(from).not.toHaveAttribute('aria-invalid', 'true');
+        await expect(admin.locator('table.events tbody tr').filter({ hasText: words.incident })).toHaveCount(1);
+        await from.fill('13/31/2026');
+        await from.press('Tab');
+        await expect(from).toHaveAttribute('aria-invalid', 'true');
+        await from.fill('');
+        await from.press('Tab');
         expect(await violations(admin), 'options page').toEqual([]);
         await shot(admin, 'options');
       } finally {

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { exportFileName, openEventStore, watchLog, type DailyCount, type EventFilter, type EventStore, type ExportFormat, type Facets } from '../../browser/events/store.ts';
 import { ask } from '../../browser/protocol.ts';
 import type { EventRecord, EventType } from '../../core/events/types.ts';
 import { findingText, incidentKey, serviceName, typeName } from '../../core/i18n/names.ts';
 import { tn } from '../../core/i18n/format.ts';
+import { formatDay, parseDay } from '../../core/i18n/dates.ts';
 import { t, uiLanguage } from '../i18n.ts';
 import { EventChart } from './EventChart.tsx';
 
@@ -156,14 +157,8 @@ export function LogViewer() {
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="filter-from">{t('log_from')}</label>
-          <input id="filter-from" type="date" value={from} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} />
-        </div>
-        <div class="field">
-          <label for="filter-to">{t('log_to')}</label>
-          <input id="filter-to" type="date" value={to} onChange={(e) => setTo((e.target as HTMLInputElement).value)} />
-        </div>
+        <DateField id="filter-from" label={t('log_from')} onDay={setFrom} />
+        <DateField id="filter-to" label={t('log_to')} onDay={setTo} />
       </form>
 
       <EventChart counts={daily} />
@@ -253,4 +248,51 @@ function Details({ event: e }: { event: EventRecord }) {
     );
   }
   return null;
+}
+
+/** The browser's locale for dates (de-AT, en-GB…), which may be finer than the texts' language. */
+const dateLocale = (): string => (typeof navigator !== 'undefined' && navigator.language) || uiLanguage();
+
+/**
+ * A day typed as the reader writes dates (src/core/i18n/dates.ts), with an example in that
+ * form; `onDay` gets "YYYY-MM-DD", or '' when the field is empty. A text that is not a date
+ * keeps the last filter and says how to write one.
+ */
+function DateField({ id, label, onDay }: { id: string; label: string; onDay: (day: string) => void }) {
+  const [text, setText] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  const hintId = `${id}-hint-${useId()}`;
+  const example = formatDay('2026-12-31', dateLocale());
+  const read = (value: string) => {
+    setText(value);
+    if (value.trim() === '') {
+      setInvalid(false);
+      onDay('');
+      return;
+    }
+    const day = parseDay(value, dateLocale());
+    setInvalid(day === null);
+    if (day !== null) onDay(day);
+  };
+  return (
+    <div class="field date">
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        placeholder={example}
+        value={text}
+        aria-describedby={hintId}
+        aria-invalid={invalid ? 'true' : undefined}
+        // Kept in state as typed, so a re-render (the log refreshing) never puts back an older text.
+        onInput={(e) => setText((e.target as HTMLInputElement).value)}
+        onChange={(e) => read((e.target as HTMLInputElement).value)}
+      />
+      <span id={hintId} class={invalid ? 'hint invalid' : 'hint'} {...(invalid ? { role: 'alert' } : {})}>
+        {invalid ? t('log_date_invalid', { date: example }) : t('log_date_example', { date: example })}
+      </span>
+    </div>
+  );
 }
