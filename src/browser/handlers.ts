@@ -128,7 +128,7 @@ async function checkLink(url: string, state: EngineState): Promise<Response<'lin
   if (analysis.platform !== null) {
     await record({ type: 'link.checked', url, service: analysis.platform, action: verdictAction(analysis.verdict), findings: analysis.findings.map((f) => f.code) }, state);
   }
-  return { analysis };
+  return { analysis, organization: state.resolved.policy.organization.name };
 }
 
 async function handleOptions(request: Exclude<OptionsRequest, { kind: 'status' }>): Promise<unknown> {
@@ -202,6 +202,7 @@ async function reportIncident(request: Extract<Request, { kind: 'incident.report
   return {
     ok: true,
     reference: formatReference({ seq: event.seq, installId: await (await eventStore()).installId() }),
+    delivery: policy.reporting?.url ? 'collector' : 'local',
     incidentResponse: policy.incidentResponse ?? null,
     organization: policy.organization,
   };

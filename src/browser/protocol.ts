@@ -72,6 +72,12 @@ export type OptionsRequest =
 export interface IncidentReceipt {
   ok: true;
   reference: string;
+  /**
+   * Where the report went: to the organisation's collector (`reporting.url`, sent at once and
+   * retried until it arrives), or only into this browser's log (no collector: nobody has
+   * been told, and the person must say so themselves).
+   */
+  delivery: 'collector' | 'local';
   incidentResponse: Policy['incidentResponse'] | null;
   organization: Policy['organization'];
 }
@@ -144,7 +150,8 @@ export type Response<K extends Request['kind']> = {
   status: { status: PolicyStatus; tab: TabVerdict | null };
   'policy.import': { ok: true } | { ok: false; problems: string[] };
   'policy.clearLocal': { ok: true };
-  'link.check': { analysis: LinkAnalysis } | { error: string };
+  /** `organization`: the policy's organisation name, for the next step's wording. */
+  'link.check': { analysis: LinkAnalysis; organization: string } | { error: string };
   'log.export': { text: string; fileName: string };
   'log.exported': { ok: true };
   'incident.report': IncidentReceipt | { ok: false; error: string };

@@ -9,6 +9,7 @@ import { CATALOG } from './catalog.ts';
 import type { Decision } from './classify.ts';
 import type { Lookalike } from './lookalike/detect.ts';
 import type { Finding } from './meetings/analyse.ts';
+import { orderedFindings } from './meetings/present.ts';
 import type { MessageKey } from './i18n/en.ts';
 import type { Msg, Translate } from './i18n/format.ts';
 import type { Policy } from './policy/schema.ts';
@@ -35,7 +36,11 @@ export interface GuardView {
   scope: 'site' | 'link-once';
   /** For a meeting link: what to ask the meeting's host for instead; else null. */
   askHost: Msg | null;
-  /** Meeting-link findings worth showing (warn and critical); `message` is the English wording. */
+  /**
+   * Meeting-link findings worth showing (warn and critical, most serious first; a start link's
+   * own finding is the `why` instead); the page names each by its plain name, and `message` is
+   * the English wording the command line prints.
+   */
   findings: Array<{ code: Finding['code']; severity: Finding['severity']; message: string }>;
   /** The recorded event, to quote to the service desk (formatReference). */
   reference?: GuardReference;
@@ -118,8 +123,9 @@ export function drillView(host: string, name: string, policy: Policy): GuardView
  * allowed, opens this link once.
  */
 export function meetingView(verdict: 'warn' | 'block', host: string, platformName: string | null, findings: readonly Finding[], policy: Policy, platform: string | null = null): GuardView {
-  const shown = findings.filter((f) => f.severity !== 'info');
   const startLink = findings.some((f) => f.code === 'start-link');
+  // A start link's danger is the page's `why`; listing it again as a finding said it twice.
+  const shown = orderedFindings(findings.filter((f) => f.severity !== 'info' && !(startLink && f.code === 'start-link')));
   const named = platformName !== null;
   const why: Msg = startLink
     ? named

@@ -1,10 +1,8 @@
+import { DEFAULT_ORGANIZATION_NAME, orgParams } from '../core/explain.ts';
 import type { LinkAnalysis } from '../core/meetings/analyse.ts';
 import { PLATFORM_NAMES } from '../core/meetings/analyse.ts';
-import { findingText } from '../core/i18n/names.ts';
-import { t, uiLanguage } from './i18n.ts';
-
-const VERDICT_KEYS = { ok: 'verdict_ok', warn: 'verdict_warn', block: 'verdict_block' } as const;
-const SEVERITY_KEYS = { critical: 'severity_critical', warn: 'severity_warn', info: 'severity_info' } as const;
+import { findingLine, nextStep, orderedFindings, VERDICT_KEYS } from '../core/meetings/present.ts';
+import { t } from './i18n.ts';
 
 /**
  * What a link is, in plain words: no "tenant unknown · sanctioned unknown". Only what is
@@ -22,13 +20,17 @@ export function plainFacts(a: LinkAnalysis): string[] {
   return facts;
 }
 
-/** One link's analysis: the verdict in words (not colour alone), the facts, the findings. */
-export function LinkAnalysisView({ analysis }: { analysis: LinkAnalysis }) {
+/**
+ * One link's analysis: the verdict in words (not colour alone), the facts, the findings by
+ * their plain names, most serious first, and for a link that is not safe what to do instead
+ * (the same words as the warning page, src/core/meetings/present.ts).
+ */
+export function LinkAnalysisView({ analysis, organization = DEFAULT_ORGANIZATION_NAME }: { analysis: LinkAnalysis; organization?: string }) {
   // A wrapped link that hides its destination (Mimecast) has no platform but a finding to show.
   if (analysis.platform === null && analysis.findings.length === 0) {
     return <p data-testid="link-verdict">{t('link_not_meeting')}</p>;
   }
-  const english = uiLanguage() === 'en';
+  const next = nextStep(analysis);
   return (
     <div class={`analysis ${analysis.verdict}`} aria-live="polite">
       <p class="verdict" data-testid="link-verdict">
@@ -41,12 +43,21 @@ export function LinkAnalysisView({ analysis }: { analysis: LinkAnalysis }) {
       </ul>
       {analysis.findings.length > 0 && (
         <ul class="findings">
-          {analysis.findings.map((f) => (
-            <li class={f.severity} title={f.code}>
-              <span class="severity">{t(SEVERITY_KEYS[f.severity])}:</span> {english ? f.message : findingText(f.code, t)}
-            </li>
-          ))}
+          {orderedFindings(analysis.findings).map((f) => {
+            const line = findingLine(f, t);
+            return (
+              <li class={f.severity} title={f.code}>
+                <span class="severity">{line.severity}</span> {line.text}
+              </li>
+            );
+          })}
         </ul>
+      )}
+      {next && (
+        <div class="next-step" data-testid="link-next-step">
+          <h3>{t('check_next_heading')}</h3>
+          <p>{t(next.key, { ...orgParams(organization, t), ...next.params })}</p>
+        </div>
       )}
     </div>
   );

@@ -16,6 +16,16 @@ const decide = (policyInput: object, url: string): Classification => {
 };
 
 describe('what the warning and block pages say', () => {
+  it('says a host’s start link is dangerous once: as the reason, not again as a finding', () => {
+    const p = policySchema.parse({ schemaVersion: 1 });
+    const a = analyseLink('https://zoom.us/s/81234567890?zak=abc', p);
+    expect(a.findings.map((f) => f.code)).toContain('start-link');
+    const v = meetingView('block', 'zoom.us', 'Zoom', a.findings, p);
+    expect(words(v).why).toMatch(/^This is the host's start link for a Zoom meeting\. It lets anyone who opens it join as the host/);
+    expect(v.findings.map((f) => f.code)).not.toContain('start-link');
+    expect(v.askHost).toEqual({ key: 'ask_host_start_link' });
+  });
+
   it('names the service and host, and says why in plain words, with the organisation', () => {
     const p = policySchema.parse({ schemaVersion: 1, organization: { name: 'St Example Health', supportContact: 'x4357' }, sanctionedPlatforms: [{ name: 'EH Zoom', url: 'https://eh.zoom.us/' }] });
     const v = navigationView(decide(p, 'https://web.whatsapp.com/chat?x=1'), 'web.whatsapp.com', p);
@@ -39,11 +49,16 @@ describe('what the warning and block pages say', () => {
     expect(words(navigationView(decide(p, 'https://other.example/'), 'other.example', p)).why).toBe("Your organisation's policy does not allow sites it has not approved for work with patients.");
   });
 
-  it('shows a meeting link’s warn and critical findings, not the notes', () => {
+  it('shows a meeting link’s warn and critical findings, most serious first, not the notes', () => {
     const p = policySchema.parse({ schemaVersion: 1 });
-    const a = analyseLink('https://zoom.us/s/81234567890?zak=abc', p);
-    const v = meetingView('block', 'zoom.us', 'Zoom', a.findings, p);
-    expect(v.findings.map((f) => f.severity)).toEqual(['critical']);
+    const personal = analyseLink('https://us05web.zoom.us/j/6045550199?pwd=abc', p);
+    expect(personal.findings.map((f) => f.severity)).toContain('info');
+    expect(meetingView('warn', 'us05web.zoom.us', 'Zoom', personal.findings, p).findings.map((f) => f.code)).toEqual(['personal-room']);
+    const mixed = [
+      { code: 'personal-room', severity: 'warn', message: '' },
+      { code: 'unsanctioned-tenant', severity: 'critical', message: '' },
+    ] as const;
+    expect(meetingView('block', 'x.zoom.us', 'Zoom', mixed, p).findings.map((f) => f.severity)).toEqual(['critical', 'warn']);
     const strict = policySchema.parse({ schemaVersion: 1, meetings: { sanctioned: { zoom: { accounts: ['y'] } }, unsanctionedAction: 'block' } });
     const other = meetingView('block', 'x.zoom.us', 'Zoom', analyseLink('https://x.zoom.us/j/81234567890', strict).findings, p);
     expect(words(other).why).toBe('This Zoom link is not safe to use for a patient visit.');

@@ -43,3 +43,43 @@ test('the warning page goes on only to web addresses', async () => {
     await b.close();
   }
 });
+
+test('the way out: Go back to the page before; Close tab for a tab opened for the link (Go back there led to a blank page)', async () => {
+  const server = await startServer();
+  server.route((req, res, host) => {
+    if (host !== 'mail.example') return false;
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><title>Inbox</title>
+      <a id="same" href="https://web.whatsapp.com/a">same tab</a>
+      <a id="new" href="https://web.whatsapp.com/b" target="_blank">new tab</a>
+      <button id="webmail" onclick="const w = window.open('about:blank'); w.location.href = 'https://web.whatsapp.com/c';">webmail</button>`);
+    return true;
+  });
+  const b = await launchWithExtension({ args: server.resolverArgs() });
+  try {
+    const inbox = await b.context.newPage();
+    await inbox.goto('https://mail.example/');
+    const leave = (page: import('@playwright/test').Page) => page.locator('.buttons button.primary');
+
+    // In the same tab: back to the inbox.
+    await inbox.click('#same');
+    await expect(inbox.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    await expect(leave(inbox)).toHaveText('Go back');
+    await inbox.getByRole('button', { name: 'Go back' }).click();
+    await expect(inbox).toHaveTitle('Inbox');
+
+    // A link opened in a new tab, and a webmail's blank window sent on to the link: nothing
+    // to go back to but a blank page, so Close tab, which closes it.
+    for (const how of ['#new', '#webmail']) {
+      const [tab] = await Promise.all([b.context.waitForEvent('page'), inbox.click(how)]);
+      await expect(tab.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+      await expect(leave(tab), how).toHaveText('Close tab');
+      await expect(tab.getByRole('button', { name: 'Go back' })).toHaveCount(0);
+      await Promise.all([tab.waitForEvent('close'), tab.getByRole('button', { name: 'Close tab' }).click()]);
+    }
+    expect(inbox.isClosed()).toBe(false);
+  } finally {
+    await b.close();
+    await server.close();
+  }
+});

@@ -94,3 +94,62 @@ test('a web page or content script cannot report an incident; only the popup can
     await b.close();
   }
 });
+
+test('without a collector the receipt says the report stayed on this computer; contacts are links; the form opens in view after a link check', async () => {
+  const b = await launchWithExtension({ args: ['--host-resolver-rules=MAP * 127.0.0.1:1'] });
+  try {
+    const admin = await extensionPage(b.context, b.extensionId);
+    const policy = { ...POLICY, policyVersion: 'incident-local', organization: { name: 'St Example Health', supportContact: 'it-help@example.org' } } as Record<string, unknown>;
+    delete policy.reporting;
+    expect(await admin.evaluate(async (text) => chrome.runtime.sendMessage({ kind: 'policy.import', text }), JSON.stringify(policy))).toEqual({ ok: true });
+    await waitForPolicy(admin, (s) => s.policyVersion === 'incident-local');
+
+    const popup = await extensionPage(b.context, b.extensionId, 'popup.html');
+    await popup.setViewportSize({ width: 380, height: 600 }); // Chromium's popup: at most 600 px high
+    await popup.getByRole('textbox', { name: 'Meeting link' }).fill('https://zoom.us/s/81234567890?zak=abc');
+    await popup.getByRole('button', { name: 'Check link' }).click();
+    await expect(popup.getByTestId('link-verdict')).toContainText('Do not use');
+    await popup.getByRole('button', { name: 'Report an incident' }).click();
+    // The whole form is in view, heading to Send, not below the fold.
+    await expect(popup.getByRole('radio', { name: 'Someone uninvited joined a visit' })).toBeFocused();
+    await expect(popup.getByRole('heading', { name: 'Report an incident' })).toBeInViewport({ ratio: 1 });
+    await expect(popup.getByRole('radio', { name: 'Something else' })).toBeInViewport({ ratio: 1 });
+    await expect(popup.getByRole('button', { name: 'Send report' })).toBeInViewport({ ratio: 1 });
+    await popup.keyboard.press('Space');
+    await popup.getByRole('button', { name: 'Send report' }).click();
+
+    const receipt = popup.getByTestId('incident-receipt');
+    await expect(receipt).toContainText('Report saved on this computer only');
+    await expect(receipt).not.toContainText('Report sent');
+    await expect(receipt.getByRole('link', { name: '0800 555 0100' })).toHaveAttribute('href', 'tel:08005550100');
+    const reference = receipt.locator('.reference');
+    await expect(reference).toHaveText(/^[0-9A-F]{8}-\d+$/);
+    expect(await reference.evaluate((el) => [getComputedStyle(el).whiteSpace, el.getClientRects().length])).toEqual(['nowrap', 1]);
+  } finally {
+    await b.close();
+  }
+});
+
+test('the receipt says "sent" only with a collector, and the guard page links the support contact', async () => {
+  const b = await launchWithExtension({ args: ['--host-resolver-rules=MAP * 127.0.0.1:1'] });
+  try {
+    const admin = await extensionPage(b.context, b.extensionId);
+    const policy = { ...POLICY, policyVersion: 'incident-sent', organization: { name: 'St Example Health', supportContact: 'Service desk it-help@example.org or +44 (0)20 7946 0958' } };
+    expect(await admin.evaluate(async (text) => chrome.runtime.sendMessage({ kind: 'policy.import', text }), JSON.stringify(policy))).toEqual({ ok: true });
+    await waitForPolicy(admin, (s) => s.policyVersion === 'incident-sent');
+    const popup = await extensionPage(b.context, b.extensionId, 'popup.html');
+    await popup.getByRole('button', { name: 'Report an incident' }).click();
+    await popup.getByRole('radio', { name: 'Something else' }).check();
+    await popup.getByRole('button', { name: 'Send report' }).click();
+    await expect(popup.getByTestId('incident-receipt')).toContainText('Report sent to your organisation.');
+
+    const page = await b.context.newPage();
+    await page.goto('https://web.whatsapp.com/');
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'it-help@example.org' })).toHaveAttribute('href', 'mailto:it-help@example.org');
+    await expect(page.getByRole('link', { name: '+44 (0)20 7946 0958' })).toHaveAttribute('href', 'tel:+442079460958');
+    expect(await page.locator('.reference').evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
+  } finally {
+    await b.close();
+  }
+});

@@ -8,12 +8,12 @@ import '../popup/popup.css';
 /** The context menu's "Check meeting link": the analysis of one link, in a small window. */
 export function CheckApp() {
   const link = location.hash.slice(1);
-  const [analysis, setAnalysis] = useState<LinkAnalysis | null>(null);
+  const [analysis, setAnalysis] = useState<{ analysis: LinkAnalysis; organization: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   setPageLanguage(t('check_title'));
   useEffect(() => {
     ask({ kind: 'link.check', url: link })
-      .then((r) => ('error' in r ? setError(t('link_not_a_link')) : setAnalysis(r.analysis)))
+      .then((r) => ('error' in r ? setError(t('link_not_a_link')) : setAnalysis(r)))
       .catch((e: Error) => setError(e.message));
   }, []);
   let host = '';
@@ -31,7 +31,7 @@ export function CheckApp() {
         </p>
       )}
       {error && <p role="alert">{error}</p>}
-      {analysis && <LinkAnalysisView analysis={analysis} />}
+      {analysis && <LinkAnalysisView analysis={analysis.analysis} organization={analysis.organization} />}
       <button type="button" onClick={() => window.close()}>
         {t('check_close')}
       </button>

@@ -6,7 +6,8 @@ import { requestAccessHref } from '../../core/request-access.ts';
 import { REASON_MAX_LENGTH } from '../../core/reason.ts';
 import { ask, type GuardViewResponse } from '../../browser/protocol.ts';
 import { tn } from '../../core/i18n/format.ts';
-import { setPageLanguage, t, uiLanguage } from '../i18n.ts';
+import { setPageLanguage, t } from '../i18n.ts';
+import { Contact, Sentence } from '../Contact.tsx';
 import './guard.css';
 
 /**
@@ -117,8 +118,6 @@ function Guard({ view, url, mayContinue, lesson }: { view: GuardView; url: strin
   const warn = view.mode === 'warn';
   const title = warn ? t('guard_title_warn') : t('guard_title_block');
   document.title = `${title} — Telehealth Guard`;
-  // English has the detailed wording of each finding; other languages their plain name.
-  const english = uiLanguage() === 'en';
 
   return (
     <main class={`guard ${view.mode}`}>
@@ -151,7 +150,7 @@ function Guard({ view, url, mayContinue, lesson }: { view: GuardView; url: strin
       {view.findings.length > 0 && (
         <ul class="findings" aria-label={t('guard_findings_label')}>
           {view.findings.map((f) => (
-            <li class={f.severity}>{english ? f.message : findingText(f.code, t)}</li>
+            <li class={f.severity}>{findingText(f.code, t)}</li>
           ))}
         </ul>
       )}
@@ -226,9 +225,7 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
       )}
       {error && <p role="alert" class="error">{error}</p>}
       <div class="buttons">
-        <button type="button" class="primary" onClick={goBack}>
-          {t('guard_go_back')}
-        </button>
+        <Leave />
         <button type="submit" disabled={!ready || busy}>
           {once ? t('guard_continue_link_once') : t('guard_continue')}
         </button>
@@ -240,11 +237,40 @@ function Continue({ view, url }: { view: GuardView; url: string }) {
 function Actions() {
   return (
     <div class="buttons">
-      <button type="button" class="primary" onClick={goBack}>
-        {t('guard_go_back')}
-      </button>
+      <Leave />
     </div>
   );
+}
+
+/**
+ * The way out: **Go back** to the page before, or **Close tab** when the tab was opened for
+ * this link (a link opened in a new tab, or a webmail that opens links through a blank
+ * window): going back there would land on an empty page. The tab's opener and its history
+ * length tell which; until the browser answers, the history length alone does.
+ */
+function Leave() {
+  const [way, setWay] = useState<'back' | 'close'>(history.length > 1 ? 'back' : 'close');
+  useEffect(() => {
+    void browser.tabs
+      .getCurrent()
+      .then((tab) => setWay(wayOut(history.length, tab?.openerTabId !== undefined)))
+      .catch(() => undefined);
+  }, []);
+  return way === 'back' ? (
+    <button type="button" class="primary" onClick={() => history.back()}>
+      {t('guard_go_back')}
+    </button>
+  ) : (
+    <button type="button" class="primary" onClick={() => void closeTab()}>
+      {t('guard_close_tab')}
+    </button>
+  );
+}
+
+/** Back only to a page this tab showed before the link: not to a new tab's blank start. */
+export function wayOut(historyLength: number, openedByAnotherTab: boolean): 'back' | 'close' {
+  if (historyLength <= 1) return 'close';
+  return openedByAnotherTab && historyLength <= 2 ? 'close' : 'back';
 }
 
 function Support({ view }: { view: GuardView }) {
@@ -265,7 +291,14 @@ function Support({ view }: { view: GuardView }) {
       )}
       {(supportContact || supportUrl) && (
         <p>
-          {t('guard_questions')} {supportContact && <>{t('guard_contact', { contact: supportContact })} </>}
+          {t('guard_questions')}{' '}
+          {supportContact && (
+            <>
+              <Sentence k="guard_contact" slot="contact">
+                <Contact text={supportContact} />
+              </Sentence>{' '}
+            </>
+          )}
           {supportUrl && <a href={supportUrl}>{t('guard_guidance')}</a>}
         </p>
       )}
@@ -280,12 +313,15 @@ function Support({ view }: { view: GuardView }) {
   );
 }
 
+/** The drill page's Close: back where the drill link was opened from, or close a tab opened for it. */
 async function goBack() {
-  if (history.length > 1) {
-    history.back();
-    return;
-  }
-  // Opened in a fresh tab: nothing to go back to, so close it.
+  const tab = await browser.tabs.getCurrent().catch(() => undefined);
+  if (wayOut(history.length, tab?.openerTabId !== undefined) === 'back') history.back();
+  else await closeTab();
+}
+
+async function closeTab() {
   const tab = await browser.tabs.getCurrent();
   if (tab?.id !== undefined) await browser.tabs.remove(tab.id);
+  else window.close();
 }

@@ -4,6 +4,7 @@ import { INCIDENT_KINDS, INCIDENT_NOTE_MAX, type IncidentKind } from '../../core
 import { incidentKey } from '../../core/i18n/names.ts';
 import { ask, type IncidentReceipt } from '../../browser/protocol.ts';
 import { t } from '../i18n.ts';
+import { Contact, Sentence } from '../Contact.tsx';
 
 /**
  * **Report an incident** (docs/command-line-and-pages.md 1.1): what happened and a note, recorded by the
@@ -21,6 +22,7 @@ export function IncidentReport({ tabUrl }: { tabUrl: string | undefined }) {
   const [receipt, setReceipt] = useState<IncidentReceipt | null>(null);
   const done = useRef<HTMLDivElement>(null);
   const first = useRef<HTMLInputElement>(null);
+  const form = useRef<HTMLFormElement>(null);
 
   const send = async (e: Event) => {
     e.preventDefault();
@@ -51,13 +53,18 @@ export function IncidentReport({ tabUrl }: { tabUrl: string | undefined }) {
           aria-expanded="false"
           onClick={() => {
             setOpen(true);
-            requestAnimationFrame(() => first.current?.focus());
+            // The form opens where the button was, often below a link check's result: bring
+            // its heading to the top of the popup, then focus its first choice.
+            requestAnimationFrame(() => {
+              form.current?.scrollIntoView({ block: 'start' });
+              first.current?.focus({ preventScroll: true });
+            });
           }}
         >
           {t('incident_open')}
         </button>
       ) : (
-        <form onSubmit={send} class="incident-form" aria-labelledby="incident-heading">
+        <form ref={form} onSubmit={send} class="incident-form" aria-labelledby="incident-heading">
           <h2 id="incident-heading">{t('incident_heading')}</h2>
           <fieldset>
             <legend>{t('incident_what')}</legend>
@@ -94,11 +101,20 @@ function Receipt({ receipt, focusRef }: { receipt: IncidentReceipt; focusRef: Re
   return (
     <div class="receipt" role="status" tabIndex={-1} ref={focusRef} data-testid="incident-receipt">
       <p>
-        <strong>{t('incident_sent')}</strong> {t('incident_reference', { reference: receipt.reference })}
+        <strong>{t(receipt.delivery === 'collector' ? 'incident_sent' : 'incident_stored')}</strong>{' '}
+        <Sentence k="incident_reference" slot="reference">
+          <strong class="reference">{receipt.reference}</strong>
+        </Sentence>
       </p>
       {hasResponse ? (
         <>
-          {ir!.contact && <p>{t('incident_contact', { contact: ir!.contact })}</p>}
+          {ir!.contact && (
+            <p>
+              <Sentence k="incident_contact" slot="contact">
+                <Contact text={ir!.contact} />
+              </Sentence>
+            </p>
+          )}
           {ir!.steps && ir!.steps.length > 0 && (
             <ol class="steps" aria-label={t('incident_steps')}>
               {ir!.steps.map((s) => <li>{s}</li>)}
@@ -114,7 +130,11 @@ function Receipt({ receipt, focusRef }: { receipt: IncidentReceipt; focusRef: Re
         </>
       ) : supportContact || supportUrl ? (
         <p>
-          {supportContact && t('incident_support', { contact: supportContact })}{' '}
+          {supportContact && (
+            <Sentence k="incident_support" slot="contact">
+              <Contact text={supportContact} />
+            </Sentence>
+          )}{' '}
           {supportUrl && (
             <a href={supportUrl} target="_blank" rel="noopener">
               {t('guard_guidance')}

@@ -101,7 +101,7 @@ function TabView({ verdict }: { verdict: TabVerdict }) {
 
 function LinkChecker() {
   const [link, setLink] = useState('');
-  const [analysis, setAnalysis] = useState<LinkAnalysis | null>(null);
+  const [analysis, setAnalysis] = useState<{ analysis: LinkAnalysis; organization: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const check = async (e: Event) => {
     e.preventDefault();
@@ -112,7 +112,7 @@ function LinkChecker() {
     const url = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`;
     const r = await ask({ kind: 'link.check', url });
     if ('error' in r) setError(t('link_not_a_link'));
-    else setAnalysis(r.analysis);
+    else setAnalysis(r);
   };
   return (
     <section aria-labelledby="link-heading">
@@ -127,7 +127,7 @@ function LinkChecker() {
         </div>
       </form>
       {error && <p role="alert">{error}</p>}
-      {analysis && <LinkAnalysisView analysis={analysis} />}
+      {analysis && <LinkAnalysisView analysis={analysis.analysis} organization={analysis.organization} />}
     </section>
   );
 }
