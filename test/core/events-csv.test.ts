@@ -151,20 +151,27 @@ describe('CSV export', () => {
     expect(formatCsvRows([])).toBe('');
   });
 
-  it('100,000 events export to CSV and NDJSON quickly', async () => {
+  // Whole, in chunks; how fast is the bench's question (npm run bench), not a test's: a
+  // 3 s limit here failed at load 15 on two cores.
+  it('100,000 events export to CSV and NDJSON in chunks, every event', async () => {
     const proto = (await sampleChain()) as EventRecord[];
     const events: EventRecord[] = Array.from({ length: 100_000 }, (_, i) => ({ ...proto[i % proto.length]!, seq: i + 1 }));
-    let t = performance.now();
     let size = 0;
-    for (const chunk of csvChunks(events, 5000)) size += chunk.length;
-    const csvMs = performance.now() - t;
-    t = performance.now();
+    let rows = 0;
+    for (const chunk of csvChunks(events, 5000)) {
+      size += chunk.length;
+      rows += chunk.split('\r\n').length - 1;
+    }
     let nd = 0;
-    for (let i = 0; i < events.length; i += 5000) nd += formatNdjsonChunk(events.slice(i, i + 5000)).length;
-    const ndMs = performance.now() - t;
+    let lines = 0;
+    for (let i = 0; i < events.length; i += 5000) {
+      const chunk = formatNdjsonChunk(events.slice(i, i + 5000));
+      nd += chunk.length;
+      lines += chunk.split('\n').length - 1;
+    }
     expect(size).toBeGreaterThan(100_000 * 200);
     expect(nd).toBeGreaterThan(100_000 * 200);
-    expect(csvMs).toBeLessThan(3000);
-    expect(ndMs).toBeLessThan(3000);
+    expect(lines).toBe(100_000);
+    expect(rows).toBeGreaterThanOrEqual(100_000);
   });
 });

@@ -139,6 +139,9 @@ describe('redactUrl, full URLs: host tokens and passcodes of every platform, wra
     expect(full('https://urldefense.com/v3/__https://zoom.us/s/123*zak=PROOFPOINT3__;Pw!!ABC$')).toBe(`https://urldefense.com/${REDACTED}`);
     const sophos = full(`https://eu.protection.sophos.com/?d=zoom.us&u=${btoa('https://zoom.us/s/1?zak=SOPHOSHIDDEN')}&i=1`);
     expect(sophos).toBe(`https://eu.protection.sophos.com/?d=zoom.us&u=${REDACTED}&i=1`);
+    // Base64 that happens to read as a secret pair itself ("…QTJWTEE…=": "jwt"): the whole value still goes.
+    const lookalike = full(`https://eu-central-1.protection.sophos.com/?d=example.org&u=${btoa('https://zoom.us/s/81234567890?PW=A0aAa0A2VLA&uname=x')}&i=1`);
+    expect(lookalike).toBe(`https://eu-central-1.protection.sophos.com/?d=example.org&u=${REDACTED}&i=1`);
     // A fragment never survives, top level or inner.
     const v2 = full(`https://x.safelinks.protection.outlook.com/?url=${enc('https://teams.microsoft.com/v2/?meetingjoin=true#/l/meetup-join/x?p=FRAGMENTPASS')}`);
     expect(v2).not.toContain('FRAGMENTPASS');

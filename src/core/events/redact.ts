@@ -185,12 +185,15 @@ function redactValue(v: string, depth: number, sensitive: Sensitive): string {
       if (inner !== null) return redactParsed(inner, depth + 1, sensitive);
     }
   }
+  // Encodings that hide the pairs from view (Proofpoint v2's -XX, base64): the whole value goes.
+  // Looked at first: base64 can itself look like a pair (`…OTA/UFc9…QTJWTEE…=`, where
+  // "…JWT…=" reads as a secret's name), and cutting out that "value" left the secret in the
+  // base64 before it (found by the chained-wrappers property).
+  if ([v, decoded].some((x) => hiddenViews(x).some((view) => hidesSecret(view, depth + 1, sensitive)))) return REDACTED;
   // A relative link (the Teams launcher's `/_#/l/meetup-join/…?p=…`) or any text with
   // `name=value` pairs in it.
   const redacted = redactPairs(decoded, false, sensitive);
   if (redacted !== decoded) return redacted;
-  // Encodings that hide the pairs from view (Proofpoint v2's -XX, base64): the whole value goes.
-  if ([v, decoded].some((x) => hiddenViews(x).some((view) => hidesSecret(view, depth + 1, sensitive)))) return REDACTED;
   return v;
 }
 
