@@ -79,10 +79,13 @@ describe('worker threads give the single-thread answers', () => {
     try {
       const names = ['forged.ndjson', 'good.ndjson', 'genuine.ndjson', 'no-ms.ndjson', 'edited.ndjson'].map((n) => join(dir, n));
       const out = (w: number) => join(dir, `r${w}.html`);
+      // One clock for both runs: the coverage line says "As of <now>" to the minute, and on a
+      // loaded machine the two runs can straddle a minute (it failed so at load 11).
+      const asOf = ['--as-of', '2026-12-05T04:00:00Z'];
       const one = io(0);
-      const a = await logsCommand(['report', ...names, '--out', out(0)], one);
+      const a = await logsCommand(['report', ...names, ...asOf, '--out', out(0)], one);
       const two = { ...io(2), writeFile: async (p: string, d: string) => void (two.files[p] = d) };
-      const b = await logsCommand(['report', ...names, '--out', out(2)], two);
+      const b = await logsCommand(['report', ...names, ...asOf, '--out', out(2)], two);
       expect([b, two.stderr]).toEqual([a, one.stderr]);
       const strip = (html: string) => html.replace(/<dt>Generated<\/dt><dd>[^<]*<\/dd>/, '');
       expect(strip(two.files[out(2)]!)).toBe(strip(one.files[out(0)]!));
