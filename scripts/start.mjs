@@ -2,11 +2,11 @@
 // `npm start`: after the build, open Chromium with the extension on its built-in
 // default policy and a local page of example links. Without a display, say so and
 // print how to load the build by hand.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { openDemoBrowser } from './demo-browser.mjs';
 
 const extensionDir = resolve('.output/chrome-mv3');
 const demoHtml = readFileSync(resolve('demo/index.html'));
@@ -41,19 +41,24 @@ server.listen(0, '127.0.0.1', () => {
     return;
   }
   const profile = mkdtempSync(join(tmpdir(), 'telehealth-guard-demo-'));
-  const args = [`--user-data-dir=${profile}`, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
-    '--no-first-run', '--no-default-browser-check', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), demoUrl];
-  console.log(['Opened:',
+  console.log(['Opening (the demo page follows once the extension has started):',
     `  browser    ${browser}`,
     `  extension  ${extensionDir} (built-in default policy; the options page imports another)`,
     `  demo page  ${demoUrl} (example links: consumer video and messaging sites, meeting links)`,
     `  profile    ${profile} (fresh, removed by nothing: delete it when done)`,
     'For the popup: click the puzzle-piece (Extensions) button right of the address bar, pin Telehealth Guard,',
     'then click its button. Close the browser to stop.'].join('\n'));
-  const child = spawn(browser, args, { stdio: 'ignore' });
-  child.on('exit', () => server.close());
-  child.on('error', (e) => {
-    console.error(`Could not start ${browser}: ${e.message}\n${manual}`);
-    server.close();
-  });
+  openDemoBrowser({ browser, extensionDir, profile, url: demoUrl }).then(
+    (child) => {
+      child.on('exit', () => server.close());
+      child.on('error', (e) => {
+        console.error(`Could not start ${browser}: ${e.message}\n${manual}`);
+        server.close();
+      });
+    },
+    (e) => {
+      console.error(`Could not start ${browser}: ${e.message}\n${manual}`);
+      server.close();
+    },
+  );
 });

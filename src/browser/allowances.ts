@@ -11,7 +11,7 @@
  * One-time passes (one URL, one tab, once) are part of the tab's record (tab-ledger.ts); they
  * share the session rule ids allocated here.
  */
-import { allowanceOrigins, coveringAllowance, type Allowance } from '../core/guard.ts';
+import { coveringAllowance, type Allowance } from '../core/guard.ts';
 import { allowanceRule } from '../core/dnr.ts';
 import { isError, type ClassifyResult } from '../core/classify.ts';
 import { toBrowserRules } from './dnr-types.ts';
@@ -25,7 +25,7 @@ export interface StoredAllowance extends Allowance {
 }
 type Allowances = Record<string, StoredAllowance>;
 
-const keyOf = (a: { host: string; path: string }) => `${a.host}${a.path}`;
+const keyOf = (a: { origin: string; path: string }) => `${a.origin}${a.path}`;
 
 /**
  * The allowances in force, read from storage once per worker and kept here after (only this
@@ -74,7 +74,7 @@ export async function addAllowance(grant: Omit<Allowance, 'expiresAt'> & { minut
   const all = await readAllowances();
   const key = keyOf(grant);
   const ruleId = all[key]?.ruleId ?? (await allocateRuleId());
-  const allowance: StoredAllowance = { host: grant.host, path: grant.path, priority: grant.priority, expiresAt: now + grant.minutes * 60_000, ruleId };
+  const allowance: StoredAllowance = { origin: grant.origin, host: grant.host, path: grant.path, priority: grant.priority, expiresAt: now + grant.minutes * 60_000, ruleId };
   await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: [ruleId], addRules: toBrowserRules([allowanceRule(ruleId, allowance)]) });
   all[key] = allowance;
   await writeAllowances(all);
@@ -89,21 +89,23 @@ async function removeAllowances(keys: string[], all: Allowances): Promise<void> 
   for (const k of keys) delete all[k];
   await writeAllowances(all);
   await scheduleExpiry(all);
-  await forgetSites([...new Set(ended.map((a) => a.host))]);
+  await forgetSites(ended);
 }
 
 /**
  * A site allowed for a while may have installed a service worker that would serve it
  * later with no request the rules could see; its workers and caches go with the allowance.
  */
-async function forgetSites(hosts: string[]): Promise<void> {
-  if (hosts.length === 0 || !browser.browsingData) return;
+async function forgetSites(ended: StoredAllowance[]): Promise<void> {
+  // An allowance stored before it had an origin was for its host over https.
+  const origins = [...new Set(ended.map((a) => a.origin ?? `https://${a.host}`))];
+  if (origins.length === 0 || !browser.browsingData) return;
   const dataTypes = { serviceWorkers: true, cacheStorage: true };
   try {
-    await browser.browsingData.remove({ origins: hosts.flatMap(allowanceOrigins) as [string, ...string[]] }, dataTypes);
+    await browser.browsingData.remove({ origins: origins as [string, ...string[]] }, dataTypes);
   } catch {
     // Firefox scopes by host name rather than origin.
-    await browser.browsingData.remove({ hostnames: hosts } as never, dataTypes).catch(() => undefined);
+    await browser.browsingData.remove({ hostnames: [...new Set(ended.map((a) => a.host))] } as never, dataTypes).catch(() => undefined);
   }
 }
 
@@ -123,8 +125,8 @@ export async function reconcileAllowances(classify: (url: string) => ClassifyRes
   const all = await readAllowances();
   const stale = Object.keys(all).filter((k) => {
     const a = all[k]!;
-    const c = classify(`https://${a.host}${a.path || '/'}`);
-    return isError(c) || c.action !== 'warn';
+    const c = classify(`${a.origin ?? `https://${a.host}`}${a.path || '/'}`);
+    return !a.origin || isError(c) || c.action !== 'warn';
   });
   await removeAllowances(stale, all);
   await expireAllowances();

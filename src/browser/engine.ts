@@ -78,9 +78,46 @@ async function incognitoAccess(): Promise<boolean | null> {
   }
 }
 
+/**
+ * How long a profile's very first run waits for a managed policy that is not there yet
+ * (docs/enforcement.md, "In force from the first moment"). An extension the browser installs
+ * after its own start — as force-installing by policy does — has its managed-policy schema
+ * registered late, and storage.managed can answer `{}` until the browser has loaded the
+ * policy for it, seconds later. An empty answer then cannot be told from "no managed policy",
+ * so it is asked again until the policy comes or this long has passed: longer when the
+ * extension was installed by policy (`installType` admin), briefly otherwise (a developer's
+ * or a user's install, where a managed policy is rare). Only the first run of a profile
+ * waits: after it, a managed policy once seen stays in force whatever storage says (fail
+ * closed). Meanwhile the start-up hold keeps every page at the guard page, which waits.
+ */
+export const FIRST_RUN_WAIT_MS = { admin: 8_000, other: 1_500 } as const;
+
+async function installedByPolicy(): Promise<boolean> {
+  try {
+    return (await browser.management.getSelf()).installType === 'admin';
+  } catch {
+    return false;
+  }
+}
+
+/** The managed policy; on a profile's first run an empty answer is asked again (FIRST_RUN_WAIT_MS). */
+async function readManagedSettled(firstRun: boolean): Promise<Record<string, unknown> | null> {
+  let managed = await readManaged();
+  const empty = () => managed === null || Object.keys(managed).length === 0;
+  if (!firstRun || !empty()) return managed;
+  const until = Date.now() + ((await installedByPolicy()) ? FIRST_RUN_WAIT_MS.admin : FIRST_RUN_WAIT_MS.other);
+  while (empty() && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    managed = await readManaged();
+  }
+  return managed;
+}
+
 /** Read every source and decide which policy is in force: no side effects (but the seal's check). */
 export async function readPolicyState(): Promise<EngineState> {
-  const [managed, stored, incognitoAllowed] = await Promise.all([readManaged(), browser.storage.local.get([LOCAL_POLICY_KEY, LAST_VALID_KEY]), incognitoAccess()]);
+  const [stored, incognitoAllowed] = await Promise.all([browser.storage.local.get([LOCAL_POLICY_KEY, LAST_VALID_KEY]), incognitoAccess()]);
+  // A profile that never had a policy read before (no last valid policy of any source).
+  const managed = await readManagedSettled(stored[LAST_VALID_KEY] === undefined);
   // The managed policy's seal is checked here (a trimmed push is refused like an invalid one).
   const resolved = await resolvePolicyChecked({
     managed,

@@ -17,7 +17,7 @@ import { incognitoGap } from '../core/side-doors.ts';
 import { checkSeal, SEAL_CHANGED } from '../core/policy/seal.ts';
 import { addAllowance } from './allowances.ts';
 import { takeLesson } from './awareness.ts';
-import { grantPass, sentSeq } from './tab-ledger.ts';
+import { frameSentFor, grantFramePass, grantPass, sentSeq } from './tab-ledger.ts';
 import { policySummary } from '../core/policy/summary.ts';
 import { t } from './i18n.ts';
 import { contentPolicy, CONTENT_POLICY_REQUEST } from './content/policy-client.ts';
@@ -80,7 +80,11 @@ async function guardSender(sender: Sender): Promise<GuardSender & { tabId: numbe
   const url = sender.url!.slice(sender.url!.indexOf('#') + 1);
   const tabId = sender.tab?.id ?? null;
   const topLevel = sender.frameId === 0 && tabId !== null;
-  const sent = topLevel ? await sentFor(tabId, url) : null;
+  if (!topLevel) {
+    const frameSent = tabId !== null && typeof sender.frameId === 'number' ? await frameSentFor(tabId, sender.frameId, url) : false;
+    return { url, topLevel, sent: frameSent, tabId, seq: Promise.resolve(null) };
+  }
+  const sent = await sentFor(tabId, url);
   return { url, topLevel, sent: sent !== null, tabId, seq: sent?.seq ?? Promise.resolve(null) };
 }
 
@@ -92,7 +96,7 @@ async function handleGuard(request: GuardRequest, sender: Sender): Promise<unkno
       const answer = answerGuardPage(who, ctx);
       if (answer.show === 'nothing') return { show: 'nothing' } satisfies Response<'guard.view'>;
       if (answer.show === 'go') {
-        if (answer.pass && who.tabId !== null) await grantPass(who.tabId, who.url);
+        if (answer.pass && who.tabId !== null) await (who.topLevel ? grantPass(who.tabId, who.url) : grantFramePass(who.tabId, who.url));
         return { show: 'go', navigate: answer.navigate } satisfies Response<'guard.view'>;
       }
       // The event is usually written by now; the page is not held up for long if not.

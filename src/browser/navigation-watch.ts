@@ -18,7 +18,7 @@ import { LISTENER_READY_MS, MATCH_WINDOW_MS, proveSent, type MatchedRule } from 
 import { allowances } from './allowances.ts';
 import { engine } from './engine.ts';
 import { record } from './recorder.ts';
-import { forgetTab, noteArriving, noteSent, noteStandIn, sentSeq, settled, spendPass, tabRecord, takeStandIn, waitForReport } from './tab-ledger.ts';
+import { forgetTab, noteArriving, noteFrameSent, noteSent, noteStandIn, sentSeq, settled, spendFramePass, spendPass, tabRecord, takeStandIn, waitForReport } from './tab-ledger.ts';
 
 export async function guardContext(): Promise<GuardContext> {
   const state = await engine();
@@ -115,7 +115,8 @@ async function write(intents: EventIntent[], tabId: number, topFrame: boolean, a
       if (recentFrameEvents.size > 1000) recentFrameEvents.clear();
     }
     const { type, url, service, action, findings, reason, name } = e;
-    const written = await record({ type, url, service, action, ...(findings ? { findings } : {}), ...(reason ? { reason } : {}), ...(name ? { name } : {}) }, state, new Date(at));
+    // events.md 1.2: a decision made for a frame says so.
+    const written = await record({ type, url, service, action, ...(findings ? { findings } : {}), ...(reason ? { reason } : {}), ...(name ? { name } : {}), ...(topFrame ? {} : { frame: true }) }, state, new Date(at));
     seq = written.seq;
   }
   return seq;
@@ -162,6 +163,7 @@ async function handleRedirect(details: Redirect, at: number): Promise<void> {
   const decision = decideNavigation(details.url, await guardContext());
   const seq = write(navigationEvents(decision), details.tabId, topFrame, at);
   if (topFrame && details.tabId >= 0) await noteSent(details.tabId, details.url, seq);
+  else if (details.tabId >= 0) await noteFrameSent(details.tabId, details.frameId, details.url);
   await seq;
 }
 
@@ -182,9 +184,9 @@ export async function replayPendingRedirects(): Promise<number> {
 async function onCommitted(details: { tabId: number; frameId: number; url: string }, sameDocument: boolean): Promise<void> {
   if (!/^https?:/i.test(details.url)) return;
   const topFrame = details.frameId === 0;
-  const passed = topFrame && !sameDocument ? await spendPass(details.tabId) : null;
+  const passed = sameDocument ? null : topFrame ? await spendPass(details.tabId) : await spendFramePass(details.tabId, details.url);
   // Every commit of every frame comes here: judge without allowances first (they can only
-  // lift a site's warning), and read them from storage only when a warning needs them.
+  // lift a site's warning), and read them only when a warning needs them.
   const { compiled } = await engine();
   let d: Stop | null = secondLine(details.url, topFrame, passed, { compiled, allowances: [], now: Date.now() });
   if (d?.by === 'site' && d.kind === 'warn') d = secondLine(details.url, topFrame, passed, await guardContext());

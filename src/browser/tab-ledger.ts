@@ -13,14 +13,21 @@
  * worker and empties it when it quits); what only a running worker can hold lives beside it
  * in memory. The proof built from it is the core's (src/core/sent-proof.ts).
  */
-import { passRule } from '../core/dnr.ts';
+import { framePassRule, passRule } from '../core/dnr.ts';
 import { allocateRuleId } from './allowances.ts';
 import { toBrowserRules } from './dnr-types.ts';
 
 export interface TabRecord {
   sent?: { url: string; seq: number | null };
   pass?: { url: string; ruleId: number };
+  /** Passes for frames (an ok meeting the gate sent to the guard page inside a frame), newest last. */
+  framePasses?: Array<{ url: string; ruleId: number }>;
+  /** Frames of the tab the extension's rules sent to the guard page, and for which URL, newest last. */
+  framesSent?: Array<{ frameId: number; url: string }>;
 }
+
+/** A page with many frames cannot pile up passes: older ones go. */
+const MAX_FRAME_PASSES = 8;
 
 interface Live {
   /** The event's sequence number while it is being written. */
@@ -56,7 +63,7 @@ function update(tabId: number, change: (r: TabRecord) => TabRecord | null): Prom
   const run = writes.then(async () => {
     const all = await readAll();
     const next = change(all[tabId] ?? {});
-    if (next === null || (next.sent === undefined && next.pass === undefined)) delete all[tabId];
+    if (next === null || (next.sent === undefined && next.pass === undefined && !next.framePasses?.length && !next.framesSent?.length)) delete all[tabId];
     else all[tabId] = next;
     await browser.storage.session.set({ [KEY]: all });
     return next;
@@ -79,6 +86,20 @@ export async function noteSent(tabId: number, url: string, seq: Promise<number |
   void seq
     .then((value) => (value !== null && live.get(tabId)?.seq?.url === url ? update(tabId, (r) => (r.sent?.url === url ? { ...r, sent: { url, seq: value } } : r)) : undefined))
     .catch(() => undefined);
+}
+
+/** The rules sent frame `frameId` of the tab to the guard page for `url` (the browser's report). */
+export async function noteFrameSent(tabId: number, frameId: number, url: string): Promise<void> {
+  await update(tabId, (r) => ({ ...r, framesSent: [...(r.framesSent ?? []).filter((f) => f.frameId !== frameId), { frameId, url }].slice(-MAX_FRAME_PASSES * 2) }));
+  for (const resolve of liveOf(tabId).waiters.splice(0)) resolve();
+}
+
+/** Was frame `frameId` of the tab sent to the guard page for `url`? A report being handled is waited for briefly. */
+export async function frameSentFor(tabId: number, frameId: number, url: string, waitMs = 1500): Promise<boolean> {
+  const known = async () => ((await tabRecord(tabId))?.framesSent ?? []).some((f) => f.frameId === frameId && f.url === url);
+  if (await known()) return true;
+  await waitForReport(tabId, waitMs);
+  return known();
 }
 
 /** The sequence number of the event that records the tab's sending for `url` (null when none). */
@@ -150,9 +171,42 @@ export async function spendPass(tabId: number): Promise<string | null> {
   return pass.url;
 }
 
-/** A closed tab: its pass and everything known of it go. */
+/** Let exactly `url` through once as a frame in the tab. */
+export async function grantFramePass(tabId: number, url: string): Promise<void> {
+  const ruleId = await allocateRuleId();
+  const old = (await tabRecord(tabId))?.framePasses ?? [];
+  const dropped = old.length >= MAX_FRAME_PASSES ? old.slice(0, old.length - MAX_FRAME_PASSES + 1) : [];
+  await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: dropped.map((p) => p.ruleId), addRules: toBrowserRules([framePassRule(ruleId, tabId, url)]) });
+  await update(tabId, (r) => ({ ...r, framePasses: [...(r.framePasses ?? []).filter((p) => !dropped.includes(p)), { url, ruleId }] }));
+  (await tabsWithFramePasses()).add(tabId);
+}
+
+let framePassTabs: Promise<Set<number>> | undefined;
+const tabsWithFramePasses = () =>
+  (framePassTabs ??= readAll().then((all) => new Set(Object.entries(all).filter(([, r]) => r.framePasses?.length).map(([id]) => Number(id)))));
+
+/**
+ * A frame committed `url`: spend the tab's frame pass for it, if any; returns the URL it was
+ * for. A tab without frame passes costs no storage read (every frame's commit comes here).
+ */
+export async function spendFramePass(tabId: number, url: string): Promise<string | null> {
+  const holders = await tabsWithFramePasses();
+  if (!holders.has(tabId)) return null;
+  const passes = (await tabRecord(tabId))?.framePasses ?? [];
+  const pass = passes.find((p) => p.url === url.replace(/#.*$/, ''));
+  if (!pass) return null;
+  await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: [pass.ruleId] });
+  const left = await update(tabId, (r) => ({ ...r, framePasses: (r.framePasses ?? []).filter((p) => p.ruleId !== pass.ruleId) }));
+  if (!left?.framePasses?.length) holders.delete(tabId);
+  return pass.url;
+}
+
+/** A closed tab: its passes and everything known of it go. */
 export async function forgetTab(tabId: number): Promise<void> {
   await spendPass(tabId);
+  const framePasses = (await tabRecord(tabId))?.framePasses ?? [];
+  if (framePasses.length) await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: framePasses.map((p) => p.ruleId) });
+  (await tabsWithFramePasses()).delete(tabId);
   live.delete(tabId);
   await update(tabId, () => null);
 }

@@ -83,6 +83,14 @@ const ALL_TYPES = { excludedResourceTypes: [] as ResourceType[] };
 /** Chromium's limits (Chromium 156; see README): checked before rules are applied. */
 export const DNR_LIMITS = { dynamicRules: 30_000, unsafeDynamicRules: 5_000, regexRules: 1_000 } as const;
 
+/**
+ * The start-up hold (ruleset.ts, holdRule): below every other rule, so it stops only what
+ * no rule of the last policy in force names; a session rule at the same priority lifts it
+ * once the background has read the policy in force (allow beats redirect at equal priority).
+ */
+export const HOLD_PRIORITY = 1;
+/** The policy's default action: just above the hold, below every pattern. */
+export const DEFAULT_PRIORITY = 2;
 /** Room per host label: path prefixes add at most this much less two. */
 const LABEL_PRIORITY = 10_000;
 /** Above any host or path rule (a host has at most 127 labels). */
@@ -95,7 +103,7 @@ const CATCH_PRIORITY = 200 * LABEL_PRIORITY;
 export const BYPASS_PRIORITY = 15_000_000;
 
 /** Everything from the scheme on: the whole URL, captured for the guard page. */
-const WHOLE_URL = '^(https?://.*)$';
+export const WHOLE_URL = '^(https?://.*)$';
 
 export function priorityOf(host: string, pathPrefix: string): number {
   const labels = isIpHost(host) ? 1 : host.split('.').length;
@@ -103,9 +111,9 @@ export function priorityOf(host: string, pathPrefix: string): number {
   return labels * LABEL_PRIORITY + (pathPrefix ? 1 + Math.min(pathPrefix.length, LABEL_PRIORITY - 3) : 0);
 }
 
-/** The priority of the rule that carries a decision (the default's rule is priority 1). */
+/** The priority of the rule that carries a decision (the default's rule is DEFAULT_PRIORITY). */
 export function priorityOfDecision(d: Pick<Decision, 'pattern'>): number {
-  if (d.pattern === null) return 1;
+  if (d.pattern === null) return DEFAULT_PRIORITY;
   const slash = d.pattern.indexOf('/');
   return slash < 0 ? priorityOf(d.pattern, '') : priorityOf(d.pattern.slice(0, slash), d.pattern.slice(slash));
 }
@@ -114,9 +122,12 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A URL whose path is `prefix` or lies under it on a segment boundary; captures the whole URL. */
+/**
+ * A URL whose path is `prefix` or lies under it on a segment boundary; captures the whole URL.
+ * WebSockets (`wss://`) too: a blocked path is cancelled for them like any other request.
+ */
 export function pathRegex(prefix: string): string {
-  return `^(https?://[^/?#]*${escapeRegex(prefix)}(?:[/?#].*)?)$`;
+  return `^((?:https?|wss?)://[^/?#]*${escapeRegex(prefix)}(?:[/?#].*)?)$`;
 }
 
 /**
@@ -124,9 +135,9 @@ export function pathRegex(prefix: string): string {
  * unreserved character, slash or backslash, a `;` parameter, or an empty segment.
  * Clients never need to write these, so ordinary pages rarely do.
  */
-export const ANOMALOUS_PATH = '^(https?://[^/?#]*/(?:[^?#]*(?:%(?:[46][1-9a-f]|[57][0-9a]|3[0-9]|2[def]|5[cf]|7e)|;|//)|/).*)$';
+export const ANOMALOUS_PATH = '^((?:https?|wss?)://[^/?#]*/(?:[^?#]*(?:%(?:[46][1-9a-f]|[57][0-9a]|3[0-9]|2[def]|5[cf]|7e)|;|//)|/).*)$';
 /** An IPv4-mapped IPv6 host (`[::ffff:7f00:2]`), which reaches an IPv4 address. */
-export const MAPPED_IPV4_HOST = '^(https?://(?:[^/?#@]*@)?\\[::ffff:[^\\]]*\\].*)$';
+export const MAPPED_IPV4_HOST = '^((?:https?|wss?)://(?:[^/?#@]*@)?\\[::ffff:[^\\]]*\\].*)$';
 
 export interface DnrCompileOptions {
   /** The guard page's URL, e.g. chrome-extension://<id>/guard.html */
@@ -137,7 +148,7 @@ export interface DnrCompileOptions {
   extra?: (firstId: number) => DnrRule[];
 }
 
-function toGuard(guardPageUrl: string): DnrRule['action'] {
+export function toGuard(guardPageUrl: string): DnrRule['action'] {
   // `\1` is the whole original URL; the page reads it after '#' (never sent anywhere).
   return { type: 'redirect', redirect: { regexSubstitution: `${guardPageUrl}#\\1` } };
 }
@@ -222,8 +233,8 @@ export function compileDnrRules(compiled: CompiledPolicy, options: DnrCompileOpt
     }
   }
   if (defaultAction !== 'allow') {
-    // Lowest priority: whatever no pattern names.
-    emit(defaultAction, 1, {});
+    // Below every pattern: whatever no pattern names.
+    emit(defaultAction, DEFAULT_PRIORITY, {});
   }
   if (options.extra) rules.push(...options.extra(id));
   return rules;
@@ -257,13 +268,13 @@ export function checkLimits(rules: readonly DnrRule[]): string[] {
 }
 
 /**
- * "Continue to site": exactly the warned host (not its subdomains) and, when a path rule
- * decided, only that path, at the priority of the rule that warned. Allow beats redirect
- * at equal priority, so it lifts that warning; any more specific rule (a blocked
- * subdomain or path) has a higher priority and still wins.
+ * "Continue to site": exactly the warned origin — its scheme, host (not its subdomains) and
+ * port — and, when a path rule decided, only that path, at the priority of the rule that
+ * warned. Allow beats redirect at equal priority, so it lifts that warning; any more specific
+ * rule (a blocked subdomain or path) has a higher priority and still wins. The browser writes
+ * a default port never (https://x:443/ is https://x/), so the origin is matched as written.
  */
-export function allowanceRule(id: number, allowance: { host: string; path: string; priority: number }): DnrRule {
-  const host = escapeRegex(allowance.host);
+export function allowanceRule(id: number, allowance: { origin: string; host: string; path: string; priority: number }): DnrRule {
   const path = allowance.path ? `${escapeRegex(allowance.path)}(?:[/?#].*)?` : '(?:[/?#].*)?';
   return {
     id,
@@ -271,7 +282,7 @@ export function allowanceRule(id: number, allowance: { host: string; path: strin
     action: { type: 'allow' },
     condition: {
       requestDomains: [allowance.host],
-      regexFilter: `^https?://${host}(?::[0-9]+)?${path}$`,
+      regexFilter: `^${escapeRegex(allowance.origin)}${path}$`,
       isUrlFilterCaseSensitive: false,
       resourceTypes: NAVIGATION_TYPES,
     },
@@ -289,4 +300,14 @@ export function allowanceRule(id: number, allowance: { host: string; path: strin
 export function passRule(id: number, tabId: number, url: string): DnrRule {
   const exact = /[*^|]/.test(url) ? { regexFilter: `^${escapeRegex(url)}$`, isUrlFilterCaseSensitive: true } : { urlFilter: `|${url}|`, isUrlFilterCaseSensitive: true };
   return { id, priority: BYPASS_PRIORITY, action: { type: 'allow' }, condition: { tabIds: [tabId], ...exact, resourceTypes: ['main_frame'] } };
+}
+
+/**
+ * A frame's one-time pass: exactly this URL, as a frame in this tab, once (removed when a
+ * frame commits it). For an embedded meeting the gate sent to the guard page and the core
+ * let through.
+ */
+export function framePassRule(id: number, tabId: number, url: string): DnrRule {
+  const rule = passRule(id, tabId, url);
+  return { ...rule, condition: { ...rule.condition, resourceTypes: ['sub_frame', 'object'] } };
 }

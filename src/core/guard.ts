@@ -26,8 +26,10 @@ import type { Lookalike } from './lookalike/detect.ts';
 import { analyseLink, PLATFORM_NAMES, type LinkAnalysis } from './meetings/analyse.ts';
 import { normaliseReason } from './reason.ts';
 
-/** A "continue to site" allowance in force: exactly one host, and a path scope when a path rule warned. */
+/** A "continue to site" allowance in force: exactly one origin (scheme, host, port), and a path scope when a path rule warned. */
 export interface Allowance {
+  /** `https://host` or `http://host:8080`: as the URL parser writes it (no default port). */
+  origin: string;
   host: string;
   /** Lower-case, normalised path prefix; '' for the whole host. */
   path: string;
@@ -71,14 +73,14 @@ function isWeb(url: string): boolean {
   return /^https?:\/\//i.test(url);
 }
 
-/** The allowance that covers `c` (same host exactly, and within its path scope), if any. */
+/** The allowance that covers `c` (same origin exactly, and within its path scope), if any. */
 export function coveringAllowance(c: Classification, allowances: readonly Allowance[], now: number): Allowance | null {
-  let path: string | undefined;
+  let url: URL | undefined;
   for (const a of allowances) {
     if (a.expiresAt <= now || a.host !== c.host) continue;
-    if (a.path === '') return a;
-    path ??= normalisePath(new URL(c.url).pathname);
-    if (pathUnder(path, a.path)) return a;
+    url ??= new URL(c.url);
+    if (a.origin !== url.origin) continue;
+    if (a.path === '' || pathUnder(normalisePath(url.pathname), a.path)) return a;
   }
   return null;
 }
@@ -144,16 +146,18 @@ export interface GuardSender {
   url: string;
   /** The page is the top-level document of its tab (not a frame, not a popup of a site). */
   topLevel: boolean;
-  /** The extension itself sent this tab's top frame to the guard page for exactly `url`. */
+  /** The extension itself sent this page's frame (the tab's top frame, or this frame of it) to the guard page for exactly `url`. */
   sent: boolean;
 }
 
 export type GuardAnswer =
   | { show: 'nothing'; reason: 'unreadable' }
   /**
-   * Go on to the URL. `pass`: the tab gets a one-time pass for exactly that URL first.
-   * `navigate`: only a top-level page goes on; a framed one going on would only be sent
-   * back here by the same rule, so it just says the content cannot be shown there.
+   * Go on to the URL. `pass`: the tab gets a one-time pass for exactly that URL first (a
+   * frame's pass is for frames: the meeting gate sends an embedded meeting here first, and an
+   * ok one must then load without being sent back). `navigate`: a framed page the extension
+   * did not send there just says the content cannot be shown (a site framing the guard page
+   * gets nothing from it).
    */
   | { show: 'go'; pass: boolean; navigate: boolean }
   /** `lesson`: the one-minute lesson this stop teaches, for a page that may act (shown if the person has not had it). */
@@ -165,10 +169,10 @@ export function answerGuardPage(sender: GuardSender, ctx: GuardContext): GuardAn
   if (d.kind === 'unreadable') return { show: 'nothing', reason: 'unreadable' };
   const acting = sender.topLevel && sender.sent;
   if (d.kind === 'go') {
-    // Allowed by now (policy changed, an allowance in another tab, a meeting link that
-    // checks out). Only a page the extension sent here gets a pass; any other top-level
-    // page just goes on, through the rules again.
-    return { show: 'go', pass: acting, navigate: sender.topLevel };
+    // Allowed (the policy read at start-up, a policy change, an allowance in another tab, a
+    // meeting link that checks out). A page the extension sent here — top-level, or a frame —
+    // gets a pass and goes on; any other top-level page just goes on, through the rules again.
+    return { show: 'go', pass: sender.sent, navigate: sender.topLevel || sender.sent };
   }
   const lesson = acting ? lessonForStop(d.by, d.classification.category) : null;
   return { show: 'page', view: d.view, mayContinue: acting && d.kind === 'warn', lesson };
@@ -196,11 +200,11 @@ export function decideProceed(sender: GuardSender, rawReason: string, ctx: Guard
   let allowance: (Omit<Allowance, 'expiresAt'> & { minutes: number }) | null = null;
   if (d.kind === 'warn' && d.by === 'lookalike') {
     // The whole host, above the look-alike rules that send it to the guard page (dnr.ts).
-    allowance = { host: c.host, path: '', priority: LOOKALIKE_PRIORITY, minutes: policy.warn.bypassMinutes };
+    allowance = { origin: new URL(c.url).origin, host: c.host, path: '', priority: LOOKALIKE_PRIORITY, minutes: policy.warn.bypassMinutes };
   } else if (d.kind === 'warn' && d.by === 'site') {
     const slash = c.pattern?.indexOf('/') ?? -1;
     const path = slash >= 0 ? c.pattern!.slice(slash) : '';
-    allowance = { host: c.host, path, priority: priorityOfDecision(c), minutes: policy.warn.bypassMinutes };
+    allowance = { origin: new URL(c.url).origin, host: c.host, path, priority: priorityOfDecision(c), minutes: policy.warn.bypassMinutes };
   }
   const service = d.kind === 'warn' && d.by !== 'meeting' ? c.service : (d.meeting?.platform ?? c.service);
   const lookalike = d.kind === 'warn' && d.by === 'lookalike' && d.lookalike ? { findings: lookalikeFindings(d.lookalike), name: d.lookalike.name } : {};
@@ -215,15 +219,15 @@ export function decideProceed(sender: GuardSender, rawReason: string, ctx: Guard
 /**
  * The second line: a navigation that committed although the rules should have sent it
  * to the guard page (served by a service worker, a same-document route change, any route
- * the rules missed). `passedUrl` is the URL the tab's one-time pass was for, if any.
- * Meeting links are only judged in the top frame (embedded meeting widgets in frames
- * are not sent to the guard page on open either).
+ * the rules missed). `passedUrl` is the URL the frame's one-time pass was for, if any.
+ * Frames are judged like top frames: an unsafe meeting is not loaded in a frame either.
  */
 export function secondLine(url: string, topFrame: boolean, passedUrl: string | null, ctx: GuardContext): Stop | null {
   if (passedUrl !== null && sameDocument(passedUrl, url)) return null;
   const d = decideNavigation(url, ctx);
   if (d.kind !== 'warn' && d.kind !== 'block') return null;
-  if ((d.by === 'meeting' || d.by === 'drill') && !topFrame) return null;
+  // A drill is IT's lesson for a link opened in a tab; a frame is left to its page.
+  if (d.by === 'drill' && !topFrame) return null;
   return d;
 }
 
@@ -232,7 +236,4 @@ function sameDocument(a: string, b: string): boolean {
   return a.replace(/#.*$/, '') === b.replace(/#.*$/, '');
 }
 
-/** True when an allowance for `host` ends or is lifted: its origins' service workers and caches go too. */
-export function allowanceOrigins(host: string): string[] {
-  return [`https://${host}`, `http://${host}`];
-}
+

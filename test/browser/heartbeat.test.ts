@@ -34,7 +34,9 @@ beforeAll(async () => {
 
 describe('install.heartbeat', () => {
   it('is written when the worker starts, naming the browser, the extension version and the policy in force', async () => {
-    await expect.poll(async () => (await heartbeats()).length).toBe(1);
+    // A new profile's first load waits up to 1.5 s for a managed policy that may still be on
+    // its way (engine.ts, FIRST_RUN_WAIT_MS), and the heartbeat follows the load.
+    await expect.poll(async () => (await heartbeats()).length, { timeout: 15_000 }).toBe(1);
     const [e] = await heartbeats();
     expect(e).toMatchObject({ browser: 'Chrome 156.0.8078.73', extensionVersion: '0.1.0', policyVersion: expect.any(String) });
     await expect.poll(() => fakeBrowser.alarms.get(hb.HEARTBEAT_ALARM)).toMatchObject({ name: 'heartbeat', periodInMinutes: 60 });

@@ -82,7 +82,28 @@ describe('the meeting-link gate', () => {
     }
   });
 
-  it('applies to main frames only (an embedded meeting in a portal keeps working)', () => {
-    expect(simulateDnr(rules, 'https://zoom.us/j/123456789', 'sub_frame').type).toBe('none');
+  it('applies to frames too: an embedded meeting is judged before it loads (an ok one then goes on with a pass)', () => {
+    for (const type of ['sub_frame', 'object'] as const) {
+      expect(simulateDnr(rules, 'https://zoom.us/j/123456789', type)).toEqual({ type: 'redirect', to: `${GUARD}#https://zoom.us/j/123456789` });
+    }
+  });
+
+  it('a host token never leaves by any request type; other requests to meeting links are left alone (web clients keep working)', () => {
+    const others = ['xmlhttprequest', 'image', 'media', 'ping', 'websocket', 'script', 'stylesheet', 'font', 'csp_report', 'other'] as const;
+    for (const url of [
+      'https://zoom.us/s/81234567890?zak=abc',
+      'https://zoom.us/rec/share?z%61k=abc',
+      'https://zoom.us/launch?action=start&%7Aak=abc',
+      'https://us02web.zoom.us/wc/81234567890/start',
+      'https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fzoom.us%2Fj%2F1%3Fzak%3Dabc&data=x',
+    ]) {
+      for (const type of others) expect(simulateDnr(rules, url, type), `${type} ${url}`).toEqual({ type: 'block' });
+      for (const type of ['main_frame', 'sub_frame', 'object'] as const) expect(simulateDnr(rules, url, type).type, `${type} ${url}`).toBe('redirect');
+    }
+    // A WebSocket carries its query to the server too.
+    expect(simulateDnr(rules, 'wss://zoom.us/ws?zak=abc', 'websocket')).toEqual({ type: 'block' });
+    expect(simulateDnr(rules, 'wss://zoom.us/ws?x=1;z%61k=abc', 'websocket')).toEqual({ type: 'block' });
+    expect(simulateDnr(rules, 'https://zoom.us/j/123456789', 'xmlhttprequest')).toEqual({ type: 'none' });
+    expect(simulateDnr(rules, 'https://us02web.zoom.us/wc/81234567890/join', 'xmlhttprequest')).toEqual({ type: 'none' });
   });
 });

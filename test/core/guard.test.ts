@@ -35,19 +35,22 @@ describe('decideNavigation', () => {
     expect(decideNavigation('https://intranet.example.org/', ctx())).toMatchObject({ kind: 'go', meeting: null });
   });
 
-  it('an allowance covers exactly its host, and only its path scope', () => {
-    const whatsapp: Allowance = { host: 'whatsapp.com', path: '', priority: 20_000, expiresAt: NOW + 1 };
+  it('an allowance covers exactly its origin (scheme, host, port), and only its path scope', () => {
+    const whatsapp: Allowance = { origin: 'https://whatsapp.com', host: 'whatsapp.com', path: '', priority: 20_000, expiresAt: NOW + 1 };
     expect(decideNavigation('https://whatsapp.com/x', ctx([whatsapp])).kind).toBe('go');
+    expect(decideNavigation('https://WhatsApp.com:443/x', ctx([whatsapp])).kind).toBe('go');
+    expect(decideNavigation('http://whatsapp.com/x', ctx([whatsapp])).kind).toBe('warn');
+    expect(decideNavigation('https://whatsapp.com:8443/x', ctx([whatsapp])).kind).toBe('warn');
     expect(decideNavigation('https://web.whatsapp.com/', ctx([whatsapp])).kind).toBe('warn');
     expect(decideNavigation('https://call.whatsapp.com/', ctx([whatsapp])).kind).toBe('block');
-    const chat: Allowance = { host: 'portal.example.org', path: '/chat', priority: 30_006, expiresAt: NOW + 1 };
+    const chat: Allowance = { origin: 'https://portal.example.org', host: 'portal.example.org', path: '/chat', priority: 30_006, expiresAt: NOW + 1 };
     expect(decideNavigation('https://portal.example.org/chat/1', ctx([chat])).kind).toBe('go');
     expect(decideNavigation('https://portal.example.org//chat;x', ctx([chat])).kind).toBe('go');
     expect(decideNavigation('https://portal.example.org/chat/secure', ctx([chat])).kind).toBe('block');
   });
 
   it('an expired allowance covers nothing', () => {
-    expect(decideNavigation('https://whatsapp.com/', ctx([{ host: 'whatsapp.com', path: '', priority: 20_000, expiresAt: NOW }])).kind).toBe('warn');
+    expect(decideNavigation('https://whatsapp.com/', ctx([{ origin: 'https://whatsapp.com', host: 'whatsapp.com', path: '', priority: 20_000, expiresAt: NOW }])).kind).toBe('warn');
   });
 
   it('meeting links: ok goes on with its analysis; warn and block stop', () => {
@@ -88,6 +91,9 @@ describe('answerGuardPage: only a top-level page the extension sent there may ac
   });
   it('an allowed URL: a pass only for an acting page; a framed page does not go on (the same rule would send it back)', () => {
     expect(answerGuardPage(acting('https://apple.com/'), ctx())).toEqual({ show: 'go', pass: true, navigate: true });
+    // A frame the extension sent goes on with a frame's pass (an ok meeting the gate sent here must not come back)…
+    expect(answerGuardPage({ ...framed('https://apple.com/'), sent: true }, ctx())).toEqual({ show: 'go', pass: true, navigate: true });
+    // …one a site framed itself gets nothing.
     expect(answerGuardPage(framed('https://apple.com/'), ctx())).toEqual({ show: 'go', pass: false, navigate: false });
     expect(answerGuardPage(siteOpened('https://apple.com/'), ctx())).toEqual({ show: 'go', pass: false, navigate: true });
   });
@@ -105,11 +111,11 @@ describe('decideProceed', () => {
     expect(decideProceed(acting('https://web.whatsapp.com/'), '  ok ', ctx())).toMatchObject({ ok: false });
   });
 
-  it('a warned site: an allowance for exactly its host at the warning rule priority, and the event', () => {
+  it('a warned site: an allowance for exactly its origin at the warning rule priority, and the event', () => {
     const r = decideProceed(acting('https://web.whatsapp.com/chat?x=1'), 'Patient sent a photo', ctx());
     expect(r).toEqual({
       ok: true,
-      allowance: { host: 'web.whatsapp.com', path: '', priority: 20_000, minutes: 30 },
+      allowance: { origin: 'https://web.whatsapp.com', host: 'web.whatsapp.com', path: '', priority: 20_000, minutes: 30 },
       pass: true,
       event: { type: 'navigation.proceeded', url: 'https://web.whatsapp.com/chat?x=1', service: 'whatsapp', action: 'warn', reason: 'Patient sent a photo' },
     });
@@ -134,14 +140,13 @@ describe('decideProceed', () => {
 describe('secondLine: a commit the rules should have stopped', () => {
   it('sends a warned or blocked commit to the guard page unless an allowance or the pass covers it', () => {
     expect(secondLine('https://web.whatsapp.com/', true, null, ctx())).toMatchObject({ kind: 'warn' });
-    expect(secondLine('https://web.whatsapp.com/', true, null, ctx([{ host: 'web.whatsapp.com', path: '', priority: 20_000, expiresAt: NOW + 1 }]))).toBeNull();
+    expect(secondLine('https://web.whatsapp.com/', true, null, ctx([{ origin: 'https://web.whatsapp.com', host: 'web.whatsapp.com', path: '', priority: 20_000, expiresAt: NOW + 1 }]))).toBeNull();
     expect(secondLine('https://us05web.zoom.us/j/6045550199#x', true, 'https://us05web.zoom.us/j/6045550199', ctx())).toBeNull();
-    expect(secondLine('https://facetime.apple.com/', false, null, ctx())).toMatchObject({ kind: 'block' });
+    expect(secondLine('https://facetime.apple.com/', true, null, ctx())).toMatchObject({ kind: 'block' });
     expect(secondLine('https://intranet.example.org/', true, null, ctx())).toBeNull();
   });
-  it('meeting links are judged in the top frame only (embedded meeting widgets are not)', () => {
-    expect(secondLine('https://us05web.zoom.us/j/6045550199', false, null, ctx())).toBeNull();
-    expect(secondLine('https://us05web.zoom.us/j/6045550199', true, null, ctx())).toMatchObject({ kind: 'warn', by: 'meeting' });
+  it('meeting links are judged in frames too: an unsafe meeting is not loaded in a frame', () => {
+    expect(secondLine('https://us05web.zoom.us/j/6045550199', false, null, ctx())).toMatchObject({ kind: 'warn', by: 'meeting' });
   });
   it('the pass of one URL does not cover another', () => {
     expect(secondLine('https://zoom.us/s/81234567890?zak=abc', true, 'https://us05web.zoom.us/j/6045550199', ctx())).toMatchObject({ kind: 'block' });
@@ -156,7 +161,9 @@ describe('in the browser engine: the allowance and the pass never lift more than
     if (!r.ok || !r.allowance) throw new Error('expected an allowance');
     const all = [...rules, allowanceRule(9000, r.allowance)];
     expect(simulateDnr(all, 'https://whatsapp.com/x').type).toBe('allow');
-    expect(simulateDnr(all, 'https://whatsapp.com:8443/x').type).toBe('allow');
+    // The warned origin only: not another scheme or port of the same host.
+    expect(simulateDnr(all, 'http://whatsapp.com/x').type).toBe('redirect');
+    expect(simulateDnr(all, 'https://whatsapp.com:8443/x').type).toBe('redirect');
     expect(simulateDnr(all, 'https://call.whatsapp.com/video/1').type).toBe('redirect');
     expect(simulateDnr(all, 'https://web.whatsapp.com/').type).toBe('redirect');
     expect(simulateDnr(all, 'https://whatsapp.com.evil.example/').type).toBe('none');

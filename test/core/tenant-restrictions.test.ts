@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/core/classify.ts';
 import { allowanceRule, BYPASS_PRIORITY, checkLimits, compileDnrRules, countRules, DNR_LIMITS, passRule, priorityOf, type DnrRule } from '../../src/core/dnr.ts';
 import { GATE_PRIORITY, meetingGateRules } from '../../src/core/meetings/gate.ts';
-import { ruleSet } from '../../src/core/ruleset.ts';
+import { rulesInForce } from '../../src/core/ruleset.ts';
 import { formatProblem, parsePolicy } from '../../src/core/policy/parse.ts';
 import { policySchema, type PolicyInput } from '../../src/core/policy/schema.ts';
 import {
@@ -34,10 +34,10 @@ const problems = (tenantRestrictions: unknown) => {
   return r.ok ? [] : r.problems.map(formatProblem);
 };
 
-/** Every rule the extension would install for a policy (the one rule-set function the background uses). */
+/** Every rule the browser holds for a policy once it is read (the one rule-set function the background uses, and the hold's release). */
 function allRules(input: Partial<PolicyInput>): DnrRule[] {
   const policy = policySchema.parse({ schemaVersion: 1, ...input });
-  return ruleSet(policy, { browser: 'chromium', guardPageUrl: GUARD });
+  return rulesInForce(policy, { browser: 'chromium', guardPageUrl: GUARD });
 }
 
 const MS = { 'restrict-access-to-tenants': `examplehealth.onmicrosoft.com,${TENANT}`, 'restrict-access-context': TENANT, 'sec-restrict-tenant-access-policy': V2 };
@@ -209,7 +209,7 @@ describe('header rules', () => {
     expect(simulateHeaders(rules, 'https://login.microsoftonline.com/', 'main_frame')).toEqual(MS);
     // Warned: the request does not leave until the user continues.
     expect(simulateHeaders(rules, 'https://login.windows.net/', 'main_frame')).toBeNull();
-    const withBypass = [...rules, allowanceRule(9000, { host: 'login.windows.net', path: '', priority: priorityOf('login.windows.net', '') }), passRule(9001, 7, 'https://login.live.com/')];
+    const withBypass = [...rules, allowanceRule(9000, { origin: 'https://login.windows.net', host: 'login.windows.net', path: '', priority: priorityOf('login.windows.net', '') }), passRule(9001, 7, 'https://login.live.com/')];
     expect(simulateHeaders(withBypass, 'https://login.windows.net/', 'main_frame')).toEqual(MS);
     expect(simulateHeaders(withBypass, 'https://login.live.com/', 'main_frame', {}, 7)).toEqual(MSA);
     expect(simulateHeaders(rules, `https://login.microsoft.com/${'long/'.repeat(40)}path`, 'main_frame')).toEqual(MS);

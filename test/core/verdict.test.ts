@@ -19,7 +19,7 @@ const catalogUrls = [...readFileSync(new URL('./catalog-hosts.test.ts', import.m
 const urls = [...new Set([...meetingCorpus(), ...catalogUrls])].filter((u) => /^https?:\/\//i.test(u));
 const strictText = readFileSync('policies/examples/strict-hospital.json', 'utf8');
 const NOW = Date.parse('2026-12-05T10:00:00Z');
-const allowance: Allowance = { host: 'web.whatsapp.com', path: '', priority: 20_000, expiresAt: NOW + 60_000 };
+const allowance: Allowance = { origin: 'https://web.whatsapp.com', host: 'web.whatsapp.com', path: '', priority: 20_000, expiresAt: NOW + 60_000 };
 
 const policies = [
   { name: 'the built-in default', policy: defaultPolicy(), text: null as string | null, allowances: [] as Allowance[] },

@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { cli } from './cli.ts';
-import { loggedEvents } from './extension.ts';
+import { grantedSessionRules, loggedEvents } from './extension.ts';
 import type { TestServer } from './https-server.ts';
 import { useManagedSession, type ManagedSession } from './managed-session.ts';
 
@@ -43,7 +43,8 @@ test.describe('attacks on enforcement', () => {
 
   /** The guard page's address as a site could only learn it by a leak (the per-session dynamic id). */
   const dynamicGuardUrl = () => browser.worker.evaluate(() => chrome.runtime.getURL('guard.html'));
-  const sessionRules = () => browser.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules());
+  /** Session rules the guard granted (the start-up hold's release is always there). */
+  const sessionRules = () => grantedSessionRules(browser.worker);
 
   test('a site framing the guard page for an allowed URL, then sending the top frame to a blocked one, gets nothing through', async () => {
     const dynamic = await dynamicGuardUrl();

@@ -5,6 +5,7 @@
  */
 import { chromium, type BrowserContext, type Worker } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { RELEASE_RULE_ID } from '../../src/core/ruleset.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -27,6 +28,11 @@ export interface LaunchOptions {
   colorScheme?: 'light' | 'dark';
   /** Another build of the extension (default EXTENSION_DIR), e.g. a variant the bench compares. */
   extensionDir?: string;
+  /**
+   * Called as soon as the browser is up, before the extension's worker is waited for: a page
+   * loading at once, as a home page or restored tabs do at browser start.
+   */
+  atOnce?: (context: BrowserContext) => void;
 }
 
 export async function launchWithExtension(opts: LaunchOptions = {}) {
@@ -52,8 +58,12 @@ export async function launchWithExtension(opts: LaunchOptions = {}) {
       ...(opts.args ?? []),
     ],
   });
+  opts.atOnce?.(context);
   const worker = await backgroundWorker(context);
   const extensionId = new URL(worker.url()).host;
+  // Unless the test is about the browser's start itself, begin once the policy in force has
+  // been read: its rules are in place and the start-up hold is lifted (src/core/ruleset.ts).
+  if (!opts.atOnce) await policyRead(worker);
   return {
     context,
     worker,
@@ -64,6 +74,19 @@ export async function launchWithExtension(opts: LaunchOptions = {}) {
       if (!keepProfile && !opts.profileDir) rmSync(profileDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Wait until the background has read the policy in force (the start-up hold's release is in the session rules). */
+export async function policyRead(worker: Worker, timeout = 30_000): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < timeout) {
+    const released = await worker
+      .evaluate((id) => chrome.declarativeNetRequest.getSessionRules().then((rules: Array<{ id: number }>) => rules.some((r) => r.id === id)), RELEASE_RULE_ID)
+      .catch(() => false);
+    if (released) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the extension did not read its policy within ${timeout} ms`);
 }
 
 export async function backgroundWorker(context: BrowserContext): Promise<Worker> {

@@ -4,7 +4,7 @@
  * site was reached.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { extensionPage, loggedEvents, policyStatus, waitForPolicy } from './extension.ts';
+import { extensionPage, grantedSessionRules, loggedEvents, policyStatus, waitForPolicy } from './extension.ts';
 import type { TestServer } from './https-server.ts';
 import { writeManagedPolicy } from './managed-policy.ts';
 import { useManagedSession, type ManagedSession } from './managed-session.ts';
@@ -62,7 +62,7 @@ test.describe('enforcing a managed policy', () => {
       await chrome.alarms.create('bypass-expiry', { when: Date.now() + 10 });
     });
     await expect
-      .poll(async () => (await browser.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).length, { timeout: 40_000 })
+      .poll(async () => (await grantedSessionRules(browser.worker)).length, { timeout: 40_000 })
       .toBe(0);
     await expect.poll(badge).toBe('');
     await page.goto('https://web.whatsapp.com/');

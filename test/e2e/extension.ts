@@ -1,5 +1,7 @@
 /** Talking to the running extension from a test, the way its own pages do. */
-import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import type { BrowserRule } from '../../src/browser/dnr-types.ts';
+import { RELEASE_RULE_ID } from '../../src/core/ruleset.ts';
 import type { PolicyStatus } from '../../src/browser/protocol.ts';
 
 export async function extensionPage(context: BrowserContext, extensionId: string, path = 'options.html'): Promise<Page> {
@@ -54,4 +56,14 @@ export async function importLocalPolicy(admin: Page, policy: object): Promise<vo
   await admin.getByRole('textbox', { name: 'Policy JSON' }).fill(JSON.stringify(policy, null, 2));
   await admin.getByRole('button', { name: 'Import policy' }).click();
   await expect(admin.getByRole('status')).toHaveText('Policy imported and in force.');
+}
+
+/**
+ * The session rules the guard granted (allowances and one-time passes): every session rule but
+ * the release of the start-up hold, which is there from the moment the policy is read
+ * (src/core/ruleset.ts).
+ */
+export async function grantedSessionRules(worker: Worker): Promise<BrowserRule[]> {
+  const rules: BrowserRule[] = await worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules());
+  return rules.filter((r) => r.id !== RELEASE_RULE_ID);
 }

@@ -1,6 +1,7 @@
 /** The warning page cannot be turned against its user by other sites (default policy). */
 import { expect, test } from '@playwright/test';
 import { launchWithExtension } from './browser.ts';
+import { grantedSessionRules } from './extension.ts';
 import { startServer } from './https-server.ts';
 
 test('framed by another site, the warning page offers no way through (no clickjacking a bypass)', async () => {
@@ -24,7 +25,7 @@ test('framed by another site, the warning page offers no way through (no clickja
     await expect(frame.getByRole('button', { name: 'Continue to site' })).toHaveCount(0);
     await expect(frame.getByRole('textbox', { name: 'Reason' })).toHaveCount(0);
     // Nor can a warned site be continued to from a frame of an ordinary page.
-    expect(await b.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).toEqual([]);
+    expect(await grantedSessionRules(b.worker)).toEqual([]);
   } finally {
     await b.close();
     await server.close();

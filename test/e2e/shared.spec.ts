@@ -106,9 +106,14 @@ for (const engine of [chromium, firefox]) {
       // Allowed for the bypass: the next visit goes straight through.
       await tab.open('https://web.whatsapp.com/again');
       await reached(tab, 'web.whatsapp.com');
+      // That origin only: another port of the same host is warned about on its own.
+      await tab.open('https://web.whatsapp.com:8443/other-port');
+      await headingOf(tab, WARNED);
+      expect(server.pages('web.whatsapp.com')).toEqual(['/', '/again']);
 
       const log = await events(admin);
-      expect(log.filter((e) => e.type === 'navigation.warned').map((e) => e.host)).toEqual(['web.whatsapp.com']);
+      // Warned twice: the first visit, and the other port (its own origin).
+      expect(log.filter((e) => e.type === 'navigation.warned').map((e) => e.host)).toEqual(['web.whatsapp.com', 'web.whatsapp.com']);
       expect(log.find((e) => e.type === 'navigation.proceeded')).toMatchObject({ host: 'web.whatsapp.com', service: 'whatsapp', action: 'warn', reason: 'Patient asked to send a photo of a rash' });
     });
 
@@ -145,6 +150,24 @@ for (const engine of [chromium, firefox]) {
       ]);
       expect(checked[0]!.findings).toContain('start-link');
       expect(JSON.stringify(await events(admin))).not.toMatch(/HOSTTOKEN|abcDEF123/);
+    });
+
+    test('a host token never leaves: framed, fetched or as an image from an allowed page, or spelt another way at the top, nothing reaches Zoom', async () => {
+      const { browser, server } = session;
+      server.route((req, res, host) => {
+        if (host !== 'portal.example.org' || req.url !== '/tokens') return false;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><h1>Portal</h1>
+          <iframe src="https://zoom.us/s/81234567890?zak=TOKEN-FRAME"></iframe>
+          <img src="https://zoom.us/rec/share?z%61k=TOKEN-IMG">
+          <script>fetch('https://zoom.us/launch?action=start&%7Aak=TOKEN-FETCH', { mode: 'no-cors' }).catch(() => {});</script>`);
+        return true;
+      });
+      const tab = await browser.newTab();
+      await tab.open('https://portal.example.org/tokens');
+      await tab.open('https://zoom.us/rec/share?x=1;Z%61K=TOKEN-TOP');
+      await headingOf(tab, BLOCKED);
+      expect(server.requests.filter((r) => r.host.endsWith('zoom.us') || r.path.includes('TOKEN'))).toEqual([]);
     });
 
     test("sign-in pages receive the organisation's tenant-restriction headers, other hosts none, a page cannot set its own", async () => {

@@ -23,15 +23,26 @@ test('the built extension loads in Chromium with its fixed id and its service wo
   }
 });
 
-test('the very first navigation of a new profile is already guarded (static ruleset), then the dynamic rules take over', async () => {
+test('the very first navigation of a new profile is already held (start-up ruleset) and answered once the policy is read, then the dynamic rules take over', async () => {
   const { startServer } = await import('./https-server.ts');
   const server = await startServer();
-  const browser = await launchWithExtension({ args: server.resolverArgs() });
+  // No waiting for the extension's worker to load its policy: the page opens as the browser
+  // comes up. The start-up ruleset holds it at the guard page, which answers once the policy in
+  // force is read (a new profile waits a moment for a managed policy that may not be there
+  // yet: src/browser/engine.ts).
+  let opened: Promise<import('@playwright/test').Page> | undefined;
+  const browser = await launchWithExtension({
+    args: server.resolverArgs(),
+    atOnce: (context) => {
+      opened = context.newPage().then((p) => {
+        void p.goto('https://web.whatsapp.com/').catch(() => undefined);
+        return p;
+      });
+    },
+  });
   try {
-    // No waiting for the extension's worker to load its policy.
-    const page = await browser.context.newPage();
-    await page.goto('https://web.whatsapp.com/');
-    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible();
+    const page = await opened!;
+    await expect(page.getByRole('heading', { name: 'Check before you continue' })).toBeVisible({ timeout: 20_000 });
     expect(server.hits('web.whatsapp.com')).toEqual([]);
     // Once the worker has applied the policy in force, the static ruleset is switched off…
     await expect.poll(() => browser.worker.evaluate(() => chrome.declarativeNetRequest.getEnabledRulesets()), { timeout: 15_000 }).toEqual([]);
@@ -83,5 +94,31 @@ test('every regex the rules use fits Chromium’s regex engine (2 KB each), for 
     expect(refused).toEqual([]);
   } finally {
     await browser.close();
+  }
+});
+
+test('npm start opens its demo page: the page is handed over once the extension runs, never left blank', async () => {
+  const { openDemoBrowser } = await import('../../scripts/demo-browser.mjs');
+  const { createServer } = await import('node:http');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { chromiumPath } = await import('./browser.ts');
+  const served: string[] = [];
+  const demo = createServer((req, res) => {
+    served.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>demo</h1>');
+  });
+  await new Promise<void>((r) => demo.listen(0, '127.0.0.1', r));
+  const profile = mkdtempSync(join(tmpdir(), 'tg-demo-'));
+  const child = await openDemoBrowser({ browser: chromiumPath() ?? 'chromium', extensionDir: EXTENSION_DIR, profile, url: `http://127.0.0.1:${(demo.address() as { port: number }).port}/`, extraArgs: ['--headless=new'] });
+  try {
+    // Passed on the command line instead, this page never reached the server (Chromium 156).
+    await expect.poll(() => served, { timeout: 30_000 }).toContain('/');
+  } finally {
+    child.kill();
+    await new Promise((r) => child.once('exit', r));
+    rmSync(profile, { recursive: true, force: true });
+    demo.close();
   }
 });

@@ -7,7 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_SETS_HEADER, tenantRestrictionRules } from '../../src/core/tenant-restrictions.ts';
-import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
+import { extensionPage, grantedSessionRules, loggedEvents, waitForPolicy } from './extension.ts';
 import type { TestServer } from './https-server.ts';
 import { writeManagedPolicy } from './managed-policy.ts';
 import { useManagedSession, type ManagedSession } from './managed-session.ts';
@@ -211,7 +211,7 @@ test.describe('tenant restrictions', () => {
     await page.getByRole('button', { name: 'Continue to site' }).click();
     await expect(page.locator('#site')).toHaveText('Reached login.windows.net');
     // The allowance is a session allow rule at the bypass priority, for this very host.
-    const session = await browser.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules());
+    const session = await grantedSessionRules(browser.worker);
     expect(session.map((r: BrowserRule) => [r.action.type, r.condition.requestDomains])).toEqual([['allow', ['login.windows.net']]]);
     expect(await headersOf(seen, 'login.windows.net', '/signin')).toEqual(MS);
     await page.evaluate(() => fetch('/api/after'));

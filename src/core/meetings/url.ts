@@ -44,12 +44,42 @@ export function segmentsOf(pathname: string): string[] {
   return pathname.split('/').filter((s) => s !== '');
 }
 
-/** A query parameter, its name compared case-insensitively; first occurrence wins. */
+/**
+ * A query parameter as a server may read it (docs/meeting-links.md, "Every spelling"): its
+ * name compared case-insensitively after percent-decoding, as often as it is encoded
+ * (`zak`, `z%61k`, `z%2561k`), with `&` or `;` between parameters; the value decoded once, as
+ * the server would. First occurrence wins. The meeting gate (gate.ts) stops the same
+ * spellings before the request, so what it sends to the guard page is judged by the same
+ * reading here.
+ */
 export function param(url: URL, name: string): string | null {
-  for (const [k, v] of url.searchParams) {
-    if (k.toLowerCase() === name) return v;
+  for (const part of url.search.slice(1).split(/[&;]/)) {
+    const eq = part.indexOf('=');
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    if (decodeFully(rawName).toLowerCase() !== name) continue;
+    return eq < 0 ? '' : decodeOnce(part.slice(eq + 1));
   }
   return null;
+}
+
+/** Form-style decoding, once: `+` is a space, a broken escape is kept as written. */
+function decodeOnce(s: string): string {
+  const plus = s.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return plus.replace(/%([0-9a-f]{2})/gi, (m, h: string) => {
+      const c = parseInt(h, 16);
+      return c < 0x80 ? String.fromCharCode(c) : m;
+    });
+  }
+}
+
+/** Decoded until no escape is left (at most a few times: gateways encode twice, rarely more). */
+export function decodeFully(s: string): string {
+  let out = s;
+  for (let i = 0; i < 4 && /%[0-9a-f]{2}/i.test(out); i++) out = decodeOnce(out);
+  return out;
 }
 
 export function hasValue(v: string | null): boolean {

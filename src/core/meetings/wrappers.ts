@@ -37,18 +37,21 @@ export interface Wrapper {
   unwrap(url: URL): UnwrapResult;
 }
 
-/** Parses a wrapped target; tolerates one extra level of percent-encoding. */
+/**
+ * Parses a wrapped target, as often percent-decoded as it takes (gateways encode a wrapped link
+ * once more, sometimes twice: `https%3A%2F%2F%257Aoom.us`), so the link judged is the one the
+ * browser reaches after the gateway.
+ */
 export function parseInner(raw: string, base?: string): URL | null {
-  const direct = tryParse(raw, base);
-  if (direct !== null) return direct;
-  if (/^[a-z][a-z0-9+.-]*%3a/i.test(raw)) {
-    try {
-      return tryParse(decodeURIComponent(raw), base);
-    } catch {
-      return null;
-    }
+  let text = raw;
+  for (let i = 0; i < 4; i++) {
+    const url = tryParse(text, base);
+    if (url !== null && !/%[0-9a-f]{2}/i.test(url.hostname) && !/^[a-z][a-z0-9+.-]*%3a/i.test(text)) return url;
+    const next = safeDecode(text);
+    if (next === text) return url;
+    text = next;
   }
-  return null;
+  return tryParse(text, base);
 }
 
 function fromParam(url: URL, names: readonly string[], base?: string): UnwrapResult {
@@ -165,13 +168,13 @@ export const WRAPPERS: readonly Wrapper[] = [
       const path = url.pathname.toLowerCase();
       if (path.startsWith('/v3/__')) {
         const raw = decodeProofpointV3(url.href);
-        const inner = raw === null ? null : tryParse(raw);
+        const inner = raw === null ? null : parseInner(raw);
         return inner === null ? null : { inner };
       }
       if (path === '/v2/url') {
         const u = param(url, 'u');
         const raw = u === null ? null : decodeProofpointV2(u);
-        const inner = raw === null ? null : tryParse(raw);
+        const inner = raw === null ? null : parseInner(raw);
         return inner === null ? null : { inner };
       }
       if (path === '/v1/url') return fromParam(url, ['u']);

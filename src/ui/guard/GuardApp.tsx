@@ -46,7 +46,8 @@ export function GuardApp() {
     ask({ kind: 'guard.view' })
       .then((answer) => {
         if (answer.show === 'page') setPage(answer);
-        // Allowed by now (policy changed, an allowance from another tab, a meeting link that checks out): go on.
+        // Allowed (the policy read at start-up, a policy change, an allowance from another tab,
+        // a meeting link that checks out): go on — in a frame too, once the extension sent it.
         else if (answer.show === 'go' && answer.navigate) location.replace(url);
         else if (answer.show === 'go') setFailure(t('guard_framed'));
         else setFailure(t('guard_no_address'));
@@ -55,8 +56,17 @@ export function GuardApp() {
   }, []);
 
   if (failure) return <main class="guard"><p role="alert">{t('guard_failed', { reason: failure })}</p></main>;
-  if (!page) return <main class="guard" aria-busy="true" />;
+  // The background answers once the policy in force is read: as the browser starts, that can
+  // take a few seconds (docs/enforcement.md, "In force from the first moment"). Nothing is
+  // offered until then.
+  if (!page)
+    return (
+      <main class="guard" aria-busy="true">
+        <p role="status">{t('guard_waiting')}</p>
+      </main>
+    );
   if (page.view.drill !== undefined) return <DrillLesson view={page.view} />;
+  if (framed) return <FrameNotice view={page.view} url={url} />;
   return <Guard view={page.view} url={url} mayContinue={page.mayContinue} lesson={page.lesson ?? null} />;
 }
 
@@ -89,6 +99,28 @@ function DrillLesson({ view }: { view: GuardView }) {
         </button>
       </div>
       <Support view={view} />
+    </main>
+  );
+}
+
+/**
+ * In a frame (an unsafe meeting or a stopped site embedded in a page): a short notice. The
+ * page's choices need a tab of its own; opening it there goes through the normal check.
+ */
+function FrameNotice({ view, url }: { view: GuardView; url: string }) {
+  const title = view.mode === 'warn' ? t('guard_title_warn') : t('guard_title_block');
+  return (
+    <main class={`guard framed ${view.mode}`}>
+      <h1>{title}</h1>
+      <p class="what">
+        <strong class="host">{view.name ?? view.host}</strong>
+      </p>
+      <p class="hint">{t('guard_framed')}</p>
+      <p>
+        <a href={url} target="_blank" rel="noopener noreferrer">
+          {t('guard_open_in_tab')}
+        </a>
+      </p>
     </main>
   );
 }
@@ -170,9 +202,7 @@ function Guard({ view, url, mayContinue, lesson }: { view: GuardView; url: strin
           </ul>
         </nav>
       )}
-      {framed ? (
-        <p class="hint">{t('guard_framed')}</p>
-      ) : warn && mayContinue ? (
+      {warn && mayContinue ? (
         <Continue view={view} url={url} />
       ) : (
         <Actions />
