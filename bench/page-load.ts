@@ -17,12 +17,12 @@
  * no list, so the policy allows them.
  */
 import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromeManagedJson } from '../src/cli/deploy/formats.ts';
 import { EXTENSION_ID } from '../src/core/identity.ts';
-import { chromiumPath, launchWithExtension } from '../test/e2e/browser.ts';
+import { chromiumPath, EXTENSION_DIR, launchWithExtension } from '../test/e2e/browser.ts';
 import { startServer, type TestServer } from '../test/e2e/https-server.ts';
 import { POLICY_DIR } from '../test/e2e/managed-policy.ts';
 import { makeRules } from './classify.ts';
@@ -53,13 +53,13 @@ function routes(server: TestServer): void {
   server.route((req, res) => {
     const url = req.url ?? '/';
     let m: RegExpExecArray | null;
-    if ((m = /^\/images\/(\d+)$/.exec(url))) {
+    if ((m = /^\/images\/(\w+)$/.exec(url))) {
       const imgs = Array.from({ length: 20 }, (_, k) => `<img alt="" width="8" height="8" src="/i/${m![1]}/${k}.png">`).join('');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(`<!doctype html><title>Ward list</title><h1>Ward list</h1><p>${imgs}</p>`);
       return true;
     }
-    if ((m = /^\/frames\/(\d+)$/.exec(url))) {
+    if ((m = /^\/frames\/(\w+)$/.exec(url))) {
       const frames = Array.from({ length: 10 }, (_, k) => `<iframe title="panel ${k}" width="80" height="40" src="/frame/${m![1]}/${k}"></iframe>`).join('');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(`<!doctype html><title>Dashboard</title><h1>Dashboard</h1>${frames}`);
@@ -225,4 +225,80 @@ export async function benchPageLoad(opts: { rounds?: number; navigations?: numbe
   }
   await server.close();
   return { images: images!, frames: frames!, swHeapMB5k, swNavigations: navigations };
+}
+
+export interface CaptureScriptsBench {
+  images: LoadRatio;
+  frames: LoadRatio;
+  /**
+   * Script time (CDP Performance.getMetrics ScriptDuration, the renderer's main thread) of one
+   * load of the page with 10 same-site iframes, 11 documents: median with the scripts and
+   * without, over the same interleaved rounds. The test page runs no script of its own.
+   */
+  scriptMsWith: number;
+  scriptMsWithout: number;
+  /** The content scripts the built manifest runs on every frame of every page, by file. */
+  scripts: Array<{ file: string; world: string; bytes: number }>;
+}
+
+/**
+ * What the camera-and-microphone content scripts cost an allowed page (issue 25 beside issue
+ * 20): the built extension ÷ the same build with every `<all_urls>` content script taken out
+ * of its manifest (a copy in a temp folder), loads interleaved as above. Both run the same
+ * policy, worker and rules, so the ratio is the scripts' alone.
+ */
+export async function benchCaptureScripts(opts: { rounds?: number; extensionDir?: string } = {}): Promise<CaptureScriptsBench> {
+  const rounds = opts.rounds ?? 40;
+  const built = opts.extensionDir ?? EXTENSION_DIR;
+  const manifest = JSON.parse(readFileSync(join(built, 'manifest.json'), 'utf8')) as { content_scripts?: Array<{ matches: string[]; js?: string[]; world?: string }> };
+  const everywhere = (manifest.content_scripts ?? []).filter((c) => c.matches.includes('<all_urls>'));
+  const scripts = everywhere.flatMap((c) => (c.js ?? []).map((file) => ({ file, world: c.world ?? 'ISOLATED', bytes: statSync(join(built, file)).size })));
+  const bare = mkdtempSync(join(tmpdir(), 'tg-bare-ext-'));
+  cpSync(built, bare, { recursive: true });
+  writeFileSync(join(bare, 'manifest.json'), JSON.stringify({ ...manifest, content_scripts: (manifest.content_scripts ?? []).filter((c) => !everywhere.includes(c)) }));
+  const server = await startServer();
+  routes(server);
+  const args = server.resolverArgs();
+  const withScripts = await launchWithExtension({ args, extensionDir: built });
+  const without = await launchWithExtension({ args, extensionDir: bare });
+  try {
+    for (const b of [withScripts, without]) {
+      await b.worker.evaluate(async () => {
+        for (let i = 0; i < 200 && (await chrome.declarativeNetRequest.getDynamicRules()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      });
+    }
+    const a = await withScripts.context.newPage();
+    const b = await without.context.newPage();
+    const images = await compare(a, b, (r) => `/images/cs${r}`, rounds, 3);
+    const frames = await compare(a, b, (r) => `/frames/cs${r}`, rounds, 3);
+    const [sa, sb] = [await scriptTimer(a), await scriptTimer(b)];
+    const withMs: number[] = [];
+    const withoutMs: number[] = [];
+    for (let round = 0; round < rounds + 3; round++) {
+      const url = `https://${SITE}/frames/script${round}`;
+      const order = round % 2 === 0 ? ([[sa, withMs], [sb, withoutMs]] as const) : ([[sb, withoutMs], [sa, withMs]] as const);
+      for (const [timer, into] of order) {
+        const ms = await timer(url);
+        if (round >= 3) into.push(ms);
+      }
+    }
+    return { images, frames, scriptMsWith: median(withMs), scriptMsWithout: median(withoutMs), scripts };
+  } finally {
+    await withScripts.close();
+    await without.close();
+    rmSync(bare, { recursive: true, force: true });
+    await server.close();
+  }
+}
+
+/** Milliseconds of script the renderer ran while `page` loaded a URL (CDP ScriptDuration, its delta). */
+async function scriptTimer(page: Page): Promise<(url: string) => Promise<number>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const scriptSeconds = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration')?.value ?? NaN);
+  return async (url) => {
+    const before = await scriptSeconds();
+    await page.goto(url, { waitUntil: 'load' });
+    return Math.max(0, (await scriptSeconds()) - before) * 1000;
+  };
 }

@@ -9,7 +9,7 @@ import { benchGuard, benchLog } from './browser.ts';
 import { benchCliStart } from './cli-start.ts';
 import { benchLogTools, logToolsReport } from './logs.ts';
 import { benchFleet, printFleet } from './fleet.ts';
-import { benchPageLoad, type LoadRatio } from './page-load.ts';
+import { benchCaptureScripts, benchPageLoad, type LoadRatio } from './page-load.ts';
 import { printDataProtection } from './data-protection.ts';
 
 const json = process.argv.includes('--json');
@@ -105,6 +105,19 @@ console.log(
     ['page with 20 images', `${lr(pl.images)}  goal ≤ 1.02: ${verdict(pl.images.ratio <= 1.02, pageLoad)}`],
     ['page with 10 same-site iframes', `${lr(pl.frames)}  goal ≤ 1.05: ${verdict(pl.frames.ratio <= 1.05, pageLoad)}`],
     ['service worker heap, 5,000 rules', pl.swHeapMB5k === null ? 'not measured: the managed-policy folder is not writable (needs root)' : `${pl.swHeapMB5k.toFixed(2)} MB after ${pl.swNavigations.toLocaleString('en')} navigations (CDP Runtime.getHeapUsage after a collection)`],
+  ]),
+);
+
+// The camera-and-microphone scripts every frame of every page carries (issue 20, docs/camera-and-microphone.md):
+// the same extension with and without its <all_urls> content scripts, so the ratio is theirs alone.
+const { result: cs, load: csLoad } = await withLoad(() => benchCaptureScripts());
+loads.captureScripts = csLoad;
+console.log(`\nCapture scripts on every frame (${cs.scripts.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(1)} KB ${f.world}`).join(', ')}): with ÷ without them, same extension and policy (${describeLoad(csLoad)})`);
+console.log(
+  table([
+    ['page with 20 images', `${lr(cs.images)}`],
+    ['page with 10 same-site iframes', `${lr(cs.frames)}  goal ≤ 1.05: ${verdict(cs.frames.ratio <= 1.05, csLoad)}`],
+    ['  script time per load, 11 documents', `${cs.scriptMsWith.toFixed(2)} ms with, ${cs.scriptMsWithout.toFixed(2)} ms without (CDP ScriptDuration, median of ${cs.frames.rounds})`],
   ]),
 );
 
@@ -207,6 +220,9 @@ if (json) {
       pageLoadOverNoExtensionFrames: Math.round(pl.frames.ratio * 1000) / 1000,
       pageLoadOverNoExtensionFramesSpread: Math.round(pl.frames.spread * 1000) / 1000,
       swHeapMB5k: pl.swHeapMB5k === null ? null : r2(pl.swHeapMB5k),
+      captureScriptsOverNone: Math.round(cs.images.ratio * 1000) / 1000,
+      captureScriptsOverNoneFrames: Math.round(cs.frames.ratio * 1000) / 1000,
+      captureScriptMsFrames: { with: r2(cs.scriptMsWith), without: r2(cs.scriptMsWithout) },
       appendEventsPerSec: l ? Math.round(l.appendEventsPerSec) : null,
       appendSequentialEventsPerSec: l ? Math.round(l.sequentialEventsPerSec) : null,
       fillMs: l ? Math.round(l.fillMs) : null,
