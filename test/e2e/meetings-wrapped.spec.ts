@@ -75,7 +75,7 @@ test.describe('the strict example policy (policies/examples/strict-hospital.json
     const page = await browser.context.newPage();
     await page.goto('https://us05web.zoom.us/j/6045550199');
     await expect(page.getByRole('heading', { name: 'Blocked for patient work' })).toBeVisible();
-    await expect(page.getByText(/personal meeting room/)).toBeVisible();
+    await expect(page.getByText('Personal room reused for every meeting')).toBeVisible();
     await expect(page.getByRole('button', { name: /Continue|Open this link/ })).toHaveCount(0);
     expect(server.hits('us05web.zoom.us')).toEqual([]);
   });
