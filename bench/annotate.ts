@@ -103,7 +103,8 @@ export async function benchAnnotate(opts: { links?: number; rounds?: number } = 
       contents: `
         import { startAnnotating } from './src/browser/content/annotate.ts';
         import { analyseLink } from './src/core/meetings/analyse.ts';
-        globalThis.TG = { startAnnotating, analyseLink };`,
+        import { translator } from './src/core/i18n/format.ts';
+        globalThis.TG = { startAnnotating, analyseLink, t: translator('en') };`,
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -147,7 +148,7 @@ export async function benchAnnotate(opts: { links?: number; rounds?: number } = 
           const ann = w.TG.startAnnotating(document, (href: string) => {
             checked.push(href);
             return w.TG.analyseLink(href, p);
-          });
+          }, { t: w.TG.t });
           const t1 = performance.now();
           document.body.getBoundingClientRect(); // style + layout of the inserted markers
           const t2 = performance.now();

@@ -3,6 +3,7 @@ import { pageIsScanned } from '../src/core/meetings/scan-pages.ts';
 import type { Policy } from '../src/core/policy/schema.ts';
 import { startAnnotating } from '../src/browser/content/annotate.ts';
 import { fetchContentPolicy } from '../src/browser/content/policy-client.ts';
+import { t } from '../src/browser/i18n.ts';
 
 // Registered at run time for the hosts in meetings.scanPages only (src/browser/content-scripts.ts).
 export default defineContentScript({
@@ -17,6 +18,6 @@ export default defineContentScript({
       const analysis = analyseLink(href, policy);
       // A marker for meeting links, and for wrapped links the policy judges without seeing inside.
       return analysis.platform === null && analysis.verdict === 'ok' ? null : analysis;
-    });
+    }, { t });
   },
 });

@@ -1,3 +1,4 @@
+import { translator, type Language } from '../../src/core/i18n/format.ts';
 import { describe, expect, it } from 'vitest';
 import {
   guardZoomSchedule,
@@ -245,10 +246,10 @@ describe('guardZoomSchedule (linkedom: decisions; event order is tested in Chrom
     return ev;
   }
 
-  function setup(fixture: string) {
+  function setup(fixture: string, language: Language = 'en') {
     const { document, window } = loadFixture(fixture);
     const results: ScheduleCheckResult[] = [];
-    const guard = guardZoomSchedule(document, examplePolicy(), (r) => results.push(r), { shadowMode: 'open' });
+    const guard = guardZoomSchedule(document, examplePolicy(), (r) => results.push(r), { t: translator(language), shadowMode: 'open' });
     const warning = () => document.querySelector('tg-schedule-warning');
     return { document, window, results, guard, warning };
   }
@@ -325,6 +326,22 @@ describe('guardZoomSchedule (linkedom: decisions; event order is tested in Chrom
     const text = shadowText(warning());
     expect(text).toContain('Personal Meeting ID');
     expect(text).toContain('Generate Automatically');
+  });
+
+  it.each([
+    ['de', 'Diese Besprechung entspricht nicht', 'Warteraum ausgeschaltet', 'Kreuzen Sie unter „Security“ „Waiting Room“ an.', 'Trotzdem speichern'],
+    ['fr', 'cette réunion ne respecte pas', 'Salle d’attente désactivée', 'Sous « Security », cochez « Waiting Room ».', 'Enregistrer quand même'],
+    ['es', 'esta reunión no cumple', 'Sala de espera desactivada', 'En "Security", marque "Waiting Room".', 'Guardar de todos modos'],
+  ] as const)('%s: the warning in the reader\'s language, Zoom\'s labels as the page shows them', (language, title, finding, how, anyway) => {
+    const { document, window, warning } = setup('zoom/schedule-current.html', language);
+    setToggle(document.querySelector('[data-testid="waiting-room-checkbox"]'), false);
+    expect(click(window, document.querySelector('button[type="submit"]')!).defaultPrevented).toBe(true);
+    const text = shadowText(warning());
+    expect(text).toContain(title);
+    if (finding !== null) expect(text).toContain(finding);
+    expect(text).toContain(how);
+    expect(text).toContain(anyway);
+    expect(text).not.toMatch(/does not meet|was not saved|Save anyway|Waiting room off/);
   });
 
   it('legacy form: submit events are guarded too', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSchedule, decideScheduleCheck, isZoomSchedulePage, UNKNOWN_READING, type ScheduleReading } from '../../src/core/meetings/schedule.ts';
+import { checkSchedule, decideScheduleCheck, isZoomSchedulePage, UNKNOWN_READING, ZOOM_SCHEDULE_MATCHES, type ScheduleReading } from '../../src/core/meetings/schedule.ts';
+import { PLATFORM_DOMAINS } from '../../src/core/meetings/types.ts';
 import { policySchema } from '../../src/core/policy/schema.ts';
 
 const policy = policySchema.parse({ schemaVersion: 1 });
@@ -37,5 +38,21 @@ describe('the background decides a scheduling page check (schedule.check)', () =
   it('knows Zoom scheduling pages on every Zoom host, and nothing else', () => {
     for (const u of [PAGE, 'https://zoom.us/meeting/4925550101/edit', 'https://tum-conf.zoom-x.de/meeting/schedule', 'https://agency.zoomgov.com/meeting/schedule/']) expect(isZoomSchedulePage(u), u).toBe(true);
     for (const u of ['https://zoom.us/meeting', 'https://evilzoom.us/meeting/schedule', 'https://zoom.us.evil.example/meeting/schedule', 'ftp://zoom.us/meeting/schedule']) expect(isZoomSchedulePage(u), u).toBe(false);
+  });
+
+  it('the content script is sent to every scheduling page isZoomSchedulePage knows, on each Zoom domain (matches from PLATFORM_DOMAINS)', () => {
+    // A match pattern as the browser reads it: scheme, host (`*.` = any subdomain or none), path glob.
+    const matches = (pattern: string, url: string): boolean => {
+      const [, host, path] = /^\*:\/\/([^/]+)(\/.*)$/.exec(pattern)!;
+      const u = new URL(url);
+      const hostOk = host!.startsWith('*.') ? u.hostname === host!.slice(2) || u.hostname.endsWith(host!.slice(1)) : u.hostname === host;
+      return hostOk && new RegExp(`^${path!.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(u.pathname);
+    };
+    for (const domain of PLATFORM_DOMAINS.zoom) {
+      for (const u of [`https://${domain}/meeting/schedule`, `https://clinic.${domain}/meeting/123/edit`]) {
+        expect(isZoomSchedulePage(u), u).toBe(true);
+        expect(ZOOM_SCHEDULE_MATCHES.some((p) => matches(p, u)), u).toBe(true);
+      }
+    }
   });
 });

@@ -23,7 +23,8 @@ test.beforeAll(async () => {
         import { startAnnotating, MARKER_TAG } from './src/browser/content/annotate.ts';
         import { guardZoomSchedule, readZoomSchedule } from './src/browser/content/zoom-schedule.ts';
         import { analyseLink } from './src/core/meetings/analyse.ts';
-        globalThis.TG = { startAnnotating, guardZoomSchedule, readZoomSchedule, analyseLink, MARKER_TAG };
+        import { translator } from './src/core/i18n/format.ts';
+        globalThis.TG = { startAnnotating, guardZoomSchedule, readZoomSchedule, analyseLink, MARKER_TAG, t: translator('en') };
       `,
       resolveDir: ROOT,
       loader: 'ts',
@@ -60,7 +61,7 @@ async function open(fixture: string, query = ''): Promise<Page> {
 async function annotate(page: Page, shadowMode: 'open' | 'closed' = 'open'): Promise<void> {
   await page.evaluate(
     ([p, mode]) => {
-      window.__ann = window.TG.startAnnotating(document, (href: string) => window.TG.analyseLink(href, p), { shadowMode: mode });
+      window.__ann = window.TG.startAnnotating(document, (href: string) => window.TG.analyseLink(href, p), { t: window.TG.t, shadowMode: mode });
     },
     [policy, shadowMode] as const,
   );
@@ -104,9 +105,9 @@ test.describe('meeting-link annotation on the webmail fixture', () => {
       await expect(badge).toHaveText(SYMBOLS[verdict]);
       await expect(badge).toHaveCSS('background-color', COLOURS[verdict]);
     }
-    await expect(page.getByRole('img', { name: /^Meeting link check \(Zoom\): warning — This is a personal meeting room/ })).toHaveCount(1);
-    await expect(page.getByRole('img', { name: /^Meeting link check \(Zoom\): blocked — This is the host's start link/ })).toHaveCount(1);
-    await expect(page.getByRole('img', { name: /^Meeting link check \(FaceTime\): blocked/ })).toHaveCount(1);
+    await expect(page.getByRole('img', { name: /^Meeting link check \(Zoom\): Check before using — Personal room reused for every meeting/ })).toHaveCount(1);
+    await expect(page.getByRole('img', { name: /^Meeting link check \(Zoom\): Do not use — Host start link/ })).toHaveCount(1);
+    await expect(page.getByRole('img', { name: /^Meeting link check \(FaceTime\): Do not use/ })).toHaveCount(1);
     // no marker on ordinary links or in the compose box
     for (const id of ['o-intranet', 'o-zoom-pricing', 'o-lookalike', 'o-lookalike2', 'o-mail', 'o-relative', 'o-google', 'l-compose']) {
       await expect(marker(page, id), id).toHaveCount(0);
@@ -142,8 +143,8 @@ test.describe('meeting-link annotation on the webmail fixture', () => {
 
     await m.hover();
     await expect(tip).toBeVisible();
-    await expect(tip).toContainText('Warning: Zoom meeting link');
-    await expect(tip).toContainText('personal meeting room');
+    await expect(tip).toContainText('Check before using: Zoom meeting link');
+    await expect(tip).toContainText('Warning: Personal room reused for every meeting');
     await page.mouse.move(1000, 850);
     await expect(tip).toBeHidden();
 
@@ -161,9 +162,9 @@ test.describe('meeting-link annotation on the webmail fixture', () => {
     await page.keyboard.press('Tab');
     await expect(tip).toBeHidden();
 
-    // A start link's tooltip says "Danger" and why.
+    // A start link's tooltip says it is critical, and why.
     await marker(page, 'l-start').focus();
-    await expect(marker(page, 'l-start').locator('.tip')).toContainText("Danger: This is the host's start link");
+    await expect(marker(page, 'l-start').locator('.tip')).toContainText('Critical: Host start link');
     await page.close();
   });
 
@@ -215,7 +216,7 @@ test.describe('Zoom scheduling page guard', () => {
   async function guard(page: Page): Promise<void> {
     await page.evaluate((p) => {
       window.__results = [];
-      window.TG.guardZoomSchedule(document, p, (r: unknown) => window.__results.push(r), { shadowMode: 'open' });
+      window.TG.guardZoomSchedule(document, p, (r: unknown) => window.__results.push(r), { t: window.TG.t, shadowMode: 'open' });
     }, policy);
   }
 

@@ -5,26 +5,25 @@
  * (`meetings.scanPages`) and passes the checker, normally `(href) => analyseLink(href, policy)`.
  *
  * Public API
- * - `startAnnotating(root, check, options?)` annotates every meeting link now (synchronously,
+ * - `startAnnotating(root, check, { t })` annotates every meeting link now (synchronously,
  *   in one read pass and one write pass), then watches the document for links added later or
  *   whose `href` changes, batching the work per animation frame. Returns `{ stop, stats, flush }`.
- * - `mightBeMeetingLink(href)` is the cheap prefilter: true when the URL's host lies under a
- *   meeting platform (`PLATFORM_DOMAINS`) or a link wrapper of the core's table (`WRAPPER_DOMAINS`,
- *   and Google's /url redirect), or the scheme is a Zoom or Teams app scheme. Everything else is skipped without
- *   calling `check`. It runs on the raw `href` attribute with native regular expressions (no
- *   URL parsing, no allocation for most links); only candidates, and hrefs only the URL parser
- *   can read (relative on a meeting host, `%`-escaped or non-ASCII hosts), are resolved.
- * - `markerLabel(analysis)` is a marker's accessible name.
+ * - `MARKER_TAG` is the element name of a marker (`tg-link-marker`).
+ *
+ * Jobs kept apart: which links to look at is the core's cheap prefilter
+ * (src/core/meetings/prefilter.ts, from the analyser's own tables); what a marker says, in the
+ * reader's language, is the core's `markerLabel` / `markerTip` (src/core/meetings/present.ts,
+ * the same words as the popup and the check window); this file only watches the document and
+ * draws.
  *
  * Cost (bench/annotate.ts, `npm run bench`): analyses are cached per href; the first pass reads
  * everything, then writes every marker; later batches touch only added or changed links; one
  * set of capture-phase listeners on the document serves every marker; tooltips are built on
  * first show.
- * - `MARKER_TAG` is the element name of a marker (`tg-link-marker`).
  *
  * The marker: an element inserted right after the link (never inside it, so the link's box and
  * click target are unchanged), carrying `role="img"`, `tabindex="0"` and an accessible name
- * ("Meeting link check: warning — …" with every finding's message) in its own attributes, and
+ * ("Meeting link check (Zoom): Check before using — …" with every finding's name) in its own attributes, and
  * drawing a small coloured badge with a symbol (✓ ok, ! warn, ✕ block: never colour alone) in a
  * shadow root (closed by default) so the page's CSS cannot reach it and its CSS cannot leak.
  * The host element's own box is pinned by `:host { … !important }` inside the shadow tree,
@@ -35,13 +34,21 @@
  * Links inside editable regions (a compose window's `contenteditable` body) are never annotated:
  * a marker there would end up in the e-mail being written.
  */
-import { PLATFORM_DOMAINS, PLATFORM_NAMES, type Finding, type LinkAnalysis, type Verdict } from '../../core/meetings/types.ts';
-import { WRAPPER_DOMAINS } from '../../core/meetings/wrappers.ts';
+import type { Translate } from '../../core/i18n/format.ts';
+import { hasScheme, NO, quick, YES } from '../../core/meetings/prefilter.ts';
+import { markerLabel, markerTip } from '../../core/meetings/present.ts';
+import type { LinkAnalysis, Verdict } from '../../core/meetings/types.ts';
+
 
 export const MARKER_TAG = 'tg-link-marker';
 const MARKER_TAG_UPPER = MARKER_TAG.toUpperCase();
 
 export interface AnnotateOptions {
+  /**
+   * The reader's language: markers' names and tooltips are worded through it (the content
+   * script passes the extension's `t`, src/browser/i18n.ts; tests a core `translator`).
+   */
+  t: Translate;
   /**
    * Replaces the built-in prefilter: called with every link's resolved href (slower: the
    * browser serialises each URL). Return false to skip the link without calling `check`.
@@ -84,139 +91,9 @@ export interface Annotator {
 }
 
 // ---------------------------------------------------------------------------------------
-// Prefilter
-
-/** Platform hosts, and the link wrappers' hosts (the core's table, which the analyser unwraps). */
-const MEETING_DOMAINS: ReadonlySet<string> = new Set([...Object.values(PLATFORM_DOMAINS).flat(), ...WRAPPER_DOMAINS]);
-const APP_SCHEMES: ReadonlySet<string> = new Set(['zoommtg', 'zoomus', 'zoomgovmtg', 'msteams']);
-/**
- * The last two labels of every domain above (`zoom.us`, `microsoft.com`, `outlook.com`, …): a
- * host whose last two labels are not among them is rejected with one lookup.
- */
-const LAST_TWO: ReadonlySet<string> = new Set([...MEETING_DOMAINS].map((d) => d.split('.').slice(-2).join('.')));
-
-const NO = 0;
-const YES = 1;
-/** The string alone cannot tell (relative, or a host the URL parser would rewrite): resolve it. */
-const RESOLVE = 2;
-type Quick = typeof NO | typeof YES | typeof RESOLVE;
-
-const escapeRe = (d: string): string => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/**
- * One native test that accepts an http(s), scheme-relative or relative href whose host is, or is
- * under, a platform or wrapper domain (or google.com, for its /url redirect), plain ASCII.
- * Most links fail it (and ODD) and are rejected without any further work or allocation.
- */
-const PLAIN = new RegExp(
-  `^[\\x00-\\x20]*(?:https?:)?[/\\\\]*(?:[^/\\\\?#@]*@)?(?:[a-z0-9_-]+\\.)*(?:${[...MEETING_DOMAINS, 'google.com'].map(escapeRe).join('|')})\\.?(?::\\d*)?(?:[/\\\\?#]|$)`,
-  'i',
-);
-/** Tabs or newlines anywhere, a Zoom app scheme, or a host with characters the parser rewrites. */
-const ODD = /[\t\n\r]|^[\x00-\x20]*(?:zoom(?:mtg|us|govmtg)|msteams):|^[\x00-\x20]*(?:https?:)?[/\\]*[^/\\?#]*?[^a-z0-9.\-:@[\]/\\?#]/i;
-const ABSOLUTE = /^[\x00-\x20]*[a-z][a-z0-9+.-]*:/i;
-
-/** Leading spaces / C0 controls, optional scheme and ':', slashes, then the authority. */
-const HEAD = /^[\x00-\x20]*(?:([a-z][a-z0-9+.-]*):)?([/\\]*)([^/\\?#]*)/i;
-const HTTP = /^https?$/i;
-const TAB_NL = /[\t\n\r]/;
-/** Anything but a-z 0-9 . - in a lower-cased host. */
-const NOT_HOST = /[^a-z0-9.-]/;
-
-function underMeetingDomain(host: string): boolean {
-  const last = host.lastIndexOf('.');
-  if (last < 0) return false;
-  const second = host.lastIndexOf('.', last - 1);
-  if (!LAST_TWO.has(second < 0 ? host : host.slice(second + 1))) return false;
-  let dot = -1;
-  do {
-    if (MEETING_DOMAINS.has(dot < 0 ? host : host.slice(dot + 1))) return true;
-    dot = host.indexOf('.', dot + 1);
-  } while (dot >= 0);
-  return false;
-}
-
-/**
- * Cheap look at an href string (raw attribute or resolved URL), without the URL parser:
- * YES when its host is, or is under, a platform or wrapper domain, or it is a Zoom app scheme;
- * NO when it certainly is not a meeting link; RESOLVE when only the parser can tell (relative
- * links when `relativeMay`, hosts with characters the parser would rewrite: `%`, non-ASCII,
- * tabs). A wrapped link is a candidate: the analyser unwraps it (the same table, the same depth).
- */
-function quick(href: string, relativeMay: boolean): Quick {
-  // Regular expressions rather than character loops: this runs on every link of the page while
-  // the script is still cold (interpreted), and the regex engine runs natively.
-  if (!PLAIN.test(href) && !ODD.test(href)) return relativeMay && !ABSOLUTE.test(href) ? RESOLVE : NO;
-  if (TAB_NL.test(href)) return RESOLVE; // the URL parser drops tabs and newlines anywhere; let it
-  const m = HEAD.exec(href);
-  if (m === null) return NO;
-  const scheme = m[1];
-  if (scheme === undefined) {
-    // No scheme: scheme-relative (//host/…) is read below; anything else is relative to the page.
-    if ((m[2] ?? '').length < 2) return relativeMay ? RESOLVE : NO;
-  } else if (!HTTP.test(scheme)) {
-    return APP_SCHEMES.has(scheme.toLowerCase()) ? YES : NO;
-  }
-  let host = (m[3] ?? '').toLowerCase();
-  const at = host.lastIndexOf('@');
-  if (at >= 0) host = host.slice(at + 1);
-  if (host.charCodeAt(0) === 91 /* [ */) return NO; // IPv6 literal
-  const port = host.indexOf(':');
-  if (port >= 0) host = host.slice(0, port);
-  if (host.endsWith('.')) host = host.slice(0, -1);
-  if (host === '') return NO;
-  if (NOT_HOST.test(host)) return RESOLVE; // %-escapes, non-ASCII, …: only the parser can tell
-  const end = m[0].length;
-  const s = href;
-
-  // Google's redirect only on its /url path; every other platform or wrapper host is a candidate
-  // (the analyser unwraps wrapped links to any depth it allows and says whether a meeting is inside).
-  if (host === 'google.com' || host === 'www.google.com') return s.slice(end, end + 4).toLowerCase() === '/url' ? YES : NO;
-  if (!underMeetingDomain(host)) return NO;
-  return YES;
-}
-
-
-
-/** The string starts with a scheme and ':' (after leading spaces), i.e. is not relative. */
-function hasScheme(s: string): boolean {
-  const colon = s.indexOf(':');
-  if (colon < 1) return false;
-  const t = s.slice(0, colon).trim();
-  return /^[a-z][a-z0-9+.-]*$/i.test(t);
-}
-
-
-/**
- * True when `href` (an absolute URL, as the browser's `a.href` gives it) may be a meeting link:
- * its host is, or is under, a platform or wrapper domain (for a wrapper, whatever its inner link),
- * or a Zoom or Teams app scheme. A string scan, no URL parsing; false positives
- * only cost a `check` call, and a host it cannot read (percent-escapes, non-ASCII) counts as a
- * candidate.
- */
-export function mightBeMeetingLink(href: string): boolean {
-  return quick(href, false) !== NO;
-}
-
-// ---------------------------------------------------------------------------------------
 // Marker
 
-const VERDICT_WORD: Record<Verdict, string> = { ok: 'OK', warn: 'warning', block: 'blocked' };
-const VERDICT_TITLE: Record<Verdict, string> = { ok: 'Looks OK', warn: 'Warning', block: 'Do not use' };
 const VERDICT_SYMBOL: Record<Verdict, string> = { ok: '✓', warn: '!', block: '✕' };
-const SEVERITY_RANK = { critical: 0, warn: 1, info: 2 } as const;
-
-/** Findings most serious first (stable within a severity). */
-function ordered(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-}
-
-/** The marker's accessible name: verdict, then every finding's message. */
-export function markerLabel(a: LinkAnalysis): string {
-  const messages = ordered(a.findings).map((f) => f.message);
-  const platform = a.platform === null ? '' : ` (${PLATFORM_NAMES[a.platform]})`;
-  const rest = messages.length === 0 ? 'no problems found.' : messages.join(' ');
-  return `Meeting link check${platform}: ${VERDICT_WORD[a.verdict]} — ${rest}`;
-}
 
 const SHADOW_CSS = `
 /*
@@ -284,8 +161,9 @@ interface LinkState {
 export function startAnnotating(
   root: Document,
   check: (href: string) => LinkAnalysis | null,
-  options: AnnotateOptions = {},
+  options: AnnotateOptions,
 ): Annotator {
+  const t = options.t;
   const t0 = now();
   // Relative links are meeting links only on a page that is itself on a meeting platform.
   const relativeMay = quick(root.baseURI ?? '', false) !== NO;
@@ -394,7 +272,7 @@ export function startAnnotating(
     parts.tipBuilt = false;
     let label = labels.get(a);
     if (label === undefined) {
-      label = markerLabel(a);
+      label = markerLabel(a, t);
       labels.set(a, label);
     }
     parts.host.setAttribute('aria-label', label);
@@ -414,28 +292,21 @@ export function startAnnotating(
       parts.shadow.append(tip);
       parts.tip = tip;
     }
-    const a = parts.analysis;
+    const words = markerTip(parts.analysis, t);
     tip.textContent = '';
     const title = root.createElement('strong');
-    const platform = a.platform === null ? 'Meeting link' : `${PLATFORM_NAMES[a.platform]} meeting link`;
-    title.textContent = `${VERDICT_TITLE[a.verdict]}: ${platform}`;
+    title.textContent = words.title;
     tip.append(title);
     const list = root.createElement('ul');
-    const findings = ordered(a.findings);
-    if (findings.length === 0) {
+    for (const line of words.lines) {
       const li = root.createElement('li');
-      li.textContent = 'No problems found.';
-      list.append(li);
-    }
-    for (const f of findings) {
-      const li = root.createElement('li');
-      if (f.severity !== 'info') {
+      if (line.severity !== null) {
         const sev = root.createElement('span');
         sev.className = 'sev';
-        sev.textContent = f.severity === 'critical' ? 'Danger: ' : 'Warning: ';
+        sev.textContent = `${line.severity} `;
         li.append(sev);
       }
-      li.append(f.message);
+      li.append(line.text);
       list.append(li);
     }
     tip.append(list);

@@ -31,6 +31,9 @@
 import type { Finding, SettingState } from '../../core/meetings/types.ts';
 import { checkSchedule, UNKNOWN_READING, type ScheduleGeneration, type ScheduleReading } from '../../core/meetings/schedule.ts';
 import type { Policy } from '../../core/policy/schema.ts';
+import type { MessageKey } from '../../core/i18n/en.ts';
+import type { Translate } from '../../core/i18n/format.ts';
+import { findingText } from '../../core/i18n/names.ts';
 
 export type ZoomGeneration = ScheduleGeneration;
 export type ZoomScheduleReading = ScheduleReading;
@@ -43,6 +46,8 @@ export interface ScheduleCheckResult {
 }
 
 export interface GuardOptions {
+  /** The reader's language for the warning (the content script passes the extension's `t`). */
+  t: Translate;
   /** Shadow root mode of the warning (default `closed`); tests use `open` to look inside. */
   shadowMode?: ShadowRootMode;
 }
@@ -346,19 +351,11 @@ function isLegacySave(el: Element): boolean {
   return LEGACY_SAVE_IDS.includes(el.getAttribute('id') ?? '');
 }
 
-const SETTING_NAMES: Partial<Record<Finding['code'], { name: string; how: string }>> = {
-  'waiting-room-off': {
-    name: 'Waiting Room',
-    how: 'Under "Security", tick "Waiting Room".',
-  },
-  'passcode-off': {
-    name: 'Passcode',
-    how: 'Under "Security", tick "Passcode" and keep the passcode Zoom fills in.',
-  },
-  'personal-room': {
-    name: 'Personal Meeting ID',
-    how: 'Under "Meeting ID", choose "Generate Automatically" (or turn on "Waiting Room").',
-  },
+/** How to turn each required setting on, in Zoom's own words for its controls. */
+const HOW: Partial<Record<Finding['code'], MessageKey>> = {
+  'waiting-room-off': 'schedule_how_waiting_room_off',
+  'passcode-off': 'schedule_how_passcode_off',
+  'personal-room': 'schedule_how_personal_room',
 };
 
 const WARNING_CSS = `
@@ -392,8 +389,9 @@ export function guardZoomSchedule(
   doc: Document,
   policy: Policy,
   onChecked: (result: ScheduleCheckResult) => void,
-  options: GuardOptions = {},
+  options: GuardOptions,
 ): { stop(): void } {
+  const t = options.t;
   const target: EventTarget = doc.defaultView ?? doc;
   const shadowMode: ShadowRootMode = options.shadowMode ?? 'closed';
   /** The findings a warning was shown for; the next save with exactly these goes through. */
@@ -463,25 +461,22 @@ export function guardZoomSchedule(
     const box = doc.createElement('div');
     box.className = 'box';
     const h = doc.createElement('h2');
-    h.textContent = 'Telehealth Guard: this meeting does not meet your organisation\'s settings';
+    h.textContent = t('schedule_warning_title');
     const list = doc.createElement('ul');
     for (const f of findings) {
       const li = doc.createElement('li');
-      const known = SETTING_NAMES[f.code];
-      if (known !== undefined) {
-        const b = doc.createElement('strong');
-        b.textContent = `${known.name}: `;
-        li.append(b, `${f.message} ${known.how}`);
-      } else {
-        li.append(f.message);
-      }
+      // The finding by its plain name (as on every other page), then how to put it right.
+      const b = doc.createElement('strong');
+      b.textContent = findingText(f.code, t);
+      const how = HOW[f.code];
+      li.append(b, how === undefined ? '' : ` ${t(how)}`);
       list.append(li);
     }
     const p = doc.createElement('p');
-    p.append('The meeting was not saved. Fix the settings above and save again, or click Save again to save anyway. ');
+    p.append(`${t('schedule_not_saved')} `);
     const anyway = doc.createElement('button');
     anyway.type = 'button';
-    anyway.textContent = 'Save anyway';
+    anyway.textContent = t('schedule_save_anyway');
     anyway.addEventListener('click', () => {
       const save = lastSave;
       removeWarning();

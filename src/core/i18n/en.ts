@@ -123,6 +123,14 @@ export const en = {
   marker_no_problems: "no problems found",
   marker_title: "{verdict}: {platform} meeting link",
   marker_title_unnamed: "{verdict}: meeting link",
+  // Zoom's scheduling page (src/browser/content/zoom-schedule.ts). Zoom's own labels stay as the
+  // page shows them: the reader recognises Zoom's English portal only.
+  schedule_warning_title: "Telehealth Guard: this meeting does not meet your organisation's settings",
+  schedule_how_waiting_room_off: "Under \"Security\", tick \"Waiting Room\".",
+  schedule_how_passcode_off: "Under \"Security\", tick \"Passcode\" and keep the passcode Zoom fills in.",
+  schedule_how_personal_room: "Under \"Meeting ID\", choose \"Generate Automatically\" instead of \"Personal Meeting ID\" (or turn on \"Waiting Room\").",
+  schedule_not_saved: "The meeting was not saved. Fix the settings above and save again, or click \"Save\" again to save anyway.",
+  schedule_save_anyway: "Save anyway",
   link_no_problems: "No problems found.",
   check_next_heading: "What to do",
   verdict_ok: 'Looks safe',

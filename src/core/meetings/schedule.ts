@@ -14,6 +14,13 @@ import { withPolicySeverity } from './judge.ts';
 import { PLATFORM_DOMAINS, verdictAction, verdictOf, type Finding, type SettingState, type Verdict } from './types.ts';
 
 /** `/meeting/schedule` or `/meeting/<id>/edit` on a Zoom host (zoom.us, zoomgov.com, zoom-x.de, subdomains). */
+/**
+ * The content script's match patterns, from Zoom's platform domains: every Zoom host's
+ * `/meeting/…` pages (a pattern cannot say more; `isZoomSchedulePage` then checks exactly).
+ * A Zoom domain added to PLATFORM_DOMAINS is covered without a second list to keep.
+ */
+export const ZOOM_SCHEDULE_MATCHES: string[] = PLATFORM_DOMAINS.zoom.flatMap((d) => [`*://${d}/meeting/*`, `*://*.${d}/meeting/*`]);
+
 export function isZoomSchedulePage(url: string): boolean {
   let u: URL;
   try {
