@@ -1,5 +1,5 @@
 /**
- * A fleet in ClickHouse at scale (issue 22, docs/fleet.md "Figures"): 1,000 installs ×
+ * A fleet in ClickHouse at scale (issue 22, docs/fleet.md): 1,000 installs ×
  * 10,000 events = 10,000,000 events in signed NDJSON exports, generated here (two months:
  * warnings, proceeds with reasons, blocks, meeting links, capture, incidents, a heartbeat
  * a day; some installs silent for the last 12 days, two policy versions, seven browsers).

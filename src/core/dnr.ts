@@ -1,6 +1,6 @@
 /**
  * A compiled policy as declarativeNetRequest rules, so the browser's own engine warns
- * and blocks before any request leaves (docs/policy-format.md; README "How blocking works").
+ * and blocks before any request leaves (docs/policy-format.md; docs/enforcement.md, "How blocking works").
  *
  * Specificity becomes priority: a pattern with more host labels gets a higher
  * priority, and at the same host a path prefix beats the bare host and a longer prefix

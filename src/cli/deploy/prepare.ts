@@ -1,6 +1,6 @@
 /**
  * The policy as `deploy` pushes it: as IT wrote it, plus what deploy itself knows to be true
- * of the push (docs/command-line-and-pages.md, "deploy"):
+ * of the push (docs/command-line-and-pages.md, "Command line"; README, "For IT"):
  * - `sideDoors.incognito: "disabled"` when the same file also writes the browser policy that
  *   turns incognito/private windows off (hardening), so the extension does not warn about
  *   windows that cannot be opened (src/core/side-doors.ts);

@@ -1,5 +1,5 @@
 /**
- * `fleet report --clickhouse <url>` (docs/fleet.md, "fleet report"): the Summary of
+ * `fleet report --clickhouse <url>` (docs/fleet.md, its opening and "Coverage"): the Summary of
  * `logs report`, filled by ClickHouse's queries (core/fleet/summary-sql.ts), rendered by the
  * same renderers. Node receives the best rows of each table, the totals, and one small
  * record per install (coverage); never the events.

@@ -1,5 +1,5 @@
 /**
- * Verifying a signed NDJSON export (README, "Verifying an export"), incrementally: feed
+ * Verifying a signed NDJSON export (README, "Signed exports"), incrementally: feed
  * the file's lines in order, in batches of any size, then ask for the verdict. Nothing
  * but the current chain position, the event hashes (for the digest) and a few sets is
  * kept, so a caller can stream a large file through it.

@@ -1,6 +1,6 @@
 /**
  * The Summary (core/events/summary.ts) computed by ClickHouse's queries: `fleet report`
- * (docs/fleet.md, "fleet report"). One query (or two: the best rows, and the table's
+ * (docs/fleet.md, its opening and "Coverage"). One query (or two: the best rows, and the table's
  * distinct values and events) per field, over the rows that count; Node only receives the
  * best rows and totals, never the events. The renderers then print it exactly as they print
  * `logs report`'s, so the words and the HTML are the same by construction, and

@@ -1,5 +1,5 @@
 /**
- * What a host label *looks like* (docs/lookalikes.md, "Confusables"): Unicode's own answer,
+ * What a host label *looks like* (docs/lookalikes.md, "The three forms"): Unicode's own answer,
  * the skeleton of UTS #39 §4 — decompose (NFD), replace every character by its prototype in
  * Unicode's confusables table, decompose again — lower-cased, since hosts compare
  * case-insensitively (the table maps `0` to `O`). Two labels that look alike have the same

@@ -1,5 +1,5 @@
 /**
- * What `validate` warns about before IT pushes a policy (docs/lookalikes.md, "validate"):
+ * What `validate` warns about before IT pushes a policy (docs/lookalikes.md, "Left alone on purpose"):
  * a rule whose host is a look-alike of a platform, sign-in host, protected domain or catalog
  * service (an `allow` there would wave an imitation through, and an organisation rule that
  * allows a host turns the look-alike check off for it), and any host in the policy that mixes

@@ -1,5 +1,5 @@
 /**
- * Judging what a link says against the policy (docs/meeting-links.md, "What the policy decides"): sanctioned
+ * Judging what a link says against the policy (docs/meeting-links.md, "Findings, and what the policy decides"): sanctioned
  * platforms and tenants, personal rooms, passcodes, waiting rooms, and the severities a policy
  * sets with `meetings.findingActions`.
  *

@@ -1,5 +1,5 @@
 /**
- * Consumer services (docs/meeting-links.md, "Consumer"): FaceTime, WhatsApp, Skype, Telegram,
+ * Consumer services (docs/meeting-links.md, "Shapes recognised"): FaceTime, WhatsApp, Skype, Telegram,
  * Signal, Messenger, and public Jitsi. Judged by the catalog (`consumer-platform`).
  */
 import { hostUnder } from '../../hosts.ts';

@@ -1,5 +1,5 @@
 /**
- * Microsoft Teams links (docs/meeting-links.md, "Teams"): /l/meetup-join/… with the tenant in
+ * Microsoft Teams links (docs/meeting-links.md, "Shapes recognised"): /l/meetup-join/… with the tenant in
  * the `context` JSON, /meet/<digits>?p=…, the hash-routed web clients (/_#/…, /v2/?meetingjoin=
  * true#/…), the app scheme msteams:, and the hosts of the commercial, cloud.microsoft,
  * government (gov., dod.teams.microsoft.us) and consumer (teams.live.com) services.

@@ -1,5 +1,5 @@
 /**
- * Webex links (docs/meeting-links.md, "Webex"): `<site>.webex.com/meet/<name>` and
+ * Webex links (docs/meeting-links.md, "Shapes recognised"): `<site>.webex.com/meet/<name>` and
  * `/join/<name>` are personal rooms; `/<site>/j.php?MTID=…` and the join service are scheduled
  * meetings. The site is the tenant.
  */

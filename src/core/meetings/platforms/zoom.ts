@@ -1,5 +1,5 @@
 /**
- * Zoom links (docs/meeting-links.md, "Zoom"): hosts zoom.us, zoomgov.com and zoom-x.de (Zoom's
+ * Zoom links (docs/meeting-links.md, "Shapes recognised"): hosts zoom.us, zoomgov.com and zoom-x.de (Zoom's
  * German service) and their subdomains; paths /j /w /s /my /wc; the app schemes zoommtg:,
  * zoomus:, zoomgovmtg:.
  */
