@@ -13,8 +13,6 @@
  * and paragraph separators (line breaks to JavaScript and many editors).
  */
 // eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /**
  * What a terminal must not receive raw: the control characters, plus the Unicode

@@ -2,12 +2,9 @@
  * The pages' translator: the browser's own `_locales` (src/browser/i18n.ts), so the browser
  * chooses the language and only that language's texts are loaded.
  */
-import type { Msg } from '../core/i18n/format.ts';
 import { t } from '../browser/i18n.ts';
 
 export { t };
-
-export const tm = (m: Msg): string => t(m.key, m.params);
 
 /** The language the texts are in (not the browser's tag: it may be one we lack). */
 export const uiLanguage = (): string => t('lang_code');

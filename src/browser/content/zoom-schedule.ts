@@ -29,13 +29,12 @@
  * a "Waiting Room" switch too, and that is the account default, not this meeting's setting.
  */
 import type { Finding, SettingState } from '../../core/meetings/types.ts';
-import { checkSchedule, UNKNOWN_READING, type ScheduleGeneration, type ScheduleReading } from '../../core/meetings/schedule.ts';
+import { checkSchedule, UNKNOWN_READING, type ScheduleReading } from '../../core/meetings/schedule.ts';
 import type { Policy } from '../../core/policy/schema.ts';
 import type { MessageKey } from '../../core/i18n/en.ts';
 import type { Translate } from '../../core/i18n/format.ts';
 import { findingText } from '../../core/i18n/names.ts';
 
-export type ZoomGeneration = ScheduleGeneration;
 export type ZoomScheduleReading = ScheduleReading;
 
 export interface ScheduleCheckResult {
