@@ -4,7 +4,7 @@
  * storage, IndexedDB and the browser's DNR rules, so a stopped worker loses nothing.
  */
 import { classifyUrl } from '../core/classify.ts';
-import { badgeOf, projectTab } from '../core/verdict.ts';
+import { forgetBadge, updateBadge } from './badge.ts';
 import { t } from './i18n.ts';
 import { allowancesChanged, BYPASS_ALARM, expireAllowances, reconcileAllowances } from './allowances.ts';
 import { registerAnnotator } from './content-scripts.ts';
@@ -13,7 +13,7 @@ import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
 import { ensureHeartbeatAlarm, HEARTBEAT_ALARM, heartbeatIfDue } from './heartbeat.ts';
 import { reportIncognitoGap } from './incognito.ts';
-import { guardContext, replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
+import { replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
 import { applyNetworkPrediction } from './network-prediction.ts';
 import { recordPolicyEvents } from './policy-events.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter, syncReportAlarm } from './recorder.ts';
@@ -105,6 +105,7 @@ export function startBackground(): void {
   startNavigationWatch();
   // Meeting web clients the meeting-link check finds unsanctioned get the patient-data script.
   startDataWatch();
+  browser.tabs.onRemoved.addListener((tabId) => forgetBadge(tabId));
   browser.tabs.onActivated.addListener(({ tabId }) => {
     void browser.tabs.get(tabId).then((tab) => updateBadge(tabId, tab.url));
   });
@@ -161,15 +162,3 @@ async function refreshBadges(): Promise<void> {
   for (const tab of await browser.tabs.query({})) if (tab.id !== undefined) await updateBadge(tab.id, tab.url);
 }
 
-/** The badge: a projection of the one decision for the tab's address (src/core/verdict.ts). */
-async function updateBadge(tabId: number, url: string | undefined): Promise<void> {
-  const badge = badgeOf(url && /^https?:/i.test(url) ? projectTab(url, await guardContext()) : null);
-  await browser.action.setBadgeText({ tabId, text: badge.text });
-  if (badge.until !== null) {
-    await browser.action.setBadgeBackgroundColor({ tabId, color: '#8a4b00' });
-    const until = new Date(badge.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    await browser.action.setTitle({ tabId, title: t('badge_bypass', { time: until }) });
-  } else {
-    await browser.action.setTitle({ tabId, title: t('badge_title') });
-  }
-}

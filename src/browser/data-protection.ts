@@ -9,6 +9,7 @@
  *   written here (the only writer), and a warning's ticket waits in session storage for the
  *   person's Continue.
  */
+import { WEB_PAGES } from './web-filters.ts';
 import { lessonParagraphs } from '../core/awareness/lessons.ts';
 import { decideDataCheck, decideProceed, RATE_WINDOW_MS, TICKET_LIFETIME_MS, underRateLimit, type DataSender, type DataTicket } from '../core/data-protection/decide.ts';
 import { consumerMatchPatterns, consumerServiceAt, dataScopeAt, unsanctionedMeetingAt, type DataScope } from '../core/data-protection/scope.ts';
@@ -81,9 +82,9 @@ async function register(id: string, matches: string[], excludeMatches: string[],
  */
 export function startDataWatch(): void {
   const onNavigation = (d: { tabId: number; frameId: number; url: string; documentId?: string }) => void injectIntoMeeting(d);
-  browser.webNavigation.onCommitted.addListener(onNavigation);
-  browser.webNavigation.onHistoryStateUpdated.addListener(onNavigation);
-  browser.webNavigation.onReferenceFragmentUpdated.addListener(onNavigation);
+  browser.webNavigation.onCommitted.addListener(onNavigation, WEB_PAGES);
+  browser.webNavigation.onHistoryStateUpdated.addListener(onNavigation, WEB_PAGES);
+  browser.webNavigation.onReferenceFragmentUpdated.addListener(onNavigation, WEB_PAGES);
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
 }
 

@@ -11,6 +11,7 @@
  *   allowance (served by a site's service worker, a same-document route change, any
  *   route the rules missed) is sent to the guard page after all.
  */
+import { WEB_PAGES, WEB_URLS } from './web-filters.ts';
 import { decideNavigation, navigationEvents, secondLine, type EventIntent, type GuardContext, type Stop } from '../core/guard.ts';
 import { passwordGuardFor } from '../core/lookalike/password.ts';
 import { GUARD_PAGE_PATH, STARTUP_RULESET_ID } from '../core/identity.ts';
@@ -225,16 +226,16 @@ export function startNavigationWatch(): void {
   browser.webRequest.onBeforeRedirect.addListener(
     // The promise is returned only so tests can wait for it; the browser ignores it.
     (d) => onGuardRedirect(d).catch((e: Error) => console.error(`Telehealth Guard: ${e.message}`)),
-    { urls: ['<all_urls>'], types: ['main_frame', 'sub_frame', 'object'] },
+    { urls: WEB_URLS, types: ['main_frame', 'sub_frame', 'object'] },
   );
   const committed = (sameDocument: boolean) => (d: { tabId: number; frameId: number; url: string }) =>
     onCommitted(d, sameDocument).catch((e: Error) => console.error(`Telehealth Guard: ${e.message}`));
-  browser.webNavigation.onCommitted.addListener(committed(false));
-  browser.webNavigation.onHistoryStateUpdated.addListener(committed(true));
-  browser.webNavigation.onReferenceFragmentUpdated.addListener(committed(true));
+  browser.webNavigation.onCommitted.addListener(committed(false), WEB_PAGES);
+  browser.webNavigation.onHistoryStateUpdated.addListener(committed(true), WEB_PAGES);
+  browser.webNavigation.onReferenceFragmentUpdated.addListener(committed(true), WEB_PAGES);
   // A failed navigation spends its pass too, and a closed tab forgets everything.
   browser.webNavigation.onErrorOccurred.addListener(({ tabId, frameId, url }) => {
     if (frameId === 0 && /^https?:/i.test(url)) void spendPass(tabId);
-  });
+  }, WEB_PAGES);
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
 }

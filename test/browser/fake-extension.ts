@@ -8,14 +8,38 @@ import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 
 type Listener = (...args: never[]) => unknown;
+/** The filters the extension gives its listeners, applied as the browser does before waking the worker. */
+interface EventFilter {
+  /** webNavigation: `{ url: [{ schemes }] }`. */
+  url?: Array<{ schemes?: string[] }>;
+  /** webRequest: match patterns and request types. */
+  urls?: string[];
+  types?: string[];
+}
+function passes(filter: EventFilter | undefined, details: unknown): boolean {
+  if (!filter || typeof details !== 'object' || details === null) return true;
+  const d = details as { url?: string; type?: string };
+  const scheme = d.url ? d.url.slice(0, d.url.indexOf(':')).toLowerCase() : '';
+  if (filter.url && !filter.url.some((f) => !f.schemes || f.schemes.includes(scheme))) return false;
+  if (filter.urls && !filter.urls.some((p) => p === '<all_urls>' || p.startsWith(`${scheme}://`) || p.startsWith('*://'))) return false;
+  if (filter.types && d.type !== undefined && !filter.types.includes(d.type)) return false;
+  return true;
+}
 export function fakeEvent() {
-  const listeners: Listener[] = [];
-  return {
-    addListener: (l: Listener) => void listeners.push(l),
+  const listeners: Array<[Listener, EventFilter | undefined]> = [];
+  const event = {
+    /** How many listener calls the events fired so far reached (a filtered-out event reaches none). */
+    delivered: 0,
+    addListener: (l: Listener, filter?: EventFilter) => void listeners.push([l, filter]),
     removeListener: () => undefined,
     hasListener: () => false,
-    trigger: async (...args: unknown[]) => Promise.all(listeners.map((l) => (l as (...a: unknown[]) => unknown)(...args))),
+    trigger: async (...args: unknown[]) => {
+      const reached = listeners.filter(([, f]) => passes(f, args[0]));
+      event.delivered += reached.length;
+      return Promise.all(reached.map(([l]) => (l as (...a: unknown[]) => unknown)(...args)));
+    },
   };
+  return event;
 }
 
 export function installFakeExtension() {
