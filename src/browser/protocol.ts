@@ -96,7 +96,13 @@ export type ContentRequest =
 
 export type Request = GuardRequest | PopupRequest | CheckRequest | OptionsRequest | ContentRequest;
 
-export type SenderKind = 'guard' | 'popup' | 'check' | 'options' | 'content-script';
+/**
+ * `frame-script`: a content script in a web page's about:blank or about:srcdoc frame (the
+ * editors of webmail and chat apps), where the browser names the document `about:…` and gives
+ * its page's origin. Only the patient-data script goes there (docs/data-protection.md), so only
+ * its messages are taken; the background judges them by that origin.
+ */
+export type SenderKind = 'guard' | 'popup' | 'check' | 'options' | 'content-script' | 'frame-script';
 
 /** Which sender may send which kinds: checked once, before any handler runs. */
 export const MAY_SEND: Record<SenderKind, ReadonlyArray<Request['kind']>> = {
@@ -105,6 +111,7 @@ export const MAY_SEND: Record<SenderKind, ReadonlyArray<Request['kind']>> = {
   check: ['link.check'],
   options: ['status', 'policy.import', 'policy.clearLocal', 'log.export', 'log.exported'],
   'content-script': [CONTENT_POLICY_REQUEST, SCHEDULE_CHECK, 'media.request', 'media.proceed', 'media.used', LOOKALIKE_PASSWORD, 'data.config', 'data.check', 'data.proceed'],
+  'frame-script': ['data.config', 'data.check', 'data.proceed'],
 };
 
 /** The parts of `runtime.MessageSender` that are checked. */
@@ -132,6 +139,7 @@ export function senderKind(sender: Sender, extensionId: string, extensionOrigins
     return PAGES[path] ?? null;
   }
   if (sender.tab?.id !== undefined && /^https?:\/\//i.test(sender.url)) return 'content-script';
+  if (sender.tab?.id !== undefined && /^about:(?:blank|srcdoc)$/i.test(sender.url) && /^https?:\/\/[^/]+$/i.test(sender.origin ?? '')) return 'frame-script';
   return null;
 }
 

@@ -426,6 +426,80 @@ test.describe('patient data on a consumer app', () => {
     await page.close();
   });
 
+  test('the notice cannot be pressed or read by the page; an editor frame is checked; a hidden document keeps the action held; another origin’s frame is out of reach', async () => {
+    // An app with a rich-text editor in a srcdoc frame (as webmail editors are) and an embed from an unlisted site.
+    special.set('discord.com', PAGE.replace('<h1>Chat</h1>', '<h1>Chat</h1><iframe id="editor" title="Editor" srcdoc="<textarea id=box></textarea>"></iframe><iframe id="embed" title="Embed" src="https://notes.example.net/"></iframe>'));
+    const page = await app('discord.com');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: 'https://notes.example.net' });
+    const [ssn] = identifiers(10);
+    const before = (await dataEvents()).length;
+
+    // The notice: the page cannot press "Send this once" (synthetic keys and clicks) nor read the reason typed into it.
+    await page.evaluate(() => {
+      (window as unknown as { keys: string[] }).keys = [];
+      for (const type of ['keydown', 'keypress', 'keyup', 'input']) window.addEventListener(type, (e) => (window as unknown as { keys: string[] }).keys.push(type + ':' + ((e as KeyboardEvent).key ?? '')), true);
+    });
+    await paste(page, '#box', `SSN ${ssn!.text}`);
+    await openNotice(page);
+    expect(await page.evaluate(() => document.querySelector('telehealth-guard-notice')!.shadowRoot)).toBeNull();
+    // (The page saw the person's Ctrl+V itself, as always; from here on, only the notice's keys.)
+    await page.evaluate(() => ((window as unknown as { keys: string[] }).keys = []));
+    await page.keyboard.type('Patient asked');
+    await page.evaluate(() => {
+      const host = document.querySelector('telehealth-guard-notice')!;
+      for (const key of ['Tab', 'Tab', 'Enter']) host.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true }));
+      (host as HTMLElement).click();
+      host.dispatchEvent(new SubmitEvent('submit', { bubbles: true, composed: true }));
+    });
+    expect((await notice(page)).dialog).toBe('Check before you send this');
+    expect(await page.evaluate(() => (window as unknown as { keys: string[] }).keys)).toEqual([]);
+    await dismiss(page);
+    expect(await page.inputValue('#box')).toBe('');
+    const warned = async () => (await newEvents(before)).map((e) => [e.type, e.host, e.channel]);
+    await expect.poll(warned).toEqual([['data.warned', 'discord.com', 'paste']]);
+
+    // A document that hides itself whole: nothing shows, and nothing is let through while it is hidden.
+    await paste(page, '#box', `SSN ${ssn!.text}`);
+    await openNotice(page);
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.id = 'hide';
+      style.textContent = 'html { display: none !important; }';
+      document.head.append(style);
+    });
+    await expect.poll(async () => (await notice(page)).dialog).toBeNull();
+    expect(await page.inputValue('#box')).toBe('');
+    await page.evaluate(() => document.getElementById('hide')!.remove());
+    expect((await notice(page)).dialog).toBe('Check before you send this');
+    await dismiss(page);
+    expect(await page.inputValue('#box')).toBe('');
+    await expect.poll(warned).toHaveLength(2);
+
+    // The editor frame (srcdoc, the app's own origin) is checked like the page.
+    const editor = page.frameLocator('#editor');
+    await editor.locator('#box').focus();
+    await page.keyboard.press('Control+V');
+    await expect(editor.locator('telehealth-guard-notice')).toHaveCount(1);
+    await page.keyboard.press('Escape');
+    await expect(editor.locator('telehealth-guard-notice')).toHaveCount(0);
+    expect(await editor.locator('#box').inputValue()).toBe('');
+
+    expect(await seen(page)).toEqual([]);
+    await expect.poll(warned).toEqual([
+      ['data.warned', 'discord.com', 'paste'],
+      ['data.warned', 'discord.com', 'paste'],
+      ['data.warned', 'discord.com', 'paste'],
+    ]);
+
+    // Out of reach, said so in docs/: an embedded frame of an unlisted site is that site's own.
+    const embed = page.frameLocator('#embed');
+    await embed.locator('#box').focus();
+    await page.keyboard.press('Control+V');
+    await expect.poll(() => embed.locator('#box').inputValue()).toBe(`SSN ${ssn!.text}`);
+    expect(await newEvents(before + 3)).toEqual([]);
+    await page.close();
+  });
+
   test('nothing is inspected on sanctioned or unlisted hosts: no listener there at all', async () => {
     /** The window's listeners added by the data script, seen from the extension's isolated world (where they live). */
     const listeners = async (page: Page) => {
