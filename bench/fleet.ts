@@ -114,15 +114,28 @@ interface CliRun {
   peakMB: number;
   code: number;
   stdout: string;
+  stderr: string;
 }
 
-function runCli(args: string[]): CliRun {
+/**
+ * Run the command line; a run that ends with an exit code not in `ok` (or by a signal)
+ * stops the bench with the command, its exit code and the last lines it wrote to stderr,
+ * so a failure says why instead of surfacing later as a missing output file.
+ */
+function runCli(args: string[], ok: readonly number[] = [0]): CliRun {
   const t = performance.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', RUN_CLI, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - t;
-  const rss = /maxrss (\d+)/.exec(r.stderr);
-  if (r.status !== 0 && r.status !== 1) throw new Error(`fleet bench: telehealth-guard ${args.slice(0, 2).join(' ')} exited ${r.status}: ${r.stderr.slice(0, 800)}`);
-  return { ms, peakMB: rss ? Number(rss[1]) / 1024 : NaN, code: r.status ?? -1, stdout: r.stdout };
+  const rss = /maxrss (\d+)/.exec(r.stderr ?? '');
+  const stderr = (r.stderr ?? '').replace(/^maxrss \d+\n?/m, '');
+  if (r.status === null || !ok.includes(r.status)) {
+    const how = r.status === null ? `was killed by ${r.signal}` : `exited ${r.status}`;
+    const tail = (text: string, n: number) => text.trimEnd().split('\n').slice(-n).join('\n    ');
+    throw new Error(
+      `fleet bench: telehealth-guard ${args.filter((a) => !a.endsWith('.ndjson')).join(' ')} ${how} after ${(ms / 1000).toFixed(1)} s${r.error ? ` (${r.error.message})` : ''}\n  stderr (last lines):\n    ${tail(stderr, 15) || '(none)'}\n  stdout (last lines):\n    ${tail(r.stdout ?? '', 5) || '(none)'}`,
+    );
+  }
+  return { ms, peakMB: rss ? Number(rss[1]) / 1024 : NaN, code: r.status, stdout: r.stdout, stderr };
 }
 
 /**
@@ -168,8 +181,27 @@ export async function benchFleet(opts: { installs?: number; eventsPerInstall?: n
   const perInstall = opts.eventsPerInstall ?? 10_000;
   spawnSync(process.execPath, ['bin/telehealth-guard.mjs', '--help']); // a stale bundle is rebuilt before anything is timed
   const dir = mkdtempSync(join(tmpdir(), 'tg-fleet-bench-'));
-  const server = await startClickHouse();
+  let server: Awaited<ReturnType<typeof startClickHouse>> | undefined;
+  // Interrupted (Ctrl-C, SIGTERM from a timeout): the exports (4 GB at full size) and the
+  // server's folder go too. A child run by spawnSync dies with the signal's process group;
+  // for a signal to this process alone, the handler runs once the child returns.
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (server) {
+      try {
+        process.kill(server.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      rmSync(server.dataDir, { recursive: true, force: true });
+    }
+    rmSync(dir, { recursive: true, force: true });
+    console.error(`fleet bench: ${sig}: server stopped, ${dir} removed`);
+    process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
+    server = await startClickHouse();
     const t0 = performance.now();
     const paths: string[] = [];
     for (let i = 0; i < installs; i++) {
@@ -182,7 +214,6 @@ export async function benchFleet(opts: { installs?: number; eventsPerInstall?: n
     // log_queries: the report's own queries and their memory, from system.query_log.
     const url = `${server.url}/?log_queries=1`;
     const load = runCli(['fleet', 'load', ...paths, '--clickhouse', url]);
-    if (load.code !== 0) throw new Error(`fleet bench: fleet load exited ${load.code}: ${load.stdout.split('\n').slice(-3).join(' ')}`);
     const serverAfterLoad = serverMemory(server.pid);
     const client = new ClickHouse(server.url);
     const [disk] = await client.query<{ bytes: number }>(`SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = 'telehealth_guard'`);
@@ -221,7 +252,9 @@ export async function benchFleet(opts: { installs?: number; eventsPerInstall?: n
       sameTotals,
     };
   } finally {
-    await server.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
