@@ -14,9 +14,8 @@ import type { EngineState } from './engine.ts';
 import { t } from './i18n.ts';
 import { profileUser } from './profile-user.ts';
 import { record } from './recorder.ts';
+import { lessonsShown } from './storage-items.ts';
 
-const SHOWN_KEY = 'lessonsShown';
-type Shown = Record<string, LessonId[]>;
 
 /** One at a time: two warnings at once must not both show the same first lesson. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -26,10 +25,10 @@ export function takeLesson(id: LessonId | null, state: EngineState): Promise<Les
     const { policy } = state.resolved;
     if (id === null || !policy.awareness.lessons) return null;
     const person = (await profileUser()) ?? 'profile';
-    const stored = ((await browser.storage.local.get(SHOWN_KEY))[SHOWN_KEY] as Shown | undefined) ?? {};
-    const shown = new Set<string>(stored[person] ?? []);
+    const stored = await lessonsShown.getValue();
+    const shown = new Set<LessonId>(stored[person] ?? []);
     if (!lessonDue(id, shown, policy)) return null;
-    await browser.storage.local.set({ [SHOWN_KEY]: { ...stored, [person]: [...shown, id] } });
+    await lessonsShown.setValue({ ...stored, [person]: [...shown, id] });
     await record({ type: 'training.lesson', name: id }, state);
     return lessonText(id, t, orgParams(policy.organization.name, t));
   });

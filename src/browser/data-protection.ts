@@ -23,18 +23,11 @@ import { engine, type EngineState } from './engine.ts';
 import { t } from './i18n.ts';
 import type { Sender } from './protocol.ts';
 import { record } from './recorder.ts';
+import { storage } from 'wxt/utils/storage';
+import { dataMeetingDocs, dataRecent, dataTickets } from './storage-items.ts';
 
 const SCRIPT_ID = 'telehealth-guard-data';
 const SCRIPT_JS = 'content-scripts/data-guard.js';
-const TICKETS_KEY = 'dataTickets';
-const RECENT_KEY = 'dataRecent';
-/** Meeting documents the script was put into, by `${tabId}:${frameId}`: the document (Chromium's documentId, '' on Firefox) and its platform. */
-const MEETING_DOCS_KEY = 'dataMeetingDocs';
-interface MeetingDoc {
-  documentId: string;
-  platform: Platform;
-}
-
 type DataSenderInfo = Sender & { documentId?: string; tab?: { id?: number; url?: string } };
 
 /** One change at a time: a paste and its Continue read and write the same keys. */
@@ -45,9 +38,6 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function session<T>(key: string, fallback: T): Promise<T> {
-  return ((await browser.storage.session.get(key))[key] as T | undefined) ?? fallback;
-}
 
 /**
  * Register (or update, or remove) the content script for the policy in force. At
@@ -96,9 +86,9 @@ async function injectIntoMeeting(d: { tabId: number; frameId: number; url: strin
   if (!meeting) return;
   const key = `${d.tabId}:${d.frameId}`;
   await serial(async () => {
-    const docs = await session<Record<string, MeetingDoc>>(MEETING_DOCS_KEY, {});
+    const docs = await dataMeetingDocs.getValue();
     docs[key] = { documentId: d.documentId ?? '', platform: meeting.platform };
-    await browser.storage.session.set({ [MEETING_DOCS_KEY]: docs });
+    await dataMeetingDocs.setValue(docs);
   });
   // The script ignores a second injection into the same document.
   await browser.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [d.frameId] }, files: [`/${SCRIPT_JS}` as const], injectImmediately: true }).catch(() => undefined);
@@ -106,13 +96,14 @@ async function injectIntoMeeting(d: { tabId: number; frameId: number; url: strin
 
 async function forgetTab(tabId: number): Promise<void> {
   await serial(async () => {
-    const docs = await session<Record<string, MeetingDoc>>(MEETING_DOCS_KEY, {});
-    const tickets = await session<Record<string, DataTicket>>(TICKETS_KEY, {});
-    const recent = await session<Record<string, number[]>>(RECENT_KEY, {});
+    const docs = await dataMeetingDocs.getValue();
+    const tickets = await dataTickets.getValue();
+    const recent = await dataRecent.getValue();
     for (const k of Object.keys(docs)) if (k.startsWith(`${tabId}:`)) delete docs[k];
     for (const [id, t] of Object.entries(tickets)) if (t.sender.tabId === tabId) delete tickets[id];
     delete recent[tabId];
-    await browser.storage.session.set({ [MEETING_DOCS_KEY]: docs, [TICKETS_KEY]: tickets, [RECENT_KEY]: recent });
+    // One write, so the three never disagree.
+    await storage.setItems([{ item: dataMeetingDocs, value: docs }, { item: dataTickets, value: tickets }, { item: dataRecent, value: recent }]);
   });
 }
 
@@ -131,7 +122,7 @@ async function senderScope(sender: DataSenderInfo, policy: Policy): Promise<Data
   // A meeting client counts for the document the script was put into, even after its app
   // moved on to an address that no longer names the meeting.
   if (sender.tab?.id === undefined || sender.frameId === undefined) return null;
-  const docs = await session<Record<string, MeetingDoc>>(MEETING_DOCS_KEY, {});
+  const docs = await dataMeetingDocs.getValue();
   const doc = docs[`${sender.tab.id}:${sender.frameId}`];
   if (doc === undefined || doc.documentId !== (sender.documentId ?? '')) return null;
   return { kind: 'meeting', platform: doc.platform, host: canonicalHost(new URL(page).hostname) };
@@ -186,34 +177,34 @@ async function check(request: Extract<DataContentRequest, { kind: 'data.check' }
   if ('error' in decided) return decided;
   const now = Date.now();
   // A page that fires synthetic pastes in a loop is held every time but fills no log.
-  const recent = await session<Record<string, number[]>>(RECENT_KEY, {});
+  const recent = await dataRecent.getValue();
   const mine = (recent[who!.tabId] ?? []).filter((t) => now - t < RATE_WINDOW_MS);
   if (underRateLimit(mine, now)) {
     await record({ ...decided.event }, state);
     recent[who!.tabId] = [...mine, now];
-    await browser.storage.session.set({ [RECENT_KEY]: recent });
+    await dataRecent.setValue(recent);
   }
   // The first data warning a person meets carries the one-minute lesson (docs/awareness.md).
   const lesson = lessonParagraphs(await takeLesson('patient-data', state), t);
   const withLesson = lesson.length > 0 ? { lesson } : {};
   if (decided.action === 'block') return { action: 'block', ...withLesson };
-  const tickets = await session<Record<string, DataTicket>>(TICKETS_KEY, {});
+  const tickets = await dataTickets.getValue();
   for (const [id, t] of Object.entries(tickets)) if (now - t.issuedAt > TICKET_LIFETIME_MS) delete tickets[id];
   const id = crypto.randomUUID();
   tickets[id] = { id, sender: who!, channel: decided.channel, counts: decided.counts, host: decided.event.host, service: decided.event.service, issuedAt: now };
-  await browser.storage.session.set({ [TICKETS_KEY]: tickets });
+  await dataTickets.setValue(tickets);
   return { action: 'warn', ticket: id, ...withLesson };
 }
 
 async function proceed(request: Extract<DataContentRequest, { kind: 'data.proceed' }>, sender: DataSenderInfo, state: EngineState): Promise<DataProceedAnswer> {
   const who = dataSender(sender);
   if (who === null || typeof request.ticket !== 'string') return { ok: false, error: 'not allowed' };
-  const tickets = await session<Record<string, DataTicket>>(TICKETS_KEY, {});
+  const tickets = await dataTickets.getValue();
   const answer = decideProceed(tickets[request.ticket], who, request.reason, Date.now());
   if (!answer.ok) return answer;
   // One use: the same Continue cannot let a second action through.
   delete tickets[request.ticket];
-  await browser.storage.session.set({ [TICKETS_KEY]: tickets });
+  await dataTickets.setValue(tickets);
   await record({ ...answer.event }, state);
   return { ok: true };
 }

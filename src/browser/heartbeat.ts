@@ -10,10 +10,9 @@ import { browserLabel, HEARTBEAT_CHECK_MINUTES, heartbeatDue, utcDay, type Brand
 import type { EventRecord } from '../core/events/types.ts';
 import type { EngineState } from './engine.ts';
 import { record } from './recorder.ts';
+import { heartbeatDay } from './storage-items.ts';
 
 export const HEARTBEAT_ALARM = 'heartbeat';
-/** storage.local: the UTC day (YYYY-MM-DD) of the last heartbeat written. */
-export const HEARTBEAT_DAY_KEY = 'heartbeatDay';
 
 interface UserAgentData {
   brands?: Brand[];
@@ -51,10 +50,10 @@ let running: Promise<EventRecord | null> = Promise.resolve(null);
 export function heartbeatIfDue(state: EngineState, now: () => Date = () => new Date()): Promise<EventRecord | null> {
   running = running.catch(() => null).then(async () => {
     const at = now();
-    const last = (await browser.storage.local.get(HEARTBEAT_DAY_KEY))[HEARTBEAT_DAY_KEY] as string | undefined;
+    const last = (await heartbeatDay.getValue()) ?? undefined;
     if (!heartbeatDue(last, at)) return null;
     const event = await record({ type: 'install.heartbeat', browser: await currentBrowser() }, state, at);
-    await browser.storage.local.set({ [HEARTBEAT_DAY_KEY]: utcDay(at) });
+    await heartbeatDay.setValue(utcDay(at));
     return event;
   });
   return running;

@@ -8,9 +8,8 @@
 import { INCOGNITO_GAP_FINDING, incognitoGap } from '../core/side-doors.ts';
 import type { EngineState } from './engine.ts';
 import { record } from './recorder.ts';
+import { incognitoGapReported } from './storage-items.ts';
 
-/** In storage.session, which the browser empties when it closes: once per browser start. */
-const REPORTED_KEY = 'incognitoGapReported';
 
 /**
  * Record the gap once per browser start, however often the service worker wakes. Whether the
@@ -19,8 +18,8 @@ const REPORTED_KEY = 'incognitoGapReported';
  */
 export async function reportIncognitoGap(state: EngineState): Promise<void> {
   if (!incognitoGap(state.resolved.policy, state.incognitoAllowed)) return;
-  if ((await browser.storage.session.get(REPORTED_KEY))[REPORTED_KEY]) return;
+  if (await incognitoGapReported.getValue()) return;
   // Marked before recording, so two quick wakes of the worker cannot both record it.
-  await browser.storage.session.set({ [REPORTED_KEY]: true });
+  await incognitoGapReported.setValue(true);
   await record({ type: 'guard.gap', findings: [INCOGNITO_GAP_FINDING] }, state);
 }

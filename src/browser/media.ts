@@ -34,11 +34,8 @@ import { takeLesson } from './awareness.ts';
 import { MEDIA_NOTICE, MEDIA_NOTICE_SCRIPT, type MediaContentRequest, type MediaNoticeView, type MediaRequestAnswer } from './media-protocol.ts';
 import type { Sender } from './protocol.ts';
 import { record } from './recorder.ts';
+import { captureSettingsApplied, mediaAllowances, mediaLedger, mediaTickets } from './storage-items.ts';
 
-const ALLOWANCES_KEY = 'mediaAllowances';
-const TICKETS_KEY = 'mediaTickets';
-const LEDGER_KEY = 'mediaLedger';
-const APPLIED_KEY = 'captureSettingsApplied';
 export const MEDIA_ALARM = 'media-allowance-expiry';
 
 /** One change at a time: requests arrive together, and each reads and writes the same keys. */
@@ -49,13 +46,9 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function session<T>(key: string, fallback: T): Promise<T> {
-  return ((await browser.storage.session.get(key))[key] as T | undefined) ?? fallback;
-}
-
 async function context(state: EngineState, now = Date.now()): Promise<MediaContext> {
   const { policy } = state.resolved;
-  return { policy, sites: sanctionedCaptureSites(policy), allowances: await session<MediaAllowance[]>(ALLOWANCES_KEY, []), now };
+  return { policy, sites: sanctionedCaptureSites(policy), allowances: await mediaAllowances.getValue(), now };
 }
 
 type SenderWithTab = Sender & { tab?: { id?: number; url?: string } };
@@ -63,11 +56,11 @@ const siteOfSender = (s: SenderWithTab): Site | null => judgedSite({ frameId: s.
 
 /** A media event, if the core's limits take it now. */
 async function recordMedia(type: MediaEventType, site: Site, kinds: readonly CaptureKind[], state: EngineState, reason?: string): Promise<void> {
-  const stored = (await browser.storage.local.get(LEDGER_KEY))[LEDGER_KEY] as MediaLedger | undefined;
+  const stored = (await mediaLedger.getValue()) ?? undefined;
   const { policy } = state.resolved;
   const admitted = admitEvent(stored ?? emptyLedger(), type, site.host, Date.now(), policy);
   if (!admitted.record) return;
-  if (admitted.ledger !== stored) await browser.storage.local.set({ [LEDGER_KEY]: admitted.ledger });
+  if (admitted.ledger !== stored) await mediaLedger.setValue(admitted.ledger);
   const intent = mediaEvent(type, site, kinds, policy, reason);
   const c = classifyUrl(state.compiled, intent.url);
   await record({ ...intent, service: isError(c) ? null : c.service }, state);
@@ -130,7 +123,7 @@ async function ensureNotice(tabId: number): Promise<boolean> {
 
 /** One ticket per tab and origin, kept while it is good (a page asking again gets the same). */
 async function issueTicket(tabId: number, site: Site, kinds: CaptureKind[], ctx: MediaContext): Promise<MediaNoticeView> {
-  const tickets = await session<Record<string, MediaTicket>>(TICKETS_KEY, {});
+  const tickets = await mediaTickets.getValue();
   for (const [id, t] of Object.entries(tickets)) if (t.expiresAt <= ctx.now) delete tickets[id];
   let ticket = Object.values(tickets).find((t) => t.tabId === tabId && t.origin === site.origin);
   if (!ticket) {
@@ -139,7 +132,7 @@ async function issueTicket(tabId: number, site: Site, kinds: CaptureKind[], ctx:
     ticket = { ...ticket, kinds: [...new Set([...ticket.kinds, ...kinds])].sort() as CaptureKind[] };
   }
   tickets[ticket.id] = ticket;
-  await browser.storage.session.set({ [TICKETS_KEY]: tickets });
+  await mediaTickets.setValue(tickets);
   const { policy } = ctx;
   return {
     ticket: ticket.id,
@@ -152,18 +145,18 @@ async function issueTicket(tabId: number, site: Site, kinds: CaptureKind[], ctx:
 }
 
 async function mediaProceed(ticketId: unknown, reason: unknown, site: Site | null, sender: SenderWithTab, state: EngineState): Promise<{ ok: true } | { ok: false; error: string }> {
-  const tickets = await session<Record<string, MediaTicket>>(TICKETS_KEY, {});
+  const tickets = await mediaTickets.getValue();
   const ticket = typeof ticketId === 'string' && Object.hasOwn(tickets, ticketId) ? tickets[ticketId] : undefined;
   const ctx = await context(state);
   // Only the top frame shows the notice, so only it may continue.
   const answer = sender.frameId === 0 ? decideMediaProceed(ticket, sender.tab?.id, site, reason, ctx) : { ok: false as const, error: 'not from the top frame' };
   if (!answer.ok) return answer;
   delete tickets[ticket!.id];
-  await browser.storage.session.set({ [TICKETS_KEY]: tickets });
+  await mediaTickets.setValue(tickets);
   if (answer.allowance) {
     const allowances = ctx.allowances.filter((a) => a.origin !== answer.allowance!.origin && a.expiresAt > ctx.now);
     allowances.push(answer.allowance);
-    await browser.storage.session.set({ [ALLOWANCES_KEY]: allowances });
+    await mediaAllowances.setValue(allowances);
     await applyCaptureSettings(state.resolved.policy);
   }
   await recordMedia('media.proceeded', site!, answer.kinds, state, answer.reason);
@@ -178,19 +171,19 @@ async function mediaProceed(ticketId: unknown, reason: unknown, site: Site | nul
 export async function applyCaptureSettings(policy: Policy): Promise<void> {
   const cs = (browser as unknown as { contentSettings?: Record<'camera' | 'microphone', ChromeContentSetting> }).contentSettings;
   const now = Date.now();
-  const allowances = (await session<MediaAllowance[]>(ALLOWANCES_KEY, [])).filter((a) => a.expiresAt > now);
-  await browser.storage.session.set({ [ALLOWANCES_KEY]: allowances });
+  const allowances = (await mediaAllowances.getValue()).filter((a) => a.expiresAt > now);
+  await mediaAllowances.setValue(allowances);
   const next = Math.min(...allowances.map((a) => a.expiresAt));
   if (Number.isFinite(next)) await browser.alarms.create(MEDIA_ALARM, { when: next });
   else await browser.alarms.clear(MEDIA_ALARM);
   if (!cs) return;
-  const applied = ((await browser.storage.local.get(APPLIED_KEY))[APPLIED_KEY] as Record<string, CaptureSetting> | undefined) ?? {};
+  const applied = await captureSettingsApplied.getValue();
   const change = settingChanges(applied, captureSettings(policy, sanctionedCaptureSites(policy), allowances, now));
   for (const type of ['camera', 'microphone'] as const) {
     if (change.clear) await cs[type].clear({});
     for (const r of change.set) await cs[type].set({ primaryPattern: r.primaryPattern, setting: r.setting });
   }
-  await browser.storage.local.set({ [APPLIED_KEY]: change.next });
+  await captureSettingsApplied.setValue(change.next);
 }
 
 interface ChromeContentSetting {

@@ -16,6 +16,7 @@
 import { framePassRule, passRule } from '../core/dnr.ts';
 import { allocateRuleId } from './allowances.ts';
 import { toBrowserRules } from './dnr-types.ts';
+import { tabs } from './storage-items.ts';
 
 export interface TabRecord {
   sent?: { url: string; seq: number | null };
@@ -37,7 +38,6 @@ interface Live {
   standIn?: { url: string; at: number };
 }
 
-const KEY = 'tabs';
 const live = new Map<number, Live>();
 let writes: Promise<unknown> = Promise.resolve();
 /**
@@ -55,7 +55,7 @@ function liveOf(tabId: number): Live {
 }
 
 async function readAll(): Promise<Record<string, TabRecord>> {
-  return ((await browser.storage.session.get(KEY))[KEY] as Record<string, TabRecord> | undefined) ?? {};
+  return tabs.getValue();
 }
 
 /** Read, change and write one tab's record; updates run one after another, so none is lost. */
@@ -65,7 +65,7 @@ function update(tabId: number, change: (r: TabRecord) => TabRecord | null): Prom
     const next = change(all[tabId] ?? {});
     if (next === null || (next.sent === undefined && next.pass === undefined && !next.framePasses?.length && !next.framesSent?.length)) delete all[tabId];
     else all[tabId] = next;
-    await browser.storage.session.set({ [KEY]: all });
+    await tabs.setValue(all);
     return next;
   });
   writes = run.catch(() => undefined);
