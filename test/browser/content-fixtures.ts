@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { policySchema, type Policy, type PolicyInput } from '../../src/core/policy/schema.ts';
 
-/** The example policy of docs/policy-format.md (as in test/core/meetings.test.ts). */
+/** The example policy of docs/policy-format.md (as in test/core/meetings/analyse.test.ts). */
 export const EXAMPLE_INPUT: PolicyInput = {
   schemaVersion: 1,
   policyVersion: '2026-11-a',

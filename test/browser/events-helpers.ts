@@ -1,7 +1,7 @@
 /** Shared helpers for the event-store tests (fake-indexeddb; real Chromium is covered elsewhere). */
 import { openDB } from 'idb';
 import { parseNdjsonLines } from '../../src/core/events/ndjson.ts';
-import { parseNdjson } from '../core/chain-oracle.ts';
+import { parseNdjson } from '../core/events/chain-oracle.ts';
 import { exportPublicKey, generateSigningKey } from '../../src/core/events/signature.ts';
 import { verifyExportLines } from '../../src/core/events/verify.ts';
 import type { EventDraft, EventRecord, EventType } from '../../src/core/events/types.ts';

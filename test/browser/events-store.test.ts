@@ -4,7 +4,7 @@ import { CSV_HEADER } from '../../src/core/events/csv.ts';
 import { parseNdjsonLines } from '../../src/core/events/ndjson.ts';
 import { verifyExportLines } from '../../src/core/events/verify.ts';
 import { GENESIS } from '../../src/core/events/chain.ts';
-import { verifyChain } from '../core/chain-oracle.ts';
+import { verifyChain } from '../core/events/chain-oracle.ts';
 import type { EventRecord } from '../../src/core/events/types.ts';
 import { exportFileName, type EventFilter, type EventStore, type PruneOptions } from '../../src/browser/events/store.ts';
 import { CONTEXT, collectText, dbName, draft, exportAll, matchesFilter, variedDrafts } from './events-helpers.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/main.ts';
 import { memoryIO } from '../../src/cli/io.ts';
 import { CHROMIUM_SETS_HEADER } from '../../src/core/tenant-restrictions.ts';
-import { PUBLIC_1_1 } from '../core/meeting-fixtures.ts';
+import { PUBLIC_1_1 } from '../core/meetings/fixtures.ts';
 
 const run = async (argv: string[], files: Record<string, string> = {}) => {
   const io = memoryIO(files);

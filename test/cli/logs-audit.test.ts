@@ -13,8 +13,8 @@ import { lastLineOf, processIO, readLineBatches } from '../../src/cli/main.ts';
 import { sealChain } from '../../src/core/events/chain.ts';
 import { base64ToBytes, bytesToBase64, type ExportSigner } from '../../src/core/events/signature.ts';
 import type { EventDraft } from '../../src/core/events/types.ts';
-import { sampleDrafts } from '../core/events-fixtures.ts';
-import { installChain, installDrafts, INSTALL, keysFileFrom, makeSigner, signed } from '../core/events-signed-fixtures.ts';
+import { sampleDrafts } from '../core/events/fixtures.ts';
+import { installChain, installDrafts, INSTALL, keysFileFrom, makeSigner, signed } from '../core/events/signed-fixtures.ts';
 
 let signer: ExportSigner;
 let attacker: ExportSigner;

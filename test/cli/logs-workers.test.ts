@@ -15,8 +15,8 @@ import { memoryIO } from '../../src/cli/io.ts';
 import { lastLineOf, processIO, readLineRegions } from '../../src/cli/main.ts';
 import { sealChain } from '../../src/core/events/chain.ts';
 import type { ExportSigner } from '../../src/core/events/signature.ts';
-import { sampleDrafts } from '../core/events-fixtures.ts';
-import { installChain, installDrafts, makeSigner, signed } from '../core/events-signed-fixtures.ts';
+import { sampleDrafts } from '../core/events/fixtures.ts';
+import { installChain, installDrafts, makeSigner, signed } from '../core/events/signed-fixtures.ts';
 
 let dir: string;
 let signer: ExportSigner;

@@ -10,8 +10,8 @@ import { sealChain } from '../../src/core/events/chain.ts';
 import { formatCsv } from '../../src/core/events/csv.ts';
 import { formatNdjson } from '../../src/core/events/ndjson.ts';
 import type { ExportSigner } from '../../src/core/events/signature.ts';
-import { sampleDrafts } from '../core/events-fixtures.ts';
-import { installChain, installDrafts, INSTALL, keysFileFrom, makeSigner, signed } from '../core/events-signed-fixtures.ts';
+import { sampleDrafts } from '../core/events/fixtures.ts';
+import { installChain, installDrafts, INSTALL, keysFileFrom, makeSigner, signed } from '../core/events/signed-fixtures.ts';
 
 let signer: ExportSigner;
 let attacker: ExportSigner;

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { analyseLink } from '../../src/core/meetings/analyse.ts';
 import { defaultPolicy } from '../../src/core/policy/default.ts';
-import { meetingCorpus } from './meeting-fixtures.ts';
+import { meetingCorpus } from './meetings/fixtures.ts';
 
 /** Links of the corpus that carry Zoom's host token in a query (what must never leave the browser). */
 export function tokenLinks(): string[] {

@@ -13,7 +13,7 @@ import { answerGuardPage, type Allowance, type GuardContext } from '../../src/co
 import { defaultPolicy } from '../../src/core/policy/default.ts';
 import { policySchema } from '../../src/core/policy/schema.ts';
 import { badgeOf, projectTab } from '../../src/core/verdict.ts';
-import { meetingCorpus } from './meeting-fixtures.ts';
+import { meetingCorpus } from './meetings/fixtures.ts';
 
 const catalogUrls = [...readFileSync(new URL('./catalog-hosts.test.ts', import.meta.url), 'utf8').matchAll(/'(https?:\/\/[^'\s]+)'/g)].map((m) => m[1]!);
 const urls = [...new Set([...meetingCorpus(), ...catalogUrls])].filter((u) => /^https?:\/\//i.test(u));

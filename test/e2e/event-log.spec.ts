@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { sealChain } from '../../src/core/events/chain.ts';
-import { verifyNdjson } from '../core/chain-oracle.ts';
+import { verifyNdjson } from '../core/events/chain-oracle.ts';
 import { exportPublicKey, formatSignedNdjson, generateSigningKey } from '../../src/core/events/signature.ts';
 import { launchWithExtension, stopServiceWorker } from './browser.ts';
 import { cli } from './cli.ts';

@@ -36,7 +36,7 @@ export function hashInput(prev: string, eventWithoutHash: object): string {
  * strings, so an object literal naming every field but `hash` in canonical (sorted)
  * order — absent ones undefined, which JSON.stringify leaves out as canonicalJson does —
  * is written by JSON.stringify's native fast path in exactly canonicalJson's bytes.
- * test/core/events-fast-paths.test.ts holds the two to the same string on random records
+ * test/core/events/fast-paths.test.ts holds the two to the same string on random records
  * built from the schema's own field list (a new field missing here fails it).
  */
 export function recordHashInput(e: EventRecord): string {

@@ -4,7 +4,7 @@
  * schema (schema.ts) accepts; anything else goes to the schema, which also words the
  * problem. Kept apart from schema.ts so that the worker threads that check lines
  * (src/cli/logs/check-worker.ts) start without loading zod: a line this refuses goes back to
- * the main thread for the full check. test/core/events-schema.test.ts holds the two
+ * the main thread for the full check. test/core/events/schema.test.ts holds the two
  * together on random records.
  */
 import { ACTIONS } from '../actions.ts';
@@ -56,7 +56,7 @@ const absentOr = (v: unknown, ok: (v: unknown) => boolean) => v === undefined ||
  * and the zod check cost about as much as hashing them. It accepts only what the schema
  * accepts (a stricter subset: the timestamp must be in the form the extension writes and
  * round-trip as a date); anything else goes to zod, which also words the problem.
- * test/core/events-schema.test.ts holds the two together on random records.
+ * test/core/events/schema.test.ts holds the two together on random records.
  */
 export function plainlyValid(v: Record<string, unknown>): boolean {
   for (const k in v) if (!KNOWN_FIELDS.has(k) || v[k] === undefined) return false;

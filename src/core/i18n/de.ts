@@ -1,4 +1,4 @@
-/** German. Every key of en.ts, with the same placeholders (test/core/i18n.test.ts). */
+/** German. Every key of en.ts, with the same placeholders (test/core/i18n/i18n.test.ts). */
 import type { MessageKey } from './en.ts';
 
 export const de: Record<MessageKey, string> = {

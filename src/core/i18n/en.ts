@@ -1,7 +1,7 @@
 /**
  * English: the source of every text the extension shows. Keys are letters, digits and '_'
  * (Chrome's rule for _locales). `{name}` placeholders are filled by name. Other languages
- * must have every key with the same placeholders (test/core/i18n.test.ts).
+ * must have every key with the same placeholders (test/core/i18n/i18n.test.ts).
  */
 export const en = {
   lang_code: 'en',

@@ -1,4 +1,4 @@
-/** Spanish. Every key of en.ts, with the same placeholders (test/core/i18n.test.ts). */
+/** Spanish. Every key of en.ts, with the same placeholders (test/core/i18n/i18n.test.ts). */
 import type { MessageKey } from './en.ts';
 
 export const es: Record<MessageKey, string> = {

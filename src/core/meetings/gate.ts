@@ -19,7 +19,7 @@
  * reads the same spellings (url.ts `param`, wrappers.ts `parseInner`), so what the gate stops
  * the guard page judges alike (test/core/spellings.property.test.ts).
  *
- * The URL shapes below mirror analyse.ts; test/core/gate.test.ts checks every meeting
+ * The URL shapes below mirror analyse.ts; test/core/meetings/gate.test.ts checks every meeting
  * link of the analyser's tests against them, so the two cannot drift apart.
  */
 import { BYPASS_PRIORITY, NAVIGATION_TYPES, type DnrRule, type ResourceType } from '../dnr.ts';
@@ -68,7 +68,7 @@ const ZAK = zak();
  * meeting after all, meets the platform's own gate; a wrapper inside a wrapper is either
  * visible by these names too or, hidden in base64, leads to a wrapper that is always gated).
  * Short on purpose: Chrome refuses a regexFilter that compiles to more than 2 KB, and this
- * list sits inside one (checked in Chromium: `isRegexSupported`). test/core/gate.test.ts checks
+ * list sits inside one (checked in Chromium: `isRegexSupported`). test/core/meetings/gate.test.ts checks
  * that every gated platform domain contains one.
  */
 export const INNER_HINTS = ['zoom', 'teams', 'webex', 'meet', 'jit', 'doxy', 'vsee', 'whereby', 'goto', 'ringcentral'] as const;
@@ -140,7 +140,7 @@ const WRAPPER_GATES: readonly Gate[] = WRAPPERS.filter((w) => w.opaque !== true)
   ];
 });
 
-/** The gate's URL shapes: test/core/gate.test.ts holds them to the analyser on a shared corpus. */
+/** The gate's URL shapes: test/core/meetings/gate.test.ts holds them to the analyser on a shared corpus. */
 export const MEETING_GATES: readonly Gate[] = [...PLATFORM_GATES, ...WRAPPER_GATES];
 
 /** Every request type that is not a navigation. */

@@ -17,7 +17,7 @@
  * unknown top-level keys (which Chrome drops before the extension can see them).
  *
  * An invalid schema stops the extension from loading, so everything outside Chrome's
- * subset is an error at build time (test/core/managed-schema.test.ts).
+ * subset is an error at build time (test/core/policy/managed-schema.test.ts).
  */
 import { policySchema } from './schema.ts';
 

@@ -8,7 +8,7 @@ import { sealChain } from '../../../src/core/events/chain.ts';
 import { formatNdjson } from '../../../src/core/events/ndjson.ts';
 import type { ExportSigner } from '../../../src/core/events/signature.ts';
 import type { EventDraft, EventRecord, EventType } from '../../../src/core/events/types.ts';
-import { installDrafts, keysFileFrom, makeSigner, signed } from '../../core/events-signed-fixtures.ts';
+import { installDrafts, keysFileFrom, makeSigner, signed } from '../../core/events/signed-fixtures.ts';
 
 export const INSTALLS = {
   a: 'aaaaaaaa-1111-4111-8111-000000000001',

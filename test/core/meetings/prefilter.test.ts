@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseLink, PLATFORM_DOMAINS } from '../../../src/core/meetings/analyse.ts';
 import { mightBeMeetingLink } from '../../../src/core/meetings/prefilter.ts';
 import { policySchema } from '../../../src/core/policy/schema.ts';
-import { meetingCorpus } from '../meeting-fixtures.ts';
+import { meetingCorpus } from './fixtures.ts';
 
 const policy = policySchema.parse({ schemaVersion: 1 });
 /** A policy under which a link the analyser cannot see into still gets a verdict (and a marker). */
@@ -70,7 +70,7 @@ describe('mightBeMeetingLink (prefilter)', () => {
     expect(mightBeMeetingLink(href)).toBe(false);
   });
 
-  it('never skips a link the analyser gives a platform or a verdict, on the shared corpus (test/core/meeting-fixtures.ts)', () => {
+  it('never skips a link the analyser gives a platform or a verdict, on the shared corpus (test/core/meetings/fixtures.ts)', () => {
     let checked = 0;
     for (const href of meetingCorpus()) {
       const a = analyseLink(href, strictPolicy);

@@ -1,8 +1,8 @@
 /** The hand-written fast check of an event record never accepts what the zod schema refuses. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkEventRecord, eventRecordSchema } from '../../src/core/events/schema.ts';
-import { EVENT_FIELDS, type EventInput, type EventRecord } from '../../src/core/events/types.ts';
+import { checkEventRecord, eventRecordSchema } from '../../../src/core/events/schema.ts';
+import { EVENT_FIELDS, type EventInput, type EventRecord } from '../../../src/core/events/types.ts';
 
 const VALID = {
   seq: 7,

@@ -1,6 +1,6 @@
 /** The public 1.1 meeting-link corpus (test/fixtures/meeting-links/public-1.1.json), typed. */
 import { readFileSync } from 'node:fs';
-import type { FindingCode, LinkAnalysis } from '../../src/core/meetings/analyse.ts';
+import type { FindingCode, LinkAnalysis } from '../../../src/core/meetings/analyse.ts';
 
 export interface FixtureLink {
   url: string;
@@ -20,12 +20,12 @@ export interface MeetingFixtures {
 }
 
 export const PUBLIC_1_1: MeetingFixtures = JSON.parse(
-  readFileSync(new URL('../fixtures/meeting-links/public-1.1.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/meeting-links/public-1.1.json', import.meta.url), 'utf8'),
 ) as MeetingFixtures;
 
-/** Every web or app link the analyser's tests use (test/core/meetings.test.ts) plus the public corpus. */
+/** Every web or app link the analyser's tests use (test/core/meetings/analyse.test.ts) plus the public corpus. */
 export function meetingCorpus(): string[] {
-  const fromTests = [...readFileSync(new URL('./meetings.test.ts', import.meta.url), 'utf8').matchAll(/'((?:https?|zoommtg|zoomus|msteams):[^'\s]+)'/g)].map((m) => m[1]!);
+  const fromTests = [...readFileSync(new URL('./analyse.test.ts', import.meta.url), 'utf8').matchAll(/'((?:https?|zoommtg|zoomus|msteams):[^'\s]+)'/g)].map((m) => m[1]!);
   return [
     ...new Set([
       ...fromTests,

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sealChain } from '../../src/core/events/chain.ts';
-import { formatEventJson, formatNdjson, formatNdjsonChunk, ndjsonChunks, parseNdjsonLines } from '../../src/core/events/ndjson.ts';
+import { sealChain } from '../../../src/core/events/chain.ts';
+import { formatEventJson, formatNdjson, formatNdjsonChunk, ndjsonChunks, parseNdjsonLines } from '../../../src/core/events/ndjson.ts';
 import { parseNdjson, verifyChain, verifyNdjson } from './chain-oracle.ts';
-import { EVENT_FIELDS, type EventRecord } from '../../src/core/events/types.ts';
-import { manyDrafts, sampleChain } from './events-fixtures.ts';
-import { anyUnicodeString } from './unicode-arbitraries.ts';
+import { EVENT_FIELDS, type EventRecord } from '../../../src/core/events/types.ts';
+import { manyDrafts, sampleChain } from './fixtures.ts';
+import { anyUnicodeString } from '../unicode-arbitraries.ts';
 
 describe('NDJSON export', () => {
   it('one line per event, exactly the spec fields in table order, left-out fields absent', async () => {

@@ -4,10 +4,10 @@
  * at a time, no shortcuts. The product has one verifier (src/core/events/verify.ts,
  * ExportVerifier); tests hold it and the stores to this plain reading.
  */
-import { GENESIS, hashInput, sha256Hex, type ChainSummary, type CheckFailure } from '../../src/core/events/chain.ts';
-import { parseNdjsonLines } from '../../src/core/events/ndjson.ts';
-import type { EventRecord } from '../../src/core/events/types.ts';
-import { checkEventRecord } from '../../src/core/events/schema.ts';
+import { GENESIS, hashInput, sha256Hex, type ChainSummary, type CheckFailure } from '../../../src/core/events/chain.ts';
+import { parseNdjsonLines } from '../../../src/core/events/ndjson.ts';
+import type { EventRecord } from '../../../src/core/events/types.ts';
+import { checkEventRecord } from '../../../src/core/events/schema.ts';
 
 export type ChainFailure = 'malformed' | 'hash-mismatch' | 'prev-mismatch' | 'seq-not-increasing';
 export type VerifyResult = ChainSummary | CheckFailure<ChainFailure>;

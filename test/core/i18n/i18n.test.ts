@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_KINDS } from '../../src/core/events/types.ts';
-import { en } from '../../src/core/i18n/en.ts';
-import { fill, languageFor, LANGUAGES, placeholders, tn, translator, type PluralKey } from '../../src/core/i18n/format.ts';
-import { chromeMessages } from '../../src/core/i18n/locales.ts';
-import { findingText, namedKeys, typeName } from '../../src/core/i18n/names.ts';
+import { INCIDENT_KINDS } from '../../../src/core/events/types.ts';
+import { en } from '../../../src/core/i18n/en.ts';
+import { fill, languageFor, LANGUAGES, placeholders, tn, translator, type PluralKey } from '../../../src/core/i18n/format.ts';
+import { chromeMessages } from '../../../src/core/i18n/locales.ts';
+import { findingText, namedKeys, typeName } from '../../../src/core/i18n/names.ts';
 
 const languages = Object.keys(LANGUAGES) as Array<keyof typeof LANGUAGES>;
 

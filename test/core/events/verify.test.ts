@@ -1,12 +1,12 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sealChain } from '../../src/core/events/chain.ts';
-import { parseNdjsonLines } from '../../src/core/events/ndjson.ts';
-import { canonicalJson } from '../../src/core/events/canonical.ts';
-import { base64ToBytes, formatTrailer, signTrailer, type ExportSigner, type SignatureTrailer } from '../../src/core/events/signature.ts';
-import type { EventRecord } from '../../src/core/events/types.ts';
-import { ExportVerifier, parseKeyLines, verifyExportLines, type ExportVerdict, type KeyPins } from '../../src/core/events/verify.ts';
-import { installChain, installDrafts, keysFileFrom, makeSigner, signed, INSTALL } from './events-signed-fixtures.ts';
+import { sealChain } from '../../../src/core/events/chain.ts';
+import { parseNdjsonLines } from '../../../src/core/events/ndjson.ts';
+import { canonicalJson } from '../../../src/core/events/canonical.ts';
+import { base64ToBytes, formatTrailer, signTrailer, type ExportSigner, type SignatureTrailer } from '../../../src/core/events/signature.ts';
+import type { EventRecord } from '../../../src/core/events/types.ts';
+import { ExportVerifier, parseKeyLines, verifyExportLines, type ExportVerdict, type KeyPins } from '../../../src/core/events/verify.ts';
+import { installChain, installDrafts, keysFileFrom, makeSigner, signed, INSTALL } from './signed-fixtures.ts';
 
 let signer: ExportSigner;
 let attacker: ExportSigner;
@@ -81,7 +81,7 @@ describe('every tamper is caught', () => {
     const l = lines(await signed(chain, signer));
     const t = JSON.parse(l.at(-1)!) as SignatureTrailer;
     const rest = chain.slice(2);
-    const { ExportDigest } = await import('../../src/core/events/signature.ts');
+    const { ExportDigest } = await import('../../../src/core/events/signature.ts');
     const d = new ExportDigest();
     for (const e of rest) d.add(e.hash);
     const forged = { ...t, count: rest.length, firstSeq: 3, digest: await d.finish() };

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sealChain, sealEvent, GENESIS } from '../../src/core/events/chain.ts';
-import { CSV_COLUMNS, CSV_HEADER, csvCell, csvChunks, formatCsv, formatCsvRow, formatCsvRows } from '../../src/core/events/csv.ts';
-import { formatNdjsonChunk } from '../../src/core/events/ndjson.ts';
-import type { EventRecord } from '../../src/core/events/types.ts';
-import { manyDrafts, sampleChain } from './events-fixtures.ts';
+import { sealChain, sealEvent, GENESIS } from '../../../src/core/events/chain.ts';
+import { CSV_COLUMNS, CSV_HEADER, csvCell, csvChunks, formatCsv, formatCsvRow, formatCsvRows } from '../../../src/core/events/csv.ts';
+import { formatNdjsonChunk } from '../../../src/core/events/ndjson.ts';
+import type { EventRecord } from '../../../src/core/events/types.ts';
+import { manyDrafts, sampleChain } from './fixtures.ts';
 
 /**
  * A minimal RFC 4180 parser for checking the output (not part of the product). With `;` it

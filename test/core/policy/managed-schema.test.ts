@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHROME_SCHEMA_KEYWORDS, CHROME_SCHEMA_TYPES, generateManagedSchema, type ChromeSchema } from '../../src/core/policy/managed-schema.ts';
-import { parsePolicy } from '../../src/core/policy/parse.ts';
-import { policySchema } from '../../src/core/policy/schema.ts';
+import { CHROME_SCHEMA_KEYWORDS, CHROME_SCHEMA_TYPES, generateManagedSchema, type ChromeSchema } from '../../../src/core/policy/managed-schema.ts';
+import { parsePolicy } from '../../../src/core/policy/parse.ts';
+import { policySchema } from '../../../src/core/policy/schema.ts';
 
 const schema = generateManagedSchema();
 

@@ -10,14 +10,14 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENESIS, hashInput, recordHashInput } from '../../src/core/events/chain.ts';
+import { GENESIS, hashInput, recordHashInput } from '../../../src/core/events/chain.ts';
 import { verifyChain } from './chain-oracle.ts';
-import { ACTIONS } from '../../src/core/actions.ts';
-import { NdjsonLineParser, type NdjsonLine } from '../../src/core/events/ndjson.ts';
-import { checkEventRecord, eventRecordSchema, realInstant, roundTrips } from '../../src/core/events/schema.ts';
-import { DATA_CHANNELS, EVENT_TYPES, INCIDENT_KINDS, type EventRecord } from '../../src/core/events/types.ts';
-import { ExportVerifier } from '../../src/core/events/verify.ts';
-import { anyUnicodeString } from './unicode-arbitraries.ts';
+import { ACTIONS } from '../../../src/core/actions.ts';
+import { NdjsonLineParser, type NdjsonLine } from '../../../src/core/events/ndjson.ts';
+import { checkEventRecord, eventRecordSchema, realInstant, roundTrips } from '../../../src/core/events/schema.ts';
+import { DATA_CHANNELS, EVENT_TYPES, INCIDENT_KINDS, type EventRecord } from '../../../src/core/events/types.ts';
+import { ExportVerifier } from '../../../src/core/events/verify.ts';
+import { anyUnicodeString } from '../unicode-arbitraries.ts';
 
 const nodeSha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENESIS, hashEvent, hashInput, sealChain, sealEvent, sha256Hex } from '../../src/core/events/chain.ts';
-import { formatNdjson } from '../../src/core/events/ndjson.ts';
+import { GENESIS, hashEvent, hashInput, sealChain, sealEvent, sha256Hex } from '../../../src/core/events/chain.ts';
+import { formatNdjson } from '../../../src/core/events/ndjson.ts';
 import { verifyChain, verifyNdjson } from './chain-oracle.ts';
-import type { EventRecord } from '../../src/core/events/types.ts';
-import { sampleChain, sampleDrafts } from './events-fixtures.ts';
+import type { EventRecord } from '../../../src/core/events/types.ts';
+import { sampleChain, sampleDrafts } from './fixtures.ts';
 
 const nodeSha = (s: string) => createHash('sha256').update(Buffer.from(s, 'utf8')).digest('hex');
 

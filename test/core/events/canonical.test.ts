@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/core/events/canonical.ts';
+import { canonicalJson } from '../../../src/core/events/canonical.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every level, no whitespace, arrays keep order', () => {

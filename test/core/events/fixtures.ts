@@ -1,6 +1,6 @@
 /** Shared test data for the event-log tests. */
-import { sealChain, GENESIS } from '../../src/core/events/chain.ts';
-import type { EventDraft, EventRecord } from '../../src/core/events/types.ts';
+import { sealChain, GENESIS } from '../../../src/core/events/chain.ts';
+import type { EventDraft, EventRecord } from '../../../src/core/events/types.ts';
 
 const base = { policyVersion: '2025-03-01', policySource: 'managed', extensionVersion: '0.1.0' } as const;
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sealChain } from '../../src/core/events/chain.ts';
-import { attr, escapeHtml, renderReportHtml, text } from '../../src/core/events/report-html.ts';
-import { renderReportText } from '../../src/core/events/report-text.ts';
-import { clip, SummaryBuilder, type SummaryFilter } from '../../src/core/events/summary-builder.ts';
-import { NO_REASON, NO_SERVICE, restOf, TOP_N, type Summary } from '../../src/core/events/summary.ts';
-import { EVENT_TYPES, type EventDraft, type EventRecord } from '../../src/core/events/types.ts';
-import { sampleChain, sampleDrafts } from './events-fixtures.ts';
+import { sealChain } from '../../../src/core/events/chain.ts';
+import { attr, escapeHtml, renderReportHtml, text } from '../../../src/core/events/report-html.ts';
+import { renderReportText } from '../../../src/core/events/report-text.ts';
+import { clip, SummaryBuilder, type SummaryFilter } from '../../../src/core/events/summary-builder.ts';
+import { NO_REASON, NO_SERVICE, restOf, TOP_N, type Summary } from '../../../src/core/events/summary.ts';
+import { EVENT_TYPES, type EventDraft, type EventRecord } from '../../../src/core/events/types.ts';
+import { sampleChain, sampleDrafts } from './fixtures.ts';
 
 const base = { policyVersion: 'v2', policySource: 'managed', extensionVersion: '0.1.0' } as const;
 

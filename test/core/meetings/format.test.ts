@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyseLink, parseError } from '../../src/core/meetings/analyse.ts';
-import { describeAnalysis, formatAnalysis, formatParseError } from '../../src/core/meetings/format.ts';
-import { policySchema } from '../../src/core/policy/schema.ts';
+import { analyseLink, parseError } from '../../../src/core/meetings/analyse.ts';
+import { describeAnalysis, formatAnalysis, formatParseError } from '../../../src/core/meetings/format.ts';
+import { policySchema } from '../../../src/core/policy/schema.ts';
 
 const EXAMPLE = policySchema.parse({
   schemaVersion: 1,

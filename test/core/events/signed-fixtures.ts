@@ -1,8 +1,8 @@
 /** Signed exports for the verification tests: an install's key, its log.key event first. */
-import { GENESIS, sealChain } from '../../src/core/events/chain.ts';
-import { exportPublicKey, formatSignedNdjson, generateSigningKey, type ExportSigner } from '../../src/core/events/signature.ts';
-import type { EventDraft, EventRecord } from '../../src/core/events/types.ts';
-import { sampleDrafts } from './events-fixtures.ts';
+import { GENESIS, sealChain } from '../../../src/core/events/chain.ts';
+import { exportPublicKey, formatSignedNdjson, generateSigningKey, type ExportSigner } from '../../../src/core/events/signature.ts';
+import type { EventDraft, EventRecord } from '../../../src/core/events/types.ts';
+import { sampleDrafts } from './fixtures.ts';
 
 export const INSTALL = '6f0c7a52-2b1e-4d8e-9a51-0c7f3e2d1a90';
 

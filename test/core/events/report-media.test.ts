@@ -3,11 +3,11 @@
  * installs (the 1.2 discover section).
  */
 import { describe, expect, it } from 'vitest';
-import { sealChain } from '../../src/core/events/chain.ts';
-import { renderReportHtml } from '../../src/core/events/report-html.ts';
-import { SummaryBuilder } from '../../src/core/events/summary-builder.ts';
-import type { Summary } from '../../src/core/events/summary.ts';
-import type { EventDraft, EventRecord } from '../../src/core/events/types.ts';
+import { sealChain } from '../../../src/core/events/chain.ts';
+import { renderReportHtml } from '../../../src/core/events/report-html.ts';
+import { SummaryBuilder } from '../../../src/core/events/summary-builder.ts';
+import type { Summary } from '../../../src/core/events/summary.ts';
+import type { EventDraft, EventRecord } from '../../../src/core/events/types.ts';
 
 const base = { policyVersion: 'v2', policySource: 'managed', extensionVersion: '0.1.0', service: null } as const;
 const used = (installId: string, host: string, ts: string, findings: string[], type: EventDraft['type'] = 'media.used'): EventDraft =>

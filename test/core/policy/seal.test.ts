@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { sealOf, preparePush } from '../../src/cli/deploy/prepare.ts';
-import { appliedFindings } from '../../src/core/policy/applied.ts';
-import { resolvePolicy, resolvePolicyChecked } from '../../src/core/policy/resolve.ts';
-import { checkSeal, computeSeal, POLICY_UNSEALED_FINDING, SEAL_MISMATCH, sealInput } from '../../src/core/policy/seal.ts';
-import { parsePolicy, formatProblem } from '../../src/core/policy/parse.ts';
+import { sealOf, preparePush } from '../../../src/cli/deploy/prepare.ts';
+import { appliedFindings } from '../../../src/core/policy/applied.ts';
+import { resolvePolicy, resolvePolicyChecked } from '../../../src/core/policy/resolve.ts';
+import { checkSeal, computeSeal, POLICY_UNSEALED_FINDING, SEAL_MISMATCH, sealInput } from '../../../src/core/policy/seal.ts';
+import { parsePolicy, formatProblem } from '../../../src/core/policy/parse.ts';
 
 const POLICY = {
   schemaVersion: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkSchedule, decideScheduleCheck, isZoomSchedulePage, UNKNOWN_READING, ZOOM_SCHEDULE_MATCHES, type ScheduleReading } from '../../src/core/meetings/schedule.ts';
-import { PLATFORM_DOMAINS } from '../../src/core/meetings/types.ts';
-import { policySchema } from '../../src/core/policy/schema.ts';
+import { checkSchedule, decideScheduleCheck, isZoomSchedulePage, UNKNOWN_READING, ZOOM_SCHEDULE_MATCHES, type ScheduleReading } from '../../../src/core/meetings/schedule.ts';
+import { PLATFORM_DOMAINS } from '../../../src/core/meetings/types.ts';
+import { policySchema } from '../../../src/core/policy/schema.ts';
 
 const policy = policySchema.parse({ schemaVersion: 1 });
 const PAGE = 'https://examplehealth.zoom.us/meeting/schedule';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addRange, covered } from '../../src/core/events/report-intake.ts';
+import { addRange, covered } from '../../../src/core/events/report-intake.ts';
 
 describe('counted seqs of an install kept as merged ranges (report-intake.ts)', () => {
   it('property: answers exactly as a set of every seq added', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MANAGED_MISSING, resolvePolicy } from '../../src/core/policy/resolve.ts';
+import { MANAGED_MISSING, resolvePolicy } from '../../../src/core/policy/resolve.ts';
 
 const strict = { schemaVersion: 1, policyVersion: 'managed-1', categories: { 'consumer-video': 'block' } };
 const broken = { schemaVersion: 1, policyVersion: 'managed-2', defaultAction: 'deny' };

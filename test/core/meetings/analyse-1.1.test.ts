@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { analyseLink, type FindingCode } from '../../src/core/meetings/analyse.ts';
-import { decodeProofpointV2, decodeProofpointV3, unwrapOnce } from '../../src/core/meetings/wrappers.ts';
-import { generateManagedSchema } from '../../src/core/policy/managed-schema.ts';
-import { policySchema, type Policy } from '../../src/core/policy/schema.ts';
-import { PUBLIC_1_1 } from './meeting-fixtures.ts';
+import { analyseLink, type FindingCode } from '../../../src/core/meetings/analyse.ts';
+import { decodeProofpointV2, decodeProofpointV3, unwrapOnce } from '../../../src/core/meetings/wrappers.ts';
+import { generateManagedSchema } from '../../../src/core/policy/managed-schema.ts';
+import { policySchema, type Policy } from '../../../src/core/policy/schema.ts';
+import { PUBLIC_1_1 } from './fixtures.ts';
 
 const DEFAULTS: Policy = policySchema.parse({ schemaVersion: 1 });
 const codes = (url: string, p: Policy = DEFAULTS): FindingCode[] => analyseLink(url, p).findings.map((f) => f.code);

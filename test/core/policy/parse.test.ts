@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, MAX_POLICY_BYTES, parseJson } from '../../src/core/policy/json.ts';
-import { IDENTIFIER_IDS } from '../../src/core/data-protection/ids.ts';
-import { MAX_DUPLICATES_LISTED, formatProblem, parsePolicy, parsePolicyText } from '../../src/core/policy/parse.ts';
+import { MAX_JSON_DEPTH, MAX_POLICY_BYTES, parseJson } from '../../../src/core/policy/json.ts';
+import { IDENTIFIER_IDS } from '../../../src/core/data-protection/ids.ts';
+import { MAX_DUPLICATES_LISTED, formatProblem, parsePolicy, parsePolicyText } from '../../../src/core/policy/parse.ts';
 
 const problems = (value: unknown) => {
   const r = typeof value === 'string' ? parsePolicyText(value) : parsePolicy(value);

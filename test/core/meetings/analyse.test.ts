@@ -10,8 +10,8 @@ import {
   type Finding,
   type FindingCode,
   type LinkAnalysis,
-} from '../../src/core/meetings/analyse.ts';
-import { policySchema, type Policy, type PolicyInput } from '../../src/core/policy/schema.ts';
+} from '../../../src/core/meetings/analyse.ts';
+import { policySchema, type Policy, type PolicyInput } from '../../../src/core/policy/schema.ts';
 
 /** The example policy of docs/policy-format.md, verbatim. */
 const EXAMPLE_INPUT: PolicyInput = {

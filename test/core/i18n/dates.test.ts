@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dateOrder, formatDay, parseDay } from '../../src/core/i18n/dates.ts';
+import { dateOrder, formatDay, parseDay } from '../../../src/core/i18n/dates.ts';
 
 describe('days as the reader writes them (the log viewer’s date filters)', () => {
   it('shows a day in the locale’s order', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { anyUnicodeString, WEB_URL_SETUP_TIMEOUT } from './unicode-arbitraries.ts';
-import { analyseLink, FINDING_CODES, PLATFORMS, type LinkAnalysis, type Platform } from '../../src/core/meetings/analyse.ts';
-import { policySchema, type Policy } from '../../src/core/policy/schema.ts';
+import { anyUnicodeString, WEB_URL_SETUP_TIMEOUT } from '../unicode-arbitraries.ts';
+import { analyseLink, FINDING_CODES, PLATFORMS, type LinkAnalysis, type Platform } from '../../../src/core/meetings/analyse.ts';
+import { policySchema, type Policy } from '../../../src/core/policy/schema.ts';
 
 /**
  * The spec's host list for each platform, written out here independently of the

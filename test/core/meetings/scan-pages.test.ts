@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageIsScanned, scanPageMatchPatterns } from '../../src/core/meetings/scan-pages.ts';
+import { pageIsScanned, scanPageMatchPatterns } from '../../../src/core/meetings/scan-pages.ts';
 
 describe('scanPages', () => {
   it('become match patterns for the host and its subdomains', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { analyseLink, PLATFORM_DOMAINS } from '../../src/core/meetings/analyse.ts';
-import { INNER_HINTS, meetingGateRules } from '../../src/core/meetings/gate.ts';
-import { policySchema } from '../../src/core/policy/schema.ts';
-import { simulateDnr } from './dnr-simulator.ts';
-import { meetingCorpus, PUBLIC_1_1 } from './meeting-fixtures.ts';
+import { analyseLink, PLATFORM_DOMAINS } from '../../../src/core/meetings/analyse.ts';
+import { INNER_HINTS, meetingGateRules } from '../../../src/core/meetings/gate.ts';
+import { policySchema } from '../../../src/core/policy/schema.ts';
+import { simulateDnr } from '../dnr-simulator.ts';
+import { meetingCorpus, PUBLIC_1_1 } from './fixtures.ts';
 
 const GUARD = 'chrome-extension://ifailfbikcpllpillgifgengabkkbala/guard.html';
 const rules = meetingGateRules(GUARD, 100);

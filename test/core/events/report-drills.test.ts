@@ -1,11 +1,11 @@
 /** logs report: drill results per install (and user, when recorded), and lessons shown (docs/awareness.md). */
 import { describe, expect, it } from 'vitest';
-import { sealChain } from '../../src/core/events/chain.ts';
-import { renderReportHtml } from '../../src/core/events/report-html.ts';
-import { renderReportText } from '../../src/core/events/report-text.ts';
-import { SummaryBuilder } from '../../src/core/events/summary-builder.ts';
-import type { Summary } from '../../src/core/events/summary.ts';
-import type { EventDraft, EventRecord } from '../../src/core/events/types.ts';
+import { sealChain } from '../../../src/core/events/chain.ts';
+import { renderReportHtml } from '../../../src/core/events/report-html.ts';
+import { renderReportText } from '../../../src/core/events/report-text.ts';
+import { SummaryBuilder } from '../../../src/core/events/summary-builder.ts';
+import type { Summary } from '../../../src/core/events/summary.ts';
+import type { EventDraft, EventRecord } from '../../../src/core/events/types.ts';
 
 const base = { policyVersion: 'v2', policySource: 'managed', extensionVersion: '0.1.0', service: null, action: null } as const;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WEB_URL_SETUP_TIMEOUT } from './unicode-arbitraries.ts';
-import { REDACTED, isSecretParam, normaliseHost, redactUrl } from '../../src/core/events/redact.ts';
+import { WEB_URL_SETUP_TIMEOUT } from '../unicode-arbitraries.ts';
+import { REDACTED, isSecretParam, normaliseHost, redactUrl } from '../../../src/core/events/redact.ts';
 
 const hostile = [
   'https://jane.doe:s3cret@Zoom.US./j/85551234567?pwd=Abc123xyz&uname=Jane%20Doe#success',
