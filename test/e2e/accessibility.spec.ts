@@ -15,7 +15,7 @@ async function violations(page: Page): Promise<string[]> {
 
 // Both colour schemes (prefers-color-scheme); other languages: languages.spec.ts.
 for (const colorScheme of ['light', 'dark'] as const) test(`the extension’s pages pass automated WCAG 2.1 AA checks (${colorScheme})`, async () => {
-  // Seven pages, each analysed by axe, and a policy import: past the default minute on a loaded 2-core machine.
+  // Eight pages, each analysed by axe, and a policy import: past the default minute on a loaded 2-core machine.
   test.setTimeout(120_000);
   const b = await launchWithExtension({ colorScheme, args: ['--host-resolver-rules=MAP * 127.0.0.1:1'] });
   try {
@@ -42,6 +42,12 @@ for (const colorScheme of ['light', 'dark'] as const) test(`the extension’s pa
     const check = await extensionPage(b.context, b.extensionId, 'check.html#https://meet.jit.si/Room');
     await expect(check.getByTestId('link-verdict')).toBeVisible();
     expect(await violations(check), 'check page').toEqual([]);
+
+    // A meeting stopped inside a frame: the short notice with Open in a tab (docs/meeting-links.md).
+    await page.goto('about:blank');
+    await page.setContent('<!doctype html><html lang="en"><title>Portal</title><main><h1>Portal</h1><iframe title="Meeting" src="https://zoom.us/s/81234567890?zak=abc"></iframe></main></html>');
+    await expect(page.frameLocator('iframe[title="Meeting"]').getByRole('link', { name: 'Open in a tab' })).toBeVisible();
+    expect(await violations(page), 'frame notice').toEqual([]);
 
     // A look-alike's warning with its one-minute lesson, and a drill's lesson page (docs/awareness.md).
     await page.goto('https://zооm.us/j/1');
