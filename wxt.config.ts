@@ -46,13 +46,15 @@ export default defineConfig({
     // Redirecting a site to the warning page needs access to that site's requests.
     host_permissions: ['<all_urls>'],
     // The capture bridge (entrypoints/media-bridge.ts), beside the page-world wrapper WXT adds
-    // from entrypoints/media-main.content.ts: every frame, from document_start.
+    // from entrypoints/media-main.content.ts (every frame, from document_start): the top frame
+    // only — other frames' wrappers post to it (src/browser/content/media-channel.ts), since an
+    // isolated world in every frame is what an allowed page with frames paid for (issue 25).
     content_scripts: [
       {
         matches: ['<all_urls>'],
         js: ['media-bridge.js'],
         run_at: 'document_start',
-        all_frames: true,
+        all_frames: false,
         match_about_blank: true,
         match_origin_as_fallback: true,
       },

@@ -1,6 +1,6 @@
 /**
  * The extension's side of a capture request, in the content script's isolated world
- * (media content script, document_start, every frame): hears the page-world wrapper
+ * (media content script, document_start, the top frame only): hears the page-world wrapper
  * (media-wrapper.ts), asks the background, shows the in-page notice when the background says
  * to ask the person, and answers the wrapper.
  *
@@ -10,27 +10,27 @@
  * notice's trusted click, with the ticket the background issued.
  */
 import { installNoticeShield } from '../../ui/notice/shield.ts';
-import { TO_BRIDGE, TO_WRAPPER, type BridgeAnswer, type WrapperMessage } from './media-channel.ts';
+import { TO_BRIDGE, TO_WRAPPER, type BridgeAnswer, type FramePost, type WrapperMessage } from './media-channel.ts';
 import { MEDIA_NOTICE, MEDIA_NOTICE_HOOK, type AskPerson, type MediaNoticeView, type MediaRequestAnswer } from '../media-protocol.ts';
 
 export function startMediaBridge(): void {
-  // Before any page script: keeps the reason's keystrokes from the page (shield.ts). Only the
-  // top frame ever shows the notice.
-  if (window === window.top) installNoticeShield();
+  // Only the top frame runs this script (wxt.config.ts): other frames' wrappers post to it
+  // (media-channel.ts). Before any page script: keeps the reason's keystrokes from the page
+  // (shield.ts).
+  if (window !== window.top) return;
+  installNoticeShield();
   let notice: Promise<'allow' | 'refuse'> | null = null;
 
-  const answer = (id: number, a: BridgeAnswer['answer']) => document.dispatchEvent(new CustomEvent(TO_WRAPPER, { detail: JSON.stringify({ id, answer: a }) }));
-
-  /** One notice at a time in a frame: requests while it is open wait for the same outcome. */
+  /** One notice at a time: requests while it is open wait for the same outcome. */
   const ask = (view: MediaNoticeView): Promise<'allow' | 'refuse'> => (notice ??= askPerson(view).finally(() => (notice = null)));
 
-  document.addEventListener(TO_BRIDGE, (e) => {
-    let m: WrapperMessage;
-    try {
-      m = JSON.parse((e as CustomEvent).detail as string) as WrapperMessage;
-    } catch {
-      return;
-    }
+  /**
+   * A request or report from this frame's wrapper (`fromFrame` false) or another frame's. The
+   * background judges both for this, the top frame's, site; a frame's request that needs the
+   * person is refused and asked here, and the frame's next request goes through once they
+   * continued — as when each frame had its own bridge.
+   */
+  const handle = (m: WrapperMessage, reply: (id: number, a: BridgeAnswer['answer']) => void, fromFrame: boolean) => {
     if (!m || typeof m.id !== 'number' || !Array.isArray(m.kinds)) return;
     if (m.op === 'started') {
       void reportStarted(m.kinds);
@@ -46,17 +46,47 @@ export function startMediaBridge(): void {
         return; // no answer: the wrapper lets the browser decide
       }
       if (!r || 'error' in r) return;
-      if (r.decision === 'ask') {
-        answer(id, 'hold');
-        answer(id, await ask(r.view));
-      } else answer(id, r.decision);
+      if (r.decision !== 'ask') return reply(id, r.decision);
+      if (fromFrame) {
+        reply(id, 'refuse');
+        void ask(r.view);
+        return;
+      }
+      reply(id, 'hold');
+      reply(id, await ask(r.view));
     })();
+  };
+
+  document.addEventListener(TO_BRIDGE, (e) => {
+    let m: WrapperMessage;
+    try {
+      m = JSON.parse((e as CustomEvent).detail as string) as WrapperMessage;
+    } catch {
+      return;
+    }
+    handle(m, (id, a) => document.dispatchEvent(new CustomEvent(TO_WRAPPER, { detail: JSON.stringify({ id, answer: a }) })), false);
   });
 
-  // A frame's request is shown to the person in the top frame (the background sends it here).
+  window.addEventListener('message', (e) => {
+    const from = e.source as Window | null;
+    if (!from || from === window || typeof e.data !== 'string' || !e.data.startsWith('{"tg":')) return;
+    let m: FramePost;
+    try {
+      m = JSON.parse(e.data) as FramePost;
+    } catch {
+      return;
+    }
+    if (m?.tg !== TO_BRIDGE) return;
+    // An opaque origin (a sandboxed frame) can only be answered with '*'.
+    const target = e.origin && e.origin !== 'null' ? e.origin : '*';
+    handle(m, (id, a) => from.postMessage(JSON.stringify({ tg: TO_WRAPPER, id, answer: a }), target), true);
+  });
+
+  // A frame's request, when the background asked it in the top frame (kept for a frame that
+  // still sends its own: the background answers those by sending the view here).
   browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string; tab?: unknown }) => {
     const m = message as { kind?: unknown; view?: MediaNoticeView };
-    if (sender.id !== browser.runtime.id || sender.tab !== undefined || m?.kind !== MEDIA_NOTICE || !m.view || window !== window.top) return;
+    if (sender.id !== browser.runtime.id || sender.tab !== undefined || m?.kind !== MEDIA_NOTICE || !m.view) return;
     void ask(m.view);
   });
 }

@@ -10,7 +10,7 @@
  * on Firefox the hard floor is the `Permissions` policy `deploy` writes. The references the
  * wrapper uses are taken now, before the page can change them.
  */
-import { TO_BRIDGE, TO_WRAPPER, type BridgeAnswer } from './media-channel.ts';
+import { TO_BRIDGE, TO_WRAPPER, type BridgeAnswer, type FrameAnswer } from './media-channel.ts';
 
 /** No answer at all this soon: the extension's side is not there; the browser decides alone. */
 const FIRST_ANSWER_MS = 3000;
@@ -30,19 +30,40 @@ export function installMediaWrapper(win: Window & typeof globalThis = window): v
   let nextId = 1;
   const waiting = new Map<number, (a: BridgeAnswer['answer'] | 'timeout') => void>();
   const holding = new Set<number>();
-
-  addListener.call(doc, TO_WRAPPER, (e: Event) => {
-    let a: BridgeAnswer;
-    try {
-      a = parse((e as CustomEvent).detail as string) as BridgeAnswer;
-    } catch {
-      return;
-    }
+  const heard = (a: BridgeAnswer) => {
     if (a.answer === 'hold') return void holding.add(a.id);
     waiting.get(a.id)?.(a.answer);
-  });
+  };
 
-  const send = (message: object) => dispatch.call(doc, new Custom(TO_BRIDGE, { detail: stringify(message) }));
+  // The top frame talks to its own bridge; any other frame to the top frame's (media-channel.ts).
+  // `top` cannot be redefined by the page ([LegacyUnforgeable]).
+  const top = win.top;
+  let send: (message: object) => void;
+  if (top === null || top === win) {
+    addListener.call(doc, TO_WRAPPER, (e: Event) => {
+      let a: BridgeAnswer;
+      try {
+        a = parse((e as CustomEvent).detail as string) as BridgeAnswer;
+      } catch {
+        return;
+      }
+      heard(a);
+    });
+    send = (message) => dispatch.call(doc, new Custom(TO_BRIDGE, { detail: stringify(message) }));
+  } else {
+    addListener.call(win, 'message', (e: Event) => {
+      const m = e as MessageEvent;
+      if (m.source !== top || typeof m.data !== 'string') return;
+      let a: FrameAnswer;
+      try {
+        a = parse(m.data) as FrameAnswer;
+      } catch {
+        return;
+      }
+      if (a && a.tg === TO_WRAPPER && typeof a.id === 'number') heard(a);
+    });
+    send = (message) => top.postMessage(stringify({ tg: TO_BRIDGE, ...message }), '*');
+  }
 
   /** Ask the extension; resolves 'allow', 'refuse', or 'timeout' when nobody answered. */
   const ask = (kinds: string[]) =>
