@@ -35,24 +35,30 @@ export interface Classification extends Decision {
 }
 
 /**
- * The compiled form keeps no object per rule (heap at 10,000 rules: README, "Measured";
- * issue 25 asks for Ghostery's figure or less). A decision is a *code*: `≥ 0` the index of
- * the organisation rule that decides (its action, label and pattern are read from
+ * The compiled form keeps no object, and no string, per rule (heap at 10,000 rules: README,
+ * "Measured"; issue 25 asks for Ghostery's figure or less). A decision is a *code*: `≥ 0` the
+ * index of the organisation rule that decides (its action, label and pattern are read from
  * `policy.rules`, which the compiled policy holds anyway), `≤ -2` one of the few catalog
- * decisions, `NO_DECISION` none. Entries are parallel arrays (host string, bare code, path
- * run), and the hash table is one Uint32 per slot.
+ * decisions, `NO_DECISION` none. Every code has a canonical pattern (`host` or `host/path`,
+ * patternOf), so a host and a path prefix are read from the pattern that decides them and
+ * never stored apart: a rule costs its hash table slot (one Uint32, the table at most half
+ * full), and a path rule an Int32 or two more.
  */
 const NO_DECISION = -1;
 const catalogCode = (k: number) => -2 - k;
 
 /**
- * Open-addressing hash table from a host (read right to left) to its entry: one Uint32
- * per slot — entry index + 1 (0 for a suffix that only leads to longer patterns), twelve
- * check bits of the hash, and two flags — so probing reads one small typed array and
- * compares a host string only when the check bits agree. Why a table and not a Map of host
- * strings: the same classifier on a Map (bench/baselines.ts) cuts and hashes a substring
- * per label; `npm run bench` prints "table vs Map", and the table stays only while it is
- * more than 5% faster on some mix (issue 14).
+ * Open-addressing hash table from a host (read right to left) to its *target*: one Uint32
+ * per slot — target + 1 (0 for a suffix that only leads to longer patterns), twelve check
+ * bits of the hash, and two flags — so probing reads one small typed array and compares a
+ * host only when the check bits agree. A target below `policy.rules.length` is a rule
+ * written in canonical form without a path, the one pattern its host has (most rules):
+ * its host is the rule's own `match`, its decision the rule. Any other host (path rules,
+ * catalog services, a rule written in another spelling) is an *extra*, `target - rules`.
+ * Why a table and not a Map of host strings: the same classifier on a Map
+ * (bench/baselines.ts) cuts and hashes a substring per label; `npm run bench` prints
+ * "table vs Map", and the table stays only while it is more than 5% faster on some mix
+ * (issue 14).
  */
 interface HostTable {
   readonly mask: number;
@@ -65,8 +71,8 @@ const LEADS_DEEPER = 2;
 const CHECK_SHIFT = 2;
 const CHECK_MASK = 0xfff;
 const INDEX_SHIFT = 14;
-/** Entries a table can index (18 bits); far beyond the policy format's 5,000 rules plus the catalog. */
-const MAX_ENTRIES = (1 << (32 - INDEX_SHIFT)) - 2;
+/** Targets a table can index (18 bits); far beyond the policy format's 5,000 rules plus the catalog. */
+const MAX_TARGETS = (1 << (32 - INDEX_SHIFT)) - 2;
 
 /** One pattern host with its decisions, as the DNR compiler needs them. */
 export interface HostDecisions {
@@ -75,17 +81,22 @@ export interface HostDecisions {
   paths?: ReadonlyArray<{ prefix: string; decision: Decision }>;
 }
 
-/** The decided hosts, as parallel arrays indexed by entry. */
-interface Entries {
-  readonly hosts: readonly string[];
+/** The hosts that are not a rule's own pattern, indexed by `target - rules`. */
+interface Extras {
   /**
    * Decision code of the bare host (NO_DECISION for none) or, for a host with path rules,
-   * `PATH_RUN - k`: its run starts at `k` in `pathCodes`/`pathPrefixes` with the run's
-   * length, then the bare host's code, then the paths, longest prefix first.
+   * `PATH_RUN - k`: its run starts at `k` in `pathCodes` with the run's length, then the
+   * bare host's code, then the paths' codes, longest prefix first. A path's prefix is its
+   * pattern after the host.
    */
   readonly codes: Int32Array;
   readonly pathCodes: Int32Array;
-  readonly pathPrefixes: readonly string[];
+  /**
+   * A pattern that starts with the extra's host (the bare host's, or its first path's):
+   * a string the policy or the catalog decisions hold anyway, so only the reference is
+   * kept, and a look-up reads it as directly as a rule's `match`.
+   */
+  readonly hostPatterns: readonly string[];
 }
 /** Below every decision code (catalog codes are -2 … -2 - catalog size). */
 const PATH_RUN = -(1 << 24);
@@ -103,7 +114,9 @@ export interface CompiledPolicy {
    * incrementally while it walks, so no substring is ever cut or re-hashed.
    */
   readonly table: HostTable;
-  readonly entries: Entries;
+  readonly extras: Extras;
+  /** `policy.rules`, read on the hot path without the hop through `policy`. */
+  readonly rules: Policy['rules'];
   /** Decisions of catalog services (code `-2 - k`). */
   readonly catalogDecisions: readonly Decision[];
   /** The pattern of a rule whose `match` is not written in canonical form, by rule index (rare). */
@@ -157,19 +170,15 @@ export function compilePolicy(policy: Policy, catalog: Catalog = CATALOG): Compi
     // The schema has already rejected bad patterns; a policy object built by hand is not trusted.
     if (!parsed.ok) throw new Error(`rules: "${rule.match}" ${parsed.message}`);
     const canonical = parsed.pattern.host + parsed.pattern.path;
-    // Most patterns are written in canonical form: then the policy's own string is the
-    // host (and the pattern), instead of a copy.
     if (canonical !== rule.match) rulePatterns.set(index, canonical);
-    const pattern: HostPattern = canonical === rule.match && parsed.pattern.path === '' ? { host: rule.match, path: '' } : parsed.pattern;
-    const slot = slotFor(pattern);
+    const slot = slotFor(parsed.pattern);
     // Among organisation rules for the same pattern, the strictest wins.
     if (slot.rule === NO_DECISION || stricter(policy.rules[slot.rule]!.action, rule.action) !== policy.rules[slot.rule]!.action) slot.rule = index;
   });
 
-  // Decided hosts get an entry; suffixes that only lead to longer patterns are just
-  // flagged in the table (no entry, no string kept: at 10,000 rules they are a third
-  // of all keys).
-  const byHost = new Map<string, { bare: number; paths: Array<{ prefix: string; code: number }> | undefined }>();
+  // Decided hosts get a target; suffixes that only lead to longer patterns are just
+  // flagged in the table (no target: at 10,000 rules they are a third of all keys).
+  const byHost = new Map<string, { bare: number; paths: number[] | undefined }>();
   const leads = new Set<string>();
   for (const slot of slots.values()) {
     const code = slot.rule !== NO_DECISION ? slot.rule : slot.catalog;
@@ -177,39 +186,42 @@ export function compilePolicy(policy: Policy, catalog: Catalog = CATALOG): Compi
     let entry = byHost.get(host);
     if (!entry) byHost.set(host, (entry = { bare: NO_DECISION, paths: undefined }));
     if (path === '') entry.bare = code;
-    else (entry.paths ??= []).push({ prefix: path, code });
+    else (entry.paths ??= []).push(code);
     // IP literals match exactly; their "suffixes" are not hosts.
     if (isIpHost(host)) continue;
     for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) leads.add(host.slice(dot + 1));
   }
-  if (byHost.size > MAX_ENTRIES) throw new Error(`compilePolicy: ${byHost.size} pattern hosts, more than ${MAX_ENTRIES}`);
 
-  // Sized exactly (an array grown by push keeps up to half again as much room).
-  const hosts: string[] = new Array<string>(byHost.size);
-  const codes = new Int32Array(byHost.size);
+  const rules = policy.rules;
+  const extraCodes: number[] = [];
   const pathCodes: number[] = [];
-  const pathPrefixes: string[] = [];
-  let i = 0;
-  for (const [host, entry] of byHost) {
-    hosts[i] = host;
-    codes[i] = entry.bare;
-    if (entry.paths) {
-      entry.paths.sort((a, b) => b.prefix.length - a.prefix.length);
-      codes[i] = PATH_RUN - pathCodes.length;
-      pathCodes.push(entry.paths.length, entry.bare);
-      pathPrefixes.push('', '');
-      for (const { prefix, code } of entry.paths) {
-        pathCodes.push(code);
-        pathPrefixes.push(prefix);
-      }
+  const hostPatterns: string[] = [];
+  const targets = new Map<string, number>();
+  const patternOf = (code: number) => (code >= 0 ? (rulePatterns.get(code) ?? rules[code]!.match) : catalogDecisions[-2 - code]!.pattern!);
+  for (const [host, { bare, paths }] of byHost) {
+    // A rule in canonical form, alone on its host: the rule itself is the target.
+    if (!paths && bare >= 0 && !rulePatterns.has(bare)) {
+      targets.set(host, bare);
+      continue;
     }
-    i++;
+    targets.set(host, rules.length + extraCodes.length);
+    if (!paths) {
+      extraCodes.push(bare);
+      hostPatterns.push(patternOf(bare));
+      continue;
+    }
+    // Longest prefix first: the same host, so the longest pattern.
+    paths.sort((a, b) => patternOf(b).length - patternOf(a).length);
+    hostPatterns.push(patternOf(paths[0]!));
+    extraCodes.push(PATH_RUN - pathCodes.length);
+    pathCodes.push(paths.length, bare, ...paths);
   }
-  const entries: Entries = { hosts, codes, pathCodes: Int32Array.from(pathCodes), pathPrefixes: [...pathPrefixes] };
-  const table = buildTable(hosts, leads);
+  if (rules.length + extraCodes.length > MAX_TARGETS) throw new Error(`compilePolicy: ${rules.length} rules and ${extraCodes.length} other pattern hosts, more than ${MAX_TARGETS}`);
+  const extras: Extras = { codes: Int32Array.from(extraCodes), pathCodes: Int32Array.from(pathCodes), hostPatterns };
+  const table = buildTable(targets, leads);
 
   const fallback: Decision = { action: policy.defaultAction, source: 'default', service: null, category: null, label: null, pattern: null };
-  return new Compiled(table, entries, catalogDecisions, rulePatterns, fallback, policy);
+  return new Compiled(table, extras, catalogDecisions, rulePatterns, fallback, policy);
 }
 
 /**
@@ -217,14 +229,17 @@ export function compilePolicy(policy: Policy, catalog: Catalog = CATALOG): Compi
  * keep that function's whole scope alive (the compile-time maps: two thirds of the heap).
  */
 class Compiled implements CompiledPolicy {
+  readonly rules: Policy['rules'];
   constructor(
     readonly table: HostTable,
-    readonly entries: Entries,
+    readonly extras: Extras,
     readonly catalogDecisions: readonly Decision[],
     readonly rulePatterns: ReadonlyMap<number, string>,
     readonly fallback: Decision,
     readonly policy: Policy,
-  ) {}
+  ) {
+    this.rules = policy.rules;
+  }
   get patterns(): HostDecisions[] {
     return hostDecisions(this);
   }
@@ -243,17 +258,42 @@ export function decisionOf(compiled: CompiledPolicy, code: number): Decision {
   return { action: rule.action, source: 'rule', service: null, category: null, label: rule.label ?? null, pattern: compiled.rulePatterns.get(code) ?? rule.match };
 }
 
+/** The canonical pattern (`host` or `host/path`) of a decision code other than NO_DECISION. */
+function patternOf(compiled: CompiledPolicy, code: number): string {
+  if (code < 0) return compiled.catalogDecisions[-2 - code]!.pattern!;
+  return compiled.rulePatterns.get(code) ?? compiled.rules[code]!.match;
+}
+
+/** A pattern that starts with the target's host (followed by '/' or nothing). */
+function hostPatternOf(compiled: CompiledPolicy, target: number): string {
+  const rules = compiled.rules;
+  return target < rules.length ? rules[target]!.match : compiled.extras.hostPatterns[target - rules.length]!;
+}
+
+const hostOfPattern = (pattern: string) => {
+  const slash = pattern.indexOf('/');
+  return slash < 0 ? pattern : pattern.slice(0, slash);
+};
+
 function hostDecisions(compiled: CompiledPolicy): HostDecisions[] {
-  const { hosts, codes, pathCodes, pathPrefixes } = compiled.entries;
-  return hosts.map((host, i) => {
+  const { slots } = compiled.table;
+  const targets: number[] = [];
+  for (const v of slots) if ((v & HAS_DECISION) !== 0) targets.push((v >>> INDEX_SHIFT) - 1);
+  targets.sort((a, b) => a - b);
+  const rules = compiled.rules.length;
+  const { codes, pathCodes } = compiled.extras;
+  return targets.map((target) => {
+    const host = hostOfPattern(hostPatternOf(compiled, target));
     const out: HostDecisions = { host };
-    const code = codes[i]!;
+    const code = target < rules ? target : codes[target - rules]!;
     const run = code <= PATH_RUN ? PATH_RUN - code : -1;
     const bare = run >= 0 ? pathCodes[run + 1]! : code;
     if (bare !== NO_DECISION) out.bare = decisionOf(compiled, bare);
     if (run >= 0) {
       const paths: Array<{ prefix: string; decision: Decision }> = [];
-      for (let k = run + 2; k < run + 2 + pathCodes[run]!; k++) paths.push({ prefix: pathPrefixes[k]!, decision: decisionOf(compiled, pathCodes[k]!) });
+      for (let k = run + 2; k < run + 2 + pathCodes[run]!; k++) {
+        paths.push({ prefix: patternOf(compiled, pathCodes[k]!).slice(host.length), decision: decisionOf(compiled, pathCodes[k]!) });
+      }
       out.paths = paths;
     }
     return out;
@@ -273,10 +313,10 @@ function suffixHash(host: string): number {
 
 const checkOf = (hash: number) => (hash >>> 20) & CHECK_MASK;
 
-function buildTable(hosts: readonly string[], leads: Set<string>): HostTable {
+function buildTable(targets: ReadonlyMap<string, number>, leads: Set<string>): HostTable {
   // At most half full, so probe runs stay short.
   let capacity = 16;
-  while (capacity < (hosts.length + leads.size) * 2) capacity *= 2;
+  while (capacity < (targets.size + leads.size) * 2) capacity *= 2;
   const mask = capacity - 1;
   const slots = new Uint32Array(capacity);
   const place = (host: string, value: number) => {
@@ -285,16 +325,16 @@ function buildTable(hosts: readonly string[], leads: Set<string>): HostTable {
     while (slots[i] !== 0) i = (i + 1) & mask;
     slots[i] = (value | (checkOf(hash) << CHECK_SHIFT)) >>> 0;
   };
-  hosts.forEach((host, index) => {
+  for (const [host, target] of targets) {
     const deeper = leads.delete(host);
-    place(host, (((index + 1) << INDEX_SHIFT) >>> 0) | HAS_DECISION | (deeper ? LEADS_DEEPER : 0));
-  });
+    place(host, (((target + 1) << INDEX_SHIFT) >>> 0) | HAS_DECISION | (deeper ? LEADS_DEEPER : 0));
+  }
   for (const lead of leads) place(lead, LEADS_DEEPER);
-  return { mask, slots, size: hosts.length + leads.size };
+  return { mask, slots, size: targets.size + leads.size };
 }
 
 /**
- * The suffix of `host` that starts at `start`: its entry index in `found` (or -1), and
+ * The suffix of `host` that starts at `start`: its target in `found` (or -1), and
  * whether longer patterns end in it (LEADS_DEEPER); 0 when no pattern has this suffix.
  */
 let found = -1;
@@ -302,6 +342,7 @@ function lookup(compiled: CompiledPolicy, hash: number, host: string, start: num
   const { slots, mask } = compiled.table;
   const check = checkOf(hash);
   const length = host.length - start;
+  const rules = compiled.rules;
   let flags = 0;
   found = -1;
   for (let i = hash & mask, v = slots[i]!; v !== 0; i = (i + 1) & mask, v = slots[i]!) {
@@ -310,13 +351,14 @@ function lookup(compiled: CompiledPolicy, hash: number, host: string, start: num
       flags |= v & LEADS_DEEPER;
       continue;
     }
-    const index = (v >>> INDEX_SHIFT) - 1;
-    const h = compiled.entries.hosts[index]!;
-    if (h.length !== length) continue;
+    const target = (v >>> INDEX_SHIFT) - 1;
+    // The host is the pattern up to its path, if it has one.
+    const p = target < rules.length ? rules[target]!.match : compiled.extras.hostPatterns[target - rules.length]!;
+    if (p.length < length || (p.length > length && p.charCodeAt(length) !== 47 /* / */)) continue;
     let k = 0;
-    while (k < length && h.charCodeAt(k) === host.charCodeAt(start + k)) k++;
+    while (k < length && p.charCodeAt(k) === host.charCodeAt(start + k)) k++;
     if (k !== length) continue;
-    found = index;
+    found = target;
     return (v & (HAS_DECISION | LEADS_DEEPER)) | flags;
   }
   return flags;
@@ -369,17 +411,25 @@ export function decideHost(compiled: CompiledPolicy, host: string, path: PathSou
   return decisionOf(compiled, decideCode(compiled, host, path));
 }
 
-function matchEntry(compiled: CompiledPolicy, index: number, source: PathSource): number {
-  if (index < 0) return NO_DECISION;
-  const code = compiled.entries.codes[index]!;
+function matchEntry(compiled: CompiledPolicy, target: number, source: PathSource): number {
+  if (target < 0) return NO_DECISION;
+  const rules = compiled.rules.length;
+  if (target < rules) return target;
+  const code = compiled.extras.codes[target - rules]!;
   if (code > PATH_RUN) return code;
-  const { pathCodes, pathPrefixes } = compiled.entries;
+  const { pathCodes } = compiled.extras;
   const run = PATH_RUN - code;
   // Matched as a server reads the path, so `//messages` or `/%6Dessages` is `/messages`.
   const path = normalisePath(typeof source === 'string' ? source : source.pathname);
   for (let k = run + 2, end = run + 2 + pathCodes[run]!; k < end; k++) {
-    const prefix = pathPrefixes[k]!;
-    if (path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47)) return pathCodes[k]!;
+    // The prefix is the path's pattern from its first '/' (a host has none).
+    const pattern = patternOf(compiled, pathCodes[k]!);
+    const from = pattern.indexOf('/');
+    const length = pattern.length - from;
+    if (path.length < length || (path.length > length && path.charCodeAt(length) !== 47)) continue;
+    let j = 0;
+    while (j < length && path.charCodeAt(j) === pattern.charCodeAt(from + j)) j++;
+    if (j === length) return pathCodes[k]!;
   }
   return pathCodes[run + 1]!;
 }
@@ -405,7 +455,7 @@ export function classifyUrl(compiled: CompiledPolicy, input: string | URL): Clas
   const code = decideCode(compiled, host, url);
   if (code < 0) return classification(text, host, code === NO_DECISION ? compiled.fallback : compiled.catalogDecisions[-2 - code]!);
   // An organisation rule: its fields straight from the policy, with no Decision in between.
-  const rule = compiled.policy.rules[code]!;
+  const rule = compiled.rules[code]!;
   const pattern = compiled.rulePatterns.size === 0 ? rule.match : (compiled.rulePatterns.get(code) ?? rule.match);
   return { url: text, host, action: rule.action, source: 'rule', service: null, category: null, label: rule.label ?? null, pattern };
 }
