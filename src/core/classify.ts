@@ -10,6 +10,7 @@
  * time, so the answer for each key is already decided.
  */
 import { stricter, type Action } from './actions.ts';
+import { compileDrills, type DrillIndex } from './awareness/drills.ts';
 import { CATALOG, catalogPatterns, type Catalog } from './catalog.ts';
 import { canonicalHost, isIpHost, normalisePath, parseHostPattern, type HostPattern } from './hosts.ts';
 import { compileLookalikes, type LookalikeIndex } from './lookalike/detect.ts';
@@ -125,6 +126,8 @@ export interface CompiledPolicy {
   readonly policy: Policy;
   /** Look-alike targets of this policy (docs/lookalikes.md), compiled with it. */
   readonly lookalikes: LookalikeIndex;
+  /** IT's drill links (docs/awareness.md) by host, compiled with it. */
+  readonly drills: DrillIndex;
 }
 
 interface Slot {
@@ -247,6 +250,11 @@ class Compiled implements CompiledPolicy {
   /** Compiled on first use, once per policy (the heap bench's compiled policy never needs it). */
   get lookalikes(): LookalikeIndex {
     return (this.#lookalikes ??= compileLookalikes(this.policy));
+  }
+  #drills: DrillIndex | undefined;
+  /** Compiled on first use, like the look-alikes (most policies have no drills: then a shared empty index). */
+  get drills(): DrillIndex {
+    return (this.#drills ??= compileDrills(this.policy));
   }
 }
 

@@ -18,7 +18,7 @@ import type { EventInput } from './events/types.ts';
 import { classifyUrl, isError, type Classification, type CompiledPolicy } from './classify.ts';
 import { priorityOfDecision } from './dnr.ts';
 import { drillView, lookalikeView, meetingView, navigationView, reasonAccepted, type GuardView } from './explain.ts';
-import { drillFor, type Drill } from './awareness/drills.ts';
+import { drillAt, type Drill } from './awareness/drills.ts';
 import { lessonForStop, type LessonId } from './awareness/lessons.ts';
 import { normalisePath, pathUnder } from './hosts.ts';
 import { lookalikeOf, lookalikeFindings, LOOKALIKE_PRIORITY } from './lookalike/decide.ts';
@@ -95,7 +95,9 @@ export function decideNavigation(url: string, ctx: GuardContext): NavigationDeci
   if (isError(c)) return { kind: 'unreadable' };
   const { policy } = ctx.compiled;
   // IT's own simulated invitation (docs/awareness.md): the drill's lesson, never the site.
-  const drill = drillFor(url, policy);
+  // A look-up in the drills compiled with the policy; the URL is parsed again only when a
+  // drill on this host has a path.
+  const drill = drillAt(ctx.compiled.drills, c.host, () => new URL(c.url).pathname);
   if (drill) return { kind: 'block', view: drillView(c.host, drill.name, policy), classification: c, meeting: null, by: 'drill', drill };
   // A look-alike (docs/lookalikes.md) takes the policy's action, or the site's if stricter.
   const lookalike = lookalikeOf(c, ctx.compiled);

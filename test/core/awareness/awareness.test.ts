@@ -38,6 +38,23 @@ describe('drills', () => {
     expect(drillFor('ftp://zoom-us.drill-example.net/', policy)).toBeNull();
   });
 
+  it('a drill link is recognised in every spelling the URL parser and canonicalHost agree on', () => {
+    const labInput: PolicyInput = { ...POLICY, awareness: { drills: [...POLICY.awareness!.drills!, { match: '10.1.2.3/invite', name: 'Lab drill' }] } };
+    const lab = policySchema.parse(labInput);
+    // An IPv4 host written as an IPv4-mapped IPv6 address reaches the same machine.
+    expect(drillFor('http://[::ffff:10.1.2.3]/invite/1', lab)).toMatchObject({ name: 'Lab drill' });
+    expect(drillFor('http://[::FFFF:a01:203]/Invite', lab)).toMatchObject({ name: 'Lab drill' });
+    expect(drillFor('http://0x0a010203/invite', lab)).toMatchObject({ name: 'Lab drill' });
+    expect(drillFor('http://10.1.2.3.4/invite', lab)).toBeNull();
+    // Case, a trailing dot and the compiled policy instead of the policy: the same answer.
+    expect(drillFor('https://ZOOM-US.Drill-Example.NET./j/1', lab)).toMatchObject({ name: 'Q1 fake Zoom invite' });
+    expect(drillFor('https://zoom-us.drill-example.net../j/1', lab)).toBeNull();
+    expect(drillFor('https://training.example.org./Invite/Teams', compilePolicy(lab))).toMatchObject({ name: 'Q1 Teams invite' });
+    // The navigation decision reads the drills compiled with the policy.
+    expect(decideNavigation('http://[::ffff:10.1.2.3]/invite/1', ctx(labInput))).toMatchObject({ kind: 'block', by: 'drill', drill: { name: 'Lab drill' } });
+    expect(decideNavigation('http://[::ffff:10.1.2.3]/other', ctx(labInput))).toMatchObject({ kind: 'go' });
+  });
+
   it('opening one is the drill’s lesson page and one training.drill event with its name, host only', () => {
     const d = decideNavigation('https://zoom-us.drill-example.net/j/123?pwd=secret', ctx());
     expect(d).toMatchObject({ kind: 'block', by: 'drill', view: { drill: 'Q1 fake Zoom invite' } });
