@@ -13,7 +13,7 @@ import { flushReports } from './events/reporting.ts';
 import { handleMessage } from './handlers.ts';
 import { ensureHeartbeatAlarm, HEARTBEAT_ALARM, heartbeatIfDue } from './heartbeat.ts';
 import { reportIncognitoGap } from './incognito.ts';
-import { replayPendingRedirects, startNavigationWatch } from './navigation-watch.ts';
+import { replayPendingRedirects, reviewOpenTabs, startNavigationWatch } from './navigation-watch.ts';
 import { applyNetworkPrediction } from './network-prediction.ts';
 import { recordPolicyEvents } from './policy-events.ts';
 import { eventStore, REPORT_ALARM, scheduleReport, setReporter, syncReportAlarm } from './recorder.ts';
@@ -84,9 +84,12 @@ export function startBackground(): void {
   });
 
   // "Check meeting link" on any link's context menu.
-  browser.runtime.onInstalled.addListener(() => {
+  browser.runtime.onInstalled.addListener(({ reason }) => {
     browser.contextMenus.create({ id: CHECK_LINK_MENU, title: t('menu_check_link'), contexts: ['link'] });
     void prune();
+    // Pages that loaded before the extension existed (Firefox installs a force-installed
+    // add-on after a new profile's first pages; docs/enforcement.md): judged once its rules are in place.
+    if (reason === 'install') void engine().then(() => reviewOpenTabs());
   });
   // Retention at browser start-up and daily — not on every wake of the worker, which
   // happens many times a day.

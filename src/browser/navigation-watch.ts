@@ -14,6 +14,7 @@
 import { WEB_PAGES, WEB_URLS } from './web-filters.ts';
 import { decideNavigation, navigationEvents, secondLine, type EventIntent, type GuardContext, type Stop } from '../core/guard.ts';
 import { passwordGuardFor } from '../core/lookalike/password.ts';
+import { reviewOpenTab } from '../core/open-tabs.ts';
 import { GUARD_PAGE_PATH, STARTUP_RULESET_ID } from '../core/identity.ts';
 import { LISTENER_READY_MS, MATCH_WINDOW_MS, proveSent, type MatchedRule } from '../core/sent-proof.ts';
 import { allowances } from './allowances.ts';
@@ -220,6 +221,21 @@ async function sendToGuard(tabId: number, frameId: number, url: string, d: Stop)
     await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, func: (to: string) => location.replace(to), args: [target] }).catch(() => undefined);
   }
   await seq;
+}
+
+/**
+ * Tabs already open when the extension is installed (src/core/open-tabs.ts): a page the policy
+ * warns of or blocks goes to the guard page, a sign-in page that needs the tenant header is
+ * loaded again under it. Called once the rules of the policy in force are in place.
+ */
+export async function reviewOpenTabs(): Promise<void> {
+  const ctx = await guardContext();
+  for (const tab of await browser.tabs.query({})) {
+    if (tab.id === undefined || !tab.url) continue;
+    const review = reviewOpenTab(tab.url, ctx);
+    if (review?.do === 'guard') await sendToGuard(tab.id, 0, tab.url, review.stop);
+    else if (review?.do === 'reload') await browser.tabs.reload(tab.id);
+  }
 }
 
 export function startNavigationWatch(): void {

@@ -5,7 +5,7 @@
  * spelling (at the platform or behind a mail gateway), an allowance stretched to another
  * origin. One browser for the file; the tests share it in order.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Request } from '@playwright/test';
 import fc from 'fast-check';
 import { launchWithExtension } from './browser.ts';
 import { extensionPage, loggedEvents, waitForPolicy } from './extension.ts';
@@ -77,7 +77,16 @@ test.describe.serial('the guard at its seams', () => {
         </script>`);
       return true;
     });
+    // Every token-carrying request the page makes, by its label, once the browser has decided it
+    // (cancelled, or redirected to the guard page and finished there): then anything that got
+    // through has reached the server.
+    const decided = new Set<string>();
+    const label = (r: Request) => /TOKEN-(\w+)/.exec(`${r.url()} ${r.postData() ?? ''}`)?.[1];
+    const onDecided = (r: Request) => void (label(r) && decided.add(label(r)!));
+    b.context.on('requestfailed', onDecided);
+    b.context.on('requestfinished', onDecided);
     const page = await b.context.newPage();
+    page.on('websocket', (ws) => ws.on('close', () => decided.add('WS')));
     await page.goto('https://portal.example.org/embed');
     await page.click('#ping');
     const frame = (title: string) => page.frameLocator(`iframe[title="${title}"]`);
@@ -92,7 +101,11 @@ test.describe.serial('the guard at its seams', () => {
     const [tab] = await Promise.all([b.context.waitForEvent('page'), frame('unsanctioned').getByRole('link', { name: 'Open in a tab' }).click()]);
     await expect(tab.getByRole('heading', { name: WARNED })).toBeVisible();
     await expect(tab.getByRole('button', { name: 'Open this link once' })).toBeVisible();
-    await page.waitForTimeout(1000);
+    await expect
+      .poll(() => [...decided].sort())
+      .toEqual(['BEACON', 'EMBED', 'FETCH', 'FETCHPOST', 'FRAME', 'IMG', 'MEDIA', 'OBJECT', 'PING', 'POST', 'PREFETCH', 'SAFELINKS', 'WS', 'XHR']);
+    b.context.off('requestfailed', onDecided);
+    b.context.off('requestfinished', onDecided);
     expect(leaks()).toEqual([]);
     expect(server.hits('otherclinic.zoom.us')).toEqual([]);
     expect(server.pages('examplehealth.zoom.us')).toEqual(['/j/81234567890?pwd=abc']);
