@@ -227,6 +227,47 @@ export async function benchPageLoad(opts: { rounds?: number; navigations?: numbe
   return { images: images!, frames: frames!, swHeapMB5k, swNavigations: navigations };
 }
 
+/**
+ * The floor any blocking extension pays (issue 25's yardstick beside "no extension"): the same
+ * Chromium with an extension that holds one static declarativeNetRequest rule and nothing else
+ * (no worker, no content script), ÷ no extension, loads interleaved as above. Chromium routes
+ * every request of a profile with such an extension through its request proxy in the browser
+ * process, where the rules are matched — the price of blocking before a request leaves, paid
+ * by Telehealth Guard and by every DNR blocker alike.
+ */
+export async function benchDnrFloor(opts: { rounds?: number } = {}): Promise<{ images: LoadRatio; frames: LoadRatio }> {
+  const rounds = opts.rounds ?? 40;
+  const dir = mkdtempSync(join(tmpdir(), 'tg-dnr-only-'));
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ manifest_version: 3, name: 'DNR only', version: '1.0', permissions: ['declarativeNetRequest'], declarative_net_request: { rule_resources: [{ id: 'r', enabled: true, path: 'rules.json' }] } }),
+  );
+  writeFileSync(join(dir, 'rules.json'), JSON.stringify([{ id: 1, priority: 1, action: { type: 'block' }, condition: { urlFilter: '||web.whatsapp.com^', resourceTypes: ['main_frame', 'sub_frame'] } }]));
+  const server = await startServer();
+  routes(server);
+  const args = server.resolverArgs();
+  const dnr = await plainChromium([`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...args]);
+  const plain = await plainChromium(args);
+  try {
+    const a = await dnr.context.newPage();
+    const b = await plain.context.newPage();
+    // The rule is in force (so the extension is loaded) before anything is timed.
+    // (the static ruleset is indexed after the extension loads: up to 20 s)
+    let blocked = false;
+    for (let i = 0; i < 40 && !blocked; i++) {
+      blocked = await a.goto(`https://web.whatsapp.com/?try=${i}`).then(() => false, (e: Error) => /ERR_BLOCKED_BY_CLIENT/.test(e.message));
+      if (!blocked) await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!blocked) throw new Error('page-load bench: the DNR-only extension did not load (web.whatsapp.com was not blocked)');
+    return { images: await compare(a, b, (r) => `/images/dnr${r}`, rounds, 3), frames: await compare(a, b, (r) => `/frames/dnr${r}`, rounds, 3) };
+  } finally {
+    await dnr.close();
+    await plain.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export interface CaptureScriptsBench {
   images: LoadRatio;
   frames: LoadRatio;

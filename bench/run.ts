@@ -9,7 +9,7 @@ import { benchGuard, benchLog } from './browser.ts';
 import { benchCliStart } from './cli-start.ts';
 import { benchLogTools, logToolsReport } from './logs.ts';
 import { benchFleet, printFleet } from './fleet.ts';
-import { benchCaptureScripts, benchPageLoad, type LoadRatio } from './page-load.ts';
+import { benchCaptureScripts, benchDnrFloor, benchPageLoad, type LoadRatio } from './page-load.ts';
 import { printDataProtection } from './data-protection.ts';
 
 const json = process.argv.includes('--json');
@@ -98,12 +98,16 @@ console.log(
 // What the guard costs on allowed pages (issue 25): the same Chromium with and without the extension.
 const { result: pl, load: pageLoad } = await withLoad(() => benchPageLoad());
 loads.pageLoad = pageLoad;
+const { result: dnr, load: dnrLoad } = await withLoad(() => benchDnrFloor());
+loads.dnrFloor = dnrLoad;
 const lr = (r: LoadRatio) => `${r.ratio.toFixed(3)}× (interquartile spread ${r.spread.toFixed(3)}; ${r.withMs.toFixed(0)} vs ${r.withoutMs.toFixed(0)} ms median, ${r.rounds} interleaved rounds)`;
 console.log(`\nAllowed pages, with ÷ without the extension (built-in default policy), load event, median of per-round ratios (${describeLoad(pageLoad)})`);
 console.log(
   table([
     ['page with 20 images', `${lr(pl.images)}  goal ≤ 1.02: ${verdict(pl.images.ratio <= 1.02, pageLoad)}`],
     ['page with 10 same-site iframes', `${lr(pl.frames)}  goal ≤ 1.05: ${verdict(pl.frames.ratio <= 1.05, pageLoad)}`],
+    ['yardstick: a DNR-only extension', `20 images ${lr(dnr.images)}; 10 iframes ${lr(dnr.frames)}  (one static rule, no worker, no script: the request proxy every blocking extension brings; ${describeLoad(dnrLoad)})`],
+    ['  the guard ÷ that floor', `20 images ${(pl.images.ratio / dnr.images.ratio).toFixed(3)}×, 10 iframes ${(pl.frames.ratio / dnr.frames.ratio).toFixed(3)}×`],
     ['service worker heap, 5,000 rules', pl.swHeapMB5k === null ? 'not measured: the managed-policy folder is not writable (needs root)' : `${pl.swHeapMB5k.toFixed(2)} MB after ${pl.swNavigations.toLocaleString('en')} navigations (CDP Runtime.getHeapUsage after a collection)`],
   ]),
 );
@@ -219,6 +223,8 @@ if (json) {
       pageLoadOverNoExtensionSpread: Math.round(pl.images.spread * 1000) / 1000,
       pageLoadOverNoExtensionFrames: Math.round(pl.frames.ratio * 1000) / 1000,
       pageLoadOverNoExtensionFramesSpread: Math.round(pl.frames.spread * 1000) / 1000,
+      pageLoadDnrOnlyOverNoExtension: Math.round(dnr.images.ratio * 1000) / 1000,
+      pageLoadDnrOnlyOverNoExtensionFrames: Math.round(dnr.frames.ratio * 1000) / 1000,
       swHeapMB5k: pl.swHeapMB5k === null ? null : r2(pl.swHeapMB5k),
       captureScriptsOverNone: Math.round(cs.images.ratio * 1000) / 1000,
       captureScriptsOverNoneFrames: Math.round(cs.frames.ratio * 1000) / 1000,
