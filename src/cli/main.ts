@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, writeFile, mkdir, stat } from 'node:fs/promises';
 import { MAX_LINE_BYTES } from '../core/events/json-line.ts';
+import { decodeUtf8 } from './logs/region.ts';
 import { dirname } from 'node:path';
 import { escapeControls, escapeControlsKeepingLines } from '../core/printable.ts';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, LineTooLongError, UsageError, type CliIO, type Command } from './io.ts';
@@ -173,7 +174,7 @@ async function* regionsOfStream(stream: AsyncIterable<unknown>, maxLineBytes: nu
 
 /** A region's lines as text (without their "\n"; a "\r" before it is the parser's to drop). */
 export function regionLines(r: LineRegion): string[] {
-  const text = r.bytes.toString('utf8');
+  const text = decodeUtf8(r.bytes);
   const lines = text.split('\n');
   if (lines.length > r.lines) lines.pop(); // after the last "\n"
   return lines;

@@ -20,7 +20,8 @@ import { fleetVerify } from '../fleet/verify.ts';
 import { fleetSummary } from '../fleet/report.ts';
 import { coverageOptions } from '../coverage-options.ts';
 
-import { readKeys, renderReport } from './logs.ts';
+import { readKeys } from './logs.ts';
+import { renderReport } from './logs-report.ts';
 
 export const FLEET_USAGE = `Usage:
   telehealth-guard fleet schema [--table <db.table>] [--clickhouse <url>]

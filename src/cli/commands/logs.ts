@@ -26,14 +26,9 @@ import { regionLinesOf, sha256Hex } from '../logs/region.ts';
 import { LINE_EVENT, type CheckedBatch } from '../../core/events/check-lines.ts';
 import type { EventRecord } from '../../core/events/types.ts';
 import { NdjsonLineParser, type NdjsonLine } from '../../core/events/ndjson.ts';
-import { renderReportHtml } from '../../core/events/report-html.ts';
-import { ReportIntake, readingOrder, trailerFacts, type TrailerFacts } from '../../core/events/report-intake.ts';
-import { renderReportText } from '../../core/events/report-text.ts';
-import type { Conflict, Summary } from '../../core/events/summary.ts';
 import type { IncrementalSha256 } from '../../core/events/signature.ts';
 import { ExportVerifier, parseKeyLines, type ExportVerdict, type KeyPins } from '../../core/events/verify.ts';
 import { escapeControls } from '../../core/printable.ts';
-import { coverageOptions } from '../coverage-options.ts';
 
 export const LOGS_USAGE = `Usage:
   telehealth-guard logs verify <file.ndjson> [--keys <keys.ndjson>]
@@ -58,7 +53,7 @@ export const LOGS_USAGE = `Usage:
       --min-browser (140 for any, Firefox=128 for one; repeatable).
 `;
 
-function usage(io: CliIO, message: string): number {
+export function usage(io: CliIO, message: string): number {
   io.err(`telehealth-guard logs: ${message}\n${LOGS_USAGE.trimEnd()}`);
   return EXIT_USAGE;
 }
@@ -94,7 +89,7 @@ export function describe(file: string, r: ExportVerdict, selfPinned = false): st
   return out;
 }
 
-function errorMessage(e: unknown): string {
+export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -146,7 +141,7 @@ export async function streamLines(io: CliIO, file: string, each: (batch: NdjsonL
 }
 
 /** Checkers for a command's inputs: this thread for small ones, one pool of workers shared by the large ones. */
-class Checkers {
+export class Checkers {
   private pool: WorkerChecker | null = null;
   constructor(private readonly io: CliIO) {}
   async for(file: string): Promise<LineChecker> {
@@ -167,7 +162,7 @@ class Checkers {
  * ahead while earlier ones are checked, and `each` gets every batch in order; it returns false
  * to stop reading (a failed input). Memory stays flat however long the file is.
  */
-async function streamChecked(io: CliIO, file: string, checker: LineChecker, events: boolean, each: (batch: CheckedBatch) => boolean): Promise<void> {
+export async function streamChecked(io: CliIO, file: string, checker: LineChecker, events: boolean, each: (batch: CheckedBatch) => boolean): Promise<void> {
   type Region = { bytes?: Buffer; lines?: string[]; count: number };
   const inflight: Array<{ batch: Promise<CheckedBatch>; region: Region }> = [];
   // Parsed events cost more to copy between threads than to parse again: with workers, they
@@ -244,7 +239,7 @@ export async function readKeys(io: CliIO, file: string): Promise<{ keys: KeyPins
 }
 
 /** Split `--name value` / `--name=value` options from positional arguments. */
-function parseArgs(args: string[], names: { single: string[]; repeat: string[] }): { files: string[]; single: Map<string, string>; repeat: Map<string, string[]> } | { usage: string } {
+export function parseArgs(args: string[], names: { single: string[]; repeat: string[] }): { files: string[]; single: Map<string, string>; repeat: Map<string, string[]> } | { usage: string } {
   const files: string[] = [];
   const single = new Map<string, string>();
   const repeat = new Map<string, string[]>(names.repeat.map((n) => [n, []]));
@@ -310,105 +305,6 @@ async function verify(args: string[], io: CliIO): Promise<number> {
   return r.ok ? EXIT_OK : EXIT_PROBLEM;
 }
 
-/** One reading of every input (a second one leaves out inputs found in a conflict). */
-async function readAll(io: CliIO, checkers: Checkers, files: string[], facts: Array<TrailerFacts | null>, intakeOptions: ConstructorParameters<typeof ReportIntake>[0], lines: Map<string, string[]>, second: boolean): Promise<ReportIntake> {
-  const intake = new ReportIntake(intakeOptions);
-  for (const i of readingOrder(files.map((name, j) => ({ name, facts: facts[j]! })))) {
-    const file = files[i]!;
-    const shown = escapeControls(file);
-    const say = (line: string) => lines.set(file, [...(lines.get(file) ?? []), line]);
-    if (intake.skips(file)) {
-      intake.notRead(file, 'in a conflict (see above): not counted');
-      continue;
-    }
-    if (second && facts[i] === null) {
-      // A pipe cannot be read again to count it without the conflicting files.
-      intake.notRead(file, 'could not be read a second time (not a regular file) to count it without the files in conflict');
-      say(`FAIL ${shown}: not counted: it could not be read again without the files in conflict`);
-      continue;
-    }
-    const run = intake.begin(file, facts[i]!);
-    try {
-      await streamChecked(io, file, await checkers.for(file), true, (batch) => {
-        run.addChecked(batch);
-        return !run.done;
-      });
-    } catch (e) {
-      const why = readProblem(e, 'logs report');
-      run.fail(why);
-      say(`FAIL ${shown}: ${escapeControls(why)}`);
-    }
-    const v = await run.finish();
-    if (v) say(v.ok ? describe(shown, v)[0]! : failLine(shown, v));
-  }
-  return intake;
-}
-
-async function report(args: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(args, { single: ['--out', '--keys', '--as-of', '--silent-days'], repeat: ['--install', '--user', '--min-browser'] });
-  if ('usage' in p) return usage(io, p.usage);
-  const files = p.files;
-  if (files.length === 0) return usage(io, 'logs report needs at least one file');
-  const coverage = coverageOptions({ asOf: p.single.get('--as-of'), silentDays: p.single.get('--silent-days'), minBrowser: p.repeat.get('--min-browser') }, new Date());
-  if ('usage' in coverage) return usage(io, coverage.usage);
-  const out = p.single.get('--out') ?? 'report.html';
-  const keysFile = p.single.get('--keys');
-  let keys: KeyPins | undefined;
-  if (keysFile !== undefined) {
-    const k = await readKeys(io, keysFile);
-    if ('error' in k) {
-      io.err(k.error);
-      return EXIT_PROBLEM;
-    }
-    keys = k.keys;
-    for (const f of files) {
-      if (io.sameFile && (await io.sameFile(keysFile, f))) io.err(`warning: the keys file is also an input (${escapeControls(f)}): a key taken from the file being checked proves nothing about who signed it`);
-    }
-  }
-  // Each file's signature line first, from its end (report-intake.ts: the reading order).
-  const facts = await Promise.all(files.map(async (f) => (io.lastLine ? trailerFacts((await io.lastLine(f).catch(() => null)) ?? '') : null)));
-  const options = { ...(keys ? { keys } : {}), filter: { installs: p.repeat.get('--install')!, users: p.repeat.get('--user')! }, sha256Hex, digest, fingerprint, coverage };
-  let lines = new Map<string, string[]>();
-  const checkers = new Checkers(io);
-  let intake: ReportIntake;
-  try {
-    intake = await readAll(io, checkers, files, facts, options, lines, false);
-    if (intake.conflicted.length > 0) {
-      // The first file of a conflict was counted before the second showed it: count again without both.
-      const conflicts: Conflict[] = [...intake.conflicted];
-      lines = new Map();
-      intake = await readAll(io, checkers, files, facts, { ...options, conflicts }, lines, true);
-    }
-  } finally {
-    await checkers.close();
-  }
-  const summary = intake.summary();
-  for (const f of files) for (const l of lines.get(f) ?? []) (l.startsWith('OK') ? io.out : io.err)(l);
-  for (const c of summary.conflicts) {
-    io.err(`CONFLICT: ${escapeControls(c.inputs[0])} and ${escapeControls(c.inputs[1])} hold different events for install ${escapeControls(c.installId)}, seq ${c.seq}: tampering; neither file is counted`);
-  }
-  for (const f of summary.filter.unmatched) io.err(`FAIL ${escapeControls(f)}: matched no event`);
-
-  const generatedAt = new Date().toISOString();
-  const text = renderReport(summary, out, generatedAt);
-  try {
-    await io.writeFile(out, text);
-  } catch (e) {
-    io.err(`telehealth-guard logs: cannot write ${escapeControls(out)}: ${escapeControls(errorMessage(e))}`);
-    return EXIT_PROBLEM;
-  }
-  const counted = summary.inputs.filter((x) => x.counts).length;
-  io.out(`Wrote ${escapeControls(out)}: ${summary.total} events from ${files.length} files (${counted} counted)`);
-  return summary.exclusions.length > 0 || summary.conflicts.length > 0 || summary.filter.unmatched.length > 0 ? EXIT_PROBLEM : EXIT_OK;
-}
-
-/** The report in the form `out` names: .txt plain text, .json the Summary itself, else HTML. */
-export function renderReport(summary: Summary, out: string, generatedAt: string): string {
-  if (/\.txt$/i.test(out)) return renderReportText(summary, { generatedAt });
-  if (/\.json$/i.test(out)) return JSON.stringify({ generatedAt, ...summary }, null, 2) + '\n';
-  return renderReportHtml(summary, { generatedAt });
-}
-
 export const logsCommand: Command = async (args, io) => {
   const [sub, ...rest] = args;
   if (sub === undefined) return usage(io, 'missing subcommand (verify or report)');
@@ -421,6 +317,7 @@ export const logsCommand: Command = async (args, io) => {
     return EXIT_OK;
   }
   if (sub === 'verify') return verify(rest, io);
-  if (sub === 'report') return report(rest, io);
+  // The report's code (the summary, its HTML and text, names in four languages) is loaded only for it: `logs verify` starts without it.
+  if (sub === 'report') return (await import('./logs-report.ts')).report(rest, io);
   return usage(io, `unknown subcommand ${sub}`);
 };

@@ -1,4 +1,5 @@
 /** What the main thread and the check workers share: a job, and Node's SHA-256. */
+import { isAscii } from 'node:buffer';
 import crypto from 'node:crypto';
 
 /** Lines to check: raw bytes of `count` complete lines, or the lines as text. */
@@ -19,9 +20,21 @@ export interface CheckJob {
 export const sha256Hex: (text: string) => string =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
+/**
+ * Bytes read from a file as text (UTF-8). An all-ASCII region (every export the extension
+ * writes is, unless a reason or note holds other characters unescaped) is decoded as
+ * latin1, which gives the same string for bytes below 0x80: Node 20's UTF-8 decoder reads
+ * about 0.2 GB/s here, the ASCII check plus latin1 over 2 GB/s — the decoding was a tenth
+ * of `logs verify`'s time and a sixth of `logs report`'s.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return b.toString(isAscii(b) ? 'latin1' : 'utf8');
+}
+
 /** The `count` lines of a region (without "\n"; a "\r" before it is the checker's to drop). */
 export function regionLinesOf(bytes: Uint8Array, count: number): string[] {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const text = decodeUtf8(bytes);
   const lines = text.split('\n');
   if (lines.length > count) lines.pop(); // after the last "\n"
   return lines;
