@@ -18,6 +18,8 @@ export interface CliIO {
   readLines?(path: string): AsyncIterable<readonly string[]>;
   /** The same lines as undecoded bytes (for worker threads to decode); optional. */
   readRegions?(path: string): AsyncIterable<{ bytes: Buffer; lines: number }>;
+  /** A region's bytes are no longer used (its lines were read): readRegions may fill them again. Optional. */
+  releaseRegion?(bytes: Uint8Array): void;
   /**
    * The last line of a regular file (read from its end, at most MAX_LINE_BYTES), or null
    * for anything that cannot be read twice (a pipe) or has none. Optional.

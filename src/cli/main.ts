@@ -110,7 +110,7 @@ export async function* readLineRegions(path: string, chunkBytes = 1 << 20, maxLi
     let carry: Buffer = Buffer.alloc(0);
     let line = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafeSlow(carry.length + chunkBytes);
+      const buf = regionBuffer(carry.length + chunkBytes);
       carry.copy(buf, 0);
       const { bytesRead } = await handle.read(buf, carry.length, chunkBytes, null);
       const filled = carry.length + bytesRead;
@@ -136,6 +136,28 @@ export async function* readLineRegions(path: string, chunkBytes = 1 << 20, maxLi
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Region buffers given back (releaseRegion) once their lines were read, filled again by the
+ * next reads. A new 1 MiB buffer per read is memory outside V8's heap that V8 lets grow by
+ * tens of MB before it collects the dead ones, and glibc keeps what it freed in each
+ * thread's arena: reused, the regions in flight are all the memory reading takes.
+ */
+const spareRegions: ArrayBuffer[] = [];
+const SPARE_MAX = 16;
+/** Room for a region: carried bytes of an unfinished line (rarely more than one event) and a read. */
+const REGION_ROOM = (1 << 20) + (64 << 10);
+
+function regionBuffer(size: number): Buffer {
+  const room = spareRegions.length > 0 && size <= REGION_ROOM ? spareRegions.pop()! : null;
+  return room ? Buffer.from(room, 0, size) : Buffer.allocUnsafeSlow(Math.max(size, REGION_ROOM));
+}
+
+/** The bytes of a region read by readLineRegions (or a copy a worker thread handed back) may be filled again. */
+export function releaseRegion(bytes: Uint8Array): void {
+  const b = bytes.buffer;
+  if (b instanceof ArrayBuffer && b.byteLength === REGION_ROOM && spareRegions.length < SPARE_MAX && !spareRegions.includes(b)) spareRegions.push(b);
 }
 
 /** readLineRegions over a stream (standard input). */
@@ -225,6 +247,7 @@ export const processIO: CliIO = {
   },
   readLines: readLineBatches,
   readRegions: readLineRegions,
+  releaseRegion,
   size: async (p) => {
     if (p === '-') return null;
     const st = await stat(p);

@@ -14,12 +14,18 @@ import { Worker } from 'node:worker_threads';
 import { checkRawLines, completeLazily, type CheckedBatch } from '../../core/events/check-lines.ts';
 import { regionLinesOf, sha256Hex, type CheckJob } from './region.ts';
 
+/** A checked region, with its bytes when it was handed over as bytes (back from a worker: transferred, not copied). */
+export interface Checked {
+  batch: CheckedBatch;
+  bytes?: Uint8Array;
+}
+
 export interface LineChecker {
   /** Jobs kept in flight (read ahead while the workers check). */
   readonly window: number;
   /** True when checking happens in this thread (then the batch can carry the parsed events for free). */
   readonly here: boolean;
-  check(job: Omit<CheckJob, 'id'>): Promise<CheckedBatch>;
+  check(job: Omit<CheckJob, 'id'>): Promise<Checked>;
   close(): Promise<void>;
 }
 
@@ -27,7 +33,10 @@ export interface LineChecker {
 export const inThisThread: LineChecker = {
   window: 1,
   here: true,
-  check: async (job) => completeLazily(await checkRawLines(job.lines ?? regionLinesOf(job.bytes!, job.count), job.firstLine, { sha256Hex, events: job.events }), { sha256Hex, events: job.events }),
+  check: async (job) => ({
+    batch: await completeLazily(await checkRawLines(job.lines ?? regionLinesOf(job.bytes!, job.count), job.firstLine, { sha256Hex, events: job.events }), { sha256Hex, events: job.events }),
+    ...(job.bytes ? { bytes: job.bytes } : {}),
+  }),
   close: async () => {},
 };
 
@@ -54,7 +63,7 @@ export class WorkerChecker implements LineChecker {
   readonly window: number;
   readonly here = false;
   private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (b: CheckedBatch) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (c: Checked) => void; reject: (e: Error) => void }>();
   private next = 0;
   private ids = 0;
 
@@ -69,12 +78,12 @@ export class WorkerChecker implements LineChecker {
     for (let i = 0; i < this.count; i++) {
       // A small young generation: a worker's garbage (parsed lines) is collected early instead of growing the process.
       const w = new Worker(url, { execArgv, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
-      w.on('message', (m: { id: number; batch?: CheckedBatch; error?: string }) => {
+      w.on('message', (m: { id: number; batch?: CheckedBatch; bytes?: Uint8Array; error?: string }) => {
         const p = this.waiting.get(m.id);
         if (!p) return;
         this.waiting.delete(m.id);
         // Lines the worker's hand-written check did not accept get the full check here (zod is not loaded there).
-        if (m.batch) completeLazily(m.batch, { sha256Hex }).then(p.resolve, p.reject);
+        if (m.batch) completeLazily(m.batch, { sha256Hex }).then((batch) => p.resolve({ batch, ...(m.bytes ? { bytes: m.bytes } : {}) }), p.reject);
         else p.reject(new Error(m.error ?? 'worker failed'));
       });
       w.on('error', (e: Error) => {
@@ -85,7 +94,7 @@ export class WorkerChecker implements LineChecker {
     }
   }
 
-  check(job: Omit<CheckJob, 'id'>): Promise<CheckedBatch> {
+  check(job: Omit<CheckJob, 'id'>): Promise<Checked> {
     if (this.workers.length === 0) this.start();
     const id = ++this.ids;
     const w = this.workers[this.next++ % this.workers.length]!;

@@ -32,3 +32,18 @@ it('a region splits into its lines', () => {
   const b = Buffer.from('{"a":1}\n{"b":"é"}\r\n{"c":3}\n', 'utf8');
   expect(regionLinesOf(b, 3)).toEqual(['{"a":1}', '{"b":"é"}\r', '{"c":3}']);
 });
+
+it('decoded in pieces, a region gives the same lines as decoded whole', () => {
+  let seed = 11;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const words = ['{"seq":1}', 'é', '患者', '😀', 'x'.repeat(40), '\r', '', 'plain ascii'];
+  for (let n = 0; n < 300; n++) {
+    const lines = Array.from({ length: 1 + rand(12) }, () => Array.from({ length: rand(5) }, () => words[rand(words.length)]).join(''));
+    const open = rand(2) === 0; // the file's last line, without its "\n"
+    const text = lines.join('\n') + (open ? '' : '\n');
+    const bytes = Buffer.from(text, 'utf8');
+    const whole = regionLinesOf(bytes, lines.length, Infinity);
+    expect(whole).toEqual(lines);
+    for (const piece of [1, 2, 7, 16, 64]) expect(regionLinesOf(bytes, lines.length, piece)).toEqual(lines);
+  }
+});
