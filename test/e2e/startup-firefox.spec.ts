@@ -155,6 +155,10 @@ test.describe('firefox: browser start', () => {
           const telegram = watch(tabs.telegram!, BLOCKED, t0, !fresh);
           const team = watch(tabs.team!, WARNED, t0, !fresh);
           await Promise.all([chat.done, telegram.done, team.done]);
+          // When Firefox started the add-on's background (it delays it until its own start-up is done).
+          const backgroundAt = await tabs.chat!
+            .evaluate(async () => ((await chrome.runtime.getBackgroundPage()) as Window).performance.timeOrigin)
+            .then((at) => Math.round(at - t0), () => NaN);
           // Fresh: the sign-in page that loaded before the add-on is loaded again under the header.
           const underHeader = () => headers.at(-1)?.value;
           await expect.poll(underHeader, { timeout: 30_000 }).toBe(TENANTS).catch(() => undefined);
@@ -163,7 +167,7 @@ test.describe('firefox: browser start', () => {
           const intranetAt = arrivals.has(INTRANET) ? arrivals.get(INTRANET)! - t0 : -1;
           const through = ['t.me', `clinic-chat-${start}.example`, `team-chat-${start}.example`].map((h) => since(h).length);
           timings.push(
-            `start ${start}${fresh ? ' (new profile)' : ''}: browser up (puppeteer connected) at ${upAt} ms, allowed page's request at ${intranetAt} ms; ` +
+            `start ${start}${fresh ? ' (new profile)' : ''}: driver connected at ${upAt} ms, add-on's background started at ${backgroundAt} ms, allowed page's request at ${intranetAt} ms; ` +
               `block pages seen at ${[chat, telegram].map((w) => `${w.seen.at}${w.seen.atFirstLook ? ' (at first look)' : ''}`).join(' and ')} ms, warning at ${team.seen.at}${team.seen.atFirstLook ? ' (at first look)' : ''} ms, tenant header at ${headerAt} ms; ` +
               `requests to blocked/warned hosts ${through.join('/')}, sign-in requests without the header ${headers.filter((h) => h.value !== TENANTS).length}`,
           );
