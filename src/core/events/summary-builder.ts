@@ -255,7 +255,10 @@ export class SummaryBuilder {
     this.coverage = parent ? parent.coverage.child() : new CoverageTracker(this.budget);
     const fp = options.fingerprint ?? fnv64;
     // Short values are their own id; long ones (and any that could pass for a fingerprint) are fingerprinted.
-    this.idOf = (text) => (text.length <= 64 && text.charCodeAt(0) !== 0 ? text : '\u0000' + fp(text));
+    // Ids are joined, not added: `a + b` is a rope (V8's ConsString) that a Map key keeps
+    // as a 32-byte wrapper beside its flattened text, for every distinct value (issue 19: 400,000
+    // of them in the 1M-event report); join() writes one flat string.
+    this.idOf = (text) => (text.length <= 64 && text.charCodeAt(0) !== 0 ? text : ['\u0000', fp(text)].join(''));
     const f = options.filter ?? {};
     this.onlyInstalls = f.installs && f.installs.length > 0 ? new Set(f.installs) : null;
     this.onlyUsers = f.users && f.users.length > 0 ? new Set(f.users) : null;
@@ -326,7 +329,7 @@ export class SummaryBuilder {
         countWho(u, type, ms);
         T.users.rank(e.user, clip(e.user));
       }
-      const pairId = this.idOf(installId) + '\u0001' + this.idOf(e.user);
+      const pairId = [this.idOf(installId), this.idOf(e.user)].join('\u0001');
       const p = T.installUsers.open(pairId);
       if (p) {
         p.count++;
@@ -377,7 +380,7 @@ export class SummaryBuilder {
       case 'media.proceeded': {
         const host = e.host ?? UNKNOWN_HOST;
         const hid = this.idOf(host);
-        const pair = T.siteInstalls.open(hid + '\u0001' + this.idOf(installId));
+        const pair = T.siteInstalls.open([hid, this.idOf(installId)].join('\u0001'));
         const site = T.mediaSites.open(hid);
         if (site) {
           if (pair && T.siteInstalls.isNew()) site.count++;
@@ -427,7 +430,7 @@ export class SummaryBuilder {
         r[proceed]++;
         T.reasons.rank(group, shown === '' ? NO_REASON : clip(shown));
       }
-      const pairId = rid + '\u0001' + this.idOf(label);
+      const pairId = [rid, this.idOf(label)].join('\u0001');
       const p = T.reasonServices.open(pairId);
       if (p) {
         p.count++;
