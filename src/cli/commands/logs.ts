@@ -22,9 +22,8 @@
 import crypto from 'node:crypto';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, LineTooLongError, lineBatchesOf, type CliIO, type Command } from '../io.ts';
 import { inThisThread, WorkerChecker, workersFor, type Checked, type LineChecker } from '../logs/checkers.ts';
-import { regionLinesOf, sha256Hex } from '../logs/region.ts';
-import { LINE_EVENT, type CheckedBatch } from '../../core/events/check-lines.ts';
-import type { EventRecord } from '../../core/events/types.ts';
+import { regionLineAt, sha256Hex } from '../logs/region.ts';
+import type { CheckedBatch } from '../../core/events/check-lines.ts';
 import { NdjsonLineParser, type NdjsonLine } from '../../core/events/ndjson.ts';
 import type { IncrementalSha256 } from '../../core/events/signature.ts';
 import { ExportVerifier, parseKeyLines, type ExportVerdict, type KeyPins } from '../../core/events/verify.ts';
@@ -174,7 +173,12 @@ export async function streamChecked(io: CliIO, file: string, checker: LineChecke
   const next = async (): Promise<boolean> => {
     const { batch, region } = inflight.shift()!;
     const { batch: b, bytes } = await batch;
-    if (events && !b.events) b.events = eventsOf(b, region.lines ?? regionLinesOf(bytes ?? region.bytes!, region.count));
+    // Only the lines: each event is parsed as it is added up (report-intake.ts), so a region's
+    // parsed events never outlive the young generation together.
+    if (events && !b.events) {
+      const lines = region.lines;
+      b.lineAt = lines ? (j) => lines[j]! : regionLineAt(bytes ?? region.bytes!, region.count);
+    }
     const go = each(b);
     if (bytes) io.releaseRegion?.(bytes);
     return go;
@@ -208,16 +212,6 @@ export async function streamChecked(io: CliIO, file: string, checker: LineChecke
   while (inflight.length > 0) if (!(await next())) return;
 }
 
-/** The events of a checked batch, parsed from its lines (they were checked: JSON.parse gives the same value). */
-function eventsOf(b: CheckedBatch, lines: readonly string[]): Array<EventRecord | null> {
-  const out = new Array<EventRecord | null>(lines.length).fill(null);
-  for (let i = 0; i < lines.length; i++) {
-    if (b.kind[i] !== LINE_EVENT) continue;
-    const s = lines[i]!;
-    out[i] = JSON.parse(s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s) as EventRecord;
-  }
-  return out;
-}
 
 /** Why a file could not be read, in words. */
 export function readProblem(e: unknown, what: string): string {

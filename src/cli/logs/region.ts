@@ -45,24 +45,52 @@ export function decodeUtf8(bytes: Uint8Array): string {
  */
 export const PIECE_BYTES = 32 * 1024;
 
+/** The lines of a region piece by piece (PIECE_BYTES): each yield holds the next lines, in order. */
+export function* regionPieces(bytes: Uint8Array, count: number, piece = PIECE_BYTES): Generator<string[]> {
+  if (bytes.byteLength <= piece) {
+    const lines = decodeUtf8(bytes).split('\n');
+    if (lines.length > count) lines.pop(); // after the last "\n"
+    yield lines;
+    return;
+  }
+  let start = 0;
+  let seen = 0;
+  while (start < bytes.byteLength) {
+    let end = start + piece >= bytes.byteLength ? bytes.byteLength : bytes.lastIndexOf(10, start + piece - 1) + 1;
+    if (end <= start) end = bytes.indexOf(10, start + piece) + 1 || bytes.byteLength; // one line longer than a piece
+    const lines = decodeUtf8(bytes.subarray(start, end)).split('\n');
+    // A piece ends after a "\n" (nothing follows it), except the file's last line without one.
+    if (end < bytes.byteLength || lines.length + seen > count) lines.pop();
+    seen += lines.length;
+    yield lines;
+    start = end;
+  }
+}
+
 /** The `count` lines of a region (without "\n"; a "\r" before it is the checker's to drop). */
 export function regionLinesOf(bytes: Uint8Array, count: number, piece = PIECE_BYTES): string[] {
-  if (bytes.byteLength > piece) {
-    // In pieces that end at a line end: see PIECE_BYTES.
-    const out: string[] = [];
-    let start = 0;
-    while (start < bytes.byteLength) {
-      let end = start + piece >= bytes.byteLength ? bytes.byteLength : bytes.lastIndexOf(10, start + piece - 1) + 1;
-      if (end <= start) end = bytes.indexOf(10, start + piece) + 1 || bytes.byteLength; // one line longer than a piece
-      const lines = decodeUtf8(bytes.subarray(start, end)).split('\n');
-      if (end === bytes.byteLength ? lines.length + out.length > count : true) lines.pop();
-      for (const l of lines) out.push(l);
-      start = end;
+  const out: string[] = [];
+  for (const lines of regionPieces(bytes, count, piece)) for (const l of lines) out.push(l);
+  return out;
+}
+
+/**
+ * The lines of a region one at a time, asked for in order (line 0, 1, 2 …): only the current
+ * piece is decoded and alive, so a caller doing much work per line (logs report adding events
+ * up) never keeps a whole region's text long enough to be promoted to the old generation.
+ */
+export function regionLineAt(bytes: Uint8Array, count: number): (j: number) => string {
+  const pieces = regionPieces(bytes, count);
+  let lines: string[] = [];
+  let first = 0;
+  return (j) => {
+    while (j >= first + lines.length) {
+      first += lines.length;
+      const next = pieces.next();
+      if (next.done) throw new RangeError(`regionLineAt: line ${j} of ${count}`);
+      lines = next.value;
     }
-    return out;
-  }
-  const text = decodeUtf8(bytes);
-  const lines = text.split('\n');
-  if (lines.length > count) lines.pop(); // after the last "\n"
-  return lines;
+    if (j < first) throw new RangeError('regionLineAt: lines are read in order');
+    return lines[j - first]!;
+  };
 }

@@ -57,6 +57,12 @@ export interface CheckedBatch {
   trailer: Map<number, unknown>;
   /** The parsed events (LINE_EVENT lines; null elsewhere), when asked for. */
   events?: Array<EventRecord | null>;
+  /**
+   * Or the batch's lines as read (without "\n"), asked for in order (0, 1, 2 …), for a caller
+   * that parses each checked event only when it adds it up (report-intake.ts): one event and
+   * one piece of text alive at a time, not a region's.
+   */
+  lineAt?: (j: number) => string;
   /** LINE_RECHECK lines: the parsed value, for completeBatch. */
   recheck: Map<number, unknown>;
 }
@@ -215,6 +221,11 @@ async function finishHashes(b: Building, inputs: Array<string | null>, options: 
     if (h !== null && h === b.hash[i]) b.hashOk[i] = 1;
   });
   return compact(b);
+}
+
+/** A line checked as an event (LINE_EVENT), parsed again: JSON.parse gives the value that was checked. */
+export function parseCheckedLine(s: string): EventRecord {
+  return JSON.parse(s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s) as EventRecord;
 }
 
 /** Check lines already parsed (parseNdjsonLines, NdjsonLineParser); they must be consecutive. */

@@ -23,7 +23,7 @@
 import { recordHashInput } from './chain.ts';
 import { SummaryBuilder, type BuilderOptions, type SummaryFilter } from './summary-builder.ts';
 import { UNKNOWN_WHO, type Conflict, type Exclusion, type InputRow, type Summary } from './summary.ts';
-import { checkParsedLines, completeLazily, type CheckedBatch } from './check-lines.ts';
+import { checkParsedLines, completeLazily, LINE_EVENT, parseCheckedLine, type CheckedBatch } from './check-lines.ts';
 import type { NdjsonLine } from './ndjson.ts';
 import { SIGNATURE_TYPE, type IncrementalSha256, type SignatureTrailer } from './signature.ts';
 import type { EventRecord } from './types.ts';
@@ -259,12 +259,15 @@ export class InputRun {
   addChecked(b: CheckedBatch): void {
     if (this.done) return;
     this.verifier.addChecked(b);
-    const events = b.events!;
+    const { events, lineAt } = b;
+    if (!events && !lineAt) throw new Error('InputRun.addChecked: a batch without its events or lines');
     // Events up to the first failure (after it, the input will not count anyway).
-    const end = this.verifier.failed ? 0 : events.length;
+    const end = this.verifier.failed ? 0 : b.kind.length;
     for (let j = 0; j < end; j++) {
-      const e = events[j];
-      if (e) this.event(e);
+      if (events) {
+        const e = events[j];
+        if (e) this.event(e);
+      } else if (b.kind[j] === LINE_EVENT) this.event(parseCheckedLine(lineAt!(j)));
     }
   }
 

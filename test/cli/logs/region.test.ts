@@ -5,7 +5,7 @@
  * characters.
  */
 import { expect, it } from 'vitest';
-import { decodeUtf8, regionLinesOf } from '../../../src/cli/logs/region.ts';
+import { decodeUtf8, regionLineAt, regionLinesOf } from '../../../src/cli/logs/region.ts';
 
 it('decodes exactly as UTF-8, ASCII or not', () => {
   const samples = [
@@ -45,5 +45,8 @@ it('decoded in pieces, a region gives the same lines as decoded whole', () => {
     const whole = regionLinesOf(bytes, lines.length, Infinity);
     expect(whole).toEqual(lines);
     for (const piece of [1, 2, 7, 16, 64]) expect(regionLinesOf(bytes, lines.length, piece)).toEqual(lines);
+    // One at a time, in order, some skipped (logs report reads only the event lines).
+    const at = regionLineAt(bytes, lines.length);
+    for (let j = rand(2); j < lines.length; j += 1 + rand(2)) expect(at(j)).toBe(lines[j]);
   }
 });
