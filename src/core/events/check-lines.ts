@@ -42,10 +42,13 @@ export interface CheckedBatch {
   hashOk: Uint8Array;
   /** 1 when the event's `prev` is the hash of the event on the line before, both in this batch. */
   linked: Uint8Array;
-  /** 64 characters per line: an event's `hash`, spaces for other lines. */
-  hashes: string;
-  /** The events' hashes joined by "\n", in order: this batch's part of the export digest. */
-  digestPart: string;
+  /** 64 characters per line (an event's `hash`, spaces for other lines), CHUNK lines per string: read with hashOf. */
+  hashes: string[];
+  /**
+   * The events' hashes joined by "\n", in order, in strings of at most CHUNK hashes: this
+   * batch's part of the export digest.
+   */
+  digestPart: string[];
   /** `prev` of every event not linked to the line before it in this batch. */
   prevs: Map<number, string>;
   /** Where the events' installId changes: [line index, installId or null for none]. */
@@ -112,6 +115,19 @@ function emptyBatch(firstLine: number, n: number, events: boolean): Building {
 }
 
 const NO_HASH = ' '.repeat(64);
+/**
+ * Lines per string of `hashes` and `digestPart`: 1,024 × 65 characters stay under V8's 128 KB
+ * limit for ordinary objects. A 1 MiB region's ~2,400 hashes joined in one string were large
+ * objects, each mapped and faulted in afresh (twice per region, and again when the digest
+ * flattened "\n" + part): a tenth of `logs verify`'s profile.
+ */
+const CHUNK = 1024;
+
+/** The hash of line `i` of a checked batch (64 spaces when the line is not an event). */
+export function hashOf(b: CheckedBatch, i: number): string {
+  const at = (i % CHUNK) * 64;
+  return b.hashes[(i / CHUNK) | 0]!.slice(at, at + 64);
+}
 
 function compact(b: Building): CheckedBatch {
   const n = b.kind.length;
@@ -135,7 +151,11 @@ function compact(b: Building): CheckedBatch {
     }
   }
   const { hash: _h, prev: _p, installId: _i, ...rest } = b;
-  return { ...rest, hashes: hashes.join(''), digestPart: digest.join('\n'), prevs, installIds };
+  const hashChunks: string[] = [];
+  for (let i = 0; i < n; i += CHUNK) hashChunks.push(hashes.slice(i, i + CHUNK).join(''));
+  const digestChunks: string[] = [];
+  for (let i = 0; i < digest.length; i += CHUNK) digestChunks.push(digest.slice(i, i + CHUNK).join('\n'));
+  return { ...rest, hashes: hashChunks, digestPart: digestChunks, prevs, installIds };
 }
 
 /** Back to per-line strings (to finish LINE_RECHECK lines). */
@@ -149,7 +169,7 @@ function expand(c: CheckedBatch): Building {
   for (let i = 0; i < n; i++) {
     while (at < c.installIds.length && c.installIds[at]![0] <= i) id = c.installIds[at++]![1];
     if (c.kind[i] !== LINE_EVENT) continue;
-    hash[i] = c.hashes.slice(i * 64, i * 64 + 64);
+    hash[i] = hashOf(c, i);
     prev[i] = c.prevs.get(i) ?? hash[i - 1] ?? '';
     installId[i] = id ?? undefined;
   }

@@ -96,7 +96,11 @@ export class ExportDigest {
   /** Several hashes at once: `joined` is `count` hashes joined by "\n". */
   addJoined(joined: string, count: number): void {
     if (count === 0) return;
-    if (this.incremental) this.incremental.update(this.n === 0 ? joined : '\n' + joined);
+    if (this.incremental) {
+      // Two updates, not "\n" + joined: that would copy the whole part into a new string.
+      if (this.n > 0) this.incremental.update('\n');
+      this.incremental.update(joined);
+    }
     else this.parts.push(joined);
     this.n += count;
   }

@@ -18,7 +18,7 @@
  *   8. the ECDSA signature is valid for the trailer's key                    → bad-signature
  *   9. with pinned keys: the trailer's key is the install's pinned key       → key-not-pinned
  */
-import { checkParsedLines, completeLazily, fullCheck, LINE_BLANK, LINE_ERROR, LINE_RECHECK, LINE_TRAILER, type CheckedBatch } from './check-lines.ts';
+import { checkParsedLines, completeLazily, fullCheck, hashOf, LINE_BLANK, LINE_ERROR, LINE_RECHECK, LINE_TRAILER, type CheckedBatch } from './check-lines.ts';
 import { GENESIS, recordHashInput, sha256Hex, type ChainSummary, type CheckFailure } from './chain.ts';
 import type { NdjsonLine } from './ndjson.ts';
 import { HASH_REGEX, plainlyValid } from './plain-check.ts';
@@ -224,8 +224,8 @@ export class ExportVerifier {
     }
     if (this.failure) return;
     // The whole batch was read without a fault: its hashes join the digest, the last one is the next batch's link.
-    if (last >= 0) this.prevHash = b.hashes.slice(last * 64, last * 64 + 64);
-    if (events > 0) this.digest.addJoined(b.digestPart, events);
+    if (last >= 0) this.prevHash = hashOf(b, last);
+    if (events > 0) for (const part of b.digestPart) this.digest.addJoined(part, (part.length + 1) / 65);
     for (const [j, id] of b.installIds) if (id !== null && !this.installIds.has(id)) this.installIds.set(id, b.firstLine + j);
     for (const [j, installId, publicKey] of b.logKeys) this.logKeys.push({ installId, publicKey, line: b.firstLine + j, seq: b.seq[j]! });
   }
