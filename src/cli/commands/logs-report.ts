@@ -73,7 +73,7 @@ export async function report(args: string[], io: CliIO): Promise<number> {
   const facts = await Promise.all(files.map(async (f) => (io.lastLine ? trailerFacts((await io.lastLine(f).catch(() => null)) ?? '') : null)));
   const options = { ...(keys ? { keys } : {}), filter: { installs: p.repeat.get('--install')!, users: p.repeat.get('--user')! }, sha256Hex, digest, fingerprint, coverage };
   let lines = new Map<string, string[]>();
-  const checkers = new Checkers(io);
+  const checkers = new Checkers(io, true);
   let intake: ReportIntake;
   try {
     intake = await readAll(io, checkers, files, facts, options, lines, false);

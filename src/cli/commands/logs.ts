@@ -142,11 +142,15 @@ export async function streamLines(io: CliIO, file: string, each: (batch: NdjsonL
 /** Checkers for a command's inputs: this thread for small ones, one pool of workers shared by the large ones. */
 export class Checkers {
   private pool: WorkerChecker | null = null;
-  constructor(private readonly io: CliIO) {}
+  /** `mainBusy`: this thread also adds every event up (logs report): see workersFor. */
+  constructor(
+    private readonly io: CliIO,
+    private readonly mainBusy = false,
+  ) {}
   async for(file: string): Promise<LineChecker> {
     // Only for real files and pipes (an IO that reads regions and knows sizes).
     if (!this.io.readRegions || !this.io.size) return inThisThread;
-    const n = workersFor(await this.io.size(file).catch(() => null));
+    const n = workersFor(await this.io.size(file).catch(() => null), this.mainBusy);
     if (n === 0) return inThisThread;
     this.pool ??= new WorkerChecker(n);
     return this.pool;
