@@ -249,15 +249,18 @@ export async function benchDnrFloor(opts: { rounds?: number } = {}): Promise<{ i
   const dnr = await plainChromium([`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...args]);
   const plain = await plainChromium(args);
   try {
-    const a = await dnr.context.newPage();
-    const b = await plain.context.newPage();
-    // The rule is in force (so the extension is loaded) before anything is timed.
+    // The rule is in force (so the extension is loaded) before anything is timed; probed in a
+    // page of its own, whose error page would otherwise interrupt the first timed load.
     // (the static ruleset is indexed after the extension loads: up to 20 s)
     let blocked = false;
     for (let i = 0; i < 40 && !blocked; i++) {
-      blocked = await a.goto(`https://web.whatsapp.com/?try=${i}`).then(() => false, (e: Error) => /ERR_BLOCKED_BY_CLIENT/.test(e.message));
+      const probe = await dnr.context.newPage();
+      blocked = await probe.goto(`https://web.whatsapp.com/?try=${i}`).then(() => false, (e: Error) => /ERR_BLOCKED_BY_CLIENT/.test(e.message));
+      await probe.close();
       if (!blocked) await new Promise((r) => setTimeout(r, 500));
     }
+    const a = await dnr.context.newPage();
+    const b = await plain.context.newPage();
     if (!blocked) throw new Error('page-load bench: the DNR-only extension did not load (web.whatsapp.com was not blocked)');
     return { images: await compare(a, b, (r) => `/images/dnr${r}`, rounds, 3), frames: await compare(a, b, (r) => `/frames/dnr${r}`, rounds, 3) };
   } finally {
