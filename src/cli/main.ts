@@ -207,24 +207,40 @@ export async function* readLineBatches(path: string, chunkBytes = 1 << 20, maxLi
   for await (const r of readLineRegions(path, chunkBytes, maxLineBytes)) yield regionLines(r);
 }
 
-/** The last non-empty line of a regular file, read from its end; null for a pipe or a device. */
+/**
+ * The last non-empty line of a regular file, read from its end; null for a pipe or a device.
+ * A few KB are read first (a signature line is well under 1 KB) and up to the line limit only
+ * when the line is longer: `logs report` reads every input's last line before the inputs, and
+ * a MiB per input (a buffer and its decoded text, memory outside V8's heap that lives until a
+ * collection) made the report's peak grow with the number of files — 4 MB a file, 1.1 GB for
+ * 300 exports of 10,000 events.
+ */
 export async function lastLineOf(path: string): Promise<string | null> {
   if (path === '-') return null;
   const handle = await open(path, 'r');
   try {
     const st = await handle.stat();
     if (!st.isFile()) return null;
-    const want = Math.min(st.size, MAX_LINE_BYTES + 4);
-    const buf = Buffer.alloc(want);
-    const { bytesRead } = await handle.read(buf, 0, want, st.size - want);
-    const text = buf.subarray(0, bytesRead).toString('utf8').replace(/[\r\n]+$/, '');
-    const nl = text.lastIndexOf('\n');
-    const last = (nl === -1 ? text : text.slice(nl + 1)).replace(/\r$/, '');
-    return nl === -1 && st.size > want ? null : last === '' ? null : last;
+    for (const limit of [LAST_LINE_FIRST_READ, MAX_LINE_BYTES + 4]) {
+      const want = Math.min(st.size, limit);
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(buf, 0, want, st.size - want);
+      let end = bytesRead;
+      while (end > 0 && (buf[end - 1] === 10 || buf[end - 1] === 13)) end--;
+      const nl = buf.lastIndexOf(10, end - 1);
+      // The whole line is in what was read: it starts after a "\n", or at the file's start.
+      if (nl !== -1 || want === st.size) {
+        const last = buf.toString('utf8', nl + 1, end).replace(/\r$/, '');
+        return last === '' ? null : last;
+      }
+    }
+    return null;
   } finally {
     await handle.close();
   }
 }
+/** What lastLineOf reads first from a file's end. */
+const LAST_LINE_FIRST_READ = 16 * 1024;
 
 export const processIO: CliIO = {
   out: (t) => void process.stdout.write(t + '\n'),
