@@ -67,10 +67,12 @@ test.describe('firefox: the add-on\'s capture check (detection, best effort)', (
       await tab.open(`https://${SANCTIONED}/visit`);
       expect(await capture(tab)).toBe('ok');
       expect((await mediaEvents(session.admin)).filter((e) => e.host === SANCTIONED)).toEqual([]);
-      // Round the wrapper: a fresh frame's own getUserMedia is not the wrapped one. Firefox
-      // grants it (the person allowed the site): the best effort's limit. deploy's Permissions
-      // policy is what refuses it (media-deploy.spec.ts); should the add-on ever close this too,
-      // this line fails and docs/camera-and-microphone.md needs updating.
+      // Round the wrapper: a fresh frame's own getUserMedia, called at once. Whether Firefox has
+      // put the page-world wrapper into the new about:blank frame by then is a race: when it has,
+      // the frame's wrapper asks the top frame's bridge (media-channel.ts) and the add-on refuses;
+      // when not, Firefox grants it (the person allowed the site) — the best effort's limit, seen
+      // both ways in CI. deploy's Permissions policy is what refuses it every time
+      // (media-deploy.spec.ts); docs/camera-and-microphone.md says so.
       await tab.open('https://chat.example.net/room');
       const round = await tab.run(async () => {
         const f = document.createElement('iframe');
@@ -84,7 +86,7 @@ test.describe('firefox: the add-on\'s capture check (detection, best effort)', (
           return (e as Error).name;
         }
       }, null);
-      expect(round).toBe('ok');
+      expect(['ok', 'NotAllowedError']).toContain(round);
     });
   });
 
