@@ -70,24 +70,41 @@ export function LogViewer() {
     setPageIndex(0);
   }, [filter]);
 
+  // Each query's answer is used only while its filter, page and version are still the ones on
+  // screen: a slower answer to an earlier query (a live update racing a filter change) would
+  // otherwise overwrite a newer one ("Events 1–8 of 2 matching the filters", seen in CI).
   useEffect(() => {
     if (!store) return;
+    let current = true;
     const beforeSeq = cursors[pageIndex];
     store
       .page(filter, { limit: PAGE_SIZE, ...(beforeSeq !== undefined ? { beforeSeq } : {}) })
       .then((p) => {
+        if (!current) return;
         setEvents(p.events);
         setHasOlder(p.hasMore);
         // For npm run bench: the viewer's first page on screen.
         if (performance.getEntriesByName('log-viewer-rendered').length === 0) requestAnimationFrame(() => performance.mark('log-viewer-rendered'));
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => {
+        if (current) setError(e.message);
+      });
+    return () => {
+      current = false;
+    };
   }, [store, filter, pageIndex, cursors, version]);
 
   useEffect(() => {
     if (!store) return;
-    store.count(filter).then(setTotal, () => setTotal(null));
-    store.dailyCounts(filter).then(setDaily, () => setDaily([]));
+    let current = true;
+    const only = <T,>(set: (v: T) => void) => (v: T) => {
+      if (current) set(v);
+    };
+    store.count(filter).then(only(setTotal), () => only(setTotal)(null));
+    store.dailyCounts(filter).then(only(setDaily), () => only(setDaily)([]));
+    return () => {
+      current = false;
+    };
   }, [store, filter, version]);
 
   useEffect(() => {
