@@ -59,8 +59,30 @@ export type Command = (args: string[], io: CliIO) => Promise<number>;
 export const EXIT_OK = 0;
 export const EXIT_PROBLEM = 1;
 export const EXIT_USAGE = 2;
+/**
+ * Standard output was closed by its reader (`… | head -1`): 128 + SIGPIPE, the status a
+ * shell shows for git or grep there (they die of the signal; Node ignores it, so the command
+ * exits with the same number). Never 0: lines the caller asked for were not delivered, and a
+ * script must not take a cut-off `logs verify` for a pass; never 1, which says the log failed.
+ */
+export const EXIT_BROKEN_PIPE = 141;
 
 export class UsageError extends Error {}
+
+/**
+ * A line could not be written to standard output (its reader closed the pipe, the disk is
+ * full): thrown by CliIO.out so that the command stops there instead of reading on for
+ * output nobody receives; runCommand (main.ts) ends it as docs/command-line-and-pages.md says.
+ */
+export class OutputFailed extends Error {
+  constructor(readonly failure: Error & { code?: string }) {
+    super(`cannot write to standard output: ${failure.message}`);
+  }
+  /** The reader went away (EPIPE): not an error to report, exit EXIT_BROKEN_PIPE. */
+  get brokenPipe(): boolean {
+    return this.failure.code === 'EPIPE';
+  }
+}
 
 export class FileTooLargeError extends Error {
   constructor(readonly bytes: number, readonly maxBytes: number) {

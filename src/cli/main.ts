@@ -4,7 +4,7 @@ import { MAX_LINE_BYTES } from '../core/events/json-line.ts';
 import { decodeUtf8 } from './logs/region.ts';
 import { dirname } from 'node:path';
 import { escapeControls, escapeControlsKeepingLines } from '../core/printable.ts';
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, LineTooLongError, UsageError, type CliIO, type Command } from './io.ts';
+import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, LineTooLongError, OutputFailed, UsageError, type CliIO, type Command } from './io.ts';
 
 /**
  * A command's code, loaded when it runs: `logs verify` never loads the policy compiler, the
@@ -67,6 +67,7 @@ export async function runCommand(argv: string[], unsafeIO: CliIO): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (e) {
+    if (e instanceof OutputFailed) return outputFailed(io, name, e);
     if (e instanceof UsageError) {
       io.err(`telehealth-guard ${name}: ${escapeControls(e.message)}\nRun "telehealth-guard ${name} --help" for usage.`);
       return EXIT_USAGE;
@@ -75,6 +76,13 @@ export async function runCommand(argv: string[], unsafeIO: CliIO): Promise<numbe
     io.err(`telehealth-guard ${name}: ${describeFailure(e)}`);
     return EXIT_PROBLEM;
   }
+}
+
+/** A command stopped because standard output could not be written: quietly for a closed pipe, else one line on stderr. */
+function outputFailed(io: CliIO, name: string, e: OutputFailed): number {
+  if (e.brokenPipe) return EXIT_BROKEN_PIPE;
+  io.err(`telehealth-guard ${name}: ${escapeControls(e.message)}`);
+  return EXIT_PROBLEM;
 }
 
 /** One line for an unexpected failure (stack overflow, out of memory, a bug). */
@@ -242,9 +250,34 @@ export async function lastLineOf(path: string): Promise<string | null> {
 /** What lastLineOf reads first from a file's end. */
 const LAST_LINE_FIRST_READ = 16 * 1024;
 
+/**
+ * A line to standard output. A failed write (EPIPE from a closed pipe, ENOSPC from a full
+ * disk) is known as soon as write() returns (stream.errored; Node reports the 'error' event
+ * itself a tick later, see runCli), so the command is stopped at that line (OutputFailed).
+ */
+function writeOut(text: string): void {
+  const s = process.stdout;
+  if (!s.errored) s.write(text + '\n');
+  if (s.errored) {
+    stdoutFailureMet = true;
+    throw new OutputFailed(s.errored);
+  }
+}
+/** A failed write to stdout was turned into OutputFailed (runCommand ends the command and says so, once). */
+let stdoutFailureMet = false;
+
+/**
+ * A line to standard error, or nothing when it cannot be written: it only carries
+ * diagnostics, there is nowhere left to report that, and the answer on stdout and the exit
+ * code still stand.
+ */
+function writeErr(text: string): void {
+  if (!process.stderr.errored && process.stderr.writable) process.stderr.write(text + '\n');
+}
+
 export const processIO: CliIO = {
-  out: (t) => void process.stdout.write(t + '\n'),
-  err: (t) => void process.stderr.write(t + '\n'),
+  out: writeOut,
+  err: writeErr,
   readFile: async (p, options) => {
     // Size is checked on the open file before reading, so a 50 MB (or 5 GB) file is
     // refused at once instead of being read into memory.
@@ -280,6 +313,24 @@ export const processIO: CliIO = {
   },
 };
 
-export function runCli(argv: string[]): Promise<number> {
-  return runCommand(argv, processIO);
+/**
+ * Runs a command on the process's own streams. Their write errors are handled here, never
+ * left to Node's default (an unhandled 'error' event: a stack trace and exit 1). A command
+ * meets a failure at the line that failed (writeOut) and runCommand ends it; one reported
+ * only later (where stdout is written asynchronously, e.g. a pipe on Windows) is met at the
+ * command's next line, or here once it has returned, with the same exit code.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  let running = true;
+  const settle = (): number => {
+    stdoutFailureMet = true;
+    return outputFailed(terminalSafe(processIO), argv[0] ?? '', new OutputFailed(process.stdout.errored!));
+  };
+  process.stdout.on('error', () => {
+    if (!running && !stdoutFailureMet) process.exitCode = settle();
+  });
+  process.stderr.on('error', () => {}); // writeErr stops writing to it
+  const code = await runCommand(argv, processIO);
+  running = false;
+  return process.stdout.errored && !stdoutFailureMet ? settle() : code;
 }
