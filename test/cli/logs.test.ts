@@ -123,6 +123,34 @@ describe('logs verify', () => {
     expect(io.stderr.join('')).toBe('FAIL bad-keys.ndjson: keys file, line 1: missing "publicKey"');
   });
 
+  it('--keys reads the same way in verify and report (one helper): the same failures and exits, each command its own warning when the keys file is an input', async () => {
+    const bad = { ...(await files()), 'bad-keys.ndjson': '{"installId":"x"}\n', 'keys.csv': 'seq,ts,type,x\n' };
+    for (const sub of ['verify', 'report']) {
+      for (const [keys, error] of [
+        ['bad-keys.ndjson', 'FAIL bad-keys.ndjson: keys file, line 1: missing "publicKey"'],
+        ['missing-keys.ndjson', "FAIL missing-keys.ndjson: cannot read the keys file: cannot read: ENOENT: no such file, open 'missing-keys.ndjson'"],
+        ['keys.csv', 'FAIL keys.csv: cannot read the keys file: a CSV file'],
+      ]) {
+        const io = memoryIO({ ...bad });
+        expect(await logsCommand([sub, '--keys', keys!, 'good.ndjson'], io), `${sub} ${keys}`).toBe(1);
+        expect([io.stdout, io.stderr], `${sub} ${keys}`).toEqual([[], [error]]);
+        expect(io.files['report.html']).toBeUndefined();
+      }
+    }
+    const io = memoryIO(await files());
+    // Named once for each time it is given (an input given twice is read twice, its events counted once).
+    expect(await logsCommand(['report', '--keys', 'good.ndjson', 'good.ndjson', 'pruned.ndjson', 'good.ndjson', '--out', 'r.txt'], io)).toBe(0);
+    expect(io.stderr).toEqual([
+      'warning: the keys file is also an input (good.ndjson): a key taken from the file being checked proves nothing about who signed it',
+      'warning: the keys file is also an input (good.ndjson): a key taken from the file being checked proves nothing about who signed it',
+    ]);
+    const v = memoryIO(await files());
+    expect(await logsCommand(['verify', '--keys', 'good.ndjson', 'good.ndjson'], v)).toBe(0);
+    expect(v.stderr).toEqual([
+      'warning: the keys file is the export being verified: a key taken from the file being checked proves nothing about who signed it; use the log.key lines your collector received',
+    ]);
+  });
+
   it('unreadable file and CSV exit 1', async () => {
     const io = memoryIO(await files());
     expect(await logsCommand(['verify', 'missing.ndjson'], io)).toBe(1);

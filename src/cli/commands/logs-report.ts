@@ -9,10 +9,9 @@ import { renderReportHtml } from '../../core/events/report-html.ts';
 import { ReportIntake, readingOrder, trailerFacts, type TrailerFacts } from '../../core/events/report-intake.ts';
 import { renderReportText } from '../../core/events/report-text.ts';
 import type { Conflict, Summary } from '../../core/events/summary.ts';
-import type { KeyPins } from '../../core/events/verify.ts';
 import { escapeControls } from '../../core/printable.ts';
 import { coverageOptions } from '../coverage-options.ts';
-import { Checkers, describe, digest, errorMessage, failLine, fingerprint, parseArgs, readKeys, readProblem, sha256Hex, streamChecked, usage } from './logs.ts';
+import { Checkers, describe, digest, errorMessage, failLine, fingerprint, parseArgs, pinnedKeysFrom, readProblem, sha256Hex, streamChecked, usage } from './logs.ts';
 
 /** One reading of every input (a second one leaves out inputs found in a conflict). */
 async function readAll(io: CliIO, checkers: Checkers, files: string[], facts: Array<TrailerFacts | null>, intakeOptions: ConstructorParameters<typeof ReportIntake>[0], lines: Map<string, string[]>, second: boolean): Promise<ReportIntake> {
@@ -56,19 +55,9 @@ export async function report(args: string[], io: CliIO): Promise<number> {
   const coverage = coverageOptions({ asOf: p.single.get('--as-of'), silentDays: p.single.get('--silent-days'), minBrowser: p.repeat.get('--min-browser') }, new Date());
   if ('usage' in coverage) return usage(io, coverage.usage);
   const out = p.single.get('--out') ?? 'report.html';
-  const keysFile = p.single.get('--keys');
-  let keys: KeyPins | undefined;
-  if (keysFile !== undefined) {
-    const k = await readKeys(io, keysFile);
-    if ('error' in k) {
-      io.err(k.error);
-      return EXIT_PROBLEM;
-    }
-    keys = k.keys;
-    for (const f of files) {
-      if (io.sameFile && (await io.sameFile(keysFile, f))) io.err(`warning: the keys file is also an input (${escapeControls(f)}): a key taken from the file being checked proves nothing about who signed it`);
-    }
-  }
+  const pins = await pinnedKeysFrom(io, p.single.get('--keys'), files, (f) => `the keys file is also an input (${escapeControls(f)}): a key taken from the file being checked proves nothing about who signed it`);
+  if ('exit' in pins) return pins.exit;
+  const { keys } = pins;
   // Each file's signature line first, from its end (report-intake.ts: the reading order).
   const facts = await Promise.all(files.map(async (f) => (io.lastLine ? trailerFacts((await io.lastLine(f).catch(() => null)) ?? '') : null)));
   const options = { ...(keys ? { keys } : {}), filter: { installs: p.repeat.get('--install')!, users: p.repeat.get('--user')! }, sha256Hex, digest, fingerprint, coverage };

@@ -240,6 +240,34 @@ export async function readKeys(io: CliIO, file: string): Promise<{ keys: KeyPins
   return { keys: r.keys };
 }
 
+/**
+ * `--keys` of `logs verify` and `logs report`: the pins in the keys file, or its failure said
+ * on stderr (exit 1). An input that is the keys file itself (same device and inode) is named
+ * in `selfPinned` with a warning (`selfWarning`, each command's words): a key taken from the
+ * file being checked proves nothing about who signed it.
+ */
+export async function pinnedKeysFrom(
+  io: CliIO,
+  keysFile: string | undefined,
+  inputs: readonly string[],
+  selfWarning: (input: string) => string,
+): Promise<{ keys: KeyPins | undefined; selfPinned: Set<string> } | { exit: number }> {
+  const selfPinned = new Set<string>();
+  if (keysFile === undefined) return { keys: undefined, selfPinned };
+  const k = await readKeys(io, keysFile);
+  if ('error' in k) {
+    io.err(k.error);
+    return { exit: EXIT_PROBLEM };
+  }
+  for (const f of inputs) {
+    if (io.sameFile && (await io.sameFile(keysFile, f))) {
+      selfPinned.add(f);
+      io.err(`warning: ${selfWarning(f)}`);
+    }
+  }
+  return { keys: k.keys, selfPinned };
+}
+
 /** Split `--name value` / `--name=value` options from positional arguments. */
 export function parseArgs(args: string[], names: { single: string[]; repeat: string[] }): { files: string[]; single: Map<string, string>; repeat: Map<string, string[]> } | { usage: string } {
   const files: string[] = [];
@@ -274,21 +302,10 @@ async function verify(args: string[], io: CliIO): Promise<number> {
   if ('usage' in p) return usage(io, p.usage);
   if (p.files.length !== 1) return usage(io, p.files.length === 0 ? 'logs verify needs a file' : 'logs verify takes exactly one file');
   const file = p.files[0]!;
-  const keysFile = p.single.get('--keys');
-  let keys: KeyPins | undefined;
-  let selfPinned = false;
-  if (keysFile !== undefined) {
-    const k = await readKeys(io, keysFile);
-    if ('error' in k) {
-      io.err(k.error);
-      return EXIT_PROBLEM;
-    }
-    keys = k.keys;
-    if (io.sameFile && (await io.sameFile(keysFile, file))) {
-      selfPinned = true;
-      io.err(`warning: the keys file is the export being verified: a key taken from the file being checked proves nothing about who signed it; use the log.key lines your collector received`);
-    }
-  }
+  const pins = await pinnedKeysFrom(io, p.single.get('--keys'), [file], () => 'the keys file is the export being verified: a key taken from the file being checked proves nothing about who signed it; use the log.key lines your collector received');
+  if ('exit' in pins) return pins.exit;
+  const { keys } = pins;
+  const selfPinned = pins.selfPinned.size > 0;
   const verifier = new ExportVerifier({ ...(keys ? { keys } : {}), sha256Hex, digest });
   const checkers = new Checkers(io);
   try {
