@@ -291,7 +291,11 @@ export const processIO: CliIO = {
     }
   },
   writeFile: async (p, d) => {
-    await mkdir(dirname(p), { recursive: true });
+    // A folder that is missing is made. A path through a regular file fails there with a
+    // misleading "file already exists": the write itself then says why ("not a directory").
+    await mkdir(dirname(p), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST' && e.code !== 'ENOTDIR') throw e;
+    });
     await writeFile(p, d);
   },
   readLines: readLineBatches,

@@ -55,7 +55,15 @@ export async function report(args: string[], io: CliIO): Promise<number> {
   const coverage = coverageOptions({ asOf: p.single.get('--as-of'), silentDays: p.single.get('--silent-days'), minBrowser: p.repeat.get('--min-browser') }, new Date());
   if ('usage' in coverage) return usage(io, coverage.usage);
   const out = p.single.get('--out') ?? 'report.html';
-  const pins = await pinnedKeysFrom(io, p.single.get('--keys'), files, (f) => `the keys file is also an input (${escapeControls(f)}): a key taken from the file being checked proves nothing about who signed it`);
+  // A slip of the hand (`--out export.ndjson`, the keys file, a link to either) would replace
+  // the evidence with its own report: refused before anything is read.
+  const keysFile = p.single.get('--keys');
+  for (const f of keysFile === undefined ? files : [keysFile, ...files]) {
+    if (f !== '-' && io.sameFile && (await io.sameFile(out, f))) {
+      return usage(io, `--out ${escapeControls(out)} is ${f === keysFile ? 'the keys file' : `the input ${escapeControls(f)}`}: the report would overwrite it; name another file`);
+    }
+  }
+  const pins = await pinnedKeysFrom(io, keysFile, files, (f) => `the keys file is also an input (${escapeControls(f)}): a key taken from the file being checked proves nothing about who signed it`);
   if ('exit' in pins) return pins.exit;
   const { keys } = pins;
   // Each file's signature line first, from its end (report-intake.ts: the reading order).
