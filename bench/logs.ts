@@ -132,8 +132,13 @@ async function runOnEndlessLine(args: string[], limit: number): Promise<CliRun &
   return { ...measured(stderr, performance.now() - t), fedMB: fed / (1 << 20) };
 }
 
-/** Single-core rates of the two things verifying cannot skip, over the same events: JSON.parse of each line and SHA-256 of each hash input. */
-function floorOf(path: string): { parsePerSec: number; sha256PerSec: number } {
+/**
+ * Single-core rates of the two things verifying cannot skip, over the same events: JSON.parse
+ * of each line and SHA-256 of each hash input — and of the third that the hash's definition
+ * adds: the canonical JSON of each parsed event (chain.ts recordHashInput, the fastest way
+ * found to write it in JavaScript; a walk cutting it from the line's own text was slower).
+ */
+function floorOf(path: string): { parsePerSec: number; sha256PerSec: number; canonicalPerSec: number } {
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('{"seq"'));
   const inputs = lines.map((l) => recordHashInput(JSON.parse(l) as EventRecord));
   const best = (fn: () => void) => {
@@ -153,8 +158,34 @@ function floorOf(path: string): { parsePerSec: number; sha256PerSec: number } {
   const shaMs = best(() => {
     for (const x of inputs) sink += hash(x).length;
   });
+  const values = lines.map((l) => JSON.parse(l) as EventRecord);
+  const canonicalMs = best(() => {
+    for (const v of values) sink += recordHashInput(v).length;
+  });
   if (sink === 0) throw new Error('unreachable');
-  return { parsePerSec: lines.length / (parseMs / 1000), sha256PerSec: inputs.length / (shaMs / 1000) };
+  return { parsePerSec: lines.length / (parseMs / 1000), sha256PerSec: inputs.length / (shaMs / 1000), canonicalPerSec: values.length / (canonicalMs / 1000) };
+}
+
+/**
+ * A check worker of the compiled command line (.output/cli/check-worker.mjs), from `new Worker`
+ * to its first answer, best of three — timed in a plain node (as the command line runs; this
+ * process runs under tsx, whose loader a worker started here would load too).
+ */
+function workerStartMs(): number {
+  const code = `const { Worker } = await import('node:worker_threads');
+let min = Infinity;
+for (let i = 0; i < 3; i++) {
+  const t = performance.now();
+  const w = new Worker(${JSON.stringify(resolve('.output/cli/check-worker.mjs'))}, { execArgv: [] });
+  await new Promise((ok, fail) => { w.once('message', ok); w.once('error', fail); w.postMessage({ id: 1, firstLine: 1, count: 1, lines: ['{}'], events: false }); });
+  min = Math.min(min, performance.now() - t);
+  await w.terminate();
+}
+process.stdout.write(String(min));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+  const ms = Number(r.stdout);
+  if (r.status !== 0 || !Number.isFinite(ms)) throw new Error(`logs bench: timing a check worker failed: ${r.stderr.slice(0, 300)}`);
+  return ms;
 }
 
 export interface LogToolsBench {
@@ -166,7 +197,19 @@ export interface LogToolsBench {
   report100kOneThread: CliRun & { eventsPerSec: number };
   /** 1,000,000 events, 200,000 distinct ~2 KB reasons. */
   report1M: CliRun & { eventsPerSec: number; distinctReasons: number; htmlKB: number };
-  floor: { parsePerSec: number; sha256PerSec: number; oneCorePerSec: number; twoCoresPerSec: number; wholeCommand100kPerSec: number };
+  floor: {
+    parsePerSec: number;
+    sha256PerSec: number;
+    oneCorePerSec: number;
+    twoCoresPerSec: number;
+    wholeCommand100kPerSec: number;
+    /** recordHashInput: the canonical JSON the hash is defined over. */
+    canonicalPerSec: number;
+    /** A check worker from spawn to its first answer. */
+    workerStartMs: number;
+    /** The whole command at the JavaScript floor: node's start, one worker's start, then every event parsed, written canonically and hashed on two cores. */
+    wholeCommandJs100kPerSec: number;
+  };
   /** `node -e ''` from spawn to exit (best of three, interleaved with the verify runs): what any command line pays before its first line of code. */
   nodeAloneMs: number;
   /** Whether worker threads beat one thread on verify and report at 100k in this run. */
@@ -214,6 +257,8 @@ export async function benchLogTools(opts: { files?: number; eventsPerFile?: numb
     const report1M = { ...rate(runCli(['logs', 'report', ...paths, '--out', r10]), perFile * files), distinctReasons: Math.floor(perFile / 5) * files, htmlKB: readFileSync(r10).length / 1024 };
     const f = floorOf(plain);
     const oneCore = 1 / (1 / f.parsePerSec + 1 / f.sha256PerSec);
+    const jsOneCore = 1 / (1 / f.parsePerSec + 1 / f.sha256PerSec + 1 / f.canonicalPerSec);
+    const workerMs = workerStartMs();
     const big = join(dir, 'one-line.ndjson');
     writeFileSync(big, '{"seq":1,"reason":"');
     truncateSync(big, 128 * 1024 * 1024);
@@ -232,7 +277,14 @@ export async function benchLogTools(opts: { files?: number; eventsPerFile?: numb
       report100kOneThread,
       report1M,
       // The whole command at the floor: node's own start, then every event parsed and hashed on two cores.
-      floor: { ...f, oneCorePerSec: oneCore, twoCoresPerSec: 2 * oneCore, wholeCommand100kPerSec: perFile / ((nodeAloneMs + (perFile / (2 * oneCore)) * 1000) / 1000) },
+      floor: {
+        ...f,
+        oneCorePerSec: oneCore,
+        twoCoresPerSec: 2 * oneCore,
+        wholeCommand100kPerSec: perFile / ((nodeAloneMs + (perFile / (2 * oneCore)) * 1000) / 1000),
+        workerStartMs: workerMs,
+        wholeCommandJs100kPerSec: perFile / ((nodeAloneMs + workerMs + (perFile / (2 * jsOneCore)) * 1000) / 1000),
+      },
       nodeAloneMs,
       workersPay: verify100k.ms < verify100kOneThread.ms && report100k.ms < report100kOneThread.ms,
       lineBombs,
@@ -254,6 +306,10 @@ export function logToolsReport(t: LogToolsBench, load: SectionLoad): { text: str
     `\nLog tools on valid signed exports, the compiled command line in a new process (start-up included), peak resident memory and CPU time of all its threads (${describeLoad(load)})`,
     table([
       ['floor, one core (this process)', `JSON.parse ${n(f.parsePerSec)} lines/s, SHA-256 ${n(f.sha256PerSec)} events/s → both ${n(f.oneCorePerSec)}/s on one core, ${n(f.twoCoresPerSec)}/s on two`],
+      [
+        '  with what the hash adds',
+        `+ canonical JSON ${n(f.canonicalPerSec)} events/s → the whole command at that floor (node's start, a worker's start ${f.workerStartMs.toFixed(0)} ms, then parse + canonical JSON + SHA-256 of every event on two cores, no checks, no warm-up) ${n(f.wholeCommandJs100kPerSec)}/s on 100k events`,
+      ],
       ['logs verify, 100k events', `${run(t.verify100k)}  = ${(t.verify100k.eventsPerSec / f.twoCoresPerSec).toFixed(2)}× the two-core floor  (goal ≥ 300,000/s: ${verdict(t.verify100k.eventsPerSec >= 300_000, load)})`],
       [
         '  the same, after node starts',
@@ -285,6 +341,9 @@ export function logToolsReport(t: LogToolsBench, load: SectionLoad): { text: str
       logsFloorSha256PerSec: r(f.sha256PerSec),
       logsFloorOneCorePerSec: r(f.oneCorePerSec),
       logsFloorTwoCoresPerSec: r(f.twoCoresPerSec),
+      logsFloorCanonicalJsonPerSec: r(f.canonicalPerSec),
+      logsWorkerStartMs: r(f.workerStartMs),
+      logsFloorWholeCommandJs100kPerSec: r(f.wholeCommandJs100kPerSec),
       logsReportEventsPerSec100k: r(t.report100k.eventsPerSec),
       logsReportPeakMB100k: r(t.report100k.peakMB),
       logsReportEventsPerSec100kOneThread: r(t.report100kOneThread.eventsPerSec),
