@@ -168,6 +168,14 @@ describe('logs verify', () => {
     }
   });
 
+  it('standard input (-) named twice (two inputs, or the input and --keys) is a usage error: it can be read once, the second reading would find it empty', async () => {
+    for (const args of [['report', '-', '-'], ['report', 'good.ndjson', '-', '--keys', '-'], ['verify', '-', '--keys', '-'], ['verify', '--keys=-', '-']]) {
+      const io = memoryIO(await files());
+      expect(await logsCommand(args, io), args.join(' ')).toBe(2);
+      expect(io.stderr.join(''), args.join(' ')).toMatch(/^telehealth-guard logs: standard input \(-\) is named twice: it can be read only once\nUsage:/);
+    }
+  });
+
   it('--help exits 0 with the usage', async () => {
     const io = memoryIO();
     expect(await logsCommand(['--help'], io)).toBe(0);
@@ -176,6 +184,17 @@ describe('logs verify', () => {
 });
 
 describe('logs report', () => {
+  it('a file given twice is read twice and counted once; its line is said once for each time it is given, not twice each', async () => {
+    const io = memoryIO(await files());
+    expect(await logsCommand(['report', 'good.ndjson', 'pruned.ndjson', 'good.ndjson', '--out', 'r.txt'], io)).toBe(0);
+    expect(io.stdout).toEqual([
+      'OK good.ndjson: 11 events verified, seq 1–11',
+      'OK pruned.ndjson: 7 events verified, seq 5–11',
+      'OK good.ndjson: 11 events verified, seq 1–11',
+      'Wrote r.txt: 11 events from 3 files (3 counted)',
+    ]);
+  });
+
   it('writes report.html by default, merging files; only files that verify count, and any that does not makes exit 1', async () => {
     const io = memoryIO(await files());
     expect(await logsCommand(['report', 'good.ndjson', 'edited.ndjson', 'hostile.ndjson'], io)).toBe(1);

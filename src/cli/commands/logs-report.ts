@@ -11,15 +11,16 @@ import { renderReportText } from '../../core/events/report-text.ts';
 import type { Conflict, Summary } from '../../core/events/summary.ts';
 import { escapeControls } from '../../core/printable.ts';
 import { coverageOptions } from '../coverage-options.ts';
-import { Checkers, describe, digest, errorMessage, failLine, fingerprint, parseArgs, pinnedKeysFrom, readProblem, sha256Hex, streamChecked, usage } from './logs.ts';
+import { Checkers, describe, digest, errorMessage, failLine, fingerprint, parseArgs, pinnedKeysFrom, readProblem, readsStdinTwice, STDIN_TWICE, sha256Hex, streamChecked, usage } from './logs.ts';
 
 /** One reading of every input (a second one leaves out inputs found in a conflict). */
-async function readAll(io: CliIO, checkers: Checkers, files: string[], facts: Array<TrailerFacts | null>, intakeOptions: ConstructorParameters<typeof ReportIntake>[0], lines: Map<string, string[]>, second: boolean): Promise<ReportIntake> {
+async function readAll(io: CliIO, checkers: Checkers, files: string[], facts: Array<TrailerFacts | null>, intakeOptions: ConstructorParameters<typeof ReportIntake>[0], lines: Map<number, string[]>, second: boolean): Promise<ReportIntake> {
   const intake = new ReportIntake(intakeOptions);
   for (const i of readingOrder(files.map((name, j) => ({ name, facts: facts[j]! })))) {
     const file = files[i]!;
     const shown = escapeControls(file);
-    const say = (line: string) => lines.set(file, [...(lines.get(file) ?? []), line]);
+    // By position: a file given twice is said once for each time (keyed by name, each time said both).
+    const say = (line: string) => lines.set(i, [...(lines.get(i) ?? []), line]);
     if (intake.skips(file)) {
       intake.notRead(file, 'in a conflict (see above): not counted');
       continue;
@@ -52,6 +53,7 @@ export async function report(args: string[], io: CliIO): Promise<number> {
   if ('usage' in p) return usage(io, p.usage);
   const files = p.files;
   if (files.length === 0) return usage(io, 'logs report needs at least one file');
+  if (readsStdinTwice(files, p.single.get('--keys'))) return usage(io, STDIN_TWICE);
   const coverage = coverageOptions({ asOf: p.single.get('--as-of'), silentDays: p.single.get('--silent-days'), minBrowser: p.repeat.get('--min-browser') }, new Date());
   if ('usage' in coverage) return usage(io, coverage.usage);
   const out = p.single.get('--out') ?? 'report.html';
@@ -69,7 +71,7 @@ export async function report(args: string[], io: CliIO): Promise<number> {
   // Each file's signature line first, from its end (report-intake.ts: the reading order).
   const facts = await Promise.all(files.map(async (f) => (io.lastLine ? trailerFacts((await io.lastLine(f).catch(() => null)) ?? '') : null)));
   const options = { ...(keys ? { keys } : {}), filter: { installs: p.repeat.get('--install')!, users: p.repeat.get('--user')! }, sha256Hex, digest, fingerprint, coverage };
-  let lines = new Map<string, string[]>();
+  let lines = new Map<number, string[]>();
   const checkers = new Checkers(io, true);
   let intake: ReportIntake;
   try {
@@ -84,7 +86,7 @@ export async function report(args: string[], io: CliIO): Promise<number> {
     await checkers.close();
   }
   const summary = intake.summary();
-  for (const f of files) for (const l of lines.get(f) ?? []) (l.startsWith('OK') ? io.out : io.err)(l);
+  for (const i of files.keys()) for (const l of lines.get(i) ?? []) (l.startsWith('OK') ? io.out : io.err)(l);
   for (const c of summary.conflicts) {
     io.err(`CONFLICT: ${escapeControls(c.inputs[0])} and ${escapeControls(c.inputs[1])} hold different events for install ${escapeControls(c.installId)}, seq ${c.seq}: tampering; neither file is counted`);
   }

@@ -268,6 +268,15 @@ export async function pinnedKeysFrom(
   return { keys: k.keys, selfPinned };
 }
 
+/**
+ * Standard input can be read once: `-` named twice (two inputs, or an input and --keys) would
+ * be found empty the second time, a misleading "empty file" failure instead of the mistake.
+ */
+export function readsStdinTwice(files: readonly string[], keysFile: string | undefined): boolean {
+  return [...files, keysFile].filter((f) => f === '-').length > 1;
+}
+export const STDIN_TWICE = 'standard input (-) is named twice: it can be read only once';
+
 /** Split `--name value` / `--name=value` options from positional arguments. */
 export function parseArgs(args: string[], names: { single: string[]; repeat: string[] }): { files: string[]; single: Map<string, string>; repeat: Map<string, string[]> } | { usage: string } {
   const files: string[] = [];
@@ -302,6 +311,7 @@ async function verify(args: string[], io: CliIO): Promise<number> {
   if ('usage' in p) return usage(io, p.usage);
   if (p.files.length !== 1) return usage(io, p.files.length === 0 ? 'logs verify needs a file' : 'logs verify takes exactly one file');
   const file = p.files[0]!;
+  if (readsStdinTwice(p.files, p.single.get('--keys'))) return usage(io, STDIN_TWICE);
   const pins = await pinnedKeysFrom(io, p.single.get('--keys'), [file], () => 'the keys file is the export being verified: a key taken from the file being checked proves nothing about who signed it; use the log.key lines your collector received');
   if ('exit' in pins) return pins.exit;
   const { keys } = pins;
