@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { open, writeFile, mkdir, stat } from 'node:fs/promises';
+import { createReadStream, fstatSync, type Stats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { MAX_LINE_BYTES } from '../core/events/json-line.ts';
 import { decodeUtf8 } from './logs/region.ts';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { escapeControls, escapeControlsKeepingLines } from '../core/printable.ts';
 import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, FileTooLargeError, LineTooLongError, OutputFailed, UsageError, type CliIO, type Command } from './io.ts';
 
@@ -275,6 +276,55 @@ function writeErr(text: string): void {
   if (!process.stderr.errored && process.stderr.writable) process.stderr.write(text + '\n');
 }
 
+/**
+ * Write a whole file so that it is the old one or the new one, never a part of one: into a
+ * temporary file beside it, renamed over it once complete. Written in place, a report cut off
+ * by a full disk or a file size limit stayed as a truncated page that still opens and reads
+ * as a report, and the previous, complete one was gone (a policy file half written is read by
+ * a browser watching its folder). A link is followed (it stays a link, its target is
+ * replaced); a device or a pipe (/dev/stdout) is written as it is, never replaced; where no
+ * file can be made beside it, the file is written in place as before.
+ */
+export async function writeWhole(path: string, data: string): Promise<void> {
+  // A folder that is missing is made. A path through a regular file fails there with a
+  // misleading "file already exists": the write itself then says why ("not a directory").
+  await mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST' && e.code !== 'ENOTDIR') throw e;
+  });
+  const target = await realpath(path).catch(() => null);
+  const existing = target === null ? null : await stat(target).catch(() => null);
+  // The process's own stdout or stderr (`--out /dev/stdout`, by any name, whatever it is: a
+  // file, a pipe): through that stream, in order with the command's lines. Opened again by
+  // name, a file behind it was truncated and then overwritten by the lines after it.
+  const stream = existing && [process.stdout, process.stderr].find((s, i) => sameInode(existing, fdStat(i + 1)));
+  if (stream) return new Promise((resolve, reject) => void stream.write(data, (e) => (e ? reject(e) : resolve())));
+  // Not a regular file, a link to nowhere (realpath failed but something is there) or a
+  // name in /dev or /proc (/dev/fd/3): written in place, never replaced.
+  if ((existing && !existing.isFile()) || (target === null && (await lstat(path).catch(() => null))) || /^\/(dev|proc)\//.test(path)) return writeFile(path, data);
+  const final = target ?? path;
+  const temporary = join(dirname(final), `.${basename(final)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temporary, 'wx', existing ? existing.mode & 0o777 : 0o666).catch(() => null);
+  if (!handle) return writeFile(path, data);
+  try {
+    await handle.writeFile(data);
+    await handle.close();
+    await rename(temporary, final);
+  } catch (e) {
+    await handle.close().catch(() => {});
+    await rm(temporary, { force: true });
+    throw e;
+  }
+}
+
+function fdStat(fd: number): Stats | null {
+  try {
+    return fstatSync(fd);
+  } catch {
+    return null;
+  }
+}
+const sameInode = (a: Stats, b: Stats | null) => b !== null && a.dev === b.dev && a.ino === b.ino;
+
 export const processIO: CliIO = {
   out: writeOut,
   err: writeErr,
@@ -290,14 +340,7 @@ export const processIO: CliIO = {
       await handle.close();
     }
   },
-  writeFile: async (p, d) => {
-    // A folder that is missing is made. A path through a regular file fails there with a
-    // misleading "file already exists": the write itself then says why ("not a directory").
-    await mkdir(dirname(p), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST' && e.code !== 'ENOTDIR') throw e;
-    });
-    await writeFile(p, d);
-  },
+  writeFile: writeWhole,
   readLines: readLineBatches,
   readRegions: readLineRegions,
   releaseRegion,
