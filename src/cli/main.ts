@@ -308,10 +308,18 @@ export async function writeWhole(path: string, data: string): Promise<void> {
   try {
     await handle.writeFile(data);
     await handle.close();
-    await rename(temporary, final);
   } catch (e) {
     await handle.close().catch(() => {});
     await rm(temporary, { force: true });
+    throw e;
+  }
+  try {
+    await rename(temporary, final);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    // A target that cannot be replaced, only written: a file bind-mounted on its own
+    // (`docker run -v ./report.html:…`: EBUSY), or where renaming is not allowed.
+    if (['EBUSY', 'EXDEV', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) return writeFile(path, data);
     throw e;
   }
 }
