@@ -258,14 +258,22 @@ const LAST_LINE_FIRST_READ = 16 * 1024;
  */
 function writeOut(text: string): void {
   const s = process.stdout;
-  if (!s.errored) s.write(text + '\n');
-  if (s.errored) {
-    stdoutFailureMet = true;
-    throw new OutputFailed(s.errored);
-  }
+  if (stdoutFailure === null) s.write(text + '\n');
+  if (s.errored) stdoutFailure ??= s.errored;
+  if (stdoutFailure) throw outputFailure(stdoutFailure);
 }
-/** A failed write to stdout was turned into OutputFailed (runCommand ends the command and says so, once). */
+/**
+ * The first failure to write stdout, however it was met (Node clears stream.errored once the
+ * stream is destroyed, so it is kept here).
+ */
+let stdoutFailure: (Error & { code?: string }) | null = null;
+/** It was turned into OutputFailed (runCommand ends the command and says so, once). */
 let stdoutFailureMet = false;
+function outputFailure(e: Error & { code?: string }): OutputFailed {
+  stdoutFailure ??= e;
+  stdoutFailureMet = true;
+  return new OutputFailed(e);
+}
 
 /**
  * A line to standard error, or nothing when it cannot be written: it only carries
@@ -291,13 +299,19 @@ export async function writeWhole(path: string, data: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'EEXIST' && e.code !== 'ENOTDIR') throw e;
   });
-  const target = await realpath(path).catch(() => null);
-  const existing = target === null ? null : await stat(target).catch(() => null);
+  // (stat follows links, /proc's to a pipe or socket too; realpath cannot name those.)
+  const existing = await stat(path).catch(() => null);
   // The process's own stdout or stderr (`--out /dev/stdout`, by any name, whatever it is: a
-  // file, a pipe): through that stream, in order with the command's lines. Opened again by
-  // name, a file behind it was truncated and then overwritten by the lines after it.
-  const stream = existing && [process.stdout, process.stderr].find((s, i) => sameInode(existing, fdStat(i + 1)));
-  if (stream) return new Promise((resolve, reject) => void stream.write(data, (e) => (e ? reject(e) : resolve())));
+  // file, a pipe, a socket): through that stream, in order with the command's lines. Opened
+  // again by name, a file behind it was truncated and then overwritten by the lines after
+  // it, and a socket cannot be opened at all (ENXIO). A closed stdout ends the command as
+  // any line to it does (OutputFailed).
+  if (existing && sameInode(existing, fdStat(1))) {
+    if (stdoutFailure) throw outputFailure(stdoutFailure);
+    return new Promise((resolve, reject) => void process.stdout.write(data, (e) => (e ? reject(outputFailure(e)) : resolve())));
+  }
+  if (existing && sameInode(existing, fdStat(2))) return new Promise((resolve, reject) => void process.stderr.write(data, (e) => (e ? reject(e) : resolve())));
+  const target = await realpath(path).catch(() => null);
   // Not a regular file, a link to nowhere (realpath failed but something is there) or a
   // name in /dev or /proc (/dev/fd/3): written in place, never replaced.
   if ((existing && !existing.isFile()) || (target === null && (await lstat(path).catch(() => null))) || /^\/(dev|proc)\//.test(path)) return writeFile(path, data);
@@ -377,15 +391,14 @@ export const processIO: CliIO = {
  */
 export async function runCli(argv: string[]): Promise<number> {
   let running = true;
-  const settle = (): number => {
-    stdoutFailureMet = true;
-    return outputFailed(terminalSafe(processIO), argv[0] ?? '', new OutputFailed(process.stdout.errored!));
-  };
-  process.stdout.on('error', () => {
+  const settle = (): number => outputFailed(terminalSafe(processIO), argv[0] ?? '', outputFailure(stdoutFailure!));
+  process.stdout.on('error', (e) => {
+    stdoutFailure ??= e;
     if (!running && !stdoutFailureMet) process.exitCode = settle();
   });
   process.stderr.on('error', () => {}); // writeErr stops writing to it
   const code = await runCommand(argv, processIO);
   running = false;
-  return process.stdout.errored && !stdoutFailureMet ? settle() : code;
+  if (process.stdout.errored) stdoutFailure ??= process.stdout.errored;
+  return stdoutFailure && !stdoutFailureMet ? settle() : code;
 }

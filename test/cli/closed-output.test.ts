@@ -131,6 +131,24 @@ describe('a reader that stops early (| head)', () => {
   }, 30_000);
 });
 
+describe('logs report --out /dev/stdout (the report through the command\'s own standard output)', () => {
+  it('stdout a socket (as Node and many CI runners give it): the lines and the report in order, exit 0', async () => {
+    const r = await runClosingStdout(['logs', 'report', good, '--out', '/dev/stdout'], Infinity);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OK .*good\.ndjson: 11 events verified, seq 1–11\n<!DOCTYPE html>[^]*<\/html>\n?Wrote \/dev\/stdout: 11 events from 1 files \(1 counted\)\n$/);
+  }, 30_000);
+
+  it('stdout closed when the report is written: exit 141, on stderr only what the command says anyway', async () => {
+    // An input that does not verify: its FAIL line goes to stderr, so the report is the first thing written to stdout.
+    const bad = join(dir, 'bad.ndjson');
+    writeFileSync(bad, '{not json\n');
+    const r = await runClosingStdout(['logs', 'report', bad, '--out', '/dev/stdout'], 0);
+    expect(r.stderr).toMatch(/^FAIL .*bad\.ndjson: seq \?, line 1: malformed line: not valid JSON[^\n]*\n$/);
+    expect([r.code, r.signal]).toEqual([BROKEN_PIPE, null]);
+  }, 30_000);
+});
+
 describe.runIf(existsSync('/dev/full'))('a full disk (/dev/full)', () => {
   it('logs verify > /dev/full: one line naming standard output and why, exit 1, no stack trace', async () => {
     const r = await runWithOutputTo(['logs', 'verify', good], '/dev/full', 'stdout');

@@ -4,7 +4,7 @@
  * a report is asked for (logs.ts): the summary, its HTML and text and the names in four
  * languages are most of the command line's code, and `logs verify` never needs them.
  */
-import { EXIT_OK, EXIT_PROBLEM, type CliIO } from '../io.ts';
+import { EXIT_OK, EXIT_PROBLEM, OutputFailed, type CliIO } from '../io.ts';
 import { renderReportHtml } from '../../core/events/report-html.ts';
 import { ReportIntake, readingOrder, trailerFacts, type TrailerFacts } from '../../core/events/report-intake.ts';
 import { renderReportText } from '../../core/events/report-text.ts';
@@ -97,6 +97,7 @@ export async function report(args: string[], io: CliIO): Promise<number> {
   try {
     await io.writeFile(out, text);
   } catch (e) {
+    if (e instanceof OutputFailed) throw e; // --out /dev/stdout, closed: ends as any line to it does
     io.err(`telehealth-guard logs: cannot write ${escapeControls(out)}: ${escapeControls(errorMessage(e))}`);
     return EXIT_PROBLEM;
   }
