@@ -20,6 +20,7 @@ import { eventStore, REPORT_ALARM, scheduleReport, setReporter, syncReportAlarm 
 import { applyCaptureSettings, expireMediaAllowances, MEDIA_ALARM, watchSharingState } from './media.ts';
 import { applyRules } from './rules.ts';
 import { registerDataGuard, startDataWatch } from './data-protection.ts';
+import { WEB_PAGES } from './web-filters.ts';
 
 export const RETENTION_ALARM = 'retention';
 /**
@@ -99,9 +100,24 @@ export function startBackground(): void {
     void browser.windows.create({ type: 'popup', url: browser.runtime.getURL('/check.html') + '#' + info.linkUrl, width: 440, height: 560 });
   });
 
-  browser.tabs.onUpdated.addListener((tabId, change, tab) => {
-    if (change.url || change.status === 'complete') void updateBadge(tabId, tab.url);
-  });
+  // The badge follows the top frame's page. On Chrome and Edge from the navigation events the
+  // worker gets anyway, filtered to web pages: tabs.onUpdated, which has no filter there, woke
+  // the worker three times for every page load (loading, title, complete) with the whole tab
+  // serialised each time (issue 25; README, "Measured"). The browser clears a tab's badge on a
+  // cross-document commit before the worker hears of it, so nothing drawn before is left over.
+  // Firefox keeps tabs.onUpdated as before.
+  if (import.meta.env.BROWSER === 'firefox') {
+    browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+      if (change.url || change.status === 'complete') void updateBadge(tabId, tab.url);
+    });
+  } else {
+    const topFrameMoved = ({ tabId, frameId, url }: { tabId: number; frameId: number; url: string }) => {
+      if (frameId === 0 && tabId >= 0) void updateBadge(tabId, url);
+    };
+    browser.webNavigation.onCommitted.addListener(topFrameMoved, WEB_PAGES);
+    browser.webNavigation.onHistoryStateUpdated.addListener(topFrameMoved, WEB_PAGES);
+    browser.webNavigation.onReferenceFragmentUpdated.addListener(topFrameMoved, WEB_PAGES);
+  }
   // Firefox says which tabs capture (media.used from what the browser saw).
   if (import.meta.env.BROWSER === 'firefox') watchSharingState();
   // Who was sent to the guard page, one-time passes spent, and the second line.
