@@ -10,7 +10,6 @@
  * failed, 2 for usage errors); a ClickHouse error is one line naming the server.
  */
 import { parseTableName, schemaText, createStatements, DEFAULT_TABLE, type TableName } from '../../core/fleet/schema.ts';
-import type { KeyPins } from '../../core/events/verify.ts';
 import { escapeControls } from '../../core/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliIO, type Command } from '../io.ts';
@@ -20,8 +19,8 @@ import { fleetVerify } from '../fleet/verify.ts';
 import { fleetSummary } from '../fleet/report.ts';
 import { coverageOptions } from '../coverage-options.ts';
 
-import { readKeys } from './logs.ts';
-import { renderReport } from './logs-report.ts';
+import { pinnedKeysFrom } from './logs.ts';
+import { renderReport, writeReport } from './logs-report.ts';
 
 export const FLEET_USAGE = `Usage:
   telehealth-guard fleet schema [--table <db.table>] [--clickhouse <url>]
@@ -64,10 +63,12 @@ function clientOption(value: string | undefined, sub: string): ClickHouse {
   }
 }
 
-async function keysOption(io: CliIO, file: string | undefined): Promise<KeyPins | undefined | { error: string }> {
-  if (file === undefined) return undefined;
-  const k = await readKeys(io, file);
-  return 'error' in k ? k : k.keys;
+/**
+ * --keys, read as logs verify and logs report read it (pinnedKeysFrom): an export being loaded
+ * that is the keys file itself is warned of — a key taken from it proves nothing.
+ */
+function keysOption(io: CliIO, file: string | undefined, inputs: readonly string[] = []) {
+  return pinnedKeysFrom(io, file, inputs, (f) => `the keys file is also an export being loaded (${escapeControls(f)}): a key taken from the file being checked proves nothing about who signed it`);
 }
 
 /** Create the database and tables when absent (CREATE … IF NOT EXISTS; one statement per request). */
@@ -93,18 +94,16 @@ async function load(args: string[], io: CliIO): Promise<number> {
   if (positionals.length === 0) throw new UsageError('fleet load needs at least one export file');
   const table = tableOption(values.table);
   const client = clientOption(values.clickhouse, 'load');
-  const keys = await keysOption(io, values.keys);
-  if (keys && 'error' in keys) {
-    io.err(keys.error as string);
-    return EXIT_PROBLEM;
-  }
+  const pins = await keysOption(io, values.keys, positionals);
+  if ('exit' in pins) return pins.exit;
+  const keys = pins.keys;
   await ensureTables(client, table);
   let exit = EXIT_OK;
   let added = 0;
   let refused = 0;
   const loader = new Loader(client);
   for (const file of positionals) {
-    const r = await loadExport(io, file, { client, table, loader, ...(keys ? { keys: keys as KeyPins } : {}) });
+    const r = await loadExport(io, file, { client, table, loader, ...(keys ? { keys } : {}) });
     const lines = describeLoad(r);
     for (const l of lines.out) io.out(l);
     for (const l of lines.err) io.err(l);
@@ -126,13 +125,10 @@ async function verify(args: string[], io: CliIO): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`fleet verify reads the table, not files (got ${positionals[0]}); load them with fleet load`);
   const table = tableOption(values.table);
   const client = clientOption(values.clickhouse, 'verify');
-  const keys = await keysOption(io, values.keys);
-  if (keys && 'error' in keys) {
-    io.err(keys.error as string);
-    return EXIT_PROBLEM;
-  }
+  const pins = await keysOption(io, values.keys);
+  if ('exit' in pins) return pins.exit;
   await ensureTables(client, table);
-  const r = await fleetVerify({ client, table, ...(keys ? { keys: keys as KeyPins } : {}) });
+  const r = await fleetVerify({ client, table, ...(pins.keys ? { keys: pins.keys } : {}) });
   for (const l of r.lines) (l.to === 'out' ? io.out : io.err)(l.text);
   const what = `${r.events} events of ${r.installs} install${r.installs === 1 ? '' : 's'} and ${r.exports} loaded export${r.exports === 1 ? '' : 's'} in ${table.full} at ${escapeControls(client.shown)}`;
   io.out(r.ok ? `Verified ${what}: no break` : `Checked ${what}: ${r.breaks} break${r.breaks === 1 ? '' : 's'} (FAIL lines above)`);
@@ -165,7 +161,7 @@ async function report(args: string[], io: CliIO): Promise<number> {
   for (const f of summary.filter.unmatched) io.err(`FAIL ${escapeControls(f)}: matched no event`);
   const generatedAt = new Date().toISOString();
   const text = renderReport(summary, out, generatedAt);
-  await io.writeFile(out, text);
+  if (!(await writeReport(io, out, text, 'fleet'))) return EXIT_PROBLEM;
   const installs = summary.inputs.filter((x) => x.name.startsWith('install '));
   io.out(`Wrote ${escapeControls(out)}: ${summary.total} events from ${installs.length} installs in ${table.full} (${installs.filter((x) => x.counts).length} counted)`);
   return summary.exclusions.length > 0 || summary.conflicts.length > 0 || summary.filter.unmatched.length > 0 ? EXIT_PROBLEM : EXIT_OK;

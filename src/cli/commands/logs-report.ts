@@ -94,16 +94,25 @@ export async function report(args: string[], io: CliIO): Promise<number> {
 
   const generatedAt = new Date().toISOString();
   const text = renderReport(summary, out, generatedAt);
-  try {
-    await io.writeFile(out, text);
-  } catch (e) {
-    if (e instanceof OutputFailed) throw e; // --out /dev/stdout, closed: ends as any line to it does
-    io.err(`telehealth-guard logs: cannot write ${escapeControls(out)}: ${escapeControls(errorMessage(e))}`);
-    return EXIT_PROBLEM;
-  }
+  if (!(await writeReport(io, out, text, 'logs'))) return EXIT_PROBLEM;
   const counted = summary.inputs.filter((x) => x.counts).length;
   io.out(`Wrote ${escapeControls(out)}: ${summary.total} events from ${files.length} files (${counted} counted)`);
   return summary.exclusions.length > 0 || summary.conflicts.length > 0 || summary.filter.unmatched.length > 0 ? EXIT_PROBLEM : EXIT_OK;
+}
+
+/**
+ * Write a report to `out`; false when it cannot be written (said on stderr, naming the file
+ * and why: the command then exits 1). `logs report` and `fleet report` both write this way.
+ */
+export async function writeReport(io: CliIO, out: string, text: string, command: string): Promise<boolean> {
+  try {
+    await io.writeFile(out, text);
+    return true;
+  } catch (e) {
+    if (e instanceof OutputFailed) throw e; // --out /dev/stdout, closed: ends as any line to it does
+    io.err(`telehealth-guard ${command}: cannot write ${escapeControls(out)}: ${escapeControls(errorMessage(e))}`);
+    return false;
+  }
 }
 
 /** The report in the form `out` names: .txt plain text, .json the Summary itself, else HTML. */

@@ -127,6 +127,15 @@ describe('fleet load', () => {
     expect(unpinned.code).toBe(0);
   });
 
+  it('--keys that is also an export being loaded is warned of, as logs verify and report do', async () => {
+    const t = `${db.database}.selfpinned`;
+    const r = await run(fleetCommand, ['load', 'a.ndjson', '--keys', 'a.ndjson', '--clickhouse', db.url, '--table', t]);
+    expect(r.err).toContain('warning: the keys file is also an export being loaded (a.ndjson): a key taken from the file being checked proves nothing about who signed it');
+    const unreadable = await run(fleetCommand, ['load', 'a.ndjson', '--keys', 'no-such-keys.ndjson', '--clickhouse', db.url, '--table', t]);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.err[0]).toMatch(/no-such-keys\.ndjson/);
+  });
+
   it('usage and server errors: one line each', async () => {
     const io = memoryIO();
     expect(await runCommand(['fleet', 'load', 'a.ndjson'], io)).toBe(2);

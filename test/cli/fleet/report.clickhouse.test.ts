@@ -87,6 +87,18 @@ describe('fleet report = logs report on the same exports', () => {
     expect(renderReportText(WITHOUT_INPUTS(r.fleet), { generatedAt: at })).toBe(renderReportText(WITHOUT_INPUTS(r.logs), { generatedAt: at }));
   });
 
+  it('a report that cannot be written: one line naming the file and why, exit 1 (as logs report)', async () => {
+    const table = `${db.database}.r${++n}`;
+    await run(fleetCommand, ['load', 'a.ndjson', '--clickhouse', db.url, '--table', table]);
+    const io = memoryIO({ ...fleet.files });
+    io.writeFile = async () => {
+      throw Object.assign(new Error('EACCES: permission denied, open \'fleet.html\''), { code: 'EACCES' });
+    };
+    expect(await fleetCommand(['report', '--clickhouse', db.url, '--table', table, '--out', 'fleet.html'], io)).toBe(1);
+    expect(io.stderr).toEqual(["telehealth-guard fleet: cannot write fleet.html: EACCES: permission denied, open 'fleet.html'"]);
+    expect(io.stdout).toEqual([]);
+  });
+
   it('a collector batch sent twice (its answer lost) on top of the exports: counted once', async () => {
     const table = `${db.database}.twice`;
     await run(fleetCommand, ['load', ...fleet.good, '--clickhouse', db.url, '--table', table]);
