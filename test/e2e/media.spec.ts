@@ -25,7 +25,9 @@ const SANCTIONED = 'video.examplehealth.org';
 /** Tops of pages with a frame; the frames' own hosts (the person allowed them too). */
 const FRAME_TOPS = ['framed.example.net', 'framed-warn.example.net'];
 const WIDGET = 'widget.example.org';
-const SITES = ['chat.example.net', 'other.example.net', 'third.example.net', SANCTIONED, ...FRAME_TOPS, WIDGET];
+/** A site whose page asks for the camera in its very first script. */
+const EARLY = 'early.example.net';
+const SITES = ['chat.example.net', 'other.example.net', 'third.example.net', SANCTIONED, ...FRAME_TOPS, WIDGET, EARLY];
 const policy = (version: string, action: 'allow' | 'warn' | 'block') => ({
   schemaVersion: 1,
   policyVersion: version,
@@ -41,6 +43,11 @@ window.keysSeen = [];
 window.addEventListener('keydown', (e) => window.keysSeen.push(e.key), true);
 document.addEventListener('input', () => window.keysSeen.push('input'), true);
 </script><h1>Video room</h1>`;
+
+/** A page that asks for the camera and microphone in its very first script. */
+const EARLY_PAGE = `<!doctype html><html lang="en"><head><script>
+window.early = navigator.mediaDevices.getUserMedia({ video: true, audio: true }).then((s) => { s.getTracks().forEach((t) => t.stop()); return 'ok'; }, (e) => e.name);
+</script><title>early</title></head><h1>Early</h1>`;
 
 /** A capture in the page; resolves 'ok' or the error's name. */
 const capture = (page: Page, constraints = { video: true, audio: true }) =>
@@ -102,6 +109,10 @@ test.describe('camera and microphone', () => {
     server = await startServer();
     server.route((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      if (req.url?.startsWith('/early')) {
+        res.end(EARLY_PAGE);
+        return true;
+      }
       // /with-frame?src=<url>: the page embeds <url>, delegating the camera and microphone to it.
       const src = new URL(req.url ?? '/', 'https://x').searchParams.get('src');
       res.end(src ? `${PAGE}<iframe title="widget" allow="camera; microphone" src="${src.replace(/"/g, '')}"></iframe>` : PAGE);
@@ -285,5 +296,29 @@ test.describe('camera and microphone', () => {
     expect(events.map((e) => e.host)).not.toContain(WIDGET);
     expect(events.map((e) => e.host)).not.toContain(SANCTIONED);
     await cross.page.close();
+  });
+
+  // The capture scripts must be there before a page's first script, in the top frame and in a
+  // frame (a bridge moved later, or a wrapper that loses what came first, would let it through
+  // to the browser alone, without a notice).
+  test('warn: a capture asked for in the page\'s very first script is held and asked, in the top frame and in a frame', async () => {
+    writeManagedPolicy(policy('media-warn', 'warn'));
+    await waitForPolicy(admin, (s) => s.policyVersion === 'media-warn');
+    const page = await browser.context.newPage();
+    await page.goto(`https://${EARLY}/early`);
+    await expect.poll(async () => (await noticeTree(page)).dialog).toBe('Camera and microphone: not an approved platform');
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => (window as unknown as { early: Promise<string> }).early)).toBe('NotAllowedError');
+    expect(await mediaEvents()).toContainEqual(expect.objectContaining({ type: 'media.warned', host: EARLY }));
+    await page.close();
+
+    // A frame's first script: refused, and the notice asks in the top frame.
+    const framed = await browser.context.newPage();
+    await framed.goto(`https://${FRAME_TOPS[0]}/with-frame?src=${encodeURIComponent(`https://${WIDGET}/early`)}`);
+    await expect.poll(async () => (await noticeTree(framed)).dialog).toBe('Camera and microphone: not an approved platform');
+    const frame = framed.frames().find((f) => f.url().endsWith('/early'))!;
+    expect(await frame.evaluate(() => (window as unknown as { early: Promise<string> }).early)).toBe('NotAllowedError');
+    await framed.keyboard.press('Escape');
+    await framed.close();
   });
 });
